@@ -1,0 +1,230 @@
+"""The command line: ``planning check | areas | rules | map | report | diff``.
+
+This module only parses arguments and calls the library. A :class:`~planning.errors.PlanningError`
+(bad input, missing geodata, bad option) becomes one line on stderr and exit code 2, with
+no traceback; ``check`` exits 1 when a rule fails and 0 otherwise. Heavy libraries are
+imported only by the command that needs them, so ``planning --help`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planning import __version__
+from planning.errors import PlanningError, UsageError
+from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
+
+if TYPE_CHECKING:
+    from planning.model import Plan
+    from planning.report import Report
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="cluster layers (GeoJSON, GeoPackage, Shapefile or .zip, GeoParquet, KML, CSV, Excel); "
+        "the bundled Hanoi catalogue when none is given",
+    )
+    p.add_argument("--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one")
+    p.add_argument("--districts", metavar="FILE", help="district layer instead of OCHA COD-AB 2020")
+    p.add_argument("--zones", metavar="FILE", help="zones layer (e.g. a surveyed Hoa Lac polygon)")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="the files list only part of the plan: skip the count and total checks",
+    )
+    p.add_argument("--fix", action="store_true", help="repair invalid geometries (make_valid) and report it")
+
+
+def _add_output(p: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
+    p.add_argument("--format", "-f", choices=formats, default=default, help=f"output format (default {default})")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
+    if not 0 <= value < 1000:
+        raise argparse.ArgumentTypeError(f"tolerance must be between 0 and 1000 %, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``planning`` command."""
+    parser = argparse.ArgumentParser(
+        prog="planning",
+        description="Hanoi's industrial-cluster plan (Decision 1292/QĐ-UBND, 2018) as checked geodata.",
+    )
+    parser.add_argument("--version", action="version", version=f"planning {__version__}")
+    parser.add_argument(
+        "--mirror",
+        metavar="DIR",
+        help=f"offline mirror of the upstream geodata files (or set ${ENV_MIRROR})",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("check", help="run the consistency rules; exit 1 if one fails")
+    _add_plan_inputs(p)
+    _add_output(p, ("text", "json", "md"), "text")
+    p.add_argument(
+        "--tolerance",
+        type=_tolerance,
+        default=DEFAULT_AREA_TOLERANCE_PCT,
+        metavar="PCT",
+        help=f"declared vs measured area tolerance in %% (default {DEFAULT_AREA_TOLERANCE_PCT:g})",
+    )
+    p.add_argument("--select", action="append", default=[], metavar="CODE", help="run only rules starting with CODE")
+    p.add_argument("--ignore", action="append", default=[], metavar="CODE", help="skip rules starting with CODE")
+    p.add_argument("-v", "--verbose", action="store_true", help="also print information findings")
+    p.set_defaults(handler=_cmd_check)
+
+    p = sub.add_parser("areas", help="per-cluster and per-district areas (geodesic and VN-2000)")
+    _add_plan_inputs(p)
+    _add_output(p, ("text", "csv", "json"), "text")
+    p.add_argument("--by", choices=("cluster", "district", "both"), default="both")
+    p.set_defaults(handler=_cmd_areas)
+
+    p = sub.add_parser("rules", help="list the rules, or document one")
+    p.add_argument("code", nargs="?", help="a rule code, e.g. ARE001")
+    p.set_defaults(handler=_cmd_rules)
+
+    return parser
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def _load(args: argparse.Namespace) -> Plan:
+    from planning.model import load_plan
+
+    return load_plan(
+        *args.files,
+        manifest=args.manifest,
+        districts=args.districts,
+        zones=args.zones,
+        complete=False if args.partial else None,
+        mirror=args.mirror,
+        fix=args.fix,
+    )
+
+
+def _emit(text: str, args: argparse.Namespace) -> None:
+    out = getattr(args, "output", None)
+    if out:
+        from planning.io import atomic_write
+
+        inputs = [*getattr(args, "files", []), *(x for x in (getattr(args, "manifest", None), getattr(args, "districts", None), getattr(args, "zones", None)) if x)]
+        atomic_write(out, text, protect=inputs)
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from planning.report import check
+
+    plan = _load(args)
+    report: Report = check(plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore))
+    if args.format == "json":
+        _emit(report.to_json(), args)
+    elif args.format == "md":
+        _emit(report.to_markdown(), args)
+    elif args.output:
+        _emit(report.to_text(verbose=args.verbose), args)
+    else:
+        from rich.console import Console
+
+        report.print(Console(), verbose=args.verbose)
+    return report.exit_code
+
+
+def _cmd_areas(args: argparse.Namespace) -> int:
+    from planning.report import area_tables
+
+    plan = _load(args)
+    tables = area_tables(plan)
+    wanted = ["clusters", "districts"] if args.by == "both" else [args.by + "s"]
+    if args.format == "json":
+        import json
+
+        payload = {k: tables[k].to_dict(orient="records") for k in wanted}
+        payload["notes"] = plan.notes()
+        payload["attributions"] = plan.attributions()
+        _emit(json.dumps(payload, ensure_ascii=False, indent=2, default=float), args)
+    elif args.format == "csv":
+        if len(wanted) > 1:
+            raise UsageError("--format csv writes one table: add --by cluster or --by district")
+        _emit(tables[wanted[0]].to_csv(index=False), args)
+    else:
+        from rich.console import Console
+
+        from planning.report import print_tables
+
+        if args.output:
+            import io
+
+            buf = io.StringIO()
+            print_tables(tables, wanted, plan, Console(file=buf, width=120, no_color=True))
+            _emit(buf.getvalue(), args)
+        else:
+            print_tables(tables, wanted, plan, Console())
+    return 0
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from planning.rules import REGISTRY, iter_rules
+
+    if args.code:
+        r = REGISTRY.get(args.code.upper())
+        if r is None:
+            raise UsageError(f"unknown rule {args.code!r}; `planning rules` lists them")
+        print(f"{r.code} ({r.severity}, family {r.family}): {r.title}\n\n{r.doc}")
+        return 0
+    for r in iter_rules():
+        print(f"{r.code}  {r.severity:<7}  {r.title}")
+    return 0
+
+
+# -- entry point ------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 success, 1 a rule failed, 2 bad input or usage, 130 interrupted.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.mirror:
+        os.environ[ENV_MIRROR] = str(Path(args.mirror).expanduser())
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except PlanningError as exc:
+        print(f"planning: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("planning: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

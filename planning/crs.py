@@ -1,0 +1,647 @@
+"""VN-2000 done right: recognise it, repair a lost datum shift, transform with EPSG:6960.
+
+Vietnamese planning data is mostly in VN-2000: geographic (EPSG:4756), the national TM-3
+zones (EPSG:5896-5899; Hanoi is zone 482, EPSG:5897, central meridian 105°E), the
+provincial TM-3 meridians (EPSG:9205-9218) or UTM (EPSG:3405/3406). VN-2000 uses the
+WGS 84 ellipsoid but a different datum: the datum shift to WGS 84 is about 224 m in
+Hanoi. EPSG:6960, "VN-2000 to WGS 84 (2)", is the transformation this project uses.
+
+The shift is easy to lose. ``CRS(4756).to_proj4()`` drops it, many ``.prj`` files carry
+``TOWGS84[0,0,0,0,0,0,0]``, and a TM-3 projection is often exported with plain WGS 84 as
+its datum. :func:`repair_crs` recognises all of these, warns with
+:class:`DatumShiftWarning`, and returns the VN-2000 CRS with the correct shift.
+
+Seven-parameter (Helmert) sets come in two conventions. Decision 05/2007/QĐ-BTNMT and EPSG
+publish the coordinate-frame convention; PROJ's ``+towgs84`` is position-vector. They
+differ in the sign of the three rotations. :class:`Helmert` holds either and converts.
+
+Heavy imports (pyproj, shapely, numpy, geopandas) happen inside functions.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field, replace
+from os import PathLike
+from typing import TYPE_CHECKING, Any, Literal
+
+from planning.errors import CRSError
+from planning.settings import VN2000_TO_WGS84, WGS84
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from pyproj import CRS, Transformer
+
+__all__ = [
+    "HELMERT_6959",
+    "HELMERT_6960",
+    "VIETNAM_BOUNDS",
+    "VN2000_CODES",
+    "CRSRepair",
+    "DatumShiftWarning",
+    "Helmert",
+    "is_vn2000",
+    "repair_crs",
+    "to_wgs84",
+    "transformer_to_wgs84",
+]
+
+
+class DatumShiftWarning(UserWarning):
+    """A VN-2000 layer had lost (or mangled) its datum shift; the correct one was applied."""
+
+
+Convention = Literal["coordinate_frame", "position_vector"]
+
+#: EPSG codes of the VN-2000 CRSs → name. 4756 is geographic; the rest are projected.
+VN2000_CODES: dict[int, str] = {
+    4756: "VN-2000",
+    3405: "VN-2000 / UTM zone 48N",
+    3406: "VN-2000 / UTM zone 49N",
+    5896: "VN-2000 / TM-3 zone 481",
+    5897: "VN-2000 / TM-3 zone 482",
+    5898: "VN-2000 / TM-3 zone 491",
+    5899: "VN-2000 / TM-3 107-45",
+    9205: "VN-2000 / TM-3 103-00",
+    9206: "VN-2000 / TM-3 104-00",
+    9207: "VN-2000 / TM-3 104-30",
+    9208: "VN-2000 / TM-3 104-45",
+    9209: "VN-2000 / TM-3 105-30",
+    9210: "VN-2000 / TM-3 105-45",
+    9211: "VN-2000 / TM-3 106-00",
+    9212: "VN-2000 / TM-3 106-15",
+    9213: "VN-2000 / TM-3 106-30",
+    9214: "VN-2000 / TM-3 107-00",
+    9215: "VN-2000 / TM-3 107-15",
+    9216: "VN-2000 / TM-3 107-30",
+    9217: "VN-2000 / TM-3 108-15",
+    9218: "VN-2000 / TM-3 108-30",
+}
+
+# Transverse Mercator VN-2000 CRSs by (central meridian, scale factor).
+_TM_CODES: dict[tuple[float, float], int] = {
+    (102.0, 0.9999): 5896,
+    (105.0, 0.9999): 5897,
+    (108.0, 0.9999): 5898,
+    (107.75, 0.9999): 5899,
+    (103.0, 0.9999): 9205,
+    (104.0, 0.9999): 9206,
+    (104.5, 0.9999): 9207,
+    (104.75, 0.9999): 9208,
+    (105.5, 0.9999): 9209,
+    (105.75, 0.9999): 9210,
+    (106.0, 0.9999): 9211,
+    (106.25, 0.9999): 9212,
+    (106.5, 0.9999): 9213,
+    (107.0, 0.9999): 9214,
+    (107.25, 0.9999): 9215,
+    (107.5, 0.9999): 9216,
+    (108.25, 0.9999): 9217,
+    (108.5, 0.9999): 9218,
+    (105.0, 0.9996): 3405,
+    (111.0, 0.9996): 3406,
+}
+
+#: Longitude/latitude box of Viet Nam with its islands (west, south, east, north), degrees.
+VIETNAM_BOUNDS = (102.0, 6.0, 117.9, 23.5)
+
+_VN_NAME = re.compile(r"vn[\s_-]*2000|vietnam[\s_-]*2000|viet[\s_-]*nam[\s_-]*2000", re.I)
+
+
+@dataclass(frozen=True)
+class Helmert:
+    """A seven-parameter (Helmert) datum shift from VN-2000 to WGS 84.
+
+    Parameters
+    ----------
+    tx, ty, tz
+        Translations in metres.
+    rx, ry, rz
+        Rotations in arc-seconds, in ``convention``.
+    ds
+        Scale difference in parts per million.
+    convention
+        ``"coordinate_frame"`` (EPSG method 9607, as Decision 05/2007/QĐ-BTNMT and EPSG
+        publish it) or ``"position_vector"`` (EPSG method 9606, PROJ's ``+towgs84``). The
+        two differ only in the sign of the rotations.
+    """
+
+    tx: float
+    ty: float
+    tz: float
+    rx: float = 0.0
+    ry: float = 0.0
+    rz: float = 0.0
+    ds: float = 0.0
+    convention: Convention = "coordinate_frame"
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.convention not in ("coordinate_frame", "position_vector"):
+            raise ValueError(
+                f"convention must be 'coordinate_frame' or 'position_vector', "
+                f"not {self.convention!r}"
+            )
+
+    def to_convention(self, convention: Convention) -> Helmert:
+        """Return the same shift expressed in ``convention`` (rotation signs flip)."""
+        if convention == self.convention:
+            return self
+        return replace(
+            self, rx=-self.rx, ry=-self.ry, rz=-self.rz, convention=convention, name=self.name
+        )
+
+    def towgs84(self) -> tuple[float, float, float, float, float, float, float]:
+        """Return the seven ``+towgs84`` values (position-vector convention)."""
+        pv = self.to_convention("position_vector")
+        return (pv.tx, pv.ty, pv.tz, pv.rx, pv.ry, pv.rz, pv.ds)
+
+    @classmethod
+    def from_towgs84(cls, values: Any, *, name: str = "") -> Helmert:
+        """Build from ``+towgs84`` values (3 or 7 numbers, position-vector convention)."""
+        vals = [float(v) for v in values]
+        if len(vals) == 3:
+            vals += [0.0] * 4
+        if len(vals) != 7:
+            raise ValueError(f"+towgs84 needs 3 or 7 numbers, got {len(vals)}")
+        tx, ty, tz, rx, ry, rz, ds = vals
+        return cls(tx, ty, tz, rx, ry, rz, ds, convention="position_vector", name=name)
+
+    def is_zero(self) -> bool:
+        """Return True when the shift does nothing (``+towgs84=0,0,0``)."""
+        return all(abs(v) < 1e-9 for v in self.towgs84())
+
+    def matches(self, other: Helmert, *, translation_m: float = 0.5) -> bool:
+        """Return True when both shifts agree (translations to ``translation_m`` metres).
+
+        Rotations must agree to 0.002″ and scale to 0.05 ppm, so a set whose rotation
+        signs are flipped does not match.
+        """
+        a, b = self.towgs84(), other.towgs84()
+        return (
+            all(abs(x - y) <= translation_m for x, y in zip(a[:3], b[:3], strict=True))
+            and all(abs(x - y) <= 0.002 for x, y in zip(a[3:6], b[3:6], strict=True))
+            and abs(a[6] - b[6]) <= 0.05
+        )
+
+    def proj_steps(self) -> str:
+        """Return the PROJ pipeline steps applying this shift to radians lon/lat."""
+        pv = self.to_convention("position_vector")
+        return (
+            "+step +proj=push +v_3 +step +proj=cart +ellps=WGS84 "
+            f"+step +proj=helmert +x={pv.tx!r} +y={pv.ty!r} +z={pv.tz!r} "
+            f"+rx={pv.rx!r} +ry={pv.ry!r} +rz={pv.rz!r} +s={pv.ds!r} "
+            "+convention=position_vector "
+            "+step +inv +proj=cart +ellps=WGS84 +step +proj=pop +v_3"
+        )
+
+
+#: EPSG:6960 "VN-2000 to WGS 84 (2)": the set of Decision 05/2007/QĐ-BTNMT, coordinate frame.
+HELMERT_6960 = Helmert(
+    -191.90441429,
+    -39.30318279,
+    -111.45032835,
+    -0.00928836,
+    0.01975479,
+    -0.00427372,
+    0.252906278,
+    convention="coordinate_frame",
+    name="EPSG:6960",
+)
+#: EPSG:6959 "VN-2000 to WGS 84 (1)", the older set (coordinate frame).
+HELMERT_6959 = Helmert(
+    -192.873,
+    -39.382,
+    -111.202,
+    0.00205,
+    0.0005,
+    -0.00335,
+    0.0188,
+    convention="coordinate_frame",
+    name="EPSG:6959",
+)
+
+
+@dataclass(frozen=True)
+class CRSRepair:
+    """What :func:`repair_crs` decided about a layer's CRS.
+
+    Attributes
+    ----------
+    crs
+        The CRS the coordinates are in, cleaned: the EPSG CRS when one is identified
+        (for example EPSG:5897), otherwise the CRS as given.
+    vn2000
+        Whether the layer is VN-2000.
+    helmert
+        The datum shift to WGS 84 that will be applied (VN-2000 only).
+    datum_shift_lost
+        True when the file had lost its shift (no shift, a zero shift, or WGS 84 as the
+        datum of a VN-2000 projection) and the correct one was substituted.
+    notes
+        Human-readable notes on what was found and done.
+    """
+
+    crs: CRS
+    vn2000: bool = False
+    helmert: Helmert | None = None
+    datum_shift_lost: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def epsg(self) -> int | None:
+        """The EPSG code of :attr:`crs`, if it has one."""
+        return _epsg_of(self.crs)
+
+
+def _epsg_of(crs: CRS) -> int | None:
+    ident = crs.to_authority(min_confidence=100)
+    if ident and ident[0] == "EPSG":
+        try:
+            return int(ident[1])
+        except ValueError:
+            return None
+    return None
+
+
+def _where(path: str | PathLike[str] | None) -> str:
+    return f"{path}" if path is not None else "the layer"
+
+
+def _parse(crs: Any, path: str | PathLike[str] | None) -> CRS:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError as ProjCRSError
+
+    if crs is None or (isinstance(crs, str) and not crs.strip()):
+        raise CRSError(
+            "the layer has no coordinate reference system (no .prj file or CRS member); "
+            "give its CRS explicitly, for example EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)",
+            path=path,
+        )
+    try:
+        return CRS.from_user_input(crs)
+    except (ProjCRSError, TypeError, ValueError) as exc:
+        raise CRSError(f"unreadable coordinate reference system {str(crs)[:80]!r}: {exc}",
+                       path=path) from None  # fmt: skip
+
+
+def _towgs84_of(crs: CRS) -> Helmert | None:
+    """Return the +towgs84 of a bound CRS, or None."""
+    if not crs.is_bound:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        proj4 = crs.to_proj4() or ""
+    m = re.search(r"\+towgs84=([-0-9.eE,+]+)", proj4)
+    if not m:
+        return None
+    try:
+        return Helmert.from_towgs84(m.group(1).split(","))
+    except ValueError:
+        return None
+
+
+def _is_wgs84_ellipsoid(crs: CRS) -> bool:
+    ell = crs.ellipsoid
+    return (
+        ell is not None
+        and abs(ell.semi_major_metre - 6378137.0) < 1e-3
+        and abs(ell.inverse_flattening - 298.257223563) < 1e-6
+    )
+
+
+def _tm_params(crs: CRS) -> dict[str, float] | None:
+    """Return lon_0/k/x_0/y_0/lat_0 of a Transverse Mercator CRS, else None."""
+    op = crs.coordinate_operation
+    if op is None or "transverse mercator" not in op.method_name.lower():
+        return None
+    names = {
+        "longitude of natural origin": "lon_0",
+        "scale factor at natural origin": "k",
+        "false easting": "x_0",
+        "false northing": "y_0",
+        "latitude of natural origin": "lat_0",
+    }
+    out: dict[str, float] = {}
+    for p in op.params:
+        key = names.get(p.name.lower())
+        if key:
+            out[key] = float(p.value)
+    units = crs.axis_info[0].unit_name if crs.axis_info else "metre"
+    if units not in ("metre", "meter", "m") or len(out) < 5:
+        return None
+    return out
+
+
+def _vn_tm_code(params: dict[str, float]) -> int | None:
+    if params["x_0"] != 500000.0 or params["y_0"] != 0.0 or params["lat_0"] != 0.0:
+        return None
+    return _TM_CODES.get((round(params["lon_0"], 6), round(params["k"], 6)))
+
+
+def _looks_like_vn_tm3(params: dict[str, float] | None) -> bool:
+    """Return True for a TM-3 projection (k 0.9999, 500 km false easting) over Viet Nam."""
+    if params is None:
+        return False
+    return (
+        abs(params["k"] - 0.9999) < 1e-9
+        and params["x_0"] == 500000.0
+        and params["y_0"] == 0.0
+        and params["lat_0"] == 0.0
+        and 102.0 <= params["lon_0"] <= 110.0
+    )
+
+
+def is_vn2000(crs: Any) -> bool:
+    """Return True when ``crs`` is (or plainly was meant to be) a VN-2000 CRS.
+
+    Parameters
+    ----------
+    crs
+        Anything :meth:`pyproj.CRS.from_user_input` accepts.
+
+    Returns
+    -------
+    bool
+        True for the EPSG VN-2000 CRSs, for CRSs whose datum is named VN-2000, and for
+        TM-3 projections (scale 0.9999, false easting 500 km, central meridian 102-110°E)
+        that lost their datum.
+    """
+    try:
+        return repair_crs(crs, warn=False).vn2000
+    except CRSError:
+        return False
+
+
+def _vn2000_crs(base: CRS, params: dict[str, float] | None, code: int | None) -> CRS:
+    """Return the clean VN-2000 CRS: the EPSG one, or a custom CRS on the VN-2000 datum."""
+    from pyproj import CRS
+    from pyproj.crs import ProjectedCRS
+    from pyproj.crs.coordinate_operation import TransverseMercatorConversion
+
+    if code is not None:
+        return CRS.from_epsg(code)
+    if base.is_geographic:
+        return CRS.from_epsg(4756)
+    if params is not None:
+        conv = TransverseMercatorConversion(
+            latitude_natural_origin=params["lat_0"],
+            longitude_natural_origin=params["lon_0"],
+            false_easting=params["x_0"],
+            false_northing=params["y_0"],
+            scale_factor_natural_origin=params["k"],
+        )
+        return ProjectedCRS(conv, name=f"VN-2000 / TM {params['lon_0']:g}",
+                            geodetic_crs=CRS.from_epsg(4756))  # fmt: skip
+    return base
+
+
+def repair_crs(
+    crs: Any,
+    *,
+    path: str | PathLike[str] | None = None,
+    helmert: Helmert | None = None,
+    warn: bool = True,
+) -> CRSRepair:
+    """Recognise a VN-2000 CRS and make sure the right datum shift will be applied.
+
+    Parameters
+    ----------
+    crs
+        The layer's CRS: a :class:`pyproj.CRS`, WKT, a PROJ string, ``"EPSG:5897"`` …
+    path
+        The file it came from, named in messages.
+    helmert
+        A datum shift to use for VN-2000 instead of EPSG:6960, in either convention.
+    warn
+        Emit a :class:`DatumShiftWarning` when a lost or mangled shift is repaired.
+
+    Returns
+    -------
+    CRSRepair
+        The cleaned CRS, whether it is VN-2000, the shift to apply and notes.
+
+    Raises
+    ------
+    CRSError
+        If ``crs`` is None (the layer has no CRS) or cannot be parsed.
+    """
+    base_in = _parse(crs, path)
+    given = _towgs84_of(base_in)
+    base = base_in.source_crs if base_in.is_bound and base_in.source_crs else base_in
+    where = _where(path)
+    notes: list[str] = []
+
+    datum = base.datum.name if base.datum is not None else ""
+    named_vn = bool(_VN_NAME.search(datum) or _VN_NAME.search(base.name or ""))
+    wgs_ellps = _is_wgs84_ellipsoid(base)
+    params = _tm_params(base) if base.is_projected else None
+    code = _epsg_of(base)
+    if code not in VN2000_CODES:
+        code = None
+    if code is None and params is not None:
+        tm_code = _vn_tm_code(params)
+        # A UTM-shaped projection is VN-2000 only when its datum says so.
+        if tm_code is not None and (named_vn or tm_code not in (3405, 3406)):
+            code = tm_code
+
+    vn = wgs_ellps and (
+        named_vn or (code in VN2000_CODES) or (base.is_projected and _looks_like_vn_tm3(params))
+    )
+    if not vn:
+        if base.is_geographic and wgs_ellps and not (base.datum and "84" in datum):
+            notes.append(
+                f"{where}: datum {datum or 'unknown'!r} on the WGS 84 ellipsoid read as WGS 84; "
+                "if the data are VN-2000, give the CRS explicitly (EPSG:4756)"
+            )
+        return CRSRepair(crs=base_in, notes=tuple(notes))
+
+    clean = _vn2000_crs(base, params, code)
+    lost = False
+    if helmert is not None:
+        shift = helmert
+        notes.append(
+            f"{where}: VN-2000 → WGS 84 with the given seven parameters ({shift.convention})"
+        )
+    elif given is None:
+        shift = HELMERT_6960
+        if named_vn or _epsg_of(base) in VN2000_CODES:
+            notes.append(f"{where}: VN-2000 → WGS 84 with {VN2000_TO_WGS84}")
+        else:
+            lost = True
+            notes.append(
+                f"{where}: VN-2000 projection with datum {datum or 'unknown'!r} has lost its "
+                f"datum shift (about 224 m in Hanoi); applying {VN2000_TO_WGS84}"
+            )
+    elif given.is_zero():
+        shift = HELMERT_6960
+        lost = True
+        notes.append(
+            f"{where}: VN-2000 CRS carries a zero datum shift (+towgs84=0), which puts data "
+            f"about 224 m off; applying {VN2000_TO_WGS84} instead"
+        )
+    elif given.matches(HELMERT_6960):
+        shift = HELMERT_6960
+        notes.append(f"{where}: VN-2000 with the {VN2000_TO_WGS84} seven parameters")
+    elif given.matches(replace(HELMERT_6960, convention="position_vector")):
+        # The coordinate-frame rotations were written into +towgs84 without flipping.
+        shift = HELMERT_6960
+        lost = True
+        notes.append(
+            f"{where}: the datum shift has the Decision 05/2007 coordinate-frame rotations "
+            "written as position-vector +towgs84 (rotation signs not flipped); "
+            f"corrected to {VN2000_TO_WGS84}"
+        )
+    elif given.matches(HELMERT_6959) or given.matches(
+        replace(HELMERT_6959, convention="position_vector")
+    ):
+        shift = HELMERT_6960
+        notes.append(
+            f"{where}: VN-2000 with the older EPSG:6959 parameters; using {VN2000_TO_WGS84}, "
+            "the transformation this project uses for Hanoi"
+        )
+    elif all(abs(a - b) <= 2.0 for a, b in zip(given.towgs84()[:3], HELMERT_6960.towgs84()[:3],
+                                               strict=True)) and given.towgs84()[3:] == (
+        0.0, 0.0, 0.0, 0.0
+    ):  # fmt: skip
+        shift = HELMERT_6960
+        notes.append(
+            f"{where}: VN-2000 with a three-parameter approximation of {VN2000_TO_WGS84}; "
+            "using the full seven-parameter set"
+        )
+    else:
+        shift = given
+        notes.append(
+            f"{where}: VN-2000 with an unrecognised datum shift +towgs84="
+            + ",".join(f"{v:g}" for v in given.towgs84())
+            + f"; kept as given (the project uses {VN2000_TO_WGS84})"
+        )
+    if lost and warn:
+        warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
+    return CRSRepair(crs=clean, vn2000=True, helmert=shift, datum_shift_lost=lost,
+                     notes=tuple(notes))  # fmt: skip
+
+
+def _projection_steps(crs: CRS) -> str:
+    """PROJ steps from the CRS's native x/y to radians lon/lat on its own datum."""
+    if crs.is_geographic:
+        return "+step +proj=unitconvert +xy_in=deg +xy_out=rad"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        proj4 = crs.to_proj4() or ""
+    tokens = [
+        t
+        for t in proj4.split()
+        if not t.startswith(("+type=", "+no_defs", "+towgs84=", "+datum=", "+nadgrids="))
+    ]
+    if not tokens or not tokens[0].startswith("+proj="):
+        raise CRSError(f"cannot build a transformation from {crs.name!r}")
+    return "+step +inv " + " ".join(tokens)
+
+
+def transformer_to_wgs84(repair: CRSRepair) -> Transformer:
+    """Return a transformer from the repaired CRS to WGS 84 longitude/latitude.
+
+    VN-2000 goes through an explicit pipeline with the chosen Helmert shift (EPSG:6960 by
+    default), so the result does not depend on which operation PROJ would pick.
+
+    Parameters
+    ----------
+    repair
+        The result of :func:`repair_crs`.
+
+    Returns
+    -------
+    pyproj.Transformer
+        Takes x/y (easting/northing, or longitude/latitude) and returns lon/lat.
+    """
+    from pyproj import Transformer
+
+    if repair.vn2000 and repair.helmert is not None:
+        pipeline = (
+            "+proj=pipeline "
+            + _projection_steps(repair.crs)
+            + " "
+            + repair.helmert.proj_steps()
+            + " +step +proj=unitconvert +xy_in=rad +xy_out=deg"
+        )
+        return Transformer.from_pipeline(pipeline)
+    return Transformer.from_crs(repair.crs, WGS84, always_xy=True)
+
+
+def to_wgs84(
+    gdf: gpd.GeoDataFrame,
+    *,
+    source: Any = None,
+    helmert: Helmert | None = None,
+    path: str | PathLike[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Return ``gdf`` in EPSG:4326, repairing a VN-2000 CRS that lost its datum shift.
+
+    Parameters
+    ----------
+    gdf
+        The layer.
+    source
+        The CRS the coordinates are really in; overrides ``gdf.crs`` (use it for files
+        with no or a wrong CRS).
+    helmert
+        A VN-2000 → WGS 84 shift to use instead of EPSG:6960.
+    path
+        The file the layer came from, named in messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy in EPSG:4326. ``attrs["crs_notes"]`` lists what was found and done and
+        ``attrs["source_crs"]`` the (repaired) source CRS as ``EPSG:xxxx`` or WKT.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS and none is given, or coordinates cannot be transformed.
+    """
+    import numpy as np
+    import shapely
+    from pyproj.exceptions import ProjError
+
+    repair = repair_crs(source if source is not None else gdf.crs, path=path, helmert=helmert)
+    out = gdf.copy()
+    code = repair.epsg
+    src_label = f"EPSG:{code}" if code else repair.crs.to_string()
+    if code == 4326 and not repair.vn2000:
+        out = out.set_crs(WGS84, allow_override=True)
+    else:
+        try:
+            tr = transformer_to_wgs84(repair)
+        except ProjError as exc:
+            raise CRSError(f"cannot transform from {repair.crs.name!r}: {exc}", path=path) from None
+
+        def _fn(coords: np.ndarray) -> np.ndarray:
+            x, y = tr.transform(coords[:, 0], coords[:, 1], errcheck=False)
+            return np.column_stack([x, y])
+
+        geoms = np.asarray(out.geometry.array, dtype=object)
+        try:
+            moved = shapely.transform(geoms, _fn)
+        except (ProjError, ValueError) as exc:
+            raise CRSError(f"cannot transform coordinates: {exc}", path=path) from None
+        bad = ~shapely.is_empty(moved) & ~shapely.is_missing(moved)
+        bad &= ~np.isfinite(shapely.bounds(moved)).all(axis=1)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0]) + 1
+            raise CRSError(
+                f"coordinates cannot be transformed from {repair.crs.name!r} "
+                "(outside the projection's domain?)",
+                path=path,
+                row=row,
+                field="geometry",
+            )
+        import geopandas as gpd
+
+        out[out.geometry.name] = gpd.GeoSeries(moved, index=out.index, crs=WGS84)
+    out.attrs["crs_notes"] = list(repair.notes)
+    out.attrs["source_crs"] = src_label
+    out.attrs["datum_shift_repaired"] = repair.datum_shift_lost
+    return out

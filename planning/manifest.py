@@ -1,0 +1,512 @@
+"""The project's own facts: the plan manifest (``plan.toml``) and the cluster catalogue.
+
+The manifest holds every published figure of the plan with its source, the category
+tree that says how the figures add up, published ratios, and the special zones. A
+figure that follows from others is *derived* (``"a - b + c"`` over figure keys) and is
+computed here, never typed. Nothing read from the file is executed: a derivation is
+parsed as a flat sum of figure keys.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planning.errors import PlanDataError
+from planning.settings import bundled_geodata_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "CategoryNode",
+    "Figure",
+    "Manifest",
+    "Ratio",
+    "SourceRef",
+    "TreeCheck",
+    "ZoneFact",
+    "load_manifest",
+    "matches_published",
+]
+
+_TERM = re.compile(r"\s*([+-])?\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A document that published figures: a news page, a decision, a dataset.
+
+    Attributes
+    ----------
+    key
+        The manifest's key for it.
+    title, publisher, url, date
+        What a reader needs to find it again (``url`` may be empty when not recorded).
+    """
+
+    key: str
+    title: str
+    publisher: str
+    url: str
+    date: str
+    verified: bool = True
+
+    def citation(self) -> str:
+        """Return a one-line citation: publisher, title, date and URL."""
+        parts = [self.publisher, f"“{self.title}”"]
+        if self.date:
+            parts.append(self.date)
+        if self.url:
+            parts.append(self.url)
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published (or derived) figure of the plan.
+
+    Attributes
+    ----------
+    key
+        Its key in the manifest.
+    label
+        What it counts.
+    value
+        The number.
+    unit
+        ``ha``, ``clusters``, ``%`` …
+    decimals
+        The precision it was published at.
+    source
+        The key of its :class:`SourceRef`, or ``""`` for a derived figure.
+    derived
+        The derivation (``"a - b - c"``), or ``""`` for a published figure.
+    qualifier
+        ``about``, ``more than`` … as published.
+    published_as
+        The text as published, when it differs from the number.
+    note
+        Anything a reader should know.
+    """
+
+    key: str
+    label: str
+    value: float
+    unit: str
+    decimals: int
+    source: str = ""
+    derived: str = ""
+    qualifier: str = ""
+    published_as: str = ""
+    note: str = ""
+
+    @property
+    def is_derived(self) -> bool:
+        """Whether the figure is computed from others rather than published."""
+        return bool(self.derived)
+
+    def formatted(self) -> str:
+        """Return the value at its published precision with its unit, e.g. ``3,204.31 ha``."""
+        text = f"{self.value:,.{self.decimals}f}"
+        unit = "" if self.unit == "%" else " "
+        return f"{self.qualifier + ' ' if self.qualifier else ''}{text}{unit}{self.unit}"
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    """A node of the plan's category tree (a phase or a category of clusters).
+
+    Attributes
+    ----------
+    key, label
+        Identity.
+    clusters
+        Key of the figure counting its clusters, or ``""`` when it adds no cluster.
+    ha
+        Key of the figure giving its area.
+    children
+        Keys of the child nodes; their sums must equal this node's figures.
+    """
+
+    key: str
+    label: str
+    clusters: str = ""
+    ha: str = ""
+    children: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A published ratio: ``numerator / denominator`` published as ``percent`` %."""
+
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    percent: str
+
+
+@dataclass(frozen=True)
+class ZoneFact:
+    """A special zone (Hoa Lac Hi-Tech Park) as published: area, host communes, source."""
+
+    key: str
+    name_vi: str
+    name_en: str
+    area: str
+    source: str
+    host_communes: tuple[tuple[str, str], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TreeCheck:
+    """The outcome of adding up one node's children.
+
+    Attributes
+    ----------
+    node
+        The parent node's key.
+    quantity
+        ``clusters`` or ``ha``.
+    expected
+        The parent's figure.
+    computed
+        The children's sum.
+    consistent
+        Whether they agree at the parent's published precision.
+    terms
+        ``(child key, value)`` pairs that were added.
+    """
+
+    node: str
+    quantity: str
+    expected: Figure
+    computed: float
+    consistent: bool
+    terms: tuple[tuple[str, float], ...]
+
+    def explain(self) -> str:
+        """Return ``a + b + c = computed; published X`` in words."""
+        d = self.expected.decimals
+        parts = " + ".join(f"{v:,.{max(d, 2) if self.quantity == 'ha' else 0}f}" for _, v in self.terms)
+        verdict = "agrees" if self.consistent else "DISAGREES"
+        return (
+            f"{self.node} {self.quantity}: {parts} = {self.computed:,.{max(d, 2) if self.quantity == 'ha' else 0}f}; "
+            f"published {self.expected.formatted()} ({verdict} at {d} decimal{'s' if d != 1 else ''})"
+        )
+
+
+def matches_published(value: float, figure: Figure) -> bool:
+    """Return whether ``value`` agrees with ``figure`` at the figure's published precision.
+
+    Parameters
+    ----------
+    value
+        A computed number (a sum, a count).
+    figure
+        The published figure.
+
+    Returns
+    -------
+    bool
+        True when both round to the same number at ``figure.decimals`` decimals.
+
+    Examples
+    --------
+    >>> f = Figure("t", "total", 3204.3, "ha", 1)
+    >>> matches_published(3204.31, f), matches_published(3204.36, f)
+    (True, False)
+    """
+    scale = 10**figure.decimals
+    # Round half away from zero on a scaled integer, robust to binary fractions like 0.05.
+    return _round_half_up(value * scale) == _round_half_up(figure.value * scale)
+
+
+def _round_half_up(x: float) -> int:
+    import math
+
+    x = round(x, 6)  # shed binary noise such as 3204.3099999999995
+    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+@dataclass
+class Manifest:
+    """Every published figure of the plan, with sources, category tree, ratios and zones.
+
+    Attributes
+    ----------
+    plan
+        Title, decision, year and notes of the plan.
+    sources
+        :class:`SourceRef` by key.
+    figures
+        :class:`Figure` by key (derived ones already computed).
+    categories
+        :class:`CategoryNode` by key.
+    ratios
+        Published ratios.
+    zones
+        Special zones by key.
+    district_subtotals
+        ``{district_code: {"clusters": n, "ha": x, "source": key}}`` where the plan gives them.
+    catalogue
+        Catalogue settings (``file``, ``complete``, ``note``).
+    path
+        The file it was read from.
+    """
+
+    plan: dict[str, Any]
+    sources: dict[str, SourceRef]
+    figures: dict[str, Figure]
+    categories: dict[str, CategoryNode]
+    ratios: dict[str, Ratio] = field(default_factory=dict)
+    zones: dict[str, ZoneFact] = field(default_factory=dict)
+    district_subtotals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    catalogue: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def figure(self, key: str) -> Figure:
+        """Return the figure ``key``, or raise :class:`PlanDataError` naming the manifest."""
+        try:
+            return self.figures[key]
+        except KeyError:
+            raise PlanDataError(f"no figure {key!r} in the manifest", path=self.path) from None
+
+    def roots(self) -> list[CategoryNode]:
+        """Return the category nodes that are no other node's child, in file order."""
+        children = {c for n in self.categories.values() for c in n.children}
+        return [n for k, n in self.categories.items() if k not in children]
+
+    def check_tree(self) -> list[TreeCheck]:
+        """Add up every node's children and compare with the node's published figures.
+
+        Returns
+        -------
+        list of TreeCheck
+            One per node and quantity (``clusters``, ``ha``) that has children to add.
+        """
+        out: list[TreeCheck] = []
+        for node in self.categories.values():
+            if not node.children:
+                continue
+            kids = [self.categories[c] for c in node.children]
+            for quantity in ("clusters", "ha"):
+                parent_key = getattr(node, quantity)
+                if not parent_key:
+                    continue
+                terms = tuple(
+                    (k.key, self.figures[getattr(k, quantity)].value)
+                    for k in kids
+                    if getattr(k, quantity)
+                )
+                total = sum(v for _, v in terms)
+                expected = self.figures[parent_key]
+                out.append(
+                    TreeCheck(
+                        node=node.key,
+                        quantity=quantity,
+                        expected=expected,
+                        computed=total,
+                        consistent=matches_published(total, expected),
+                        terms=terms,
+                    )
+                )
+        return out
+
+    def is_verified(self, figure_key: str) -> bool:
+        """Whether a figure rests only on verified sources (derived: all its terms verified)."""
+        fig = self.figure(figure_key)
+        if fig.derived:
+            return all(self.is_verified(n) for _, n in _parse_derivation(fig.derived, fig.key, self.path or Path()))
+        src = self.sources.get(fig.source)
+        return bool(src and src.verified)
+
+    def citation(self, figure_key: str) -> str:
+        """Return where a figure comes from: its source's citation, or its derivation."""
+        fig = self.figure(figure_key)
+        if fig.derived:
+            return f"derived: {fig.derived}"
+        src = self.sources.get(fig.source)
+        return src.citation() if src else fig.source
+
+
+def load_manifest(path: str | Path | None = None) -> Manifest:
+    """Read a plan manifest (TOML), resolve derived figures, and check its references.
+
+    Parameters
+    ----------
+    path
+        The manifest; the bundled ``geodata/plan.toml`` by default.
+
+    Returns
+    -------
+    Manifest
+        The manifest, with derived figures computed.
+
+    Raises
+    ------
+    PlanDataError
+        If the file cannot be read, a figure lacks a value or a source, a reference
+        points nowhere, or a derivation is not a sum of figure keys.
+    """
+    p = Path(path) if path is not None else bundled_geodata_dir() / "plan.toml"
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanDataError(f"cannot read the manifest: {exc.strerror or exc}", path=p) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PlanDataError(f"not valid TOML: {exc}", path=p) from None
+
+    sources = {
+        k: SourceRef(
+            key=k,
+            title=str(v.get("title", "")),
+            publisher=str(v.get("publisher", "")),
+            url=str(v.get("url", "")),
+            date=str(v.get("date", "")),
+            verified=bool(v.get("verified", True)),
+        )
+        for k, v in raw.get("sources", {}).items()
+    }
+    raw_figs: dict[str, dict[str, Any]] = raw.get("figures", {})
+    figures: dict[str, Figure] = {}
+    for key, spec in raw_figs.items():
+        if "derived" in spec:
+            continue
+        if "value" not in spec:
+            raise PlanDataError("figure has neither 'value' nor 'derived'", path=p, ident=f"figures.{key}")
+        if not spec.get("source"):
+            raise PlanDataError("figure has no 'source'", path=p, ident=f"figures.{key}", field="source")
+        if spec["source"] not in sources:
+            raise PlanDataError(
+                f"source {spec['source']!r} is not defined under [sources]",
+                path=p,
+                ident=f"figures.{key}",
+                field="source",
+            )
+        figures[key] = _figure(key, spec, float(spec["value"]), p)
+    pending = {k: s for k, s in raw_figs.items() if "derived" in s}
+    while pending:
+        progressed = False
+        for key, spec in list(pending.items()):
+            terms = _parse_derivation(str(spec["derived"]), key, p)
+            if all(name in figures for _, name in terms):
+                value = sum(sign * figures[name].value for sign, name in terms)
+                figures[key] = _figure(key, spec, value, p)
+                del pending[key]
+                progressed = True
+            else:
+                unknown = [n for _, n in terms if n not in figures and n not in pending]
+                if unknown:
+                    raise PlanDataError(
+                        f"derivation names unknown figure {unknown[0]!r}",
+                        path=p,
+                        ident=f"figures.{key}",
+                        field="derived",
+                    )
+        if not progressed:
+            raise PlanDataError(f"derivations refer to each other in a cycle: {sorted(pending)}", path=p)
+
+    categories: dict[str, CategoryNode] = {}
+    for key, spec in raw.get("categories", {}).items():
+        node = CategoryNode(
+            key=key,
+            label=str(spec.get("label", key)),
+            clusters=str(spec.get("clusters", "")),
+            ha=str(spec.get("ha", "")),
+            children=tuple(spec.get("children", ())),
+        )
+        for fld in ("clusters", "ha"):
+            ref = getattr(node, fld)
+            if ref and ref not in figures:
+                raise PlanDataError(
+                    f"names unknown figure {ref!r}", path=p, ident=f"categories.{key}", field=fld
+                )
+        categories[key] = node
+    for node in categories.values():
+        for child in node.children:
+            if child not in categories:
+                raise PlanDataError(
+                    f"child {child!r} is not a category", path=p, ident=f"categories.{node.key}", field="children"
+                )
+
+    ratios = {}
+    for key, spec in raw.get("ratios", {}).items():
+        ratio = Ratio(key, str(spec.get("label", key)), spec["numerator"], spec["denominator"], spec["percent"])
+        for fld in ("numerator", "denominator", "percent"):
+            if getattr(ratio, fld) not in figures:
+                raise PlanDataError(
+                    f"names unknown figure {getattr(ratio, fld)!r}", path=p, ident=f"ratios.{key}", field=fld
+                )
+        ratios[key] = ratio
+
+    zones = {}
+    for key, spec in raw.get("zones", {}).items():
+        zones[key] = ZoneFact(
+            key=key,
+            name_vi=str(spec.get("name_vi", key)),
+            name_en=str(spec.get("name_en", key)),
+            area=str(spec.get("area", "")),
+            source=str(spec.get("source", "")),
+            host_communes=tuple((str(h["commune"]), str(h["district"])) for h in spec.get("host_communes", ())),
+            note=str(spec.get("note", "")),
+        )
+        if zones[key].area and zones[key].area not in figures:
+            raise PlanDataError(f"names unknown figure {zones[key].area!r}", path=p, ident=f"zones.{key}", field="area")
+
+    return Manifest(
+        plan=dict(raw.get("plan", {})),
+        sources=sources,
+        figures=figures,
+        categories=categories,
+        ratios=ratios,
+        zones=zones,
+        district_subtotals=dict(raw.get("district_subtotals", {})),
+        catalogue=dict(raw.get("catalogue", {})),
+        path=p,
+    )
+
+
+def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
+    try:
+        decimals = int(spec.get("decimals", 0))
+    except (TypeError, ValueError):
+        raise PlanDataError("'decimals' is not a whole number", path=path, ident=f"figures.{key}", field="decimals") from None
+    return Figure(
+        key=key,
+        label=str(spec.get("label", key)),
+        value=value,
+        unit=str(spec.get("unit", "")),
+        decimals=decimals,
+        source=str(spec.get("source", "")),
+        derived=str(spec.get("derived", "")),
+        qualifier=str(spec.get("qualifier", "")),
+        published_as=str(spec.get("published_as", "")),
+        note=str(spec.get("note", "")),
+    )
+
+
+def _parse_derivation(text: str, key: str, path: Path) -> list[tuple[int, str]]:
+    terms: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        m = _TERM.match(text, pos)
+        if not m or m.end() == pos or (terms and m.group(1) is None):
+            raise PlanDataError(
+                f"derivation {text!r} is not a sum or difference of figure keys",
+                path=path,
+                ident=f"figures.{key}",
+                field="derived",
+            )
+        terms.append((-1 if m.group(1) == "-" else 1, m.group(2)))
+        pos = m.end()
+    if not terms:
+        raise PlanDataError("empty derivation", path=path, ident=f"figures.{key}", field="derived")
+    return terms

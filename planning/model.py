@@ -1,0 +1,616 @@
+"""The plan: clusters, districts, special zones and the published figures, in one object.
+
+:class:`Plan` is what every other layer works on. :func:`load_plan` builds it from the
+bundled catalogue (``geodata/clusters.csv``) or from the user's files, places clusters
+that are known only by their commune or district, and gives every cluster whose area is
+published but whose outline is not an *indicative footprint*: a circle of exactly its
+declared area, centred on the best location known, and marked ``indicative`` wherever it
+appears. Hoa Lac Hi-Tech Park gets one too until a surveyed polygon is supplied.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planning.errors import PlanDataError
+from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
+from planning.vietnamese import name_key, nfc, split_admin_prefix
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point, Polygon
+
+    from planning.manifest import Manifest
+
+__all__ = [
+    "CLUSTER_COLUMNS",
+    "GEOMETRY_KINDS",
+    "Plan",
+    "indicative_footprint",
+    "load_plan",
+    "read_catalogue",
+]
+
+#: How a cluster's geometry is known.
+GEOMETRY_KINDS = ("surveyed", "digitized", "indicative", "point")
+#: The clusters layer's columns, in order (see ``docs/architecture.md``).
+CLUSTER_COLUMNS = (
+    "cluster_id",
+    "name_vi",
+    "commune_vi",
+    "district_code",
+    "district_vi",
+    "category",
+    "phase",
+    "status",
+    "declared_ha",
+    "area_qualifier",
+    "geometry_kind",
+    "location_precision",
+    "source_url",
+    "source_note",
+)
+_CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
+_TEXT_DEFAULTS = {
+    "commune_vi": "",
+    "district_code": "",
+    "district_vi": "",
+    "category": "unknown",
+    "phase": "unknown",
+    "status": "",
+    "area_qualifier": "",
+    "geometry_kind": "digitized",
+    "location_precision": "digitized",
+    "source_url": "",
+    "source_note": "",
+}
+PathType = str | PathLike[str]
+
+
+@dataclass
+class Plan:
+    """An industrial-cluster plan as checked geodata.
+
+    Attributes
+    ----------
+    clusters
+        One row per cluster, EPSG:4326, columns :data:`CLUSTER_COLUMNS` plus ``geometry``,
+        ``measured_ha`` (geodesic) and ``measured_ha_vn2000`` (planar, EPSG:5897).
+    districts
+        The 30 district-level units (2014-2025 structure), EPSG:4326, with
+        ``district_code``, ``district_vi``, ``district_type``, ``district_en``,
+        ``measured_ha``.
+    zones
+        Special zones (Hoa Lac Hi-Tech Park): ``zone_id``, ``name_vi``, ``name_en``,
+        ``declared_ha``, ``geometry_kind``, ``location_precision``, ``source_url``,
+        ``measured_ha``, ``geometry``.
+    manifest
+        The published figures, with sources.
+    complete
+        Whether ``clusters`` claims to list every cluster of the plan. The bundled
+        catalogue does not; a user's file does unless loaded with ``complete=False``.
+    name
+        A label for reports.
+    inputs
+        The files each layer came from (``"bundled"`` for the project's own data).
+    used_sources
+        Keys of :data:`planning.geodata.SOURCES` whose data the plan holds.
+    """
+
+    clusters: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    manifest: Manifest
+    complete: bool = False
+    name: str = "Hanoi CCN plan (bundled catalogue)"
+    inputs: dict[str, str] = field(default_factory=dict)
+    used_sources: tuple[str, ...] = ()
+
+    @property
+    def indicative(self) -> pd.Series:
+        """Boolean mask of clusters whose geometry is an indicative footprint."""
+        return self.clusters["geometry_kind"].eq("indicative")
+
+    def attributions(self) -> list[str]:
+        """Return one line per data source shown by this plan, for footers and maps.
+
+        Returns
+        -------
+        list of str
+            Geodata attributions (with licence), then the plan's figures' sources.
+        """
+        from planning.geodata import attribution_line
+
+        lines = [attribution_line(k) for k in self.used_sources]
+        m = self.manifest
+        figure_sources = sorted({f.source for f in m.figures.values() if f.source})
+        for key in figure_sources:
+            src = m.sources[key]
+            if key.startswith("ocha"):
+                continue
+            tag = "" if src.verified else " [UNVERIFIED]"
+            lines.append(f"Plan figures: {src.citation()}{tag}")
+        if len(self.clusters):
+            n_src = self.clusters["source_url"].replace("", None).dropna().nunique()
+            lines.append(
+                f"Cluster facts: {self.inputs.get('clusters', 'bundled')} "
+                f"({n_src} distinct source URLs, one per cluster row)"
+            )
+        return lines
+
+    def notes(self) -> list[str]:
+        """Return the caveats every report and map must carry.
+
+        Returns
+        -------
+        list of str
+            Plain sentences: indicative footprints, partial coverage, district structure.
+        """
+        out: list[str] = []
+        n_ind = int(self.indicative.sum())
+        if n_ind:
+            out.append(
+                f"{n_ind} cluster footprint(s) are INDICATIVE: circles of the declared area at the "
+                "commune's (or district's) representative point, not surveyed boundaries."
+            )
+        n_pt = int(self.clusters["geometry_kind"].eq("point").sum())
+        if n_pt:
+            out.append(f"{n_pt} cluster(s) have no published area and are shown as locations only.")
+        if len(self.zones) and self.zones["geometry_kind"].eq("indicative").any():
+            out.append(
+                "The Hoa Lac Hi-Tech Park footprint is INDICATIVE: a circle of its published area "
+                "inside its six host communes, not its boundary."
+            )
+        if not self.complete:
+            total = self.manifest.figures.get("total_clusters")
+            out.append(
+                f"The cluster list is partial: {len(self.clusters)} of "
+                f"{int(total.value) if total else '?'} planned clusters, from public reports; "
+                "the decision's appendix was not available."
+            )
+        out.append(
+            "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
+            "Viet Nam abolished the district level in 2025."
+        )
+        return out
+
+    def with_clusters(self, clusters: gpd.GeoDataFrame, *, complete: bool | None = None) -> Plan:
+        """Return a copy of the plan with another clusters layer (areas recomputed).
+
+        Parameters
+        ----------
+        clusters
+            A clusters layer with the columns of :data:`CLUSTER_COLUMNS` and a CRS.
+        complete
+            Whether it lists the whole plan; unchanged when None.
+
+        Returns
+        -------
+        Plan
+            The new plan.
+        """
+        from planning.area import add_areas
+
+        cl = _finish_clusters(clusters.copy(), path=None)
+        return replace(
+            self,
+            clusters=add_areas(cl),
+            complete=self.complete if complete is None else complete,
+        )
+
+
+def indicative_footprint(
+    lon: float, lat: float, area_ha: float, *, vertices: int = FOOTPRINT_VERTICES
+) -> Polygon:
+    """Return a circle-like polygon of exactly ``area_ha`` (geodesic) centred on a point.
+
+    The polygon is built in a Lambert azimuthal equal-area projection centred on the
+    point, then its radius is corrected once against the geodesic area, so the result
+    matches ``area_ha`` to better than 1e-9 relative.
+
+    Parameters
+    ----------
+    lon, lat
+        The centre, WGS 84 degrees.
+    area_ha
+        The area to give it, in hectares (> 0).
+    vertices
+        Number of vertices (>= 8).
+
+    Returns
+    -------
+    shapely.Polygon
+        The footprint in WGS 84 lon/lat.
+
+    Raises
+    ------
+    PlanDataError
+        If the area is not a positive finite number.
+    """
+    import numpy as np
+    import shapely
+    from pyproj import Geod, Transformer
+
+    if not (isinstance(area_ha, int | float) and math.isfinite(area_ha) and area_ha > 0):
+        raise PlanDataError(f"an indicative footprint needs a positive area, got {area_ha!r} ha")
+    vertices = max(int(vertices), 8)
+    target = area_ha * 10_000.0
+    laea = f"+proj=laea +lat_0={lat} +lon_0={lon} +ellps=WGS84 +units=m +no_defs"
+    to_ll = Transformer.from_crs(laea, WGS84, always_xy=True)
+    theta = np.linspace(0.0, 2.0 * math.pi, vertices, endpoint=False)
+    radius = math.sqrt(2.0 * target / (vertices * math.sin(2.0 * math.pi / vertices)))
+    geod = Geod(ellps="WGS84")
+    poly = None
+    for _ in range(2):
+        xs, ys = to_ll.transform(radius * np.cos(theta), radius * np.sin(theta))
+        poly = shapely.Polygon(np.column_stack([xs, ys]))
+        measured = abs(geod.geometry_area_perimeter(poly)[0])
+        radius *= math.sqrt(target / measured)
+    assert poly is not None
+    return poly
+
+
+def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
+    """Read a cluster catalogue CSV (the bundled ``geodata/clusters.csv`` by default).
+
+    Parameters
+    ----------
+    path
+        A CSV with at least ``cluster_id``, ``name_vi``, ``district_vi`` and
+        ``declared_ha`` (empty when not published), UTF-8.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns NFC-normalised, ``declared_ha`` as float (NaN when empty).
+
+    Raises
+    ------
+    PlanDataError
+        Naming the file, row and field of the first bad value.
+    """
+    import pandas as pd
+
+    p = Path(path) if path is not None else bundled_geodata_dir() / "clusters.csv"
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise PlanDataError(f"cannot read the catalogue: {exc}", path=p) from None
+    missing = [c for c in _CATALOGUE_REQUIRED if c not in df.columns]
+    if missing:
+        raise PlanDataError(f"missing column(s) {', '.join(missing)}", path=p, field=missing[0])
+    for col in df.columns:
+        df[col] = df[col].map(lambda s: nfc(str(s)).strip())
+    areas: list[float] = []
+    for i, (cid, text) in enumerate(zip(df["cluster_id"], df["declared_ha"], strict=True), start=1):
+        if not cid:
+            raise PlanDataError("empty cluster id", path=p, row=i, field="cluster_id")
+        if text == "":
+            areas.append(math.nan)
+            continue
+        try:
+            value = float(text.replace(",", ""))
+        except ValueError:
+            raise PlanDataError(
+                f"declared area {text!r} is not a number of hectares",
+                path=p,
+                row=i,
+                field="declared_ha",
+                ident=f"cluster_id={cid}",
+            ) from None
+        if not math.isfinite(value) or value <= 0:
+            raise PlanDataError(
+                f"declared area {text!r} must be a positive number of hectares",
+                path=p,
+                row=i,
+                field="declared_ha",
+                ident=f"cluster_id={cid}",
+            )
+        areas.append(value)
+    df["declared_ha"] = areas
+    return df
+
+
+def load_plan(
+    *cluster_files: PathType,
+    manifest: PathType | None = None,
+    catalogue: PathType | None = None,
+    districts: PathType | None = None,
+    zones: PathType | None = None,
+    complete: bool | None = None,
+    mirror: PathType | None = None,
+    fix: bool = False,
+) -> Plan:
+    """Build a :class:`Plan` from the bundled data or from the user's files.
+
+    Parameters
+    ----------
+    *cluster_files
+        The user's cluster layers (any format :func:`planning.io.read_layer` reads);
+        their rows are concatenated. Without any, the bundled catalogue is used.
+    manifest
+        A plan manifest (TOML); the bundled one by default.
+    catalogue
+        A catalogue CSV to use instead of the bundled one (ignored with ``cluster_files``).
+    districts
+        A district layer to use instead of the OCHA COD-AB 2020 boundaries.
+    zones
+        A zones layer (for example a surveyed Hoa Lac polygon) to use instead of the
+        indicative footprint.
+    complete
+        Whether the clusters list the whole plan. Default: False for the bundled
+        catalogue (it says so), True for the user's files.
+    mirror
+        An offline mirror directory of the upstream geodata.
+    fix
+        Repair invalid geometries in the user's files (``make_valid``).
+
+    Returns
+    -------
+    Plan
+        The plan, with ``measured_ha`` on every layer.
+
+    Raises
+    ------
+    PlanDataError
+        If a file is unreadable or a row is wrong (the message names file, row, field).
+    GeodataUnavailable
+        If the district or commune layer can be neither downloaded nor found.
+    """
+    from planning.area import add_areas
+    from planning.geodata import load_communes, load_districts
+    from planning.manifest import load_manifest
+
+    man = load_manifest(manifest)
+    used = ["ocha-districts"]
+    if districts is not None:
+        dist = _read_user_layer(districts, kind="districts", fix=fix)
+        used = []
+    else:
+        dist = load_districts(mirror=mirror)
+    dist = add_areas(dist)
+
+    communes_cache: list[gpd.GeoDataFrame] = []
+
+    def communes() -> gpd.GeoDataFrame:
+        if not communes_cache:
+            communes_cache.append(load_communes(mirror=mirror))
+            used.append("vietnam63-communes")
+        return communes_cache[0]
+
+    inputs: dict[str, str] = {}
+    if cluster_files:
+        frames = [_read_user_layer(f, kind="clusters", fix=fix) for f in cluster_files]
+        import pandas as pd
+
+        clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        clusters = _place_unplaced(clusters, dist, communes, path=cluster_files[0])
+        is_complete = True if complete is None else complete
+        inputs["clusters"] = ", ".join(str(f) for f in cluster_files)
+        name = f"Plan from {inputs['clusters']}"
+    else:
+        cat_path = Path(catalogue) if catalogue is not None else None
+        cat = read_catalogue(cat_path)
+        clusters = _catalogue_to_layer(cat, dist, communes, path=cat_path or "geodata/clusters.csv")
+        is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
+        inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
+        name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
+    clusters = _finish_clusters(clusters, path=inputs["clusters"])
+
+    if zones is not None:
+        zone_layer = _read_user_layer(zones, kind="zones", fix=fix)
+        inputs["zones"] = str(zones)
+    else:
+        zone_layer = _indicative_zones(man, communes)
+    inputs["districts"] = str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
+
+    return Plan(
+        clusters=add_areas(clusters),
+        districts=dist,
+        zones=add_areas(zone_layer),
+        manifest=man,
+        complete=is_complete,
+        name=name,
+        inputs=inputs,
+        used_sources=tuple(dict.fromkeys(used)),
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _read_user_layer(path: PathType, *, kind: str, fix: bool) -> gpd.GeoDataFrame:
+    from planning.io import read_layer
+
+    return read_layer(path, kind=kind, fix=fix)
+
+
+def _district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
+    return {name_key(split_admin_prefix(str(n))[1]): i for i, n in enumerate(dist["district_vi"])}
+
+
+def _resolve_district(
+    text: str, dist: gpd.GeoDataFrame, index: dict[str, int], *, path: PathType, row: int, ident: str
+) -> int:
+    bare = split_admin_prefix(text)[1]
+    pos = index.get(name_key(bare))
+    if pos is None:
+        raise PlanDataError(
+            f"unknown district {text!r}; expected one of the 30 district-level units "
+            f"(for example {dist['district_vi'].iloc[0]!r})",
+            path=path,
+            row=row,
+            field="district_vi",
+            ident=ident,
+        )
+    return pos
+
+
+def _commune_point(
+    commune: str,
+    district_code: str,
+    communes: gpd.GeoDataFrame,
+    *,
+    path: PathType,
+    row: int,
+    ident: str,
+) -> Point:
+    bare = split_admin_prefix(commune)[1]
+    key = name_key(bare)
+    mask = communes["district_code"].eq(district_code) & communes["commune_vi"].map(name_key).eq(key)
+    hits = communes.loc[mask]
+    if hits.empty:
+        raise PlanDataError(
+            f"commune {commune!r} not found in district {district_code} of the commune layer",
+            path=path,
+            row=row,
+            field="commune_vi",
+            ident=ident,
+        )
+    return hits.geometry.iloc[0].representative_point()
+
+
+def _catalogue_to_layer(
+    cat: pd.DataFrame,
+    dist: gpd.GeoDataFrame,
+    communes: Any,
+    *,
+    path: PathType,
+) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    index = _district_index(dist)
+    rows: list[dict[str, Any]] = []
+    geoms = []
+    for i, rec in enumerate(cat.to_dict("records"), start=1):
+        ident = f"cluster_id={rec['cluster_id']}"
+        pos = _resolve_district(rec["district_vi"], dist, index, path=path, row=i, ident=ident)
+        code = str(dist["district_code"].iloc[pos])
+        commune = str(rec.get("commune_vi", "") or "")
+        if commune:
+            point = _commune_point(commune, code, communes(), path=path, row=i, ident=ident)
+            precision = "commune"
+        else:
+            point = dist.geometry.iloc[pos].representative_point()
+            precision = "district"
+        area = rec["declared_ha"]
+        if isinstance(area, float) and math.isfinite(area):
+            geom = indicative_footprint(point.x, point.y, area)
+            kind = "indicative"
+        else:
+            geom = point
+            kind = "point"
+        out = {c: rec.get(c, _TEXT_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
+        out.update(
+            district_code=code,
+            district_vi=str(dist["district_vi"].iloc[pos]),
+            commune_vi=split_admin_prefix(commune)[1] if commune else "",
+            geometry_kind=kind,
+            location_precision=precision,
+            declared_ha=area,
+        )
+        rows.append(out)
+        geoms.append(geom)
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
+
+
+def _place_unplaced(
+    clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame, communes: Any, *, path: PathType
+) -> gpd.GeoDataFrame:
+    """Give rows without geometry (name/commune/area spreadsheets) a location and footprint."""
+    if "needs_placement" not in clusters.columns or not clusters["needs_placement"].any():
+        return clusters
+    import pandas as pd
+
+    cat = pd.DataFrame(clusters.drop(columns="geometry"))
+    todo = cat["needs_placement"].fillna(False).astype(bool)
+    placed = _catalogue_to_layer(cat.loc[todo], dist, communes, path=path)
+    placed.index = clusters.index[todo.to_numpy()]
+    out = clusters.copy()
+    for col in placed.columns:
+        if col not in out.columns:
+            out[col] = None
+        out[col] = out[col].astype(object)
+        out.loc[placed.index, col] = placed[col].astype(object)
+    out = out.set_geometry("geometry", crs=WGS84)
+    return out.drop(columns="needs_placement")
+
+
+def _finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
+    if clusters.crs is None:
+        from planning.errors import CRSError
+
+        raise CRSError("clusters layer has no CRS", path=path)
+    if clusters.crs.to_epsg() != 4326:
+        clusters = clusters.to_crs(WGS84)
+    for col in CLUSTER_COLUMNS:
+        if col not in clusters.columns:
+            clusters[col] = math.nan if col == "declared_ha" else _TEXT_DEFAULTS.get(col, "")
+    clusters["declared_ha"] = pd.to_numeric(clusters["declared_ha"], errors="coerce").astype(float)
+    for col in CLUSTER_COLUMNS:
+        if col != "declared_ha":
+            clusters[col] = clusters[col].fillna("").astype(str).map(nfc)
+    bad = ~clusters["geometry_kind"].isin(GEOMETRY_KINDS)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise PlanDataError(
+            f"geometry_kind {clusters['geometry_kind'].iloc[i]!r} is not one of {', '.join(GEOMETRY_KINDS)}",
+            path=path,
+            row=i + 1,
+            field="geometry_kind",
+        )
+    extra = [c for c in clusters.columns if c not in CLUSTER_COLUMNS and c != "geometry"]
+    extra = [c for c in extra if c not in ("measured_ha", "measured_ha_vn2000")]
+    ordered = [*CLUSTER_COLUMNS, *extra, "geometry"]
+    return gpd.GeoDataFrame(clusters[ordered], geometry="geometry", crs=WGS84).reset_index(drop=True)
+
+
+def _indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import shapely
+
+    rows: list[dict[str, Any]] = []
+    geoms = []
+    for z in man.zones.values():
+        area = man.figures[z.area].value if z.area else math.nan
+        src = man.sources.get(z.source)
+        if not z.host_communes or not math.isfinite(area):
+            continue
+        layer = communes()
+        parts = []
+        for commune, district in z.host_communes:
+            dmask = layer["district_vi"].map(name_key).eq(name_key(district))
+            cmask = layer["commune_vi"].map(name_key).eq(name_key(commune))
+            hit = layer.loc[dmask & cmask]
+            if hit.empty:
+                raise PlanDataError(
+                    f"host commune {commune!r} ({district}) of zone {z.key!r} not found in the commune layer",
+                    path=man.path,
+                    ident=f"zones.{z.key}",
+                    field="host_communes",
+                )
+            parts.append(hit.geometry.iloc[0])
+        point = shapely.union_all(parts).representative_point()
+        rows.append(
+            {
+                "zone_id": z.key,
+                "name_vi": z.name_vi,
+                "name_en": z.name_en,
+                "declared_ha": area,
+                "geometry_kind": "indicative",
+                "location_precision": "host communes",
+                "source_url": src.url if src else "",
+                "note": z.note,
+            }
+        )
+        geoms.append(indicative_footprint(point.x, point.y, area))
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
+

@@ -1,0 +1,425 @@
+"""The check report: rule results, the plan's figures, coverage and sources, rendered.
+
+A :class:`Report` renders to the terminal (rich), to JSON (the stable schema
+``planning.report/1``, documented in ``docs/report-schema.md``) and to Markdown. Every
+rendering carries the plan's caveats (indicative footprints, partial coverage) and the
+attribution of every data source shown.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from planning.rules import CheckOptions, RuleResult, run_rules
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from planning.model import Plan
+
+__all__ = ["SCHEMA", "Report", "area_tables", "check", "print_tables"]
+
+#: Identifier of the JSON schema; bumped only on incompatible changes.
+SCHEMA = "planning.report/1"
+_ICON = {"pass": "✓", "fail": "✗", "warn": "!", "skip": "–"}
+_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
+
+
+@dataclass
+class Report:
+    """The outcome of checking a plan.
+
+    Attributes
+    ----------
+    plan_name
+        The plan's label.
+    results
+        One :class:`~planning.rules.RuleResult` per rule run.
+    figures
+        The plan's figures with sources (list of dicts).
+    category_tree
+        The category tree with each node's figures and sums.
+    coverage
+        Coverage figures (see :func:`planning.rules.coverage.coverage`).
+    attributions
+        One line per data source.
+    notes
+        Caveats (indicative footprints, partial coverage, district structure).
+    options
+        The options the checks ran with.
+    """
+
+    plan_name: str
+    results: list[RuleResult]
+    figures: list[dict[str, Any]]
+    category_tree: list[dict[str, Any]]
+    coverage: dict[str, Any]
+    attributions: list[str]
+    notes: list[str]
+    options: CheckOptions = field(default_factory=CheckOptions)
+
+    @property
+    def failed(self) -> list[RuleResult]:
+        """Rules with at least one error finding."""
+        return [r for r in self.results if r.status == "fail"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no rule fails, 1 otherwise."""
+        return 1 if self.failed else 0
+
+    def findings_for(self, cluster_id: str) -> list[dict[str, Any]]:
+        """Return the findings about one cluster, as dicts (for map popups)."""
+        return [
+            {"code": f.code, "severity": f.severity, "message": f.message}
+            for r in self.results
+            for f in r.findings
+            if f.cluster_id == cluster_id
+        ]
+
+    # -- renderings --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as plain data following the ``planning.report/1`` schema."""
+        from planning import __version__
+
+        counts = {s: sum(1 for r in self.results if r.status == s) for s in ("pass", "fail", "warn", "skip")}
+        return {
+            "schema": SCHEMA,
+            "planning_version": __version__,
+            "plan": self.plan_name,
+            "summary": {
+                "rules_run": len(self.results),
+                **{f"rules_{k}": v for k, v in counts.items()},
+                "findings": sum(len(r.findings) for r in self.results),
+                "exit_code": self.exit_code,
+                "tolerance_pct": self.options.tolerance_pct,
+            },
+            "coverage": self.coverage,
+            "category_tree": self.category_tree,
+            "figures": self.figures,
+            "rules": [
+                {
+                    "code": r.rule.code,
+                    "title": r.rule.title,
+                    "family": r.rule.family,
+                    "severity": r.rule.severity,
+                    "status": r.status,
+                    "explanation": r.explanation,
+                    "findings": [
+                        {
+                            "code": f.code,
+                            "severity": f.severity,
+                            "message": f.message,
+                            "cluster_id": f.cluster_id,
+                            "detail": f.detail,
+                        }
+                        for f in r.findings
+                    ],
+                }
+                for r in self.results
+            ],
+            "notes": self.notes,
+            "attributions": self.attributions,
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Return the report as JSON (UTF-8 text, non-ASCII kept)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=_json_default)
+
+    def to_markdown(self) -> str:
+        """Return the report as Markdown: summary, figures, tree, rules, findings, sources."""
+        d = self.to_dict()
+        s = d["summary"]
+        out = [f"# Check report: {_md(self.plan_name)}", ""]
+        out.append(
+            f"**{s['rules_run']} rules run: {s['rules_pass']} passed, {s['rules_fail']} failed, "
+            f"{s['rules_warn']} with warnings, {s['rules_skip']} not applicable.** Exit code {s['exit_code']}."
+        )
+        out += ["", "## Caveats", ""] + [f"- {_md(n)}" for n in self.notes]
+        out += ["", "## Coverage", "", _md(_coverage_sentence(self.coverage))]
+        out += ["", "## The plan's figures", "", "| figure | value | source |", "|---|---|---|"]
+        for f in self.figures:
+            out.append(f"| {_md(f['label'])} | {_md(f['formatted'])} | {_md(f['source'])} |")
+        out += ["", "## Category tree", "", "| node | clusters | ha | children add up |", "|---|---|---|---|"]
+        for n in self.category_tree:
+            out.append(
+                f"| {'&nbsp;' * 4 * n['depth']}{_md(n['label'])} | {_md(n.get('clusters_text', ''))} | "
+                f"{_md(n.get('ha_text', ''))} | {_md(n.get('check_text', ''))} |"
+            )
+        out += ["", "## Rules", "", "| rule | status | title | what was checked |", "|---|---|---|---|"]
+        for r in self.results:
+            out.append(f"| {r.rule.code} | {r.status} | {_md(r.rule.title)} | {_md(r.explanation)} |")
+        findings = [(r, f) for r in self.results for f in r.findings]
+        if findings:
+            out += ["", "## Findings", ""]
+            for r, f in findings:
+                out.append(f"- **{f.code}** ({f.severity}): {_md(f.message)}")
+        out += ["", "## Sources", ""] + [f"- {_md(a)}" for a in self.attributions]
+        return "\n".join(out) + "\n"
+
+    def print(self, console: Console | None = None, *, verbose: bool = False) -> None:
+        """Print the report to a terminal with rich.
+
+        Parameters
+        ----------
+        console
+            Where to print; a new stdout console by default.
+        verbose
+            Also print info findings (coverage details, indicative footprints).
+        """
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
+        con = console or Console()
+        con.print(f"[bold]{escape(self.plan_name)}[/bold]")
+        table = Table(show_header=True, header_style="bold", expand=False)
+        table.add_column("rule")
+        table.add_column("")
+        table.add_column("title / what was checked", overflow="fold")
+        for r in self.results:
+            table.add_row(
+                r.rule.code,
+                f"[{_STYLE[r.status]}]{_ICON[r.status]} {r.status}[/]",
+                f"{escape(r.rule.title)}\n[dim]{escape(r.explanation)}[/dim]",
+            )
+        con.print(table)
+        for r in self.results:
+            for f in r.findings:
+                if f.severity == "info" and not verbose and r.rule.code != "COV001":
+                    continue
+                style = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity]
+                con.print(f"[{style}]{f.code} {f.severity}[/]: {escape(f.message)}")
+        con.print()
+        for n in self.notes:
+            con.print(f"[yellow]note:[/] {escape(n)}")
+        con.print("[dim]Sources:[/dim]")
+        for a in self.attributions:
+            con.print(f"[dim]  {escape(a)}[/dim]")
+        s = self.to_dict()["summary"]
+        verdict = "[bold red]FAILED[/]" if self.exit_code else "[bold green]OK[/]"
+        con.print(
+            f"{verdict}: {s['rules_run']} rules, {s['rules_pass']} passed, {s['rules_fail']} failed, "
+            f"{s['rules_warn']} warned, {s['rules_skip']} not applicable"
+        )
+
+    def to_text(self, *, width: int = 100, verbose: bool = False) -> str:
+        """Return the terminal rendering as plain text (no colour)."""
+        import io
+
+        from rich.console import Console
+
+        buf = io.StringIO()
+        self.print(Console(file=buf, width=width, no_color=True, force_terminal=False), verbose=verbose)
+        return buf.getvalue()
+
+
+def check(plan: Plan, *, tolerance_pct: float | None = None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> Report:
+    """Run the rules on a plan and assemble the report.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    tolerance_pct
+        Declared vs measured area tolerance in percent (default 5).
+    select, ignore
+        Rule code prefixes to run only / to skip.
+
+    Returns
+    -------
+    Report
+        Rule results, figures, category tree, coverage, caveats and sources.
+    """
+    from planning.errors import UsageError
+    from planning.rules.coverage import coverage
+
+    opts = CheckOptions(select=tuple(select), ignore=tuple(ignore))
+    if tolerance_pct is not None:
+        if not (0 <= tolerance_pct < 1000):
+            raise UsageError(f"tolerance must be a percentage between 0 and 1000, got {tolerance_pct}")
+        opts = CheckOptions(tolerance_pct=float(tolerance_pct), select=opts.select, ignore=opts.ignore)
+    results = run_rules(plan, opts)
+    return Report(
+        plan_name=plan.name,
+        results=results,
+        figures=_figures(plan),
+        category_tree=_tree(plan),
+        coverage=coverage(plan),
+        attributions=plan.attributions(),
+        notes=plan.notes(),
+        options=opts,
+    )
+
+
+def _figures(plan: Plan) -> list[dict[str, Any]]:
+    m = plan.manifest
+    out = []
+    for f in m.figures.values():
+        src = m.sources.get(f.source)
+        out.append(
+            {
+                "key": f.key,
+                "label": f.label,
+                "value": f.value,
+                "unit": f.unit,
+                "decimals": f.decimals,
+                "qualifier": f.qualifier,
+                "formatted": f.formatted(),
+                "derived": f.derived or None,
+                "verified": m.is_verified(f.key),
+                "source": m.citation(f.key),
+                "source_url": src.url if src else None,
+                "note": f.note or None,
+            }
+        )
+    return out
+
+
+def _tree(plan: Plan) -> list[dict[str, Any]]:
+    m = plan.manifest
+    checks = {(c.node, c.quantity): c for c in m.check_tree()}
+    out: list[dict[str, Any]] = []
+
+    def walk(key: str, depth: int) -> None:
+        node = m.categories[key]
+        entry: dict[str, Any] = {"key": key, "label": node.label, "depth": depth, "children": list(node.children)}
+        texts = []
+        for q in ("clusters", "ha"):
+            ref = getattr(node, q)
+            if ref:
+                fig = m.figures[ref]
+                entry[q] = fig.value
+                entry[f"{q}_text"] = fig.formatted() + (" (derived)" if fig.is_derived else "")
+            c = checks.get((key, q))
+            if c is not None:
+                entry[f"{q}_children_sum"] = round(c.computed, 6)
+                entry[f"{q}_consistent"] = c.consistent
+                texts.append(f"{q}: {'yes' if c.consistent else 'NO'}")
+        entry["consistent"] = all(entry.get(f"{q}_consistent", True) for q in ("clusters", "ha"))
+        entry["check_text"] = ", ".join(texts)
+        out.append(entry)
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for root in m.roots():
+        walk(root.key, 0)
+    return out
+
+
+def _coverage_sentence(c: dict[str, Any]) -> str:
+    s = f"{c['clusters_loaded']:,} clusters loaded"
+    if c.get("clusters_planned"):
+        s += f" of the plan's {c['clusters_planned']:,} ({100 * c['clusters_share']:.1f} %)"
+    s += f"; {c['clusters_with_area']:,} with a declared area, {c['ha_declared']:,.2f} ha"
+    if c.get("ha_planned"):
+        s += f" of {c['ha_planned']:,.2f} ha ({100 * c['ha_share']:.1f} %)"
+    return s + "."
+
+
+def _md(text: object) -> str:
+    """Escape text for a Markdown table cell (no raw HTML, no broken tables)."""
+    import html
+
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def _json_default(o: object) -> object:
+    import numpy as np
+
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.bool_):
+        return bool(o)
+    raise TypeError(f"not JSON-serialisable: {type(o).__name__}")
+
+
+# -- area tables (``planning areas``) ----------------------------------------------------------------
+
+
+def area_tables(plan: Plan) -> dict[str, Any]:
+    """Return per-cluster and per-district area tables.
+
+    Parameters
+    ----------
+    plan
+        The plan (its layers carry ``measured_ha`` and ``measured_ha_vn2000``).
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``clusters``: id, name, district, geometry kind, declared, geodesic and VN-2000
+        areas (ha) and the difference in %; ``districts``: code, name, type, area
+        (km², geodesic and VN-2000), clusters, declared and measured ha.
+    """
+    import pandas as pd
+
+    cl = plan.clusters
+    polygonal = ~cl["geometry_kind"].eq("point")
+    clusters = pd.DataFrame(
+        {
+            "cluster_id": cl["cluster_id"],
+            "name_vi": cl["name_vi"],
+            "district_vi": cl["district_vi"],
+            "geometry_kind": cl["geometry_kind"],
+            "declared_ha": cl["declared_ha"],
+            "measured_ha": cl["measured_ha"].where(polygonal).round(4),
+            "measured_ha_vn2000": cl["measured_ha_vn2000"].where(polygonal).round(4),
+        }
+    )
+    clusters["difference_pct"] = (100 * (clusters["measured_ha"] - clusters["declared_ha"]) / clusters["declared_ha"]).round(3)
+    d = plan.districts
+    grouped = cl.groupby("district_code")
+    districts = pd.DataFrame(
+        {
+            "district_code": d["district_code"],
+            "district_vi": d["district_vi"],
+            "district_type": d["district_type"],
+            "area_km2": (d["measured_ha"] / 100).round(3),
+            "area_km2_vn2000": (d["measured_ha_vn2000"] / 100).round(3),
+        }
+    )
+    districts["clusters"] = districts["district_code"].map(grouped.size()).fillna(0).astype(int)
+    districts["declared_ha"] = districts["district_code"].map(grouped["declared_ha"].sum()).fillna(0.0).round(4)
+    measured = cl["measured_ha"].where(polygonal).groupby(cl["district_code"]).sum()
+    districts["measured_ha"] = districts["district_code"].map(measured).fillna(0.0).round(4)
+    return {"clusters": clusters, "districts": districts}
+
+
+def print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console: Console) -> None:
+    """Print area tables with rich, followed by the plan's caveats and sources."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    titles = {
+        "clusters": "Clusters: declared vs measured area (ha; geodesic on WGS 84, and planar VN-2000 / TM-3 105°)",
+        "districts": "Districts (2014-2025 structure): area and clusters",
+    }
+    for key in which:
+        df = tables[key]
+        t = Table(title=titles[key], title_justify="left")
+        for col in df.columns:
+            t.add_column(col, justify="right" if df[col].dtype.kind in "fi" else "left")
+        for rec in df.itertuples(index=False):
+            t.add_row(*(escape(_cell(v)) for v in rec))
+        console.print(t)
+    if "districts" in which:
+        d = tables["districts"]
+        console.print(f"Total of {len(d)} districts: {d['area_km2'].sum():,.1f} km² (geodesic)")
+    for n in plan.notes():
+        console.print(f"[yellow]note:[/] {escape(n)}")
+    for a in plan.attributions():
+        console.print(f"[dim]{escape(a)}[/dim]")
+
+
+def _cell(v: object) -> str:
+    import math
+
+    if isinstance(v, float):
+        return "" if math.isnan(v) else f"{v:,.4f}".rstrip("0").rstrip(".")
+    return str(v)

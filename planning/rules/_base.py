@@ -1,0 +1,217 @@
+"""The pieces every rule is made of: severities, findings, results and the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from planning.settings import DEFAULT_AREA_TOLERANCE_PCT
+
+if TYPE_CHECKING:
+    from planning.model import Plan
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["pass", "fail", "warn", "skip"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a rule found.
+
+    Attributes
+    ----------
+    code
+        The rule's code (``ARE001``).
+    severity
+        ``error`` (the rule fails), ``warning`` or ``info``.
+    message
+        A sentence saying what is wrong and where.
+    cluster_id
+        The cluster concerned, when there is one.
+    detail
+        Machine-readable numbers behind the message (JSON-serialisable).
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    cluster_id: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Options of a check run.
+
+    Attributes
+    ----------
+    tolerance_pct
+        Allowed difference between declared and measured area, in percent.
+    select
+        Run only rules whose code starts with one of these (all when empty).
+    ignore
+        Skip rules whose code starts with one of these.
+    """
+
+    tolerance_pct: float = DEFAULT_AREA_TOLERANCE_PCT
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def wants(self, code: str) -> bool:
+        """Whether the rule ``code`` is selected and not ignored."""
+        if self.select and not any(code.startswith(s) for s in self.select):
+            return False
+        return not any(code.startswith(s) for s in self.ignore)
+
+
+@dataclass
+class Outcome:
+    """What a rule function returns: its findings, plus a sentence saying what it checked.
+
+    Attributes
+    ----------
+    explanation
+        What was checked and on how many items, pass or fail (shown in every report).
+    findings
+        The findings.
+    skipped
+        Non-empty when the rule did not apply; says why.
+    """
+
+    explanation: str
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A consistency rule: a stable code, a severity, a title, documentation and a check.
+
+    Attributes
+    ----------
+    code
+        Stable identifier (``PLN001``); findings carry it.
+    title
+        One line saying what the rule wants.
+    severity
+        Severity of its findings unless a finding says otherwise.
+    family
+        The module (family) it belongs to.
+    doc
+        Longer documentation: why it matters and how to fix a failure.
+    func
+        ``func(plan, options, rule) -> Outcome``.
+    """
+
+    code: str
+    title: str
+    severity: Severity
+    family: str
+    doc: str
+    func: Callable[[Plan, CheckOptions, Rule], Outcome]
+
+    def finding(
+        self,
+        message: str,
+        *,
+        cluster_id: str | None = None,
+        severity: Severity | None = None,
+        **detail: Any,
+    ) -> Finding:
+        """Make a finding of this rule."""
+        return Finding(self.code, severity or self.severity, message, cluster_id, dict(detail))
+
+    def run(self, plan: Plan, options: CheckOptions) -> RuleResult:
+        """Run the rule on a plan and classify the outcome."""
+        out = self.func(plan, options, self)
+        if out.skipped:
+            status: Status = "skip"
+        elif any(f.severity == "error" for f in out.findings):
+            status = "fail"
+        elif any(f.severity == "warning" for f in out.findings):
+            status = "warn"
+        else:
+            status = "pass"
+        return RuleResult(self, status, out.skipped or out.explanation, out.findings)
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """A rule's verdict on a plan.
+
+    Attributes
+    ----------
+    rule
+        The rule.
+    status
+        ``pass``, ``fail`` (an error finding), ``warn`` (warnings only) or ``skip``.
+    explanation
+        What was checked, or why the rule did not apply.
+    findings
+        The findings.
+    """
+
+    rule: Rule
+    status: Status
+    explanation: str
+    findings: list[Finding]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str, title: str, *, severity: Severity = "error"
+) -> Callable[[Callable[[Plan, CheckOptions, Rule], Outcome]], Rule]:
+    """Register a rule function under ``code``; its docstring is the rule's documentation.
+
+    Parameters
+    ----------
+    code
+        Stable code, three letters and three digits.
+    title
+        One-line title.
+    severity
+        Default severity of its findings.
+
+    Returns
+    -------
+    callable
+        A decorator returning the :class:`Rule`.
+    """
+
+    def wrap(func: Callable[[Plan, CheckOptions, Rule], Outcome]) -> Rule:
+        if code in REGISTRY:
+            raise RuntimeError(f"rule code {code} registered twice")
+        import inspect
+
+        r = Rule(
+            code=code,
+            title=title,
+            severity=severity,
+            family=func.__module__.rsplit(".", 1)[-1],
+            doc=inspect.cleandoc(func.__doc__ or title),
+            func=func,
+        )
+        REGISTRY[code] = r
+        return r
+
+    return wrap
+
+
+def iter_rules() -> Iterator[Rule]:
+    """Yield the registered rules in code order."""
+    yield from sorted(REGISTRY.values(), key=lambda r: r.code)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """Return ``"1 cluster"`` / ``"3 clusters"``."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def ids(items: Iterable[Any]) -> str:
+    """Join ids for a message, at most eight then ``…``."""
+    items = [str(i) for i in items]
+    return ", ".join(items[:8]) + (f", … (+{len(items) - 8})" if len(items) > 8 else "")

@@ -1,0 +1,74 @@
+"""ARE: declared areas agree with the measured (geodesic) areas."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule
+
+if TYPE_CHECKING:
+    from planning.model import Plan
+
+
+@rule("ARE001", "Declared area agrees with the measured area")
+def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """For each surveyed or digitized cluster, the geodesic area of its outline (WGS 84
+    ellipsoid) must be within the tolerance (default 5 %) of its declared hectares.
+
+    Indicative footprints have the declared area by construction and are not compared.
+    Fix: check the outline, the declared figure, or the layer's CRS (a VN-2000 layer read
+    as another CRS gives wrong areas).
+    """
+    cl = plan.clusters
+    tol = options.tolerance_pct
+    mask = cl["geometry_kind"].isin(["surveyed", "digitized"]) & cl["declared_ha"].notna()
+    findings = []
+    for _, row in cl.loc[mask].iterrows():
+        declared = float(row["declared_ha"])
+        measured = float(row["measured_ha"])
+        if not math.isfinite(measured) or measured <= 0:
+            continue
+        diff = 100.0 * (measured - declared) / declared
+        if abs(diff) > tol:
+            findings.append(
+                r.finding(
+                    f"cluster {row['cluster_id']} ({row['name_vi']}): declared {declared:,.2f} ha, "
+                    f"measured {measured:,.2f} ha ({diff:+.1f} %, tolerance ±{tol:g} %)",
+                    cluster_id=str(row["cluster_id"]),
+                    declared_ha=declared,
+                    measured_ha=round(measured, 6),
+                    difference_pct=round(diff, 4),
+                )
+            )
+    n_ind = int(cl["geometry_kind"].eq("indicative").sum())
+    n = int(mask.sum())
+    expl = f"{plural(n, 'surveyed or digitized cluster')} compared at ±{tol:g} % (geodesic area, WGS 84)"
+    if n_ind:
+        expl += f"; {plural(n_ind, 'indicative footprint')} not compared (their area is the declared one by construction)"
+    if n == 0:
+        return Outcome("", skipped=expl)
+    return Outcome(expl, findings)
+
+
+@rule("ARE002", "Areas are plausible hectares", severity="warning")
+def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """A declared area above 1,000 ha is far larger than a CCN (Decree 68/2017/NĐ-CP sets
+    75 ha as the usual maximum) and usually means square metres were typed as hectares.
+    Fix: divide by 10,000 if the figure is in m².
+    """
+    cl = plan.clusters
+    big = cl["declared_ha"] > 1000
+    findings = [
+        r.finding(
+            f"cluster {row['cluster_id']} declares {row['declared_ha']:,.0f} ha: is that m²? ({row['declared_ha'] / 1e4:,.2f} ha)",
+            cluster_id=str(row["cluster_id"]),
+            declared_ha=float(row["declared_ha"]),
+        )
+        for _, row in cl.loc[big].iterrows()
+    ]
+    n = int(cl["declared_ha"].notna().sum())
+    expl = f"{plural(n, 'declared area')} checked for m²-as-ha"
+    if big.any():
+        expl += f" ({ids(cl.loc[big, 'cluster_id'])})"
+    return Outcome(expl, findings)

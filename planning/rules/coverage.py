@@ -1,0 +1,87 @@
+"""COV: how much of the plan the loaded data holds, and how well it is located."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule
+
+if TYPE_CHECKING:
+    from planning.model import Plan
+
+
+def coverage(plan: Plan) -> dict[str, Any]:
+    """Return the coverage figures of a plan's clusters against the published totals.
+
+    Returns
+    -------
+    dict
+        ``clusters_loaded``, ``clusters_planned``, ``clusters_share``,
+        ``clusters_with_area``, ``ha_declared``, ``ha_planned``, ``ha_share``,
+        ``by_geometry_kind``, ``by_location_precision``, ``complete``.
+    """
+    cl = plan.clusters
+    figs = plan.manifest.figures
+    planned = int(figs["total_clusters"].value) if "total_clusters" in figs else None
+    ha_fig = figs.get("total_ha_detail") or figs.get("total_ha")
+    ha_planned = float(ha_fig.value) if ha_fig else None
+    ha = float(cl["declared_ha"].sum(skipna=True))
+    n = len(cl)
+    return {
+        "complete": plan.complete,
+        "clusters_loaded": n,
+        "clusters_planned": planned,
+        "clusters_share": (n / planned) if planned else None,
+        "clusters_with_area": int(cl["declared_ha"].notna().sum()),
+        "ha_declared": round(ha, 6),
+        "ha_planned": ha_planned,
+        "ha_share": (ha / ha_planned) if ha_planned else None,
+        "by_geometry_kind": {str(k): int(v) for k, v in cl["geometry_kind"].value_counts().sort_index().items()},
+        "by_location_precision": {
+            str(k): int(v) for k, v in cl["location_precision"].value_counts().sort_index().items()
+        },
+    }
+
+
+@rule("COV001", "Coverage of the plan's clusters and hectares", severity="info")
+def plan_coverage(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """States how many of the plan's 159 clusters and 3,204.3 ha the loaded data holds.
+
+    Never a failure: it keeps every other figure in proportion.
+    """
+    c = coverage(plan)
+    parts = [f"{c['clusters_loaded']:,} clusters loaded"]
+    if c["clusters_planned"]:
+        parts[0] += f" of {c['clusters_planned']:,} planned ({100 * c['clusters_share']:.1f} %)"
+    parts.append(f"{c['clusters_with_area']:,} with a declared area")
+    if c["ha_planned"]:
+        parts.append(f"{c['ha_declared']:,.2f} ha of {c['ha_planned']:,.2f} ha declared ({100 * c['ha_share']:.1f} %)")
+    msg = "; ".join(parts)
+    return Outcome(msg, [r.finding(msg, **c)])
+
+
+@rule("COV002", "Indicative footprints and location-only clusters are listed", severity="info")
+def indicative(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """Lists the clusters whose outline is not surveyed: indicative footprints (a circle of
+    the declared area at the commune's or district's representative point) and
+    location-only points. Their positions are approximate; do not measure distances on them.
+    """
+    cl = plan.clusters
+    findings = []
+    for kind, what in (("indicative", "indicative footprint"), ("point", "location only, no published area")):
+        mask = cl["geometry_kind"].eq(kind)
+        if mask.any():
+            for precision, group in cl.loc[mask].groupby("location_precision"):
+                findings.append(
+                    r.finding(
+                        f"{plural(len(group), 'cluster')}: {what}, placed at the {precision}'s representative point: {ids(group['cluster_id'])}",
+                        kind=kind,
+                        precision=str(precision),
+                        ids=list(group["cluster_id"]),
+                    )
+                )
+    zind = plan.zones["geometry_kind"].eq("indicative") if len(plan.zones) else None
+    if zind is not None and zind.any():
+        findings.append(r.finding(f"zone footprint indicative: {ids(plan.zones.loc[zind, 'name_en'])}", kind="zone"))
+    n = int(cl["geometry_kind"].isin(["indicative", "point"]).sum())
+    return Outcome(f"{plural(n, 'cluster')} of {len(cl):,} have approximate locations", findings)

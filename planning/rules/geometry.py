@@ -1,0 +1,90 @@
+"""GEO: geometry validity, emptiness and type of clusters and zones."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from planning.model import Plan
+
+
+def _layers(plan: Plan) -> list[tuple[str, gpd.GeoDataFrame, str]]:
+    return [("cluster", plan.clusters, "cluster_id"), ("zone", plan.zones, "zone_id")]
+
+
+@rule("GEO001", "Geometries are valid")
+def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """A self-intersecting or otherwise invalid polygon has no well-defined area.
+
+    The finding gives GEOS's reason (``Self-intersection[105.53 21.0]``). Fix: repair the
+    outline in QGIS, or load with ``--fix`` to apply ``make_valid`` and see what changed.
+    """
+    import shapely
+
+    findings = []
+    total = 0
+    for label, layer, id_col in _layers(plan):
+        geoms = layer.geometry.to_numpy()
+        present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        total += int(present.sum())
+        bad = present & ~shapely.is_valid(geoms)
+        for i in bad.nonzero()[0]:
+            reason = shapely.is_valid_reason(geoms[i])
+            ident = str(layer[id_col].iloc[i])
+            findings.append(r.finding(f"{label} {ident}: invalid geometry: {reason}", cluster_id=ident, reason=reason))
+    return Outcome(f"{plural(total, 'geometry', 'geometries')} tested with GEOS is_valid", findings)
+
+
+@rule("GEO002", "No geometry is missing or empty")
+def empty(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """Every cluster and zone needs a location. Fix: add the outline, or at least the commune."""
+    import shapely
+
+    findings = []
+    for label, layer, id_col in _layers(plan):
+        geoms = layer.geometry.to_numpy()
+        bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+        for i in bad.nonzero()[0]:
+            ident = str(layer[id_col].iloc[i])
+            findings.append(r.finding(f"{label} {ident}: geometry is missing or empty", cluster_id=ident))
+    n = len(plan.clusters) + len(plan.zones)
+    return Outcome(f"{plural(n, 'feature')} checked for a geometry", findings)
+
+
+@rule("GEO003", "Cluster and zone geometries are polygons")
+def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """An area needs a Polygon or MultiPolygon. Points are accepted only for clusters whose
+    ``geometry_kind`` is ``point`` (the location is known but no area was published).
+
+    Fix: supply the outline, or the declared area so that an indicative footprint is drawn.
+    """
+    import shapely
+
+    findings = []
+    location_only = 0
+    for label, layer, id_col in _layers(plan):
+        geoms = layer.geometry.to_numpy()
+        present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        kind = shapely.get_type_id(geoms)
+        polygonal = (kind == 3) | (kind == 6)
+        point_ok = (
+            layer["geometry_kind"].eq("point").to_numpy() & (kind == 0)
+            if "geometry_kind" in layer.columns
+            else False
+        )
+        location_only += int((present & point_ok).sum())
+        bad = present & ~polygonal & ~point_ok
+        for i in bad.nonzero()[0]:
+            ident = str(layer[id_col].iloc[i])
+            gtype = geoms[i].geom_type
+            findings.append(
+                r.finding(f"{label} {ident}: geometry is not a polygon ({gtype})", cluster_id=ident, geom_type=gtype)
+            )
+    expl = "geometry types checked"
+    if location_only:
+        expl += f"; {plural(location_only, 'cluster')} are locations only (no published area): {ids(plan.clusters.loc[plan.clusters['geometry_kind'].eq('point'), 'cluster_id'])}"
+    return Outcome(expl, findings)

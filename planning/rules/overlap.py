@@ -1,0 +1,115 @@
+"""TOP: clusters do not overlap each other or the Hoa Lac Hi-Tech Park.
+
+Candidate pairs come from a spatial index (an STRtree), so the cost grows as n log n.
+Overlap areas are measured on the fast equal-area path. When either geometry is an
+indicative footprint, the overlap is an artefact of approximate locations and is
+reported as information, not as an error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planning.rules._base import CheckOptions, Finding, Outcome, Rule, plural, rule
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import numpy as np
+
+    from planning.model import Plan
+
+#: Overlaps smaller than this (m²) are digitising noise and are ignored.
+MIN_OVERLAP_M2 = 1.0
+
+
+def _polygonal(layer: gpd.GeoDataFrame) -> np.ndarray:
+    import shapely
+
+    g = layer.geometry.to_numpy()
+    t = shapely.get_type_id(g)
+    return ((t == 3) | (t == 6)) & shapely.is_valid(g) & ~shapely.is_empty(g)
+
+
+def overlap_pairs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return index pairs (i, j) of overlapping polygons and their overlap areas in m².
+
+    Parameters
+    ----------
+    a
+        A polygon layer (EPSG:4326).
+    b
+        A second layer; when None, pairs within ``a`` with ``i < j``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Positional indices into ``a`` and ``b`` (or ``a``), and overlap areas (m²).
+    """
+    import numpy as np
+    import shapely
+
+    from planning.area import equal_area_m2
+
+    ga = a.geometry.to_numpy()
+    ok_a = _polygonal(a)
+    gb = ga if b is None else b.geometry.to_numpy()
+    ok_b = ok_a if b is None else _polygonal(b)
+    tree = shapely.STRtree(np.where(ok_b, gb, None))
+    qi, tj = tree.query(np.where(ok_a, ga, None), predicate="intersects")
+    if b is None:
+        keep = qi < tj
+        qi, tj = qi[keep], tj[keep]
+    if not len(qi):
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([], dtype=float)
+    inter = shapely.intersection(ga[qi], gb[tj])
+    areas = equal_area_m2(inter, crs=a.crs)
+    keep = areas >= MIN_OVERLAP_M2
+    return qi[keep], tj[keep], areas[keep]
+
+
+def _kind(layer: gpd.GeoDataFrame, i: int) -> str:
+    return str(layer["geometry_kind"].iloc[i]) if "geometry_kind" in layer.columns else "digitized"
+
+
+@rule("TOP001", "Clusters do not overlap each other")
+def clusters_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """Two clusters cannot occupy the same land. Fix: correct one of the outlines.
+
+    Where either footprint is indicative, the overlap is reported as information only.
+    """
+    cl = plan.clusters
+    qi, tj, areas = overlap_pairs(cl)
+    findings: list[Finding] = []
+    for i, j, a in zip(qi, tj, areas, strict=True):
+        ids_ = (str(cl["cluster_id"].iloc[i]), str(cl["cluster_id"].iloc[j]))
+        indicative = "indicative" in (_kind(cl, i), _kind(cl, j))
+        msg = f"clusters {ids_[0]} and {ids_[1]} overlap by {a / 1e4:,.3f} ha"
+        if indicative:
+            msg += " (at least one footprint is indicative: its location is approximate)"
+        findings.append(
+            r.finding(msg, cluster_id=ids_[0], severity="info" if indicative else None, other=ids_[1], overlap_ha=round(a / 1e4, 6))
+        )
+    n = int(_polygonal(cl).sum())
+    return Outcome(f"{plural(n, 'polygon')} tested pairwise through a spatial index", findings)
+
+
+@rule("TOP002", "Clusters do not overlap the Hoa Lac Hi-Tech Park")
+def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """Industrial clusters are planned outside the Hi-Tech Park. Fix: correct the outline.
+
+    While the park's footprint is indicative, overlaps are reported as information only.
+    """
+    if not len(plan.zones):
+        return Outcome("", skipped="no special zone loaded")
+    cl, zn = plan.clusters, plan.zones
+    qi, tj, areas = overlap_pairs(cl, zn)
+    findings = []
+    for i, j, a in zip(qi, tj, areas, strict=True):
+        cid = str(cl["cluster_id"].iloc[i])
+        indicative = "indicative" in (_kind(cl, i), _kind(zn, j))
+        msg = f"cluster {cid} overlaps {zn['name_en'].iloc[j] if 'name_en' in zn.columns else zn['zone_id'].iloc[j]} by {a / 1e4:,.3f} ha"
+        if indicative:
+            msg += " (an indicative footprint is involved: the location is approximate)"
+        findings.append(r.finding(msg, cluster_id=cid, severity="info" if indicative else None, zone=str(zn["zone_id"].iloc[j]), overlap_ha=round(a / 1e4, 6)))
+    return Outcome(f"{plural(len(cl), 'cluster')} tested against {plural(len(zn), 'zone')}", findings)

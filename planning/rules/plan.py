@@ -1,0 +1,229 @@
+"""PLN: the plan's published figures: count, total, category tree, district subtotals, ratios."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from planning.manifest import matches_published
+from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule
+
+if TYPE_CHECKING:
+    from planning.model import Plan
+
+
+def _partial(plan: Plan, what: str) -> str:
+    total = plan.manifest.figures.get("total_clusters")
+    of = f" of {int(total.value)}" if total else ""
+    return (
+        f"not applicable: the clusters layer is partial ({len(plan.clusters)}{of} clusters), so its "
+        f"{what} cannot equal the plan's; see COV001 for coverage. A complete list is checked "
+        "(load it with complete=True, or pass files without --partial)."
+    )
+
+
+@rule("PLN001", "The number of clusters equals the plan's published count")
+def cluster_count(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """A complete cluster list must hold exactly the plan's 159 clusters.
+
+    Applies only to a layer that claims to be complete. Fix: add the missing clusters or
+    remove the extra ones; if the layer is only part of the plan, load it as partial.
+    """
+    fig = plan.manifest.figures.get("total_clusters")
+    if fig is None:
+        return Outcome("", skipped="the manifest has no total_clusters figure")
+    if not plan.complete:
+        return Outcome("", skipped=_partial(plan, "count"))
+    n = len(plan.clusters)
+    expl = f"{plural(n, 'cluster')} loaded; the plan publishes {fig.formatted()}"
+    if matches_published(n, fig):
+        return Outcome(expl)
+    return Outcome(expl, [r.finding(f"{n} clusters loaded, the plan has {int(fig.value)}", loaded=n, published=fig.value)])
+
+
+@rule("PLN002", "The declared areas add up to the plan's published total")
+def total_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """The sum of declared areas of a complete list must equal 3,204.3 ha at the published precision.
+
+    A sum matches when it agrees after rounding to the figure's published decimals.
+    Fix: correct the declared areas, or supply the missing ones.
+    """
+    fig = plan.manifest.figures.get("total_ha")
+    if fig is None:
+        return Outcome("", skipped="the manifest has no total_ha figure")
+    if not plan.complete:
+        return Outcome("", skipped=_partial(plan, "total area"))
+    declared = plan.clusters["declared_ha"]
+    missing = int(declared.isna().sum())
+    total = float(declared.sum(skipna=True))
+    expl = f"declared areas sum to {total:,.2f} ha; the plan publishes {fig.formatted()}"
+    findings = []
+    if missing:
+        findings.append(r.finding(f"{plural(missing, 'cluster')} have no declared area", missing=missing))
+    if not matches_published(total, fig):
+        findings.append(
+            r.finding(
+                f"declared areas sum to {total:,.2f} ha, the plan publishes {fig.formatted()} "
+                f"(difference {total - fig.value:+,.2f} ha)",
+                computed_ha=round(total, 6),
+                published_ha=fig.value,
+            )
+        )
+    return Outcome(expl, findings)
+
+
+@rule("PLN003", "The plan's category tree adds up (phases and categories)")
+def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """Each phase and category total equals the sum of its parts, at the published precision.
+
+    The manifest says how figures nest: 159 clusters = 138 to 2020 + 21 in 2021-2030;
+    138 = 64 kept + 52 new + 22 limited; 3,204.31 ha = 2,622.91 + 536 + 45.4 ha. A derived
+    figure (such as the 64 kept clusters' 1,598.10 ha) is computed from the others, so its
+    node agrees by construction; the report says which figures are derived.
+    Fix: correct the manifest figure that disagrees with its source.
+    """
+    checks = plan.manifest.check_tree()
+    if not checks:
+        return Outcome("", skipped="the manifest has no category tree")
+    findings = [
+        r.finding(
+            c.explain(),
+            node=c.node,
+            quantity=c.quantity,
+            computed=round(c.computed, 6),
+            published=c.expected.value,
+        )
+        for c in checks
+        if not c.consistent
+    ]
+    derived = [f.key for f in plan.manifest.figures.values() if f.is_derived]
+    expl = f"{plural(len(checks), 'sum')} checked: " + "; ".join(c.explain() for c in checks)
+    if derived:
+        expl += f". Derived (not published) figures: {', '.join(derived)}"
+    return Outcome(expl, findings)
+
+
+@rule("PLN004", "Per-district subtotals match the plan, where it publishes them")
+def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """A complete list's clusters and hectares per district equal the plan's district subtotals.
+
+    The bundled manifest has none: the decision's appendix was not found. A user manifest
+    can add ``[district_subtotals.VN101xx]`` tables with ``clusters``, ``ha`` and ``source``.
+    Fix: correct the clusters' districts or areas.
+    """
+    subs = plan.manifest.district_subtotals
+    if not subs:
+        return Outcome("", skipped="the plan publishes no per-district subtotals (the decision's appendix was not found)")
+    if not plan.complete:
+        return Outcome("", skipped=_partial(plan, "district subtotals"))
+    cl = plan.clusters
+    findings = []
+    for code, spec in subs.items():
+        mask = cl["district_code"].eq(code)
+        n = int(mask.sum())
+        ha = float(cl.loc[mask, "declared_ha"].sum())
+        if "clusters" in spec and n != int(spec["clusters"]):
+            findings.append(r.finding(f"{code}: {n} clusters loaded, the plan has {spec['clusters']}", district_code=code))
+        if "ha" in spec:
+            decimals = int(spec.get("decimals", 2))
+            if round(ha, decimals) != round(float(spec["ha"]), decimals):
+                findings.append(
+                    r.finding(f"{code}: {ha:,.2f} ha declared, the plan has {float(spec['ha']):,.2f} ha", district_code=code)
+                )
+    return Outcome(f"{plural(len(subs), 'district subtotal')} compared", findings)
+
+
+@rule("PLN005", "Published ratios agree with their parts")
+def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """A published percentage equals numerator / denominator at its published precision.
+
+    For example 453 of 455 markets is 99.56 %, published as 99.6 %. Fix: the figure that
+    disagrees with its source.
+    """
+    m = plan.manifest
+    if not m.ratios:
+        return Outcome("", skipped="the manifest publishes no ratios")
+    findings = []
+    parts = []
+    for ratio in m.ratios.values():
+        num, den, pct = m.figures[ratio.numerator], m.figures[ratio.denominator], m.figures[ratio.percent]
+        value = 100.0 * num.value / den.value if den.value else math.nan
+        parts.append(f"{ratio.label}: {num.value:,.0f}/{den.value:,.0f} = {value:.2f} %, published {pct.formatted()}")
+        if not matches_published(value, pct):
+            findings.append(r.finding(f"{ratio.label}: {value:.2f} % computed, {pct.formatted()} published", ratio=ratio.key))
+    return Outcome("; ".join(parts), findings)
+
+
+@rule("PLN006", "The district layer has the plan's 30 district-level units")
+def district_units(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """The plan uses the 30 district-level units of 2014-2025 (12 quận, 17 huyện, 1 thị xã).
+
+    Viet Nam abolished the district level in 2025, so a newer boundary layer will not fit.
+    Fix: use the 2014-2025 boundaries (the default OCHA COD-AB 2020 layer).
+    """
+    fig = plan.manifest.figures.get("district_units")
+    if fig is None:
+        return Outcome("", skipped="the manifest has no district_units figure")
+    n = len(plan.districts)
+    codes = plan.districts["district_code"]
+    findings = []
+    if not matches_published(n, fig):
+        findings.append(r.finding(f"{n} district units loaded, the plan uses {int(fig.value)}", loaded=n))
+    dups = sorted(set(codes[codes.duplicated()]))
+    if dups:
+        findings.append(r.finding(f"district codes repeated: {', '.join(dups)}", codes=dups))
+    return Outcome(f"{plural(n, 'district unit')} loaded; the plan uses {int(fig.value)}", findings)
+
+
+@rule("PLN007", "Per-category cluster counts match the plan's tree")
+def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """In a complete list whose clusters carry categories, each category's count and area
+    equal the plan's (64 kept, 52 new, 22 limited, 21 new in 2021-2030).
+
+    Fix: correct the clusters' ``category`` values or their declared areas.
+    """
+    cats = plan.manifest.categories
+    cl = plan.clusters
+    known = cl["category"].isin(list(cats))
+    if not plan.complete:
+        return Outcome("", skipped=_partial(plan, "category counts"))
+    if not known.any():
+        return Outcome("", skipped="no cluster carries a plan category")
+    findings = []
+    parts = []
+    for key, node in cats.items():
+        if node.children or not node.clusters or key not in set(cl["category"]):
+            continue
+        mask = cl["category"].eq(key)
+        fig = plan.manifest.figures[node.clusters]
+        n = int(mask.sum())
+        parts.append(f"{key}: {n}/{int(fig.value)}")
+        if not matches_published(n, fig):
+            findings.append(r.finding(f"category {key!r}: {n} clusters loaded, the plan has {int(fig.value)}", category=key))
+        if node.ha:
+            hafig = plan.manifest.figures[node.ha]
+            ha = float(cl.loc[mask, "declared_ha"].sum())
+            if not matches_published(ha, hafig):
+                findings.append(
+                    r.finding(f"category {key!r}: {ha:,.2f} ha declared, the plan has {hafig.formatted()}", category=key)
+                )
+    unknown = int((~known).sum())
+    if unknown:
+        findings.append(r.finding(f"{plural(unknown, 'cluster')} carry no plan category", severity="warning"))
+    return Outcome("; ".join(parts) or "no leaf category with a count", findings)
+
+
+@rule("PLN008", "Every figure rests on a verified public source", severity="info")
+def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+    """Figures whose only source is unverified are listed, so nobody quotes them as confirmed.
+
+    Fix: add a public source for the figure to the manifest.
+    """
+    m = plan.manifest
+    bad = [k for k in m.figures if not m.is_verified(k)]
+    expl = f"{plural(len(m.figures), 'figure')} in the manifest, {len(bad)} unverified"
+    findings = [
+        r.finding(f"{m.figures[k].label} ({m.figures[k].formatted()}) has no verified public source", figure=k)
+        for k in bad
+    ]
+    return Outcome(expl, findings)

@@ -1,0 +1,671 @@
+"""Tests of planning.geodata: registry, fetch (cache / mirror / HTTP), districts, communes."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import http.server
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import unicodedata
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given
+from hypothesis import strategies as st
+from pyproj import Geod
+
+from planning import geodata, settings
+from planning.errors import GeodataHashMismatch, GeodataUnavailable
+
+OCHA = geodata.SOURCES["ocha-districts"]
+V63 = geodata.SOURCES["vietnam63-communes"]
+SHP, SHX, DBF, PRJ, CPG = OCHA.files
+RDA = V63.files[0]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files_under(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def no_mirror_online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No mirror from the environment, downloads allowed."""
+    monkeypatch.delenv(settings.ENV_MIRROR, raising=False)
+    monkeypatch.setenv(settings.ENV_OFFLINE, "0")
+
+
+@pytest.fixture
+def forbid_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the network must not be touched")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+
+
+# --------------------------------------------------------------------------- local HTTP server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    requests: list[str]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        super().do_GET()
+
+
+@dataclasses.dataclass
+class Server:
+    base: str
+    root: Path
+    requests: list[str]
+
+    def remote(self, remote: geodata.RemoteFile, path: str | None = None) -> geodata.RemoteFile:
+        """The same pinned file, but served by this server (optionally from another path)."""
+        return dataclasses.replace(remote, url=f"{self.base}/{path or remote.mirror_path}")
+
+
+@pytest.fixture
+def server(tmp_path: Path, mirror: Path) -> Iterator[Server]:
+    """An HTTP server on 127.0.0.1 serving a temporary copy of the mirror's district files.
+
+    It also serves ``corrupt/HanhChinhHN.dbf``, the .dbf with one byte changed.
+    """
+    root = tmp_path / "served"
+    for remote in OCHA.files:
+        target = root / remote.mirror_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(mirror / remote.mirror_path, target)
+    bad = bytearray((mirror / DBF.mirror_path).read_bytes())
+    bad[100] ^= 0xFF
+    (root / "corrupt").mkdir()
+    (root / "corrupt" / DBF.name).write_bytes(bytes(bad))
+
+    requests: list[str] = []
+    handler = type("Handler", (_QuietHandler,), {"requests": requests})
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
+    )
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", root, requests)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- module and registry
+
+
+def test_import_is_cheap() -> None:
+    code = (
+        "import sys, planning.geodata\n"
+        "heavy = [m for m in ('geopandas', 'pandas', 'pyogrio', 'rdata', 'rich', 'shapely')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    assert out == ""
+
+
+def test_registry_matches_mirror(mirror: Path) -> None:
+    assert set(geodata.SOURCES) == {"ocha-districts", "vietnam63-communes"}
+    assert [f.name for f in OCHA.files] == [
+        f"HanhChinhHN.{e}" for e in ["shp", "shx", "dbf", "prj", "cpg"]
+    ]
+    for source in geodata.SOURCES.values():
+        assert source.key in geodata.SOURCES
+        for remote in source.files:
+            assert re.fullmatch(r"[0-9a-f]{64}", remote.sha256)
+            assert re.search(r"/[0-9a-f]{40}/", remote.url), "URL must be pinned to a commit"
+            assert remote.url.startswith("https://raw.githubusercontent.com/")
+            assert remote.url.endswith("/" + remote.name)
+            local = mirror / remote.mirror_path
+            assert _sha(local) == remote.sha256
+            assert remote.size_bytes == local.stat().st_size
+
+
+def test_registry_is_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        SHP.url = "https://example.org/x"  # type: ignore[misc]
+
+
+def test_attribution_line() -> None:
+    line = geodata.attribution_line("ocha-districts")
+    assert "OCHA ROAP / Government of Viet Nam, via HDX (COD-AB 2020)" in line
+    assert "b1team/BandoCovid" in line
+    assert "CC BY 3.0 IGO" in line
+    line = geodata.attribution_line("vietnam63-communes")
+    assert "Marc Choisy" in line
+    assert "MIT" in line
+    with pytest.raises(KeyError):
+        geodata.attribution_line("gadm")
+
+
+def test_fetch_source_unknown_key() -> None:
+    with pytest.raises(GeodataUnavailable, match="unknown geodata source 'gadm'"):
+        geodata.fetch_source("gadm")
+
+
+# --------------------------------------------------------------------------- prefixes
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Huyện Thạch Thất", ("huyện", "Thạch Thất")),
+        ("Quận Bắc Từ Liêm", ("quận", "Bắc Từ Liêm")),
+        ("Thị xã Sơn Tây", ("thị xã", "Sơn Tây")),
+        ("Thị trấn Liên Quan", ("thị trấn", "Liên Quan")),
+        ("Xã Thạch Hoà", ("xã", "Thạch Hoà")),
+        ("Phường Phúc Xá", ("phường", "Phúc Xá")),
+        ("Thành phố Hà Nội", ("thành phố", "Hà Nội")),
+        ("HUYỆN  Ba Vì ", ("huyện", "Ba Vì")),
+        ("Xã Đàn", ("xã", "Đàn")),
+        ("Xã", ("", "Xã")),
+        ("Xuân Đỉnh", ("", "Xuân Đỉnh")),
+        ("Quận", ("", "Quận")),
+    ],
+)
+def test_strip_prefix(name: str, expected: tuple[str, str]) -> None:
+    assert geodata._strip_prefix(name) == expected
+
+
+def test_strip_prefix_returns_nfc() -> None:
+    kind, bare = geodata._strip_prefix(unicodedata.normalize("NFD", "Huyện Thạch Thất"))
+    assert (kind, bare) == ("huyện", "Thạch Thất")
+    assert unicodedata.is_normalized("NFC", bare)
+
+
+_WORD = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặờởỡớợĐÂ", min_size=1, max_size=8)
+
+
+@given(
+    prefix=st.sampled_from(["Xã", "Phường", "Thị trấn", "Quận", "Huyện", "Thị xã"]),
+    words=st.lists(_WORD, min_size=1, max_size=4),
+    form=st.sampled_from(["NFC", "NFD"]),
+)
+def test_strip_prefix_property(prefix: str, words: list[str], form: str) -> None:
+    bare = " ".join(words)
+    kind, got = geodata._strip_prefix(unicodedata.normalize(form, f"{prefix} {bare}"))
+    assert kind == prefix.lower()
+    assert got == unicodedata.normalize("NFC", bare)
+
+
+# ----------------------------------------------------------------------- fetch: cache and mirror
+
+
+def test_fetch_mirror_returns_mirror_file(
+    mirror: Path, tmp_path: Path, forbid_network: None
+) -> None:
+    path = geodata.fetch(PRJ, mirror=mirror, cache=tmp_path)
+    assert path == mirror / PRJ.mirror_path
+    assert _files_under(tmp_path) == []
+
+
+def test_explicit_mirror_beats_environment(
+    mirror: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forbid_network: None
+) -> None:
+    monkeypatch.setenv(settings.ENV_MIRROR, str(tmp_path / "empty-mirror"))
+    with pytest.raises(GeodataUnavailable):
+        geodata.fetch(CPG, cache=tmp_path / "cache")
+    assert geodata.fetch(CPG, mirror=mirror, cache=tmp_path / "cache").read_bytes() == b"UTF-8"
+
+
+def test_mirror_with_wrong_hash_is_an_error(tmp_path: Path, forbid_network: None) -> None:
+    bad_mirror = tmp_path / "mirror"
+    bad_file = bad_mirror / CPG.mirror_path
+    bad_file.parent.mkdir(parents=True)
+    bad_file.write_bytes(b"UTF-9")
+    actual = _sha(bad_file)
+    cache = tmp_path / "cache"
+    with pytest.raises(GeodataHashMismatch) as info:
+        geodata.fetch(CPG, mirror=bad_mirror, cache=cache)
+    message = str(info.value)
+    assert str(bad_file) in message
+    assert CPG.sha256 in message
+    assert actual in message
+    assert _files_under(cache) == []
+
+
+def test_damaged_cache_file_is_replaced(mirror: Path, tmp_path: Path, forbid_network: None) -> None:
+    cached = tmp_path / PRJ.mirror_path
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"garbage")
+    path = geodata.fetch(PRJ, mirror=mirror, cache=tmp_path)
+    assert _sha(path) == PRJ.sha256
+    assert not cached.exists(), "a cached file with the wrong hash must be removed"
+
+
+def test_valid_cache_wins_over_mirror(mirror: Path, tmp_path: Path, forbid_network: None) -> None:
+    cached = tmp_path / "cache" / PRJ.mirror_path
+    cached.parent.mkdir(parents=True)
+    shutil.copyfile(mirror / PRJ.mirror_path, cached)
+    assert (
+        geodata.fetch(PRJ, mirror=tmp_path / "no-such-mirror", cache=tmp_path / "cache") == cached
+    )
+
+
+def test_offline_without_mirror_or_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forbid_network: None
+) -> None:
+    monkeypatch.delenv(settings.ENV_MIRROR, raising=False)
+    monkeypatch.setenv(settings.ENV_OFFLINE, "1")
+    with pytest.raises(GeodataUnavailable) as info:
+        geodata.load_districts(cache=tmp_path)
+    assert not isinstance(info.value, GeodataHashMismatch)
+    message = str(info.value)
+    assert "PLANNING_GEODATA_MIRROR" in message
+    assert "--mirror" in message
+    assert "HanhChinhHN.shp" in message
+    assert _files_under(tmp_path) == []
+
+
+def test_offline_with_mirror_missing_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forbid_network: None
+) -> None:
+    monkeypatch.setenv(settings.ENV_OFFLINE, "1")
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    with pytest.raises(GeodataUnavailable, match="empty-mirror") as info:
+        geodata.fetch(RDA, mirror=empty, cache=tmp_path / "cache")
+    assert "PLANNING_GEODATA_MIRROR" in str(info.value)
+
+
+# --------------------------------------------------------------------------- fetch: HTTP
+
+
+def test_download_good_file(server: Server, tmp_path: Path, no_mirror_online: None) -> None:
+    cache = tmp_path / "cache"
+    remote = server.remote(SHP)
+    path = geodata.fetch(remote, cache=cache, progress=False)
+    assert path == cache / SHP.mirror_path
+    assert _sha(path) == SHP.sha256
+    assert _files_under(cache) == [path], "no temporary file may remain"
+    assert server.requests == ["/" + SHP.mirror_path]
+    # Second call: served from the cache, no request.
+    assert geodata.fetch(remote, cache=cache, progress=False) == path
+    assert len(server.requests) == 1
+
+
+def test_download_with_progress_bar(
+    server: Server, tmp_path: Path, no_mirror_online: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = geodata.fetch(server.remote(DBF), cache=tmp_path, progress=True)
+    assert _sha(path) == DBF.sha256
+    assert capsys.readouterr().out == "", "progress goes to stderr only"
+
+
+def test_download_corrupted_file(server: Server, tmp_path: Path, no_mirror_online: None) -> None:
+    cache = tmp_path / "cache"
+    remote = server.remote(DBF, path=f"corrupt/{DBF.name}")
+    actual = _sha(server.root / "corrupt" / DBF.name)
+    with pytest.raises(GeodataHashMismatch) as info:
+        geodata.fetch(remote, cache=cache, progress=False)
+    message = str(info.value)
+    assert DBF.sha256 in message
+    assert actual in message
+    assert remote.url in message
+    assert _files_under(cache) == [], "a bad download must leave nothing in the cache"
+
+
+def test_download_404(server: Server, tmp_path: Path, no_mirror_online: None) -> None:
+    cache = tmp_path / "cache"
+    remote = server.remote(SHP, path="no/such/file.shp")
+    with pytest.raises(GeodataUnavailable) as info:
+        geodata.fetch(remote, cache=cache, progress=False)
+    assert not isinstance(info.value, GeodataHashMismatch)
+    message = str(info.value)
+    assert "404" in message
+    assert remote.url in message
+    assert "PLANNING_GEODATA_MIRROR" in message
+    assert _files_under(cache) == []
+
+
+def test_download_connection_refused(tmp_path: Path, no_mirror_online: None) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    remote = dataclasses.replace(PRJ, url=f"http://127.0.0.1:{port}/HanhChinhHN.prj")
+    with pytest.raises(GeodataUnavailable, match=r"could not download HanhChinhHN\.prj"):
+        geodata.fetch(remote, cache=tmp_path, progress=False)
+    assert _files_under(tmp_path) == []
+
+
+def test_download_refuses_other_schemes(tmp_path: Path, no_mirror_online: None) -> None:
+    remote = dataclasses.replace(PRJ, url=f"file://{tmp_path}/HanhChinhHN.prj")
+    with pytest.raises(GeodataUnavailable, match="refusing"):
+        geodata.fetch(remote, cache=tmp_path / "cache")
+
+
+def test_load_districts_downloads_into_cache(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_mirror_online: None
+) -> None:
+    local = dataclasses.replace(OCHA, files=tuple(server.remote(f) for f in OCHA.files))
+    monkeypatch.setitem(geodata.SOURCES, "ocha-districts", local)
+    cache = tmp_path / "cache"
+    districts = geodata.load_districts(cache=cache)
+    assert len(districts) == 30
+    assert sorted(p.name for p in _files_under(cache)) == sorted(f.name for f in OCHA.files)
+    assert len(server.requests) == 5
+
+
+# --------------------------------------------------------------------------- districts
+
+
+@pytest.fixture(scope="session")
+def districts(mirror: Path) -> gpd.GeoDataFrame:
+    return geodata.load_districts(mirror=mirror)
+
+
+def test_districts_schema(districts: gpd.GeoDataFrame) -> None:
+    assert tuple(districts.columns) == geodata.DISTRICT_COLUMNS
+    assert districts.crs == "EPSG:4326"
+    assert len(districts) == 30
+    assert districts["district_code"].is_unique
+    assert list(districts["district_code"]) == sorted(districts["district_code"])
+    assert all(re.fullmatch(r"VN101\d\d", code) for code in districts["district_code"])
+    assert districts["district_code"].iloc[0] == "VN10101"
+    assert districts["district_code"].iloc[-1] == "VN10155"
+    assert set(districts.geom_type) == {"Polygon"}
+    assert districts.is_valid.all()
+
+
+def test_districts_types_and_names(districts: gpd.GeoDataFrame) -> None:
+    assert districts["district_type"].value_counts().to_dict() == {
+        "huyện": 17,
+        "quận": 12,
+        "thị xã": 1,
+    }
+    by_code = districts.set_index("district_code")
+    assert by_code.loc["VN10155", "district_vi"] == "Bắc Từ Liêm"
+    assert by_code.loc["VN10121", "district_vi"] == "Nam Từ Liêm"
+    assert by_code.loc["VN10135", ["district_vi", "district_type"]].tolist() == [
+        "Thạch Thất",
+        "huyện",
+    ]
+    assert by_code.loc["VN10127", ["district_vi", "district_type", "district_en"]].tolist() == [
+        "Sơn Tây",
+        "thị xã",
+        "Son Tay",
+    ]
+    assert "Mê Linh" in set(districts["district_vi"])
+    for name in districts["district_vi"]:
+        assert unicodedata.is_normalized("NFC", name)
+        assert geodata._strip_prefix(name)[0] == "", f"{name!r} still has a prefix"
+
+
+def test_districts_area(districts: gpd.GeoDataFrame) -> None:
+    km2 = districts.to_crs(settings.UTM48N).area / 1e6
+    assert km2.sum() == pytest.approx(3354.4, abs=0.5)
+    by_name = dict(zip(districts["district_vi"], km2, strict=True))
+    assert by_name["Thạch Thất"] == pytest.approx(185.8, abs=0.1)
+    assert by_name["Hoàn Kiếm"] == pytest.approx(5.2, abs=0.05)
+
+
+def test_load_districts_returns_a_copy(mirror: Path) -> None:
+    first = geodata.load_districts(mirror=mirror)
+    first.loc[0, "district_vi"] = "changed"
+    del first["district_en"]
+    second = geodata.load_districts(mirror=mirror)
+    assert second.loc[0, "district_vi"] == "Ba Đình"
+    assert "district_en" in second.columns
+
+
+def test_load_districts_is_memoized(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    geodata.load_districts(mirror=mirror)
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("must not read the shapefile again")
+
+    monkeypatch.setattr(gpd, "read_file", fail)
+    assert len(geodata.load_districts(mirror=mirror)) == 30
+
+
+def test_load_districts_parts_in_cache_and_mirror(
+    mirror: Path, tmp_path: Path, forbid_network: None
+) -> None:
+    # Only the .prj is cached; the rest comes from the mirror. All parts must end up
+    # side by side so that the shapefile reader finds them.
+    cached = tmp_path / PRJ.mirror_path
+    cached.parent.mkdir(parents=True)
+    shutil.copyfile(mirror / PRJ.mirror_path, cached)
+    result = geodata.load_districts(mirror=mirror, cache=tmp_path)
+    assert len(result) == 30
+    assert result.crs == "EPSG:4326"
+    assert sorted(p.name for p in _files_under(tmp_path)) == sorted(f.name for f in OCHA.files)
+
+
+# --------------------------------------------------------------------------- communes
+
+
+@pytest.fixture(scope="session")
+def communes_cache() -> Path:
+    """The session cache (conftest's), so that the conversion is shared by all test files."""
+    return settings.cache_dir()
+
+
+@pytest.fixture(scope="session")
+def communes(mirror: Path, communes_cache: Path) -> gpd.GeoDataFrame:
+    return geodata.load_communes(mirror=mirror, cache=communes_cache)
+
+
+def test_communes_schema(communes: gpd.GeoDataFrame) -> None:
+    assert tuple(communes.columns) == geodata.COMMUNE_COLUMNS
+    assert communes.crs == "EPSG:4326"
+    assert len(communes) == 584
+    assert communes["commune_id"].is_unique
+    assert all(isinstance(v, str) and v.isdigit() for v in communes["commune_id"])
+    assert all(re.fullmatch(r"VN101\d\d", code) for code in communes["district_code"])
+    assert set(communes.geom_type) == {"MultiPolygon"}
+    assert communes.is_valid.all()
+
+
+def test_communes_types_and_names(communes: gpd.GeoDataFrame) -> None:
+    assert communes["commune_type"].value_counts().to_dict() == {
+        "xã": 385,
+        "phường": 178,
+        "thị trấn": 21,
+    }
+    for column in ("commune_vi", "district_vi"):
+        for name in communes[column]:
+            assert unicodedata.is_normalized("NFC", name)
+            assert name
+            assert geodata._strip_prefix(name)[0] == "", name
+    first = communes.iloc[0]
+    assert (first["commune_id"], first["commune_vi"], first["commune_type"]) == (
+        "1010101",
+        "Phúc Xá",
+        "phường",
+    )
+    per_district = communes.groupby("district_vi").size()
+    assert per_district["Bắc Từ Liêm"] == 13
+    assert per_district["Nam Từ Liêm"] == 10
+
+
+def test_communes_area(communes: gpd.GeoDataFrame) -> None:
+    utm_km2 = communes.to_crs(settings.UTM48N).area.sum() / 1e6
+    assert utm_km2 == pytest.approx(3353.2, abs=0.3)
+    wgs84 = Geod(ellps="WGS84")
+    geodesic_km2 = sum(abs(wgs84.geometry_area_perimeter(g)[0]) for g in communes.geometry) / 1e6
+    # UTM 48N enlarges Hanoi's areas by about 0.06 % (scale factor 0.9996 at 105°E).
+    assert geodesic_km2 == pytest.approx(3353.2, rel=0.002)
+
+
+def test_communes_match_districts(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> None:
+    assert set(communes["district_code"]) == set(districts["district_code"])
+    shapes = districts.set_index("district_code").geometry
+    containing = shapes.loc[communes["district_code"]].values
+    points = communes.representative_point().values
+    inside = shapely.covers(containing, points)
+    outside = communes.loc[~inside, "commune_vi"].tolist()
+    assert outside == []
+    names = dict(zip(districts["district_code"], districts["district_vi"], strict=True))
+    # Same district names, apart from tone-mark placement (Hoà vs Hòa).
+    for code, name in zip(communes["district_code"], communes["district_vi"], strict=True):
+        assert _fold_tone(name) == _fold_tone(names[code])
+
+
+def _fold_tone(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+
+
+def test_communes_layer_is_cached_and_reused(
+    mirror: Path,
+    communes: gpd.GeoDataFrame,
+    communes_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layers = list((communes_cache / "vietnam63-communes").glob("hanoi-communes-*"))
+    assert [p.name for p in layers] == [
+        f"hanoi-communes-v1-{RDA.sha256[:16]}.parquet"
+        if geodata._has_pyarrow()
+        else f"hanoi-communes-v1-{RDA.sha256[:16]}.geojson"
+    ]
+
+    def fail(rda: Path) -> Any:
+        raise AssertionError("must not convert the .rda again")
+
+    monkeypatch.setattr(geodata, "_convert_communes", fail)
+    geodata._load_communes_cached.cache_clear()
+    reloaded = geodata.load_communes(mirror=mirror, cache=communes_cache)
+    assert reloaded.equals(communes)
+    reloaded.loc[0, "commune_vi"] = "changed"
+    assert geodata.load_communes(mirror=mirror, cache=communes_cache).loc[0, "commune_vi"] == (
+        "Phúc Xá"
+    )
+
+
+def test_damaged_communes_layer_is_rebuilt(
+    communes: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = communes.head(3)
+    monkeypatch.setattr(geodata, "_convert_communes", lambda rda: small.copy())
+    layer = tmp_path / "layer.parquet"
+    layer.write_bytes(b"not parquet")
+    frame = geodata._load_communes_cached.__wrapped__(str(tmp_path / "x.rda"), str(layer))
+    assert len(frame) == 3
+    assert len(geodata._read_layer(layer)) == 3
+    assert [p.name for p in _files_under(tmp_path)] == ["layer.parquet"]
+
+
+def test_communes_layer_geojson_fallback(
+    communes: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(geodata, "_has_pyarrow", lambda: False)
+    path = geodata._communes_layer_path(tmp_path, RDA.sha256)
+    assert path.suffix == ".geojson"
+    geodata._write_layer(communes, path)
+    back = geodata._read_layer(path)
+    assert tuple(back.columns) == geodata.COMMUNE_COLUMNS
+    assert back.crs == "EPSG:4326"
+    assert (back.drop(columns="geometry") == communes.drop(columns="geometry")).all().all()
+    assert back.geom_equals_exact(communes, tolerance=1e-9).all()
+    assert _files_under(tmp_path) == [path]
+
+
+# --------------------------------------------------------------------------- sp conversion
+
+
+def _sym(name: str) -> SimpleNamespace:
+    return SimpleNamespace(value=SimpleNamespace(value=name.encode()), referenced_object=None)
+
+
+def _plist(**items: Any) -> SimpleNamespace:
+    """A parsed R pairlist (the cons cells rdata's parser produces)."""
+    cell = SimpleNamespace(value=None, tag=None)
+    for name, value in reversed(list(items.items())):
+        cell = SimpleNamespace(value=(value, cell), tag=_sym(name))
+    return cell
+
+
+def _vec(*values: Any) -> SimpleNamespace:
+    return SimpleNamespace(value=list(values), attributes=None)
+
+
+def _ring(coords: list[tuple[float, float]], *, hole: bool) -> SimpleNamespace:
+    xy = np.asarray(coords, dtype=float)
+    matrix = SimpleNamespace(
+        value=np.concatenate([xy[:, 0], xy[:, 1]]),
+        attributes=_plist(dim=SimpleNamespace(value=np.array([len(xy), 2]))),
+    )
+    return SimpleNamespace(
+        value=None,
+        attributes=_plist(coords=matrix, hole=SimpleNamespace(value=np.array([hole]))),
+    )
+
+
+def _square(x0: float, y0: float, size: float) -> list[tuple[float, float]]:
+    return [(x0, y0), (x0, y0 + size), (x0 + size, y0 + size), (x0 + size, y0), (x0, y0)]
+
+
+def _sp_polygons(rings: list[SimpleNamespace], comment: str | None) -> SimpleNamespace:
+    items: dict[str, Any] = {"Polygons": _vec(*rings)}
+    if comment is not None:
+        items["comment"] = SimpleNamespace(value=[SimpleNamespace(value=comment.encode())])
+    return SimpleNamespace(value=None, attributes=_plist(**items))
+
+
+@pytest.mark.parametrize("comment", ["0 1 0", None, "0 0 0"])
+def test_sp_holes_are_honoured(comment: str | None) -> None:
+    # A 10x10 square with a 6x6 hole, and a 2x2 island inside the hole. The comment
+    # assigns the hole to ring 1; without it (or with an inconsistent one) the hole
+    # goes to the smallest outer ring that contains it.
+    rings = [
+        _ring(_square(0, 0, 10), hole=False),
+        _ring(_square(2, 2, 6), hole=True),
+        _ring(_square(4, 4, 2), hole=False),
+    ]
+    geom = geodata._sp_polygons_to_shapely(_sp_polygons(rings, comment))
+    assert geom.geom_type == "MultiPolygon"
+    assert geom.is_valid
+    assert geom.area == pytest.approx(100 - 36 + 4)
+    assert [len(p.interiors) for p in geom.geoms] == [1, 0]
+    assert not geom.covers(shapely.Point(3, 3))
+    assert geom.covers(shapely.Point(5, 5))
+
+
+def test_sp_pairlist_reads_tags() -> None:
+    cells = _plist(a=1, b=2)
+    assert geodata._pairlist(cells) == {"a": 1, "b": 2}
+    referenced = SimpleNamespace(value=(3, SimpleNamespace(value=None, tag=None)), tag=None)
+    referenced.tag = SimpleNamespace(value=None, referenced_object=_sym("c"))
+    assert geodata._pairlist(referenced) == {"c": 3}
+
+
+def test_cache_dir_env_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mirror: Path
+) -> None:
+    # Without cache=, the parts are found through settings.cache_dir().
+    monkeypatch.setenv(settings.ENV_CACHE, str(tmp_path))
+    cached = tmp_path / CPG.mirror_path
+    cached.parent.mkdir(parents=True)
+    shutil.copyfile(mirror / CPG.mirror_path, cached)
+    assert geodata.fetch(CPG) == cached
+    assert os.fspath(geodata.fetch(SHP)).startswith(os.fspath(mirror))
