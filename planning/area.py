@@ -70,6 +70,8 @@ _S_SCALE = WGS84_A**2 * (1 - _E2) / 2
 
 #: The fast path cuts edges longer than this (metres) at exact geodesic points.
 MAX_EDGE_M = 5000.0
+#: Coordinates per chunk of the fast path's vectorised kernel (fits in the CPU cache).
+_CHUNK = 16384
 
 Method = Literal["geodesic", "equal-area", "vn2000"]
 #: The values ``method`` takes in :func:`area_ha` and :func:`add_areas`.
@@ -170,7 +172,10 @@ def _polygon_parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
 
 
 def _rings(arr: np.ndarray) -> _Rings:
-    """Split geometries into rings, with the fast path for polygons without holes."""
+    """Split geometries into rings, with the fast path for polygons without holes.
+
+    Empty rings are left out, so every ring has at least one coordinate.
+    """
     n = len(arr)
     missing = shapely.is_missing(arr)
     tid = shapely.get_type_id(arr)
@@ -178,18 +183,20 @@ def _rings(arr: np.ndarray) -> _Rings:
     simple = (tid == _POLYGON) & (nholes == 0)
     complex_ = ((tid == _POLYGON) & (nholes > 0)) | (tid == _MULTIPOLYGON) | (tid == _COLLECTION)
 
-    xs: list[np.ndarray] = []
+    xys: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     geom_of: list[np.ndarray] = []
     signs: list[np.ndarray] = []
 
     idx = np.flatnonzero(simple)
     if len(idx):
-        sub = arr[idx]
-        xs.append(shapely.get_coordinates(sub))
-        counts.append(shapely.get_num_coordinates(sub))
-        geom_of.append(idx)
-        signs.append(np.ones(len(idx)))
+        xy, which = shapely.get_coordinates(arr[idx], return_index=True)
+        cnt = np.bincount(which, minlength=len(idx))
+        keep = cnt > 0
+        xys.append(xy)
+        counts.append(cnt[keep])
+        geom_of.append(idx[keep])
+        signs.append(np.ones(int(keep.sum())))
 
     idx = np.flatnonzero(complex_)
     if len(idx):
@@ -205,22 +212,24 @@ def _rings(arr: np.ndarray) -> _Rings:
             rings, ridx = shapely.get_rings(parr, return_index=True)
             first = np.ones(len(ridx), dtype=bool)
             first[1:] = ridx[1:] != ridx[:-1]
-            xs.append(shapely.get_coordinates(rings))
-            counts.append(shapely.get_num_coordinates(rings))
-            geom_of.append(np.asarray(owner, dtype=np.int64)[ridx])
-            signs.append(np.where(first, 1.0, -1.0))
+            cnt = shapely.get_num_coordinates(rings)
+            keep = cnt > 0
+            xys.append(shapely.get_coordinates(rings))
+            counts.append(cnt[keep])
+            geom_of.append(np.asarray(owner, dtype=np.int64)[ridx[keep]])
+            signs.append(np.where(first[keep], 1.0, -1.0))
 
-    if not xs:
+    if not xys:
         empty = np.empty(0)
         return _Rings(empty, empty, np.zeros(1, np.int64), np.empty(0, np.int64), empty,
                       missing, n)  # fmt: skip
-    xy = np.concatenate(xs) if len(xs) > 1 else xs[0]
+    xy = np.concatenate(xys) if len(xys) > 1 else xys[0]
     cnt = np.concatenate(counts).astype(np.int64)
     offsets = np.zeros(len(cnt) + 1, dtype=np.int64)
     np.cumsum(cnt, out=offsets[1:])
     return _Rings(
-        np.ascontiguousarray(xy[:, 0]),
-        np.ascontiguousarray(xy[:, 1]),
+        xy[:, 0],
+        xy[:, 1],
         offsets,
         np.concatenate(geom_of).astype(np.int64),
         np.concatenate(signs),
@@ -229,12 +238,21 @@ def _rings(arr: np.ndarray) -> _Rings:
     )
 
 
-def _edges(offsets: np.ndarray, n_coords: int) -> np.ndarray:
-    """Indices of the first vertex of every ring edge (all but each ring's last vertex)."""
-    keep = np.ones(n_coords, dtype=bool)
-    nonempty = offsets[1:] > offsets[:-1]
-    keep[offsets[1:][nonempty] - 1] = False
-    return np.flatnonzero(keep)
+def _ring_sums(pair_terms: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Sum per-pair terms ring by ring.
+
+    ``pair_terms[i]`` belongs to the pair of coordinates (i, i + 1); pairs that straddle
+    two rings must already be zero. Every ring is non-empty.
+    """
+    n_rings = len(offsets) - 1
+    if not len(pair_terms):
+        return np.zeros(n_rings)
+    return np.add.reduceat(pair_terms, offsets[:-1])
+
+
+def _between_rings(offsets: np.ndarray) -> np.ndarray:
+    """Indices of the coordinate pairs that join one ring's last vertex to the next ring."""
+    return offsets[1:-1] - 1
 
 
 def _total(rings: _Rings, ring_area: np.ndarray) -> np.ndarray:
@@ -382,25 +400,31 @@ def geodesic_area_m2(geoms: GeometryInput, *, crs: Any = None) -> np.ndarray:
 
 
 def _authalic(sin_lat: np.ndarray) -> np.ndarray:
-    """S(φ): ellipsoidal area between the equator and latitude φ per radian of longitude."""
-    es = _E * sin_lat
-    return _S_SCALE * (sin_lat / (1.0 - es * es) + np.arctanh(es) / _E)
+    """S(φ): ellipsoidal area between the equator and latitude φ per radian of longitude.
+
+    S = a²(1 - e²)/2 · (sinφ/(1 - e² sin²φ) + atanh(e sinφ)/e), in m² per radian.
+    """
+    es = sin_lat * _E
+    out = es * es
+    np.subtract(1.0, out, out=out)
+    np.divide(sin_lat, out, out=out)
+    np.arctanh(es, out=es)
+    es *= 1.0 / _E
+    out += es
+    out *= _S_SCALE
+    return out
 
 
 def _split_long_edges(
-    lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray, max_edge_m: float
+    lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray, long_: np.ndarray, length: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Insert exact geodesic points so that no edge is longer than ``max_edge_m``."""
-    start = _edges(offsets, len(lon))
-    phi1, phi2 = np.radians(lat[start]), np.radians(lat[start + 1])
-    dlam = np.radians((lon[start + 1] - lon[start] + 180.0) % 360.0 - 180.0)
-    approx = WGS84_A * np.hypot(phi2 - phi1, np.cos(0.5 * (phi1 + phi2)) * dlam)
-    pieces = np.ceil(approx / max_edge_m)
-    long_ = pieces > 1
-    if not long_.any():
-        return lon, lat, offsets
-    k = pieces[long_].astype(np.int64)
-    i0 = start[long_]
+    """Cut the flagged edges at exact geodesic points into pieces of <= MAX_EDGE_M.
+
+    ``long_`` flags coordinate pairs (i, i + 1) to cut and ``length`` holds their
+    approximate lengths in metres.
+    """
+    i0 = np.flatnonzero(long_)
+    k = np.ceil(length[i0] / MAX_EDGE_M).astype(np.int64) + 1  # +1: lengths are estimates
     count = np.ones(len(lon), dtype=np.int64)
     count[i0] = k
     new_at = np.zeros(len(lon) + 1, dtype=np.int64)
@@ -423,32 +447,88 @@ def _split_long_edges(
     return out_lon, out_lat, new_at[offsets]
 
 
-def _equal_area_rings(
-    lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray, *, max_edge_m: float = MAX_EDGE_M
-) -> np.ndarray:
-    """Signed geodesic area of each ring (positive counter-clockwise), vectorised."""
+def _equal_area_rings(lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Signed geodesic area of each ring in m² (positive counter-clockwise), vectorised.
+
+    Runs :func:`_equal_area_chunk` on chunks of about :data:`_CHUNK` coordinates, which
+    keeps its temporaries in the CPU cache.
+    """
     n_rings = len(offsets) - 1
-    if not len(lon):
+    if len(lon) <= 2 * _CHUNK:
+        return _equal_area_chunk(lon, lat, offsets)
+    out = np.empty(n_rings)
+    cuts = np.searchsorted(offsets, np.arange(_CHUNK, len(lon), _CHUNK))
+    cuts = np.unique(np.concatenate([[0], cuts, [n_rings]]))
+    for r0, r1 in zip(cuts[:-1], cuts[1:], strict=True):
+        a, b = offsets[r0], offsets[r1]
+        out[r0:r1] = _equal_area_chunk(lon[a:b], lat[a:b], offsets[r0 : r1 + 1] - a)
+    return out
+
+
+def _equal_area_chunk(lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Signed geodesic area of each ring in m², for one chunk of rings.
+
+    Works on consecutive coordinate pairs; the pairs joining two rings count as
+    zero-length edges. Buffers are reused: this is the hot loop of the fast path.
+    """
+    n_rings = len(offsets) - 1
+    if len(lon) < 2:
         return np.zeros(n_rings)
-    lon, lat, offsets = _split_long_edges(lon, lat, offsets, max_edge_m)
-    sin_lat = np.sin(np.radians(lat))
-    s = _authalic(sin_lat)
-    start = _edges(offsets, len(lon))
-    stop = start + 1
-    ring_of = np.repeat(np.arange(n_rings), np.diff(offsets))[start]
-    s0 = s[offsets[:-1][ring_of]]  # subtract each ring's first S: keeps digits
-    dlam = np.radians((lon[stop] - lon[start] + 180.0) % 360.0 - 180.0)
-    dphi = np.radians(lat[stop] - lat[start])
-    # Shoelace, trapezoid form, in Lambert cylindrical equal-area coordinates (λ, S).
-    term = -0.5 * dlam * ((s[start] - s0) + (s[stop] - s0))
+    rad = math.pi / 180.0
+    between = _between_rings(offsets)
+    dlam = np.subtract(lon[1:], lon[:-1])  # exact for nearby longitudes
+    dphi = np.subtract(lat[1:], lat[:-1])
+    dlam[between] = 0.0
+    dphi[between] = 0.0
+    lo, hi = float(dlam.min()), float(dlam.max())
+    if lo < -180.0 or hi > 180.0:  # an edge across the antimeridian
+        wrap = np.abs(dlam) > 180.0
+        dlam[wrap] -= np.copysign(360.0, dlam[wrap])
+        lo, hi = float(dlam.min()), float(dlam.max())
+    dlam *= rad
+    dphi *= rad
+    longest = 1.01 * WGS84_A * math.hypot(max(-lo, hi) * rad,
+                                          max(-float(dphi.min()), float(dphi.max())))  # fmt: skip
+    sin_lat = np.multiply(lat, rad)
+    np.sin(sin_lat, out=sin_lat)
+    sm = np.add(sin_lat[1:], sin_lat[:-1])
+    sm *= 0.5
+    # M²Δφ² and N²cos²φΔλ² at the mid-latitude: the squared edge length, in two parts.
+    w2 = np.multiply(sm, sm)
+    np.subtract(1.0, w2, out=w2)  # cos²φ
+    nn = np.multiply(dlam, dlam)
+    nn *= w2
+    w2 *= _E2
+    w2 += 1.0 - _E2  # 1 - e² sin²φ = 1 - e² + e² cos²φ
+    nn /= w2
+    nn *= WGS84_A**2
+    mm = np.multiply(dphi, dphi)
+    mm *= (WGS84_A * (1.0 - _E2)) ** 2
+    mm /= w2
+    mm /= w2
+    mm /= w2
+    if longest > MAX_EDGE_M:
+        length2 = mm + nn
+        long_ = length2 > MAX_EDGE_M**2
+        if long_.any():
+            np.sqrt(length2, out=length2)
+            lon2, lat2, off2 = _split_long_edges(lon, lat, offsets, long_, length2)
+            return _equal_area_chunk(lon2, lat2, off2)
     # Geodesic edge minus straight edge in (λ, S), to third order in the edge length:
-    # -(sinφ Δλ / 12)(3 M² Δφ² + N² cos²φ Δλ²), φ the mid-latitude of the edge.
-    sm = 0.5 * (sin_lat[start] + sin_lat[stop])
-    w2 = 1.0 - _E2 * sm * sm
-    m2 = (WGS84_A * (1.0 - _E2)) ** 2 / (w2 * w2 * w2)
-    n2c2 = WGS84_A**2 * (1.0 - sm * sm) / w2
-    term -= (sm * dlam / 12.0) * (3.0 * m2 * dphi * dphi + n2c2 * dlam * dlam)
-    return np.bincount(ring_of, weights=term, minlength=n_rings)
+    # -(sinφ Δλ / 12)(3 M² Δφ² + N² cos²φ Δλ²), φ the mid-latitude of the edge ...
+    mm *= 3.0
+    mm += nn
+    mm *= sm
+    mm *= dlam
+    mm *= -1.0 / 12.0
+    # ... plus the shoelace, trapezoid form, in Lambert cylindrical equal-area (λ, S).
+    s = _authalic(sin_lat)
+    s -= s[0]  # a common origin for S keeps the digits that matter
+    term = np.add(s[1:], s[:-1], out=sm)
+    term *= dlam
+    term *= -0.5
+    term += mm
+    return _ring_sums(term, offsets)
 
 
 def equal_area_m2(geoms: GeometryInput, *, crs: Any = None) -> np.ndarray:
@@ -550,16 +630,15 @@ def planar_area_m2(
     rings = _rings(arr)
     x, y = _move(rings.x, rings.y, src, dst)
     off = rings.offsets
-    n_rings = len(off) - 1
-    if not len(x):
-        return _total(rings, np.zeros(n_rings))
-    start = _edges(off, len(x))
-    ring_of = np.repeat(np.arange(n_rings), np.diff(off))[start]
-    x0 = x[off[:-1][ring_of]]
-    y0 = y[off[:-1][ring_of]]
-    xa, ya = x[start] - x0, y[start] - y0
-    xb, yb = x[start + 1] - x0, y[start + 1] - y0
-    ring_area = 0.5 * np.bincount(ring_of, weights=xa * yb - xb * ya, minlength=n_rings)
+    if len(x) < 2:
+        return _total(rings, np.zeros(len(off) - 1))
+    x0, y0 = x[0], y[0]  # a common origin keeps the digits that matter
+    xa, ya = x[:-1] - x0, y[:-1] - y0
+    xb, yb = x[1:] - x0, y[1:] - y0
+    term = xa * yb
+    term -= xb * ya
+    term[_between_rings(off)] = 0.0
+    ring_area = 0.5 * _ring_sums(term, off)
     unit = dst.axis_info[0].unit_conversion_factor if dst.axis_info else 1.0
     return _total(rings, ring_area * unit * unit)
 

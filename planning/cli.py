@@ -34,7 +34,9 @@ def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
         help="cluster layers (GeoJSON, GeoPackage, Shapefile or .zip, GeoParquet, KML, CSV, Excel); "
         "the bundled Hanoi catalogue when none is given",
     )
-    p.add_argument("--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one")
+    p.add_argument(
+        "--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one"
+    )
     p.add_argument("--districts", metavar="FILE", help="district layer instead of OCHA COD-AB 2020")
     p.add_argument("--zones", metavar="FILE", help="zones layer (e.g. a surveyed Hoa Lac polygon)")
     p.add_argument(
@@ -42,12 +44,22 @@ def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the files list only part of the plan: skip the count and total checks",
     )
-    p.add_argument("--fix", action="store_true", help="repair invalid geometries (make_valid) and report it")
+    p.add_argument(
+        "--fix", action="store_true", help="repair invalid geometries (make_valid) and report it"
+    )
 
 
 def _add_output(p: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
-    p.add_argument("--format", "-f", choices=formats, default=default, help=f"output format (default {default})")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=formats,
+        default=default,
+        help=f"output format (default {default})",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
 
 
 def _tolerance(text: str) -> float:
@@ -85,8 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PCT",
         help=f"declared vs measured area tolerance in %% (default {DEFAULT_AREA_TOLERANCE_PCT:g})",
     )
-    p.add_argument("--select", action="append", default=[], metavar="CODE", help="run only rules starting with CODE")
-    p.add_argument("--ignore", action="append", default=[], metavar="CODE", help="skip rules starting with CODE")
+    p.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="run only rules starting with CODE",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="skip rules starting with CODE",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="also print information findings")
     p.set_defaults(handler=_cmd_check)
 
@@ -99,6 +123,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the rules, or document one")
     p.add_argument("code", nargs="?", help="a rule code, e.g. ARE001")
     p.set_defaults(handler=_cmd_rules)
+
+    p = sub.add_parser("diff", help="compare two versions of a plan (exit 0: a diff is not a failure)")
+    p.add_argument("old", metavar="OLD", help="the old version: a cluster file, or 'bundled' for the bundled plan")
+    p.add_argument("new", metavar="NEW", help="the new version: a cluster file, or 'bundled'")
+    p.add_argument("--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one")
+    p.add_argument("--districts", metavar="FILE", help="district layer instead of OCHA COD-AB 2020")
+    p.add_argument("--zones", metavar="FILE", help="zones layer (e.g. a surveyed Hoa Lac polygon)")
+    p.add_argument("--partial", action="store_true", help="the files list only part of the plan")
+    p.add_argument("--fix", action="store_true", help="repair invalid geometries (make_valid)")
+    _add_output(p, ("text", "json", "md"), "text")
+    p.add_argument(
+        "--move-tolerance", type=float, default=None, metavar="M", help="ignore moves under M metres (default 50)"
+    )
+    p.add_argument(
+        "--resize-tolerance",
+        type=float,
+        default=None,
+        metavar="HA",
+        help="ignore declared-area changes under HA hectares (default 0.005)",
+    )
+    p.set_defaults(handler=_cmd_diff)
 
     return parser
 
@@ -125,7 +170,18 @@ def _emit(text: str, args: argparse.Namespace) -> None:
     if out:
         from planning.io import atomic_write
 
-        inputs = [*getattr(args, "files", []), *(x for x in (getattr(args, "manifest", None), getattr(args, "districts", None), getattr(args, "zones", None)) if x)]
+        inputs = [
+            *getattr(args, "files", []),
+            *(
+                x
+                for x in (
+                    getattr(args, "manifest", None),
+                    getattr(args, "districts", None),
+                    getattr(args, "zones", None),
+                )
+                if x
+            ),
+        ]
         atomic_write(out, text, protect=inputs)
         print(f"wrote {out}", file=sys.stderr)
     else:
@@ -136,7 +192,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from planning.report import check
 
     plan = _load(args)
-    report: Report = check(plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore))
+    report: Report = check(
+        plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore)
+    )
     if args.format == "json":
         _emit(report.to_json(), args)
     elif args.format == "md":
@@ -194,6 +252,38 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         return 0
     for r in iter_rules():
         print(f"{r.code}  {r.severity:<7}  {r.title}")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from planning.diff import BUNDLED, diff_plans, load_version
+
+    args.files = [f for f in (args.old, args.new) if f != BUNDLED]  # protected from -o
+    kwargs = {
+        "manifest": args.manifest,
+        "districts": args.districts,
+        "zones": args.zones,
+        "complete": False if args.partial else None,
+        "mirror": args.mirror,
+        "fix": args.fix,
+    }
+    old, new = load_version(args.old, **kwargs), load_version(args.new, **kwargs)
+    tolerances = {
+        k: v
+        for k, v in (("move_tolerance_m", args.move_tolerance), ("resize_tolerance_ha", args.resize_tolerance))
+        if v is not None
+    }
+    d = diff_plans(old, new, **tolerances)
+    if args.format == "json":
+        _emit(d.to_json(), args)
+    elif args.format == "md":
+        _emit(d.to_markdown(), args)
+    elif args.output:
+        _emit(d.to_text(), args)
+    else:
+        from rich.console import Console
+
+        d.print(Console())
     return 0
 
 

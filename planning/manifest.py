@@ -195,7 +195,9 @@ class TreeCheck:
     def explain(self) -> str:
         """Return ``a + b + c = computed; published X`` in words."""
         d = self.expected.decimals
-        parts = " + ".join(f"{v:,.{max(d, 2) if self.quantity == 'ha' else 0}f}" for _, v in self.terms)
+        parts = " + ".join(
+            f"{v:,.{max(d, 2) if self.quantity == 'ha' else 0}f}" for _, v in self.terms
+        )
         verdict = "agrees" if self.consistent else "DISAGREES"
         return (
             f"{self.node} {self.quantity}: {parts} = {self.computed:,.{max(d, 2) if self.quantity == 'ha' else 0}f}; "
@@ -233,7 +235,7 @@ def _round_half_up(x: float) -> int:
     import math
 
     x = round(x, 6)  # shed binary noise such as 3204.3099999999995
-    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+    return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
 
 
 @dataclass
@@ -324,7 +326,10 @@ class Manifest:
         """Whether a figure rests only on verified sources (derived: all its terms verified)."""
         fig = self.figure(figure_key)
         if fig.derived:
-            return all(self.is_verified(n) for _, n in _parse_derivation(fig.derived, fig.key, self.path or Path()))
+            return all(
+                self.is_verified(n)
+                for _, n in _parse_derivation(fig.derived, fig.key, self.path or Path())
+            )
         src = self.sources.get(fig.source)
         return bool(src and src.verified)
 
@@ -381,9 +386,13 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
         if "derived" in spec:
             continue
         if "value" not in spec:
-            raise PlanDataError("figure has neither 'value' nor 'derived'", path=p, ident=f"figures.{key}")
+            raise PlanDataError(
+                "figure has neither 'value' nor 'derived'", path=p, ident=f"figures.{key}"
+            )
         if not spec.get("source"):
-            raise PlanDataError("figure has no 'source'", path=p, ident=f"figures.{key}", field="source")
+            raise PlanDataError(
+                "figure has no 'source'", path=p, ident=f"figures.{key}", field="source"
+            )
         if spec["source"] not in sources:
             raise PlanDataError(
                 f"source {spec['source']!r} is not defined under [sources]",
@@ -412,7 +421,9 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
                         field="derived",
                     )
         if not progressed:
-            raise PlanDataError(f"derivations refer to each other in a cycle: {sorted(pending)}", path=p)
+            raise PlanDataError(
+                f"derivations refer to each other in a cycle: {sorted(pending)}", path=p
+            )
 
     categories: dict[str, CategoryNode] = {}
     for key, spec in raw.get("categories", {}).items():
@@ -434,16 +445,28 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
         for child in node.children:
             if child not in categories:
                 raise PlanDataError(
-                    f"child {child!r} is not a category", path=p, ident=f"categories.{node.key}", field="children"
+                    f"child {child!r} is not a category",
+                    path=p,
+                    ident=f"categories.{node.key}",
+                    field="children",
                 )
 
     ratios = {}
     for key, spec in raw.get("ratios", {}).items():
-        ratio = Ratio(key, str(spec.get("label", key)), spec["numerator"], spec["denominator"], spec["percent"])
+        ratio = Ratio(
+            key,
+            str(spec.get("label", key)),
+            spec["numerator"],
+            spec["denominator"],
+            spec["percent"],
+        )
         for fld in ("numerator", "denominator", "percent"):
             if getattr(ratio, fld) not in figures:
                 raise PlanDataError(
-                    f"names unknown figure {getattr(ratio, fld)!r}", path=p, ident=f"ratios.{key}", field=fld
+                    f"names unknown figure {getattr(ratio, fld)!r}",
+                    path=p,
+                    ident=f"ratios.{key}",
+                    field=fld,
                 )
         ratios[key] = ratio
 
@@ -455,11 +478,18 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
             name_en=str(spec.get("name_en", key)),
             area=str(spec.get("area", "")),
             source=str(spec.get("source", "")),
-            host_communes=tuple((str(h["commune"]), str(h["district"])) for h in spec.get("host_communes", ())),
+            host_communes=tuple(
+                (str(h["commune"]), str(h["district"])) for h in spec.get("host_communes", ())
+            ),
             note=str(spec.get("note", "")),
         )
         if zones[key].area and zones[key].area not in figures:
-            raise PlanDataError(f"names unknown figure {zones[key].area!r}", path=p, ident=f"zones.{key}", field="area")
+            raise PlanDataError(
+                f"names unknown figure {zones[key].area!r}",
+                path=p,
+                ident=f"zones.{key}",
+                field="area",
+            )
 
     return Manifest(
         plan=dict(raw.get("plan", {})),
@@ -478,7 +508,9 @@ def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
     try:
         decimals = int(spec.get("decimals", 0))
     except (TypeError, ValueError):
-        raise PlanDataError("'decimals' is not a whole number", path=path, ident=f"figures.{key}", field="decimals") from None
+        raise PlanDataError(
+            "'decimals' is not a whole number", path=path, ident=f"figures.{key}", field="decimals"
+        ) from None
     return Figure(
         key=key,
         label=str(spec.get("label", key)),

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
 from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
     from shapely.geometry import Point, Polygon
+    from shapely.geometry.base import BaseGeometry
 
     from planning.manifest import Manifest
 
@@ -211,7 +212,7 @@ def indicative_footprint(
 
     The polygon is built in a Lambert azimuthal equal-area projection centred on the
     point, then its radius is corrected once against the geodesic area, so the result
-    matches ``area_ha`` to better than 1e-9 relative.
+    matches ``area_ha`` to about 1e-8 relative (the precision of the geodesic area of a small polygon).
 
     Parameters
     ----------
@@ -366,7 +367,7 @@ def load_plan(
     from planning.geodata import load_communes, load_districts
     from planning.manifest import load_manifest
 
-    man = load_manifest(manifest)
+    man = load_manifest(Path(manifest) if manifest is not None else None)
     used = ["ocha-districts"]
     if districts is not None:
         dist = _read_user_layer(districts, kind="districts", fix=fix)
@@ -407,7 +408,9 @@ def load_plan(
         inputs["zones"] = str(zones)
     else:
         zone_layer = _indicative_zones(man, communes)
-    inputs["districts"] = str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
+    inputs["districts"] = (
+        str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
+    )
 
     return Plan(
         clusters=add_areas(clusters),
@@ -424,7 +427,9 @@ def load_plan(
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _read_user_layer(path: PathType, *, kind: str, fix: bool) -> gpd.GeoDataFrame:
+def _read_user_layer(
+    path: PathType, *, kind: Literal["clusters", "districts", "zones"], fix: bool
+) -> gpd.GeoDataFrame:
     from planning.io import read_layer
 
     return read_layer(path, kind=kind, fix=fix)
@@ -435,7 +440,13 @@ def _district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
 
 
 def _resolve_district(
-    text: str, dist: gpd.GeoDataFrame, index: dict[str, int], *, path: PathType, row: int, ident: str
+    text: str,
+    dist: gpd.GeoDataFrame,
+    index: dict[str, int],
+    *,
+    path: PathType,
+    row: int,
+    ident: str,
 ) -> int:
     bare = split_admin_prefix(text)[1]
     pos = index.get(name_key(bare))
@@ -462,7 +473,9 @@ def _commune_point(
 ) -> Point:
     bare = split_admin_prefix(commune)[1]
     key = name_key(bare)
-    mask = communes["district_code"].eq(district_code) & communes["commune_vi"].map(name_key).eq(key)
+    mask = communes["district_code"].eq(district_code) & communes["commune_vi"].map(name_key).eq(
+        key
+    )
     hits = communes.loc[mask]
     if hits.empty:
         raise PlanDataError(
@@ -486,7 +499,7 @@ def _catalogue_to_layer(
 
     index = _district_index(dist)
     rows: list[dict[str, Any]] = []
-    geoms = []
+    geoms: list[BaseGeometry] = []
     for i, rec in enumerate(cat.to_dict("records"), start=1):
         ident = f"cluster_id={rec['cluster_id']}"
         pos = _resolve_district(rec["district_vi"], dist, index, path=path, row=i, ident=ident)
@@ -499,6 +512,7 @@ def _catalogue_to_layer(
             point = dist.geometry.iloc[pos].representative_point()
             precision = "district"
         area = rec["declared_ha"]
+        geom: BaseGeometry
         if isinstance(area, float) and math.isfinite(area):
             geom = indicative_footprint(point.x, point.y, area)
             kind = "indicative"
@@ -570,7 +584,9 @@ def _finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gp
     extra = [c for c in clusters.columns if c not in CLUSTER_COLUMNS and c != "geometry"]
     extra = [c for c in extra if c not in ("measured_ha", "measured_ha_vn2000")]
     ordered = [*CLUSTER_COLUMNS, *extra, "geometry"]
-    return gpd.GeoDataFrame(clusters[ordered], geometry="geometry", crs=WGS84).reset_index(drop=True)
+    return gpd.GeoDataFrame(clusters[ordered], geometry="geometry", crs=WGS84).reset_index(
+        drop=True
+    )
 
 
 def _indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:
@@ -613,4 +629,3 @@ def _indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:
         )
         geoms.append(indicative_footprint(point.x, point.y, area))
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
-

@@ -85,7 +85,10 @@ class Report:
         """Return the report as plain data following the ``planning.report/1`` schema."""
         from planning import __version__
 
-        counts = {s: sum(1 for r in self.results if r.status == s) for s in ("pass", "fail", "warn", "skip")}
+        counts = {
+            s: sum(1 for r in self.results if r.status == s)
+            for s in ("pass", "fail", "warn", "skip")
+        }
         return {
             "schema": SCHEMA,
             "planning_version": __version__,
@@ -141,21 +144,35 @@ class Report:
         out += ["", "## Caveats", ""] + [f"- {_md(n)}" for n in self.notes]
         out += ["", "## Coverage", "", _md(_coverage_sentence(self.coverage))]
         out += ["", "## The plan's figures", "", "| figure | value | source |", "|---|---|---|"]
-        for f in self.figures:
-            out.append(f"| {_md(f['label'])} | {_md(f['formatted'])} | {_md(f['source'])} |")
-        out += ["", "## Category tree", "", "| node | clusters | ha | children add up |", "|---|---|---|---|"]
+        for fig in self.figures:
+            out.append(f"| {_md(fig['label'])} | {_md(fig['formatted'])} | {_md(fig['source'])} |")
+        out += [
+            "",
+            "## Category tree",
+            "",
+            "| node | clusters | ha | children add up |",
+            "|---|---|---|---|",
+        ]
         for n in self.category_tree:
             out.append(
                 f"| {'&nbsp;' * 4 * n['depth']}{_md(n['label'])} | {_md(n.get('clusters_text', ''))} | "
                 f"{_md(n.get('ha_text', ''))} | {_md(n.get('check_text', ''))} |"
             )
-        out += ["", "## Rules", "", "| rule | status | title | what was checked |", "|---|---|---|---|"]
+        out += [
+            "",
+            "## Rules",
+            "",
+            "| rule | status | title | what was checked |",
+            "|---|---|---|---|",
+        ]
         for r in self.results:
-            out.append(f"| {r.rule.code} | {r.status} | {_md(r.rule.title)} | {_md(r.explanation)} |")
+            out.append(
+                f"| {r.rule.code} | {r.status} | {_md(r.rule.title)} | {_md(r.explanation)} |"
+            )
         findings = [(r, f) for r in self.results for f in r.findings]
         if findings:
             out += ["", "## Findings", ""]
-            for r, f in findings:
+            for _, f in findings:
                 out.append(f"- **{f.code}** ({f.severity}): {_md(f.message)}")
         out += ["", "## Sources", ""] + [f"- {_md(a)}" for a in self.attributions]
         return "\n".join(out) + "\n"
@@ -213,11 +230,19 @@ class Report:
         from rich.console import Console
 
         buf = io.StringIO()
-        self.print(Console(file=buf, width=width, no_color=True, force_terminal=False), verbose=verbose)
+        self.print(
+            Console(file=buf, width=width, no_color=True, force_terminal=False), verbose=verbose
+        )
         return buf.getvalue()
 
 
-def check(plan: Plan, *, tolerance_pct: float | None = None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> Report:
+def check(
+    plan: Plan,
+    *,
+    tolerance_pct: float | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+) -> Report:
     """Run the rules on a plan and assemble the report.
 
     Parameters
@@ -240,8 +265,12 @@ def check(plan: Plan, *, tolerance_pct: float | None = None, select: tuple[str, 
     opts = CheckOptions(select=tuple(select), ignore=tuple(ignore))
     if tolerance_pct is not None:
         if not (0 <= tolerance_pct < 1000):
-            raise UsageError(f"tolerance must be a percentage between 0 and 1000, got {tolerance_pct}")
-        opts = CheckOptions(tolerance_pct=float(tolerance_pct), select=opts.select, ignore=opts.ignore)
+            raise UsageError(
+                f"tolerance must be a percentage between 0 and 1000, got {tolerance_pct}"
+            )
+        opts = CheckOptions(
+            tolerance_pct=float(tolerance_pct), select=opts.select, ignore=opts.ignore
+        )
     results = run_rules(plan, opts)
     return Report(
         plan_name=plan.name,
@@ -286,7 +315,12 @@ def _tree(plan: Plan) -> list[dict[str, Any]]:
 
     def walk(key: str, depth: int) -> None:
         node = m.categories[key]
-        entry: dict[str, Any] = {"key": key, "label": node.label, "depth": depth, "children": list(node.children)}
+        entry: dict[str, Any] = {
+            "key": key,
+            "label": node.label,
+            "depth": depth,
+            "children": list(node.children),
+        }
         texts = []
         for q in ("clusters", "ha"):
             ref = getattr(node, q)
@@ -372,7 +406,9 @@ def area_tables(plan: Plan) -> dict[str, Any]:
             "measured_ha_vn2000": cl["measured_ha_vn2000"].where(polygonal).round(4),
         }
     )
-    clusters["difference_pct"] = (100 * (clusters["measured_ha"] - clusters["declared_ha"]) / clusters["declared_ha"]).round(3)
+    clusters["difference_pct"] = (
+        100 * (clusters["measured_ha"] - clusters["declared_ha"]) / clusters["declared_ha"]
+    ).round(3)
     d = plan.districts
     grouped = cl.groupby("district_code")
     districts = pd.DataFrame(
@@ -385,7 +421,9 @@ def area_tables(plan: Plan) -> dict[str, Any]:
         }
     )
     districts["clusters"] = districts["district_code"].map(grouped.size()).fillna(0).astype(int)
-    districts["declared_ha"] = districts["district_code"].map(grouped["declared_ha"].sum()).fillna(0.0).round(4)
+    districts["declared_ha"] = (
+        districts["district_code"].map(grouped["declared_ha"].sum()).fillna(0.0).round(4)
+    )
     measured = cl["measured_ha"].where(polygonal).groupby(cl["district_code"]).sum()
     districts["measured_ha"] = districts["district_code"].map(measured).fillna(0.0).round(4)
     return {"clusters": clusters, "districts": districts}

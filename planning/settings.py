@@ -41,7 +41,7 @@ DOWNLOAD_TIMEOUT_S = 60.0
 
 
 def cache_dir() -> Path:
-    """Return the directory where downloaded geodata is cached.
+    r"""Return the directory where downloaded geodata is cached.
 
     ``$PLANNING_CACHE_DIR`` wins; otherwise ``$XDG_CACHE_HOME/planning`` or
     ``~/.cache/planning`` (``%LOCALAPPDATA%\\planning\\cache`` on Windows).

@@ -102,15 +102,15 @@ def test_derived_figure_is_computed(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ('[figures.d]\nvalue = 1\n', "figures.d, field 'source': figure has no 'source'"),
+        ("[figures.d]\nvalue = 1\n", "figures.d, field 'source': figure has no 'source'"),
         ('[figures.d]\nvalue = 1\nsource = "nowhere"\n', "source 'nowhere' is not defined"),
         ('[figures.d]\nderived = "a * b"\n', "is not a sum or difference of figure keys"),
-        ('[figures.d]\nderived = "__import__(\'os\')"\n', "is not a sum or difference"),
+        ("[figures.d]\nderived = \"__import__('os')\"\n", "is not a sum or difference"),
         ('[figures.d]\nderived = "a + zz"\n', "unknown figure 'zz'"),
         ('[figures.d]\nderived = "e"\n[figures.e]\nderived = "d"\n', "cycle"),
         ('[categories.x]\nha = "nope"\n', "categories.x, field 'ha': names unknown figure 'nope'"),
         ('[categories.x]\nha = "a"\nchildren = ["y"]\n', "child 'y' is not a category"),
-        ('[figures.d]\n', "neither 'value' nor 'derived'"),
+        ("[figures.d]\n", "neither 'value' nor 'derived'"),
     ],
 )
 def test_bad_manifest_names_the_place(tmp_path, extra, message):
@@ -130,7 +130,9 @@ def test_unreadable_manifest(tmp_path):
 
 
 def test_inconsistent_tree_is_detected(tmp_path):
-    text = GOOD + """
+    text = (
+        GOOD
+        + """
 [figures.total]
 value = 11
 decimals = 0
@@ -143,6 +145,7 @@ clusters = "a"
 [categories.y]
 clusters = "c"
 """
+    )
     checks = load_manifest(_write(tmp_path, text)).check_tree()
     (c,) = checks
     assert c.computed == 16

@@ -36,7 +36,9 @@ def coverage(plan: Plan) -> dict[str, Any]:
         "ha_declared": round(ha, 6),
         "ha_planned": ha_planned,
         "ha_share": (ha / ha_planned) if ha_planned else None,
-        "by_geometry_kind": {str(k): int(v) for k, v in cl["geometry_kind"].value_counts().sort_index().items()},
+        "by_geometry_kind": {
+            str(k): int(v) for k, v in cl["geometry_kind"].value_counts().sort_index().items()
+        },
         "by_location_precision": {
             str(k): int(v) for k, v in cl["location_precision"].value_counts().sort_index().items()
         },
@@ -55,7 +57,9 @@ def plan_coverage(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         parts[0] += f" of {c['clusters_planned']:,} planned ({100 * c['clusters_share']:.1f} %)"
     parts.append(f"{c['clusters_with_area']:,} with a declared area")
     if c["ha_planned"]:
-        parts.append(f"{c['ha_declared']:,.2f} ha of {c['ha_planned']:,.2f} ha declared ({100 * c['ha_share']:.1f} %)")
+        parts.append(
+            f"{c['ha_declared']:,.2f} ha of {c['ha_planned']:,.2f} ha declared ({100 * c['ha_share']:.1f} %)"
+        )
     msg = "; ".join(parts)
     return Outcome(msg, [r.finding(msg, **c)])
 
@@ -68,7 +72,10 @@ def indicative(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     cl = plan.clusters
     findings = []
-    for kind, what in (("indicative", "indicative footprint"), ("point", "location only, no published area")):
+    for kind, what in (
+        ("indicative", "indicative footprint"),
+        ("point", "location only, no published area"),
+    ):
         mask = cl["geometry_kind"].eq(kind)
         if mask.any():
             for precision, group in cl.loc[mask].groupby("location_precision"):
@@ -82,6 +89,10 @@ def indicative(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 )
     zind = plan.zones["geometry_kind"].eq("indicative") if len(plan.zones) else None
     if zind is not None and zind.any():
-        findings.append(r.finding(f"zone footprint indicative: {ids(plan.zones.loc[zind, 'name_en'])}", kind="zone"))
+        findings.append(
+            r.finding(
+                f"zone footprint indicative: {ids(plan.zones.loc[zind, 'name_en'])}", kind="zone"
+            )
+        )
     n = int(cl["geometry_kind"].isin(["indicative", "point"]).sum())
     return Outcome(f"{plural(n, 'cluster')} of {len(cl):,} have approximate locations", findings)

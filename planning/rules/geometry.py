@@ -35,7 +35,11 @@ def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         for i in bad.nonzero()[0]:
             reason = shapely.is_valid_reason(geoms[i])
             ident = str(layer[id_col].iloc[i])
-            findings.append(r.finding(f"{label} {ident}: invalid geometry: {reason}", cluster_id=ident, reason=reason))
+            findings.append(
+                r.finding(
+                    f"{label} {ident}: invalid geometry: {reason}", cluster_id=ident, reason=reason
+                )
+            )
     return Outcome(f"{plural(total, 'geometry', 'geometries')} tested with GEOS is_valid", findings)
 
 
@@ -50,7 +54,9 @@ def empty(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
         for i in bad.nonzero()[0]:
             ident = str(layer[id_col].iloc[i])
-            findings.append(r.finding(f"{label} {ident}: geometry is missing or empty", cluster_id=ident))
+            findings.append(
+                r.finding(f"{label} {ident}: geometry is missing or empty", cluster_id=ident)
+            )
     n = len(plan.clusters) + len(plan.zones)
     return Outcome(f"{plural(n, 'feature')} checked for a geometry", findings)
 
@@ -82,7 +88,11 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             ident = str(layer[id_col].iloc[i])
             gtype = geoms[i].geom_type
             findings.append(
-                r.finding(f"{label} {ident}: geometry is not a polygon ({gtype})", cluster_id=ident, geom_type=gtype)
+                r.finding(
+                    f"{label} {ident}: geometry is not a polygon ({gtype})",
+                    cluster_id=ident,
+                    geom_type=gtype,
+                )
             )
     expl = "geometry types checked"
     if location_only:

@@ -22,7 +22,13 @@ def duplicate_ids(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     dup = ids_[ids_.duplicated(keep=False) & ~blank]
     for value, group in dup.groupby(dup):
         rows = ", ".join(str(i + 1) for i in group.index)
-        findings.append(r.finding(f"id {value!r} is used by rows {rows}", cluster_id=str(value), rows=[int(i) + 1 for i in group.index]))
+        findings.append(
+            r.finding(
+                f"id {value!r} is used by rows {rows}",
+                cluster_id=str(value),
+                rows=[int(i) + 1 for i in group.index],
+            )
+        )
     return Outcome(f"{plural(len(ids_), 'id')} checked", findings)
 
 
@@ -36,7 +42,7 @@ def _name_fold(name: str) -> str:
 
 @rule("IDS002", "Cluster names are distinct when compared without diacritics", severity="warning")
 def duplicate_names(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
-    """"CCN Phùng Xá" and "CCN Phung Xa" are the same name typed twice, or two clusters a reader
+    """Names such as "CCN Phùng Xá" and "CCN Phung Xa" are the same name typed twice, or two clusters a reader
     cannot tell apart. Names are compared without diacritics, case or the "CCN" prefix.
 
     Fix: merge the duplicate rows, or make the names distinct (add the commune).
@@ -47,8 +53,17 @@ def duplicate_names(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     dup = keys[keys.duplicated(keep=False) & keys.ne("")]
     for key, group in dup.groupby(dup):
         rows = plan.clusters.loc[group.index]
-        shown = "; ".join(f"{c} {n!r} ({d})" for c, n, d in zip(rows["cluster_id"], rows["name_vi"], rows["district_vi"], strict=True))
+        shown = "; ".join(
+            f"{c} {n!r} ({d})"
+            for c, n, d in zip(
+                rows["cluster_id"], rows["name_vi"], rows["district_vi"], strict=True
+            )
+        )
         findings.append(
-            r.finding(f"names equal without diacritics ({key!r}): {shown}", cluster_id=str(rows["cluster_id"].iloc[0]), ids=list(rows["cluster_id"]))
+            r.finding(
+                f"names equal without diacritics ({key!r}): {shown}",
+                cluster_id=str(rows["cluster_id"].iloc[0]),
+                ids=list(rows["cluster_id"]),
+            )
         )
     return Outcome(f"{plural(len(names), 'name')} compared without diacritics", findings)

@@ -56,7 +56,9 @@ def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                     lat=round(p.y, 6),
                 )
             )
-    return Outcome(f"{plural(len(rows), 'cluster')} located against the 30 district boundaries", findings)
+    return Outcome(
+        f"{plural(len(rows), 'cluster')} located against the 30 district boundaries", findings
+    )
 
 
 @rule("LOC002", "Clusters lie in their declared district")

@@ -30,7 +30,9 @@ def _polygonal(layer: gpd.GeoDataFrame) -> np.ndarray:
     return ((t == 3) | (t == 6)) & shapely.is_valid(g) & ~shapely.is_empty(g)
 
 
-def overlap_pairs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def overlap_pairs(
+    a: gpd.GeoDataFrame, b: gpd.GeoDataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return index pairs (i, j) of overlapping polygons and their overlap areas in m².
 
     Parameters
@@ -88,7 +90,13 @@ def clusters_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         if indicative:
             msg += " (at least one footprint is indicative: its location is approximate)"
         findings.append(
-            r.finding(msg, cluster_id=ids_[0], severity="info" if indicative else None, other=ids_[1], overlap_ha=round(a / 1e4, 6))
+            r.finding(
+                msg,
+                cluster_id=ids_[0],
+                severity="info" if indicative else None,
+                other=ids_[1],
+                overlap_ha=round(a / 1e4, 6),
+            )
         )
     n = int(_polygonal(cl).sum())
     return Outcome(f"{plural(n, 'polygon')} tested pairwise through a spatial index", findings)
@@ -111,5 +119,15 @@ def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         msg = f"cluster {cid} overlaps {zn['name_en'].iloc[j] if 'name_en' in zn.columns else zn['zone_id'].iloc[j]} by {a / 1e4:,.3f} ha"
         if indicative:
             msg += " (an indicative footprint is involved: the location is approximate)"
-        findings.append(r.finding(msg, cluster_id=cid, severity="info" if indicative else None, zone=str(zn["zone_id"].iloc[j]), overlap_ha=round(a / 1e4, 6)))
-    return Outcome(f"{plural(len(cl), 'cluster')} tested against {plural(len(zn), 'zone')}", findings)
+        findings.append(
+            r.finding(
+                msg,
+                cluster_id=cid,
+                severity="info" if indicative else None,
+                zone=str(zn["zone_id"].iloc[j]),
+                overlap_ha=round(a / 1e4, 6),
+            )
+        )
+    return Outcome(
+        f"{plural(len(cl), 'cluster')} tested against {plural(len(zn), 'zone')}", findings
+    )

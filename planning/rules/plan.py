@@ -38,7 +38,14 @@ def cluster_count(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     expl = f"{plural(n, 'cluster')} loaded; the plan publishes {fig.formatted()}"
     if matches_published(n, fig):
         return Outcome(expl)
-    return Outcome(expl, [r.finding(f"{n} clusters loaded, the plan has {int(fig.value)}", loaded=n, published=fig.value)])
+    return Outcome(
+        expl,
+        [
+            r.finding(
+                f"{n} clusters loaded, the plan has {int(fig.value)}", loaded=n, published=fig.value
+            )
+        ],
+    )
 
 
 @rule("PLN002", "The declared areas add up to the plan's published total")
@@ -59,7 +66,9 @@ def total_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     expl = f"declared areas sum to {total:,.2f} ha; the plan publishes {fig.formatted()}"
     findings = []
     if missing:
-        findings.append(r.finding(f"{plural(missing, 'cluster')} have no declared area", missing=missing))
+        findings.append(
+            r.finding(f"{plural(missing, 'cluster')} have no declared area", missing=missing)
+        )
     if not matches_published(total, fig):
         findings.append(
             r.finding(
@@ -113,7 +122,10 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     subs = plan.manifest.district_subtotals
     if not subs:
-        return Outcome("", skipped="the plan publishes no per-district subtotals (the decision's appendix was not found)")
+        return Outcome(
+            "",
+            skipped="the plan publishes no per-district subtotals (the decision's appendix was not found)",
+        )
     if not plan.complete:
         return Outcome("", skipped=_partial(plan, "district subtotals"))
     cl = plan.clusters
@@ -123,12 +135,20 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         n = int(mask.sum())
         ha = float(cl.loc[mask, "declared_ha"].sum())
         if "clusters" in spec and n != int(spec["clusters"]):
-            findings.append(r.finding(f"{code}: {n} clusters loaded, the plan has {spec['clusters']}", district_code=code))
+            findings.append(
+                r.finding(
+                    f"{code}: {n} clusters loaded, the plan has {spec['clusters']}",
+                    district_code=code,
+                )
+            )
         if "ha" in spec:
             decimals = int(spec.get("decimals", 2))
             if round(ha, decimals) != round(float(spec["ha"]), decimals):
                 findings.append(
-                    r.finding(f"{code}: {ha:,.2f} ha declared, the plan has {float(spec['ha']):,.2f} ha", district_code=code)
+                    r.finding(
+                        f"{code}: {ha:,.2f} ha declared, the plan has {float(spec['ha']):,.2f} ha",
+                        district_code=code,
+                    )
                 )
     return Outcome(f"{plural(len(subs), 'district subtotal')} compared", findings)
 
@@ -146,11 +166,22 @@ def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     findings = []
     parts = []
     for ratio in m.ratios.values():
-        num, den, pct = m.figures[ratio.numerator], m.figures[ratio.denominator], m.figures[ratio.percent]
+        num, den, pct = (
+            m.figures[ratio.numerator],
+            m.figures[ratio.denominator],
+            m.figures[ratio.percent],
+        )
         value = 100.0 * num.value / den.value if den.value else math.nan
-        parts.append(f"{ratio.label}: {num.value:,.0f}/{den.value:,.0f} = {value:.2f} %, published {pct.formatted()}")
+        parts.append(
+            f"{ratio.label}: {num.value:,.0f}/{den.value:,.0f} = {value:.2f} %, published {pct.formatted()}"
+        )
         if not matches_published(value, pct):
-            findings.append(r.finding(f"{ratio.label}: {value:.2f} % computed, {pct.formatted()} published", ratio=ratio.key))
+            findings.append(
+                r.finding(
+                    f"{ratio.label}: {value:.2f} % computed, {pct.formatted()} published",
+                    ratio=ratio.key,
+                )
+            )
     return Outcome("; ".join(parts), findings)
 
 
@@ -168,7 +199,9 @@ def district_units(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     codes = plan.districts["district_code"]
     findings = []
     if not matches_published(n, fig):
-        findings.append(r.finding(f"{n} district units loaded, the plan uses {int(fig.value)}", loaded=n))
+        findings.append(
+            r.finding(f"{n} district units loaded, the plan uses {int(fig.value)}", loaded=n)
+        )
     dups = sorted(set(codes[codes.duplicated()]))
     if dups:
         findings.append(r.finding(f"district codes repeated: {', '.join(dups)}", codes=dups))
@@ -199,17 +232,27 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         n = int(mask.sum())
         parts.append(f"{key}: {n}/{int(fig.value)}")
         if not matches_published(n, fig):
-            findings.append(r.finding(f"category {key!r}: {n} clusters loaded, the plan has {int(fig.value)}", category=key))
+            findings.append(
+                r.finding(
+                    f"category {key!r}: {n} clusters loaded, the plan has {int(fig.value)}",
+                    category=key,
+                )
+            )
         if node.ha:
             hafig = plan.manifest.figures[node.ha]
             ha = float(cl.loc[mask, "declared_ha"].sum())
             if not matches_published(ha, hafig):
                 findings.append(
-                    r.finding(f"category {key!r}: {ha:,.2f} ha declared, the plan has {hafig.formatted()}", category=key)
+                    r.finding(
+                        f"category {key!r}: {ha:,.2f} ha declared, the plan has {hafig.formatted()}",
+                        category=key,
+                    )
                 )
     unknown = int((~known).sum())
     if unknown:
-        findings.append(r.finding(f"{plural(unknown, 'cluster')} carry no plan category", severity="warning"))
+        findings.append(
+            r.finding(f"{plural(unknown, 'cluster')} carry no plan category", severity="warning")
+        )
     return Outcome("; ".join(parts) or "no leaf category with a count", findings)
 
 
@@ -223,7 +266,10 @@ def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     bad = [k for k in m.figures if not m.is_verified(k)]
     expl = f"{plural(len(m.figures), 'figure')} in the manifest, {len(bad)} unverified"
     findings = [
-        r.finding(f"{m.figures[k].label} ({m.figures[k].formatted()}) has no verified public source", figure=k)
+        r.finding(
+            f"{m.figures[k].label} ({m.figures[k].formatted()}) has no verified public source",
+            figure=k,
+        )
         for k in bad
     ]
     return Outcome(expl, findings)

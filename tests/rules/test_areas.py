@@ -23,7 +23,16 @@ def test_declared_far_from_measured_fails(thach_that):
 
 def test_indicative_footprints_are_not_compared(thach_that):
     _, x, y = thach_that
-    plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 10), "declared_ha": 99.0, "geometry_kind": "indicative"}])
+    plan = make_plan(
+        [
+            {
+                "cluster_id": "A",
+                "geometry": square(x, y, 10),
+                "declared_ha": 99.0,
+                "geometry_kind": "indicative",
+            }
+        ]
+    )
     res = run("ARE001", plan)
     assert res.status == "skip"
     assert "indicative" in res.explanation

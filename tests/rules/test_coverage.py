@@ -15,8 +15,20 @@ def test_coverage_counts(thach_that):
     plan = make_plan(
         [
             {"cluster_id": "A", "geometry": square(x, y, 10), "declared_ha": 10.0},
-            {"cluster_id": "B", "geometry": square(x + 0.1, y, 20), "declared_ha": 20.0, "geometry_kind": "indicative", "location_precision": "commune"},
-            {"cluster_id": "C", "geometry": Point(x, y + 0.1), "declared_ha": math.nan, "geometry_kind": "point", "location_precision": "district"},
+            {
+                "cluster_id": "B",
+                "geometry": square(x + 0.1, y, 20),
+                "declared_ha": 20.0,
+                "geometry_kind": "indicative",
+                "location_precision": "commune",
+            },
+            {
+                "cluster_id": "C",
+                "geometry": Point(x, y + 0.1),
+                "declared_ha": math.nan,
+                "geometry_kind": "point",
+                "location_precision": "district",
+            },
         ],
         complete=False,
     )

@@ -31,7 +31,9 @@ def test_empty_geometry_fails(thach_that):
 
 def test_line_is_not_a_polygon(thach_that):
     _, x, y = thach_that
-    res = run("GEO003", make_plan([{"cluster_id": "L", "geometry": LineString([(x, y), (x + 0.01, y)])}]))
+    res = run(
+        "GEO003", make_plan([{"cluster_id": "L", "geometry": LineString([(x, y), (x + 0.01, y)])}])
+    )
     assert res.status == "fail"
     assert "LineString" in res.findings[0].message
 

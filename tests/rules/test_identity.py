@@ -6,13 +6,23 @@ from tests.rules.conftest import run
 
 def test_unique_ids_pass(thach_that):
     _, x, y = thach_that
-    plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 1)}, {"cluster_id": "B", "geometry": square(x + 0.05, y, 1)}])
+    plan = make_plan(
+        [
+            {"cluster_id": "A", "geometry": square(x, y, 1)},
+            {"cluster_id": "B", "geometry": square(x + 0.05, y, 1)},
+        ]
+    )
     assert run("IDS001", plan).status == "pass"
 
 
 def test_duplicate_ids_fail_naming_rows(thach_that):
     _, x, y = thach_that
-    plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 1)}, {"cluster_id": "A", "geometry": square(x + 0.05, y, 1)}])
+    plan = make_plan(
+        [
+            {"cluster_id": "A", "geometry": square(x, y, 1)},
+            {"cluster_id": "A", "geometry": square(x + 0.05, y, 1)},
+        ]
+    )
     res = run("IDS001", plan)
     assert res.status == "fail"
     assert "rows 1, 2" in res.findings[0].message
@@ -23,7 +33,11 @@ def test_names_equal_without_diacritics_warn(thach_that):
     plan = make_plan(
         [
             {"cluster_id": "A", "name_vi": "CCN Phùng Xá", "geometry": square(x, y, 1)},
-            {"cluster_id": "B", "name_vi": "Cụm công nghiệp phung xa", "geometry": square(x + 0.05, y, 1)},
+            {
+                "cluster_id": "B",
+                "name_vi": "Cụm công nghiệp phung xa",
+                "geometry": square(x + 0.05, y, 1),
+            },
             {"cluster_id": "C", "name_vi": "CCN Phú Xá", "geometry": square(x + 0.1, y, 1)},
         ]
     )
@@ -35,5 +49,10 @@ def test_names_equal_without_diacritics_warn(thach_that):
 
 def test_distinct_names_pass(thach_that):
     _, x, y = thach_that
-    plan = make_plan([{"cluster_id": "A", "name_vi": "CCN Phùng Xá", "geometry": square(x, y, 1)}, {"cluster_id": "B", "name_vi": "CCN Phú Xá", "geometry": square(x + 0.05, y, 1)}])
+    plan = make_plan(
+        [
+            {"cluster_id": "A", "name_vi": "CCN Phùng Xá", "geometry": square(x, y, 1)},
+            {"cluster_id": "B", "name_vi": "CCN Phú Xá", "geometry": square(x + 0.05, y, 1)},
+        ]
+    )
     assert run("IDS002", plan).status == "pass"

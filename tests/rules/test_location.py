@@ -6,7 +6,16 @@ from tests.rules.conftest import run
 
 def test_inside_declared_district_passes(thach_that):
     code, x, y = thach_that
-    plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 5), "district_code": code, "district_vi": "Thạch Thất"}])
+    plan = make_plan(
+        [
+            {
+                "cluster_id": "A",
+                "geometry": square(x, y, 5),
+                "district_code": code,
+                "district_vi": "Thạch Thất",
+            }
+        ]
+    )
     assert run("LOC001", plan).status == "pass"
     res = run("LOC002", plan)
     assert res.status == "pass"
@@ -25,7 +34,16 @@ def test_outside_hanoi_fails():
 def test_wrong_district_fails(thach_that, chuong_my):
     _, x, y = thach_that
     code_cm = chuong_my[0]
-    plan = make_plan([{"cluster_id": "W", "geometry": square(x, y, 5), "district_code": code_cm, "district_vi": "Chương Mỹ"}])
+    plan = make_plan(
+        [
+            {
+                "cluster_id": "W",
+                "geometry": square(x, y, 5),
+                "district_code": code_cm,
+                "district_vi": "Chương Mỹ",
+            }
+        ]
+    )
     res = run("LOC002", plan)
     assert res.status == "fail"
     f = res.findings[0]

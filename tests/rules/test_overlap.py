@@ -10,7 +10,12 @@ from tests.rules.conftest import run
 
 def test_disjoint_clusters_pass(thach_that):
     _, x, y = thach_that
-    plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 4)}, {"cluster_id": "B", "geometry": square(x + 0.05, y, 4)}])
+    plan = make_plan(
+        [
+            {"cluster_id": "A", "geometry": square(x, y, 4)},
+            {"cluster_id": "B", "geometry": square(x + 0.05, y, 4)},
+        ]
+    )
     assert run("TOP001", plan).status == "pass"
 
 

@@ -24,7 +24,11 @@ def _full_rows(x, y, *, n=159, total=3204.31, category=None):
     each = 20.0
     for i in range(n):
         ha = each if i < n - 1 else round(total - each * (n - 1), 2)
-        row = {"cluster_id": f"C{i:03d}", "geometry": square(x + 0.003 * (i % 20), y + 0.003 * (i // 20), 1), "declared_ha": ha}
+        row = {
+            "cluster_id": f"C{i:03d}",
+            "geometry": square(x + 0.003 * (i % 20), y + 0.003 * (i // 20), 1),
+            "declared_ha": ha,
+        }
         if category:
             row["category"] = category(i)
         rows.append(row)
@@ -55,7 +59,7 @@ def test_total_fails_at_published_precision(full_rows):
     rows[0]["declared_ha"] += 0.1  # 3,204.41 rounds to 3,204.4, not 3,204.3
     res = run("PLN002", make_plan(rows))
     assert res.status == "fail"
-    assert "+0.10 ha" in res.findings[-1].message
+    assert "(difference +0.11 ha)" in res.findings[-1].message
 
 
 def test_count_and_total_skip_on_a_partial_plan(full_rows):
@@ -77,7 +81,9 @@ def test_tree_fails_when_a_published_figure_is_off(tmp_path, full_rows):
     m = _manifest(tmp_path, "value = 52\n", "value = 53\n")
     res = run("PLN003", make_plan(full_rows[:1], manifest=m))
     assert res.status == "fail"
-    assert any(f.detail["node"] == "to2020" and f.detail["quantity"] == "clusters" for f in res.findings)
+    assert any(
+        f.detail["node"] == "to2020" and f.detail["quantity"] == "clusters" for f in res.findings
+    )
 
 
 def test_ratio_passes_and_fails(tmp_path, full_rows):
@@ -102,8 +108,18 @@ def test_district_subtotals(tmp_path, thach_that):
     extra = f'\n[district_subtotals.{code}]\nclusters = 2\nha = 30.5\nsource = "hanoitimes-2018-03-20"\n'
     m = _manifest(tmp_path, "[plan]", "[plan]", extra)
     rows = [
-        {"cluster_id": "A", "geometry": square(x, y, 1), "declared_ha": 10.5, "district_code": code},
-        {"cluster_id": "B", "geometry": square(x + 0.01, y, 1), "declared_ha": 20.0, "district_code": code},
+        {
+            "cluster_id": "A",
+            "geometry": square(x, y, 1),
+            "declared_ha": 10.5,
+            "district_code": code,
+        },
+        {
+            "cluster_id": "B",
+            "geometry": square(x + 0.01, y, 1),
+            "declared_ha": 20.0,
+            "district_code": code,
+        },
     ]
     assert run("PLN004", make_plan(rows, manifest=m)).status == "pass"
     rows[1]["declared_ha"] = 21.0
@@ -133,7 +149,9 @@ def test_category_counts(thach_that):
 
     res = run("PLN007", make_plan(_full_rows(x, y, category=wrong)))
     assert res.status == "fail"
-    assert any("category 'kept': 65 clusters loaded, the plan has 64" in f.message for f in res.findings)
+    assert any(
+        "category 'kept': 65 clusters loaded, the plan has 64" in f.message for f in res.findings
+    )
 
 
 def test_unverified_figures_are_listed(full_rows):

@@ -1,0 +1,553 @@
+"""The JavaScript and CSS that maps and reports inline, so that they work with no network.
+
+Leaflet itself comes from the ``django-js-lib-leaflet`` package (Leaflet 1.9.4, BSD-2-Clause),
+which ships ``leaflet.js`` and ``leaflet.css`` as plain files and depends on nothing (Django is
+*not* needed: only the files are read, the package is never imported). The map controls the
+project needs beyond Leaflet's own (search, full screen, measure, minimap, panel, legend) are
+small implementations of the project's own, below, so that nothing is fetched from a CDN.
+
+Everything here is text; :func:`script_tag` and :func:`style_tag` wrap it for inlining so that
+no asset can close its own ``<script>`` or ``<style>`` element early.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import importlib.util
+import re
+from pathlib import Path
+
+from planning.errors import MissingDependencyError
+
+__all__ = [
+    "LEAFLET_PACKAGE",
+    "PLUGINS_CSS",
+    "PLUGINS_JS",
+    "leaflet_css",
+    "leaflet_dir",
+    "leaflet_js",
+    "leaflet_version",
+    "script_tag",
+    "style_tag",
+]
+
+#: The PyPI distribution that supplies Leaflet's files (import name ``js_lib_leaflet``).
+LEAFLET_PACKAGE = "django-js-lib-leaflet"
+_LEAFLET_MODULE = "js_lib_leaflet"
+
+
+def leaflet_dir() -> Path:
+    """Return the folder holding ``leaflet.js``, ``leaflet.css`` and ``images/``.
+
+    The package is located without being imported (its ``__init__`` is trivial, but its
+    ``apps`` module would want Django).
+
+    Returns
+    -------
+    Path
+        ``.../site-packages/js_lib_leaflet/static/js_lib_leaflet``.
+
+    Raises
+    ------
+    MissingDependencyError
+        If the package is not installed.
+    """
+    spec = importlib.util.find_spec(_LEAFLET_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError(
+            f"Leaflet's files come from {LEAFLET_PACKAGE}; install it with: "
+            "pip install 'planning[maps]'"
+        )
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static" / _LEAFLET_MODULE
+    if not (folder / "leaflet.js").is_file():
+        raise MissingDependencyError(
+            f"{LEAFLET_PACKAGE} is installed but {folder / 'leaflet.js'} is missing; "
+            "reinstall it with: pip install --force-reinstall 'planning[maps]'"
+        )
+    return folder
+
+
+@functools.cache
+def leaflet_js() -> str:
+    """Return Leaflet's minified JavaScript, without its source-map comment.
+
+    Returns
+    -------
+    str
+        The contents of ``leaflet.js``.
+    """
+    text = (leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")
+    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", text)
+
+
+@functools.cache
+def leaflet_css() -> str:
+    """Return Leaflet's CSS with its images inlined as ``data:`` URIs.
+
+    Returns
+    -------
+    str
+        The contents of ``leaflet.css``; ``url(images/x.png)`` become data URIs, so the
+        layer control's icon shows with no file beside the page.
+    """
+    folder = leaflet_dir()
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        path = folder / match.group(1)
+        if not path.is_file():
+            return "url(data:,)"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    # Marker icons are never used (markers are circle markers): drop them, keep the rest.
+    css = re.sub(r"url\((images/marker-[^)]+\.png)\)", "url(data:,)", css)
+    return re.sub(r"url\((images/[^)]+\.png)\)", inline, css)
+
+
+@functools.cache
+def leaflet_version() -> str:
+    """Return the Leaflet version named in ``leaflet.js``'s banner (``"1.9.4"``)."""
+    m = re.search(r"Leaflet (\d+\.\d+\.\d+)", leaflet_js()[:400])
+    return m.group(1) if m else "unknown"
+
+
+def script_tag(js: str) -> str:
+    """Return ``js`` inside a ``<script>`` element that nothing in it can close early.
+
+    Parameters
+    ----------
+    js
+        JavaScript source.
+
+    Returns
+    -------
+    str
+        ``<script>…</script>`` with ``</script`` and ``<!--`` neutralised.
+    """
+    safe = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+    return f"<script>\n{safe}\n</script>"
+
+
+def style_tag(css: str) -> str:
+    """Return ``css`` inside a ``<style>`` element that nothing in it can close early.
+
+    Parameters
+    ----------
+    css
+        A style sheet.
+
+    Returns
+    -------
+    str
+        ``<style>…</style>``.
+    """
+    safe = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+    return f"<style>\n{safe}\n</style>"
+
+
+# -- the project's own controls ---------------------------------------------------------------------
+#
+# Every control below builds its DOM with textContent / createElement for text that comes from
+# data. The only HTML strings it inserts are the popup, tooltip, panel and legend markup that
+# planning.maps builds in Python with every data value escaped, and its own constant icons.
+
+PLUGINS_JS = r"""
+(function () {
+  "use strict";
+  var P = (window.PlanningMap = window.PlanningMap || {});
+  window.planningMaps = window.planningMaps || [];
+
+  // The same folding as planning.vietnamese.fold: no diacritics, d for đ, lower case.
+  P.fold = function (s) {
+    return String(s == null ? "" : s)
+      .replace(/\u0110/g, "D").replace(/\u0111/g, "d")
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase().replace(/\s+/g, " ").trim();
+  };
+
+  // Popups and tooltips are HTML built (and escaped) in Python; see planning.maps.
+  // A feature with "ref" (the dot marking a small cluster at city scale) shares the popup and
+  // tooltip of the feature whose "uid" it names, so the markup is in the file once.
+  var byUid = {};
+  var POPUP = { maxWidth: 380, className: "planning-popup" };
+  var TOOLTIP = { sticky: true, className: "planning-tooltip" };
+  P.bindFeature = function (feature, layer) {
+    var p = feature.properties || {};
+    if (p.uid) { byUid[p.uid] = layer; }
+    if (p.popup) { layer.bindPopup(p.popup, POPUP); }
+    if (p.tooltip) { layer.bindTooltip(p.tooltip, TOOLTIP); }
+    var target = p.ref ? byUid[p.ref] : null;
+    if (target) {
+      if (target.getPopup()) { layer.bindPopup(target.getPopup().getContent(), POPUP); }
+      if (target.getTooltip()) { layer.bindTooltip(target.getTooltip().getContent(), TOOLTIP); }
+    }
+  };
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  function icon(pathD) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", pathD);
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "2");
+    path.setAttribute("stroke-linecap", "round");
+    svg.appendChild(path);
+    return svg;
+  }
+  function button(parent, title, pathD, cls) {
+    var a = L.DomUtil.create("a", cls || "", parent);
+    a.href = "#";
+    a.title = title;
+    a.setAttribute("role", "button");
+    a.setAttribute("aria-label", title);
+    a.appendChild(icon(pathD));
+    L.DomEvent.disableClickPropagation(a);
+    return a;
+  }
+
+  // -- search by cluster name, diacritics ignored ------------------------------------------------
+  P.Search = L.Control.extend({
+    options: { position: "topleft", max: 10 },
+    initialize: function (entries, options) {
+      L.setOptions(this, options);
+      this._entries = entries;
+    },
+    onAdd: function (map) {
+      var self = this;
+      var box = L.DomUtil.create("div", "leaflet-bar planning-search");
+      var input = L.DomUtil.create("input", "planning-search-input", box);
+      input.type = "search";
+      input.placeholder = "Search clusters (e.g. phung xa)";
+      input.setAttribute("aria-label", "Search clusters by name");
+      input.autocomplete = "off";
+      var list = L.DomUtil.create("ul", "planning-search-results", box);
+      list.setAttribute("role", "listbox");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      this._input = input;
+      this._list = list;
+      function hits() {
+        var q = P.fold(input.value);
+        if (!q) { return []; }
+        return self._entries.filter(function (e) { return e.key.indexOf(q) !== -1; });
+      }
+      function render() {
+        while (list.firstChild) { list.removeChild(list.firstChild); }
+        var q = P.fold(input.value);
+        if (!q) { return; }
+        var found = hits();
+        if (!found.length) {
+          var none = L.DomUtil.create("li", "planning-search-none", list);
+          none.textContent = "No cluster matches \u201c" + input.value + "\u201d";
+          return;
+        }
+        found.slice(0, self.options.max).forEach(function (e) {
+          var li = L.DomUtil.create("li", "planning-search-hit", list);
+          li.textContent = e.label;
+          li.tabIndex = 0;
+          li.setAttribute("role", "option");
+          L.DomEvent.on(li, "click", function () { self.go(e); });
+          L.DomEvent.on(li, "keydown", function (ev) { if (ev.key === "Enter") { self.go(e); } });
+        });
+        if (found.length > self.options.max) {
+          var more = L.DomUtil.create("li", "planning-search-none", list);
+          more.textContent = "\u2026 and " + (found.length - self.options.max) + " more";
+        }
+      }
+      L.DomEvent.on(input, "input", render);
+      L.DomEvent.on(input, "keydown", function (ev) {
+        if (ev.key === "Enter") { var f = hits(); if (f.length) { self.go(f[0]); } }
+        if (ev.key === "Escape") { input.value = ""; render(); }
+      });
+      return box;
+    },
+    go: function (e) {
+      var map = this._map;
+      if (e.group && !map.hasLayer(e.group)) { map.addLayer(e.group); }
+      if (e.layer.getBounds) {
+        map.fitBounds(e.layer.getBounds(), { maxZoom: 15, padding: [40, 40], animate: false });
+      } else {
+        map.setView(e.layer.getLatLng(), Math.max(map.getZoom(), 14), { animate: false });
+      }
+      e.layer.openPopup();
+    }
+  });
+
+  // -- full screen (Fullscreen API, with a CSS fallback) -----------------------------------------
+  P.Fullscreen = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function (map) {
+      var bar = L.DomUtil.create("div", "leaflet-bar planning-fullscreen");
+      var c = map.getContainer();
+      var a = button(bar, "Full screen", "M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5");
+      function pseudo(on) {
+        if (on) { L.DomUtil.addClass(c, "planning-pseudo-fullscreen"); }
+        else { L.DomUtil.removeClass(c, "planning-pseudo-fullscreen"); }
+        map.invalidateSize();
+      }
+      L.DomEvent.on(a, "click", function (ev) {
+        L.DomEvent.preventDefault(ev);
+        if (L.DomUtil.hasClass(c, "planning-pseudo-fullscreen")) { pseudo(false); return; }
+        if (document.fullscreenElement) { document.exitFullscreen(); return; }
+        if (c.requestFullscreen && document.fullscreenEnabled) {
+          c.requestFullscreen().catch(function () { pseudo(true); });
+        } else {
+          pseudo(true);
+        }
+      });
+      document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+      return bar;
+    }
+  });
+
+  // -- measure: click points for a distance, three or more for an area -------------------------
+  var R = 6371008.8;
+  function sphericalArea(latlngs) {
+    var n = latlngs.length, total = 0, rad = Math.PI / 180;
+    if (n < 3) { return 0; }
+    for (var i = 0; i < n; i++) {
+      var p1 = latlngs[i], p2 = latlngs[(i + 1) % n];
+      total += (p2.lng - p1.lng) * rad * (2 + Math.sin(p1.lat * rad) + Math.sin(p2.lat * rad));
+    }
+    return Math.abs(total * R * R / 2);
+  }
+  function fmtLength(m) {
+    return m >= 1000 ? (m / 1000).toFixed(m >= 10000 ? 1 : 2) + " km" : Math.round(m) + " m";
+  }
+  function fmtArea(m2) {
+    return m2 >= 1e6 ? (m2 / 1e6).toFixed(2) + " km\u00b2 (" + Math.round(m2 / 1e4).toLocaleString("en") + " ha)"
+      : (m2 / 1e4).toFixed(2) + " ha";
+  }
+  P.Measure = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function (map) {
+      var self = this;
+      var bar = L.DomUtil.create("div", "leaflet-bar planning-measure");
+      var a = button(bar, "Measure distances and areas", "M3 17L17 3l4 4L7 21zM7 13l2 2M10 10l2 2M13 7l2 2");
+      var out = L.DomUtil.create("div", "planning-measure-out", bar);
+      out.hidden = true;
+      var text = L.DomUtil.create("div", "planning-measure-text", out);
+      var clear = L.DomUtil.create("button", "planning-measure-clear", out);
+      clear.type = "button";
+      clear.textContent = "Clear";
+      L.DomEvent.disableClickPropagation(out);
+      this._points = [];
+      this._group = L.layerGroup();
+      this._line = L.polyline([], { color: "#c0392b", weight: 2, dashArray: "4 4", interactive: false });
+      this._poly = L.polygon([], { color: "#c0392b", weight: 0, fillOpacity: 0.12, interactive: false });
+      this._group.addLayer(this._poly).addLayer(this._line);
+      function update() {
+        var pts = self._points, d = 0;
+        for (var i = 1; i < pts.length; i++) { d += map.distance(pts[i - 1], pts[i]); }
+        self._line.setLatLngs(pts);
+        self._poly.setLatLngs(pts.length > 2 ? pts : []);
+        var s = pts.length < 2 ? "Click on the map to add points." : "Distance: " + fmtLength(d);
+        if (pts.length > 2) { s += " \u00b7 Area: " + fmtArea(sphericalArea(pts)); }
+        text.textContent = s;
+      }
+      function onClick(e) {
+        self._points.push(e.latlng);
+        L.circleMarker(e.latlng, { radius: 3, color: "#c0392b", interactive: false }).addTo(self._group);
+        update();
+      }
+      function reset() {
+        self._points = [];
+        self._group.clearLayers();
+        self._group.addLayer(self._poly).addLayer(self._line);
+        update();
+      }
+      L.DomEvent.on(clear, "click", function (ev) { L.DomEvent.stop(ev); reset(); });
+      L.DomEvent.on(a, "click", function (ev) {
+        L.DomEvent.preventDefault(ev);
+        self._active = !self._active;
+        out.hidden = !self._active;
+        if (self._active) {
+          L.DomUtil.addClass(a, "planning-active");
+          L.DomUtil.addClass(map.getContainer(), "planning-measuring");
+          map.doubleClickZoom.disable();
+          self._group.addTo(map);
+          map.on("click", onClick);
+          update();
+        } else {
+          L.DomUtil.removeClass(a, "planning-active");
+          L.DomUtil.removeClass(map.getContainer(), "planning-measuring");
+          map.doubleClickZoom.enable();
+          map.off("click", onClick);
+          reset();
+          map.removeLayer(self._group);
+        }
+      });
+      return bar;
+    }
+  });
+
+  // -- minimap: the districts at a fixed scale and the main view as a rectangle ------------------
+  P.MiniMap = L.Control.extend({
+    options: { position: "bottomleft", width: 150, height: 130 },
+    initialize: function (source, options) {
+      L.setOptions(this, options);
+      this._source = source;
+    },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "leaflet-bar planning-minimap");
+      box.style.width = this.options.width + "px";
+      box.style.height = this.options.height + "px";
+      box.title = "Overview (click to move the map there)";
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      this._box = box;
+      return box;
+    },
+    addTo: function (map) {
+      L.Control.prototype.addTo.call(this, map);
+      var inner = L.DomUtil.create("div", "planning-minimap-inner", this._box);
+      var mini = L.map(inner, {
+        attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
+        doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, zoomSnap: 0
+      });
+      var shapes = L.geoJSON(this._source.toGeoJSON(), {
+        interactive: false,
+        style: { color: "#6b6b6b", weight: 0.6, fillColor: "#d9d4c7", fillOpacity: 0.8 }
+      }).addTo(mini);
+      var b = shapes.getBounds();
+      if (b.isValid()) { mini.fitBounds(b, { padding: [4, 4] }); } else { mini.setView(map.getCenter(), 6); }
+      var rect = L.rectangle(map.getBounds(), {
+        color: "#c0392b", weight: 1.5, fillOpacity: 0.08, interactive: false
+      }).addTo(mini);
+      map.on("move zoomend resize", function () { rect.setBounds(map.getBounds()); });
+      mini.on("click", function (e) { map.panTo(e.latlng); });
+      this._mini = mini;
+      return this;
+    }
+  });
+
+  // -- a box of ready-made (escaped) HTML: summary panel, legend --------------------------------
+  P.HtmlBox = L.Control.extend({
+    options: { position: "topright", className: "", collapsible: false, title: "" },
+    initialize: function (html, options) {
+      L.setOptions(this, options);
+      this._html = html;
+    },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "planning-box " + this.options.className);
+      var body = L.DomUtil.create("div", "planning-box-body", box);
+      body.innerHTML = this._html;
+      if (this.options.collapsible) {
+        var t = L.DomUtil.create("button", "planning-box-toggle", box);
+        t.type = "button";
+        t.textContent = "\u2212";
+        t.title = "Hide or show " + this.options.title;
+        t.setAttribute("aria-label", t.title);
+        t.setAttribute("aria-expanded", "true");
+        L.DomEvent.on(t, "click", function () {
+          var hide = !body.hidden;
+          body.hidden = hide;
+          t.textContent = hide ? "+" : "\u2212";
+          t.setAttribute("aria-expanded", hide ? "false" : "true");
+          L.DomUtil[hide ? "addClass" : "removeClass"](box, "planning-box-collapsed");
+        });
+      }
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    }
+  });
+
+  function countLayers(group) {
+    var n = 0;
+    if (group && group.eachLayer) { group.eachLayer(function () { n++; }); }
+    return n;
+  }
+
+  // -- wiring: called once per map with the folium layers and the Python-built markup ----------
+  P.init = function (map, cfg) {
+    var c = map.getContainer();
+    L.DomUtil.addClass(c, "planning-map");
+    var entries = [];
+    (cfg.searchLayers || []).forEach(function (item) {
+      item.layer.eachLayer(function (l) {
+        var p = (l.feature && l.feature.properties) || {};
+        if (p.search) { entries.push({ key: p.search, label: p.label || p.search, layer: l, group: item.group || item.layer }); }
+      });
+    });
+    entries.sort(function (a, b) { return a.label.localeCompare(b.label, "vi"); });
+    if (cfg.panel) { new P.HtmlBox(cfg.panel, { position: "topright", className: "planning-panel", collapsible: true, title: "the summary" }).addTo(map); }
+    new P.Search(entries).addTo(map);
+    new P.Fullscreen().addTo(map);
+    new P.Measure().addTo(map);
+    if (cfg.legend) { new P.HtmlBox(cfg.legend, { position: "bottomright", className: "planning-legend" }).addTo(map); }
+    if (cfg.minimap) { new P.MiniMap(cfg.minimap).addTo(map); }
+    if (cfg.attribution && map.attributionControl) { map.attributionControl.addAttribution(cfg.attribution); }
+    var zoomClass = function () {
+      var z = map.getZoom();
+      L.DomUtil[z >= (cfg.detailZoom || 14) ? "addClass" : "removeClass"](c, "planning-zoomed-in");
+    };
+    map.on("zoomend", zoomClass);
+    zoomClass();
+    var counts = {};
+    Object.keys(cfg.counted || {}).forEach(function (k) { counts[k] = countLayers(cfg.counted[k]); c.setAttribute("data-" + k, String(counts[k])); });
+    var record = { map: map, counts: counts, layers: cfg.counted || {}, search: entries };
+    window.planningMaps.push(record);
+    return record;
+  };
+})();
+"""
+
+PLUGINS_CSS = r"""
+.leaflet-container.planning-map { background: #f3f1ec; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; }
+.planning-map .leaflet-bar a { display: flex; align-items: center; justify-content: center; color: #333; }
+.planning-map .leaflet-bar a.planning-active { background: #fde2de; color: #c0392b; }
+.planning-map.planning-measuring { cursor: crosshair; }
+.planning-pseudo-fullscreen { position: fixed !important; inset: 0 !important; width: 100% !important; height: 100% !important; z-index: 10000; }
+.planning-search { background: #fff; padding: 4px; width: 230px; }
+.planning-search-input { width: 100%; box-sizing: border-box; padding: 4px 6px; border: 1px solid #bbb; border-radius: 3px; font: inherit; }
+.planning-search-results { list-style: none; margin: 0; padding: 0; max-height: 240px; overflow-y: auto; }
+.planning-search-results li { padding: 3px 6px; border-top: 1px solid #eee; }
+.planning-search-hit { cursor: pointer; }
+.planning-search-hit:hover, .planning-search-hit:focus { background: #eef4fb; outline: none; }
+.planning-search-none { color: #777; font-style: italic; }
+.planning-measure { background: #fff; }
+.planning-measure-out { padding: 4px 6px; max-width: 220px; }
+.planning-measure-out button { margin-top: 4px; font: inherit; }
+.planning-minimap { background: #f3f1ec; overflow: hidden; }
+.planning-minimap-inner { width: 100%; height: 100%; cursor: pointer; }
+.planning-box { background: rgba(255, 255, 255, 0.95); border-radius: 5px; box-shadow: 0 1px 5px rgba(0, 0, 0, 0.35); padding: 6px 8px; position: relative; }
+.planning-box-toggle { position: absolute; top: 4px; right: 4px; width: 22px; height: 22px; border: 1px solid #ccc; border-radius: 3px; background: #fff; cursor: pointer; line-height: 1; padding: 0; }
+.planning-box-collapsed { min-width: 90px; min-height: 22px; }
+.planning-box-collapsed::before { content: "Summary"; font-weight: 600; }
+.planning-panel { max-width: 310px; }
+.planning-panel .planning-box-body { max-height: 48vh; overflow-y: auto; padding-right: 22px; }
+.planning-panel h2 { font-size: 14px; margin: 0 0 4px; }
+.planning-panel h3 { font-size: 12px; margin: 8px 0 2px; text-transform: uppercase; letter-spacing: .03em; color: #555; }
+.planning-panel ul { margin: 2px 0; padding-left: 16px; }
+.planning-panel .planning-figures { margin: 0; }
+.planning-panel .planning-figures div { display: flex; justify-content: space-between; gap: 8px; }
+.planning-panel .planning-figures dt { font-weight: normal; }
+.planning-panel .planning-figures dd { margin: 0; font-weight: 600; text-align: right; }
+.planning-caveats li { color: #7a4b00; }
+.planning-sources { font-size: 11px; color: #444; margin-top: 6px; }
+.planning-sources summary { cursor: pointer; font-size: 12px; font-weight: 600; color: #555; }
+.planning-map .leaflet-control-attribution { max-width: 55vw; font-size: 10px; }
+.planning-legend { max-width: 230px; }
+.planning-legend h3 { font-size: 12px; margin: 0 0 3px; }
+.planning-legend ul { list-style: none; margin: 0 0 4px; padding: 0; }
+.planning-legend li { display: flex; align-items: center; gap: 6px; }
+.planning-legend svg { flex: none; }
+.planning-popup h3 { font-size: 14px; margin: 0 0 4px; }
+.planning-popup table { border-collapse: collapse; }
+.planning-popup th { text-align: left; font-weight: 600; padding: 1px 8px 1px 0; vertical-align: top; white-space: nowrap; }
+.planning-popup td { padding: 1px 0; }
+.planning-popup ul { margin: 4px 0 0; padding-left: 16px; }
+.planning-badge { display: inline-block; font-size: 10px; font-weight: 700; letter-spacing: .04em; text-transform: uppercase; padding: 1px 5px; border-radius: 3px; background: #fff3cd; color: #7a4b00; border: 1px dashed #b07d00; }
+.planning-sev-error { color: #b00020; }
+.planning-sev-warning { color: #8a5a00; }
+.planning-sev-info { color: #335; }
+.planning-map.planning-zoomed-in .planning-cluster-dot { display: none; }
+"""

@@ -1,0 +1,1653 @@
+"""Read the user's planning files into checked GeoDataFrames, and write outputs atomically.
+
+:func:`read_layer` reads every format planners use — GeoJSON, GeoPackage, Shapefile (or a
+``.zip`` of one), GeoParquet, KML, and CSV or Excel tables with longitude/latitude, x/y,
+WKT, or only names, communes, districts and areas — and returns a layer in EPSG:4326 with
+the canonical columns of ``docs/architecture.md``. On the way it
+
+* maps Vietnamese and English column names (``Ten_CCN``, ``Dien_tich``, ``Huyen``, ``Xa``
+  …) through :data:`COLUMN_ALIASES`, which users may extend, or through ``columns=``;
+* repairs text: TCVN3/VNI/Windows-1258 legacy encodings and UTF-8 mojibake become NFC
+  Unicode (:mod:`planning.vietnamese`), admin prefixes are split off communes/districts;
+* repairs a VN-2000 CRS that lost its datum shift and transforms with EPSG:6960
+  (:mod:`planning.crs`);
+* refuses bad input with a one-line :class:`~planning.errors.PlanDataError` naming the
+  file, the row and the field: unreadable files, a missing CRS, swapped latitude and
+  longitude, coordinates outside Viet Nam, non-polygon or mixed geometries, empty layers,
+  duplicate ids, unparseable areas, invalid polygons (with the reason; ``fix=True``
+  repairs them with ``make_valid`` and reports what changed);
+* warns (:class:`AreaUnitWarning`) when declared areas look like m² rather than ha.
+
+Rows known only by name, commune and district come back with no geometry and
+``needs_placement=True``; :func:`place_at_communes` (or the model layer) places them.
+
+:func:`atomic_write`, :func:`atomic_output` and :func:`atomic_path` write outputs through a
+temporary file in the target directory and ``os.replace``, and never overwrite an input.
+
+Heavy imports (pandas, geopandas, pyogrio, shapely) happen inside functions, so importing
+this module is cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import tempfile
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from os import PathLike
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+from planning.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
+from planning.errors import CRSError, PlanDataError, PlanningError
+from planning.settings import WGS84
+from planning.vietnamese import (
+    LEGACY_ENCODINGS,
+    fold,
+    name_key,
+    nfc,
+    repair_texts,
+    split_admin_prefix,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = [
+    "CLUSTER_COLUMNS",
+    "COLUMN_ALIASES",
+    "COORDINATE_ALIASES",
+    "DISTRICT_COLUMNS",
+    "SUPPORTED_SUFFIXES",
+    "ZONE_COLUMNS",
+    "AreaUnitWarning",
+    "GeometryFixWarning",
+    "atomic_output",
+    "atomic_path",
+    "atomic_write",
+    "parse_area",
+    "place_at_communes",
+    "read_layer",
+]
+
+PathType = str | PathLike[str]
+Kind = Literal["clusters", "districts", "zones"]
+
+
+class AreaUnitWarning(UserWarning):
+    """Declared areas look like square metres, not hectares."""
+
+
+class GeometryFixWarning(UserWarning):
+    """Invalid geometries were repaired (``fix=True``); the message says what changed."""
+
+
+#: Canonical columns of a clusters layer, in order (``docs/architecture.md``).
+CLUSTER_COLUMNS = (
+    "cluster_id",
+    "name_vi",
+    "commune_vi",
+    "district_code",
+    "district_vi",
+    "category",
+    "phase",
+    "status",
+    "declared_ha",
+    "area_qualifier",
+    "geometry_kind",
+    "location_precision",
+    "source_url",
+    "source_note",
+)
+#: Canonical columns of a districts layer.
+DISTRICT_COLUMNS = ("district_code", "district_vi", "district_type", "district_en")
+#: Canonical columns of a zones layer.
+ZONE_COLUMNS = (
+    "zone_id",
+    "name_vi",
+    "declared_ha",
+    "geometry_kind",
+    "location_precision",
+    "source_url",
+)
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "clusters": CLUSTER_COLUMNS,
+    "districts": DISTRICT_COLUMNS,
+    "zones": ZONE_COLUMNS,
+}
+_ID_COLUMN = {"clusters": "cluster_id", "districts": "district_code", "zones": "zone_id"}
+_TEXT_DEFAULTS = {
+    "category": "unknown",
+    "phase": "unknown",
+    "geometry_kind": "digitized",
+    "location_precision": "digitized",
+}
+_GEOMETRY_KINDS = ("surveyed", "digitized", "indicative", "point")
+
+
+def _aliases(canonical: str, *names: str) -> dict[str, str]:
+    return {n: canonical for n in (canonical, *names)}
+
+
+#: Column names recognised in user files, per layer kind: normalised name → canonical
+#: column. A name is normalised by removing diacritics, case, and everything but letters
+#: and digits, so ``"Tên CCN"``, ``"Ten_CCN"`` and ``"TENCCN"`` are all ``"tenccn"``.
+#: Extend it (``COLUMN_ALIASES["clusters"]["tenkhu"] = "name_vi"``) or pass ``columns=``
+#: to :func:`read_layer`. ``declared_m2`` marks an area in square metres (converted).
+COLUMN_ALIASES: dict[str, dict[str, str]] = {
+    "clusters": {
+        **_aliases("clusterid", "id", "ma", "maccn", "macum", "macumcn", "macumcongnghiep", "code"),
+        **_aliases(
+            "namevi",
+            "name",
+            "ten",
+            "tenccn",
+            "tencum",
+            "tencumcn",
+            "tencumcongnghiep",
+            "cumcongnghiep",
+            "ccn",
+        ),
+        **_aliases(
+            "communevi",
+            "commune",
+            "ward",
+            "xa",
+            "tenxa",
+            "xaphuong",
+            "phuongxa",
+            "xathitran",
+            "xaphuongthitran",
+            "diadiem",
+            "diadiemxa",
+            "vitri",
+            "diadiemxaphuong",
+        ),
+        **_aliases(
+            "districtvi",
+            "district",
+            "huyen",
+            "tenhuyen",
+            "quan",
+            "quanhuyen",
+            "huyenquan",
+            "huyenthixa",
+            "quanhuyenthixa",
+        ),
+        **_aliases("districtcode", "mahuyen", "pcode", "adm2pcode"),
+        **_aliases(
+            "declaredha",
+            "area",
+            "areaha",
+            "dientich",
+            "dientichha",
+            "dt",
+            "dtha",
+            "quymo",
+            "quymoha",
+            "quymodientich",
+            "quymodientichha",
+            "dientichquyhoach",
+            "dientichquyhoachha",
+        ),
+        **_aliases("declaredm2", "aream2", "areasqm", "dientichm2", "dtm2", "quymom2"),
+        **_aliases("areaqualifier"),
+        **_aliases("category", "loai", "phanloai", "loaiquyhoach"),
+        **_aliases("phase", "giaidoan", "kyquyhoach"),
+        **_aliases("status", "trangthai", "tinhtrang", "hientrang"),
+        **_aliases("sourceurl", "url", "link", "nguon", "source"),
+        **_aliases("sourcenote", "note", "notes", "ghichu"),
+        **_aliases("geometrykind"),
+        **_aliases("locationprecision"),
+    },
+    "districts": {
+        **_aliases("districtcode", "adm2pcode", "pcode", "mahuyen", "ma", "code", "id"),
+        **_aliases(
+            "districtvi", "adm2vi", "ten", "tenhuyen", "huyen", "name", "namevi", "district"
+        ),
+        **_aliases("districttype", "loai", "type"),
+        **_aliases("districten", "adm2en", "nameen"),
+    },
+    "zones": {
+        **_aliases("zoneid", "id", "ma", "code"),
+        **_aliases("namevi", "name", "ten", "tenkhu"),
+        **_aliases("declaredha", "area", "areaha", "dientich", "dientichha", "quymo", "quymoha"),
+        **_aliases("declaredm2", "aream2", "dientichm2"),
+        **_aliases("geometrykind"),
+        **_aliases("locationprecision"),
+        **_aliases("sourceurl", "url", "nguon", "source"),
+    },
+}
+# The keys above are normalised; the values must be canonical names.
+_CANONICAL_OF = {
+    "clusterid": "cluster_id",
+    "namevi": "name_vi",
+    "communevi": "commune_vi",
+    "districtvi": "district_vi",
+    "districtcode": "district_code",
+    "declaredha": "declared_ha",
+    "declaredm2": "declared_m2",
+    "areaqualifier": "area_qualifier",
+    "category": "category",
+    "phase": "phase",
+    "status": "status",
+    "sourceurl": "source_url",
+    "sourcenote": "source_note",
+    "geometrykind": "geometry_kind",
+    "locationprecision": "location_precision",
+    "districttype": "district_type",
+    "districten": "district_en",
+    "zoneid": "zone_id",
+}
+for _table in COLUMN_ALIASES.values():
+    for _k, _v in list(_table.items()):
+        _table[_k] = _CANONICAL_OF.get(_v, _v)
+del _table, _k, _v
+
+#: Coordinate columns of tables: normalised name → ``lon``, ``lat``, ``x``, ``y`` or ``wkt``.
+COORDINATE_ALIASES: dict[str, str] = {
+    **_aliases("lon", "lng", "long", "longitude", "kinhdo", "kd"),
+    **_aliases("lat", "latitude", "vido", "vd"),
+    **_aliases("x", "easting", "toadox", "xvn2000"),
+    **_aliases("y", "northing", "toadoy", "yvn2000"),
+    **_aliases("wkt", "geometry", "geom", "thegeom", "shape", "wktgeom", "wktgeometry"),
+}
+
+_VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".kmz", ".fgb", ".gml")
+_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
+_PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".pq")
+#: File suffixes :func:`read_layer` understands.
+SUPPORTED_SUFFIXES = _VECTOR_SUFFIXES + _TABLE_SUFFIXES + _PARQUET_SUFFIXES
+
+
+def _norm(name: object) -> str:
+    text = unicodedata.normalize("NFKC", str(name))
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+# ---------------------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _is_missing(v: object) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    if isinstance(v, (str, bytes, int, bool, list, tuple, dict)):
+        return False
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(v: object) -> str:
+    """Cell value as stripped NFC text ("" for missing; 3.0 → "3")."""
+    if _is_missing(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return nfc(str(v)).strip()
+
+
+_QUALIFIERS = [
+    ("more than", ("hon", "tren", "more than", "over", ">", "khoang hon")),
+    ("nearly", ("gan", "nearly", "almost", "xap xi")),
+    ("less than", ("duoi", "less than", "under", "<")),
+    ("about", ("khoang", "about", "approx", "approximately", "ca", "~", "≈", "chung")),
+]
+_NUMBER = re.compile(r"[-+]?\d[\d.,\s]*")
+
+
+def parse_area(value: object) -> tuple[float, str]:
+    """Parse a declared area as published: ``"50"``, ``"50,5"``, ``"khoảng 20 ha"``.
+
+    Parameters
+    ----------
+    value
+        A number or text. A comma is a decimal comma (Vietnamese style) unless dots are
+        also present (``"1.234,5"`` is 1234.5).
+
+    Returns
+    -------
+    tuple of (float, str)
+        The area (NaN when the cell is empty) and its qualifier: ``""``, ``"about"``,
+        ``"more than"``, ``"nearly"`` or ``"less than"``.
+
+    Raises
+    ------
+    ValueError
+        If the text holds no number, or a negative one.
+    """
+    if _is_missing(value):
+        return math.nan, ""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an area")
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if number < 0 or math.isinf(number):
+            raise ValueError(f"{value!r} is not a valid area")
+        return number, ""
+    text = fold(str(value)).strip()
+    if text in {"", "-", "--", "nan", "none", "n/a", "na", "?", "chua co", "khong ro"}:
+        return math.nan, ""
+    qualifier = ""
+    for name, words in _QUALIFIERS:
+        for w in words:
+            if text.startswith(w):
+                qualifier = name
+                text = text[len(w) :].strip()
+                break
+        if qualifier:
+            break
+    m = _NUMBER.search(text)
+    if not m:
+        raise ValueError(f"{value!r} has no number")
+    rest = (text[: m.start()] + text[m.end() :]).strip()
+    if rest and not re.fullmatch(r"\(?(ha|hecta|hectare|hectares|ha\.)\)?", rest):
+        raise ValueError(f"{value!r} is not a plain area in ha")
+    num = m.group(0).replace(" ", "").rstrip(".,")
+    if "," in num and "." in num:
+        num = num.replace(".", "").replace(",", ".")
+    elif "," in num:
+        num = num.replace(",", ".") if num.count(",") == 1 else num.replace(",", "")
+    elif num.count(".") > 1:
+        num = num.replace(".", "")
+    try:
+        number = float(num)
+    except ValueError:
+        raise ValueError(f"{value!r} has no readable number") from None
+    if number < 0:
+        raise ValueError(f"{value!r} is negative")
+    return number, qualifier
+
+
+# ---------------------------------------------------------------------------------------
+# atomic output
+# ---------------------------------------------------------------------------------------
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _check_target(path: PathType, protect: Iterable[PathType | None]) -> Path:
+    target = Path(path)
+    for p in protect:
+        if p is None:
+            continue
+        src = Path(p)
+        if _same_file(target, src):
+            raise PlanDataError(
+                "refusing to overwrite an input file; choose another output path", path=target
+            )
+        # Overwriting one member of an input shapefile (x.shp → x.dbf) is as bad.
+        if src.suffix.lower() in {".shp", ".dbf", ".shx", ".prj", ".cpg"} and (
+            target.suffix.lower() in {".shp", ".dbf", ".shx", ".prj", ".cpg"}
+            and _same_file(target.with_suffix(""), src.with_suffix(""))
+        ):
+            raise PlanDataError(
+                f"refusing to overwrite part of the input shapefile {src}", path=target
+            )
+    if target.is_dir():
+        raise PlanDataError("the output path is a directory", path=target)
+    if not target.parent.is_dir():
+        raise PlanDataError(f"the directory {target.parent} does not exist", path=target)
+    return target
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_path(path: PathType, *, protect: Iterable[PathType | None] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
+
+    For writers that want a file name (``folium.Map.save``, ``GeoDataFrame.to_file``).
+    If the block raises, the temporary file is removed and ``path`` is untouched.
+
+    Parameters
+    ----------
+    path
+        The final output path.
+    protect
+        Input paths that must never be overwritten.
+
+    Yields
+    ------
+    Path
+        A not-yet-existing path in the same directory, with the same suffix.
+
+    Raises
+    ------
+    PlanDataError
+        If ``path`` is one of ``protect``, a directory, or in a missing directory.
+    """
+    target = _check_target(path, protect)
+    fd, tmp_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        yield tmp
+        if not tmp.exists():
+            raise PlanDataError("nothing was written", path=target)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, _new_file_mode())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: PathType,
+    *,
+    protect: Iterable[PathType | None] = (),
+    mode: Literal["w", "wb"] = "wb",
+    encoding: str = "utf-8",
+) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically.
+
+    Parameters
+    ----------
+    path
+        The final output path.
+    protect
+        Input paths that must never be overwritten.
+    mode
+        ``"wb"`` (bytes) or ``"w"`` (text).
+    encoding
+        Text encoding for ``mode="w"``.
+
+    Yields
+    ------
+    file object
+        Write to it; it is flushed, fsync'ed and renamed when the block ends normally.
+
+    Raises
+    ------
+    PlanDataError
+        If ``path`` is one of ``protect``, a directory, in a missing directory, or cannot
+        be written.
+    """
+    with atomic_path(path, protect=protect) as tmp:
+        try:
+            fh: IO[Any] = (
+                open(tmp, "w", encoding=encoding, newline="")  # noqa: SIM115
+                if mode == "w"
+                else open(tmp, "wb")  # noqa: SIM115
+            )
+        except OSError as exc:
+            raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        with fh:
+            yield fh
+            fh.flush()
+            with contextlib.suppress(OSError):
+                os.fsync(fh.fileno())
+
+
+def atomic_write(
+    path: PathType, data: bytes | str, *, protect: Iterable[PathType | None] = ()
+) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file in the same directory, rename).
+
+    Parameters
+    ----------
+    path
+        The output file.
+    data
+        Bytes, or text (written as UTF-8).
+    protect
+        Input paths that must never be overwritten.
+
+    Returns
+    -------
+    Path
+        The written path.
+
+    Raises
+    ------
+    PlanDataError
+        If ``path`` is one of ``protect``, a directory, in a missing directory, or cannot
+        be written.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        with atomic_output(path, protect=protect, mode="wb") as fh:
+            fh.write(payload)
+    except OSError as exc:
+        raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    return Path(path)
+
+
+# ---------------------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------------------
+
+
+class _Ctx:
+    """What the reader knows while it works: the file, notes and fixes."""
+
+    def __init__(self, path: Path, kind: Kind) -> None:
+        self.path = path
+        self.kind = kind
+        self.notes: list[str] = []
+        self.fixes: list[str] = []
+
+    def error(
+        self,
+        message: str,
+        *,
+        row: int | None = None,
+        field: str | None = None,
+        ident: str | None = None,
+    ) -> PlanDataError:
+        return PlanDataError(message, path=self.path, row=row, field=field, ident=ident)
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
+def read_layer(
+    path: PathType,
+    *,
+    kind: Kind = "clusters",
+    layer: str | int | None = None,
+    columns: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    crs: Any = None,
+    helmert: Helmert | None = None,
+    sheet: str | int | None = None,
+    fix: bool = False,
+) -> gpd.GeoDataFrame:
+    """Read a user's layer of any supported format into a checked EPSG:4326 GeoDataFrame.
+
+    Parameters
+    ----------
+    path
+        GeoJSON, GeoPackage, Shapefile (or a ``.zip`` of one), GeoParquet, KML/KMZ,
+        FlatGeobuf, or a CSV/Excel/Parquet table with ``lon``/``lat`` (``kinh_do``/
+        ``vi_do``), ``x``/``y`` (projected, needs ``crs``), a WKT column, or only names,
+        communes, districts and areas.
+    kind
+        ``"clusters"``, ``"districts"`` or ``"zones"``: which canonical columns to produce.
+    layer
+        The layer of a multi-layer file (GeoPackage, KML, zip). Default: the only one
+        (every layer of a KML).
+    columns
+        ``{column in the file: canonical column}``, applied before :data:`COLUMN_ALIASES`.
+    encoding
+        The text encoding of a DBF or CSV: a Python codec (``"cp1258"``), or ``"tcvn3"``
+        / ``"vni"`` for legacy font encodings. Default: detected.
+    crs
+        The CRS of the coordinates, overriding the file's (required for a shapefile
+        without ``.prj`` and for x/y tables). Default for lon/lat tables: EPSG:4326.
+    helmert
+        A VN-2000 → WGS 84 shift to use instead of EPSG:6960.
+    sheet
+        The Excel sheet (name or 0-based index); default the first.
+    fix
+        Repair invalid polygons with ``make_valid`` (reported in ``attrs["fixes"]`` and a
+        :class:`GeometryFixWarning`) instead of failing.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, the canonical columns of ``kind`` first, then the file's other columns.
+        Rows of name-only tables have no geometry and ``needs_placement`` True (the
+        column exists only when some row needs placing). ``attrs`` holds ``path``,
+        ``notes`` (what was detected and done), ``fixes``, ``column_map`` and
+        ``source_crs``.
+
+    Raises
+    ------
+    PlanDataError
+        For an unreadable file or a bad row; the message names the file, row and field.
+    CRSError
+        If the layer has no CRS (and ``crs`` is not given) or it cannot be used.
+    """
+    p = Path(path)
+    if kind not in _COLUMNS:
+        raise PlanDataError(f"unknown layer kind {kind!r}; expected one of {list(_COLUMNS)}")
+    ctx = _Ctx(p, kind)
+    if not p.exists():
+        raise ctx.error("file not found")
+    if p.is_dir():
+        raise ctx.error("is a directory, not a file")
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ctx.error(
+            f"unsupported file type {suffix or '(none)'!r}; expected one of "
+            + ", ".join(SUPPORTED_SUFFIXES)
+        )
+    legacy = encoding if encoding in LEGACY_ENCODINGS and encoding != "utf-8" else None
+    if encoding is not None and legacy is None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ctx.error(
+                f"unknown encoding {encoding!r}; use a Python codec name or 'tcvn3'/'vni'"
+            ) from None
+
+    try:
+        if suffix in _TABLE_SUFFIXES:
+            frame = _read_table(ctx, encoding=encoding, legacy=legacy, sheet=sheet)
+            gdf = _table_to_layer(ctx, frame, columns=columns, crs=crs, helmert=helmert)
+        elif suffix in _PARQUET_SUFFIXES:
+            gdf = _read_parquet(ctx, columns=columns, crs=crs, helmert=helmert)
+        else:
+            raw = _read_vector(ctx, layer=layer, encoding=encoding, legacy=legacy)
+            raw = _repair_frame_text(ctx, raw, legacy=legacy, forced=encoding is not None)
+            if raw.crs is None and crs is None:
+                raise CRSError(
+                    "the layer has no coordinate reference system (no .prj file or CRS "
+                    "member); give its CRS explicitly, for example EPSG:5897 "
+                    "(VN-2000 / TM-3 105°E, Hanoi)",
+                    path=p,
+                )
+            gdf = _vector_to_layer(ctx, raw, columns=columns, crs=crs, helmert=helmert)
+        return _finish(ctx, gdf, fix=fix)
+    except PlanningError:
+        raise
+    except MemoryError:
+        raise ctx.error("file too large to read into memory") from None
+    except RecursionError:
+        raise ctx.error("file structure too deeply nested to read") from None
+
+
+# -- raw readers --------------------------------------------------------------------------
+
+
+def _list_layers(ctx: _Ctx) -> list[tuple[str, str | None]]:
+    import pyogrio
+
+    try:
+        layers = pyogrio.list_layers(str(ctx.path))
+    except Exception as exc:  # third-party parser: any failure means an unreadable file
+        raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
+    return [(str(n), None if g is None else str(g)) for n, g in layers]
+
+
+def _read_vector(
+    ctx: _Ctx, *, layer: str | int | None, encoding: str | None, legacy: str | None
+) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    layers = _list_layers(ctx)
+    spatial = [name for name, geom in layers if geom is not None]
+    names = [name for name, _ in layers]
+    if not layers:
+        raise ctx.error("the file has no layers")
+    if layer is not None:
+        if isinstance(layer, int):
+            if not 0 <= layer < len(names):
+                raise ctx.error(f"layer index {layer} out of range (the file has {len(names)})")
+            chosen = [names[layer]]
+        elif layer not in names:
+            raise ctx.error(f"no layer {layer!r}; the file has: {', '.join(names)}")
+        else:
+            chosen = [layer]
+    elif len(spatial) == 1 or (not spatial and len(names) == 1):
+        chosen = spatial or names
+    elif ctx.path.suffix.lower() in {".kml", ".kmz"}:
+        chosen = spatial or names  # KML folders are one layer each: read them all
+    else:
+        raise ctx.error(
+            f"the file has {len(spatial)} layers ({', '.join(spatial[:8])}); choose one with layer="
+        )
+    enc = "latin1" if legacy else encoding
+    frames = []
+    for name in chosen:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                df = pyogrio.read_dataframe(
+                    str(ctx.path), layer=name, encoding=enc, on_invalid="ignore"
+                )
+        except Exception as exc:  # third-party parser: any failure means an unreadable file
+            raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
+        if not isinstance(df, gpd.GeoDataFrame):
+            df = gpd.GeoDataFrame(df, geometry=[None] * len(df))
+        frames.append(df)
+    if len(frames) == 1:
+        return frames[0]
+    crs = next((f.crs for f in frames if f.crs is not None), None)
+    merged = pd.concat([f.to_crs(crs) if f.crs and crs else f for f in frames], ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=crs)
+
+
+def _decode_bytes(ctx: _Ctx, data: bytes, encoding: str | None, legacy: str | None) -> str:
+    if legacy:
+        return data.decode("latin-1")
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ctx.error(f"not valid {encoding}: {_reason(exc)}") from None
+    if b"\x00" in data[:4096]:
+        raise ctx.error("cannot read the file: binary data, not a text table")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
+        return (
+            data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+        )
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sniff_sep(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    sample = "\n".join(text.splitlines()[:30])
+    counts = {sep: sample.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _read_table(
+    ctx: _Ctx, *, encoding: str | None, legacy: str | None, sheet: str | int | None
+) -> pd.DataFrame:
+    """Read a CSV or Excel sheet as strings, finding the header row."""
+    import io as _io
+
+    import pandas as pd
+
+    suffix = ctx.path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        if suffix == ".xls":
+            from planning.errors import require
+
+            require("xlrd", extra="io")
+        try:
+            raw = pd.read_excel(
+                ctx.path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object
+            )
+        except Exception as exc:  # third-party parser: any failure means an unreadable file
+            raise ctx.error(f"cannot read the spreadsheet: {_reason(exc)}") from None
+    else:
+        try:
+            data = ctx.path.read_bytes()
+        except OSError as exc:
+            raise ctx.error(f"cannot read the file: {exc.strerror or exc}") from None
+        text = _decode_bytes(ctx, data, encoding, legacy)
+        if not text.strip():
+            raise ctx.error("the file is empty")
+        try:
+            raw = pd.read_csv(
+                _io.StringIO(text),
+                sep=_sniff_sep(text, suffix),
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=True,
+                engine="python",
+            )
+        except Exception as exc:  # third-party parser: any failure means an unreadable file
+            raise ctx.error(f"cannot read the table: {_reason(exc)}") from None
+    raw = raw.astype(object)
+    frame = _apply_header(ctx, raw)
+    return _repair_frame_text(ctx, frame, legacy=legacy, forced=encoding is not None)
+
+
+def _header_score(cells: Iterable[object], kind: Kind) -> int:
+    aliases = COLUMN_ALIASES[kind]
+    score = 0
+    for c in cells:
+        t = _text(c)
+        if t and (_norm(t) in aliases or _norm(t) in COORDINATE_ALIASES):
+            score += 1
+    return score
+
+
+def _apply_header(ctx: _Ctx, raw: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
+    raw = raw.dropna(how="all")
+    raw = raw.loc[[any(_text(v) for v in row) for row in raw.itertuples(index=False)]]
+    if raw.empty:
+        raise ctx.error("the table has no rows")
+    # Title lines often sit above the header in decision appendices: take the first of
+    # the first 20 rows that names at least two known columns.
+    header_at = 0
+    for i in range(min(20, len(raw))):
+        cells = list(raw.iloc[i])
+        # Legacy-encoded headers are repaired before matching.
+        fixed, _ = repair_texts([_text(c) for c in cells])
+        if _header_score(fixed, ctx.kind) >= 2:
+            header_at = i
+            break
+    header = [_text(c) for c in raw.iloc[header_at]]
+    names: list[str] = []
+    for j, h in enumerate(header):
+        name = h or f"column_{j + 1}"
+        while name in names:
+            name += "_"
+        names.append(name)
+    body = raw.iloc[header_at + 1 :].reset_index(drop=True)
+    body.columns = pd.Index(names)
+    if header_at:
+        line = int(raw.index[header_at]) + 1
+        ctx.notes.append(f"{ctx.path}: header found on line {line}")
+    return body
+
+
+def _repair_frame_text(ctx: _Ctx, frame: Any, *, legacy: str | None, forced: bool) -> Any:
+    """Repair legacy-encoded text in column names and string columns, in place."""
+    geom_name = getattr(frame, "_geometry_column_name", None)
+    names = [str(c) for c in frame.columns]
+    fixed_names, _ = repair_texts(names, encoding=legacy or ("unicode" if forced else None))
+    rename = {old: new for old, new in zip(frame.columns, fixed_names, strict=True) if old != new}
+    if rename:
+        frame = frame.rename(columns=rename)
+        if geom_name in rename:
+            frame = frame.set_geometry(rename[geom_name])
+    for col in frame.columns:
+        if col == geom_name:
+            continue
+        values = list(frame[col])
+        if not any(isinstance(v, str) for v in values):
+            continue
+        fixed, det = repair_texts(values, encoding=legacy or ("unicode" if forced else None))
+        if det.encoding != "unicode":
+            ctx.notes.append(
+                f"{ctx.path}: column {col!r} decoded from {det.encoding} "
+                f"(confidence {det.confidence:.2f})"
+            )
+        if fixed != values:
+            frame[col] = _object_series(fixed, frame.index)
+    return frame
+
+
+def _object_series(values: list[Any], index: Any) -> Any:
+    import pandas as pd
+
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _read_parquet(
+    ctx: _Ctx, *, columns: Mapping[str, str] | None, crs: Any, helmert: Helmert | None
+) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
+    try:
+        gdf = gpd.read_parquet(ctx.path)
+    except ValueError as exc:
+        if "geo" not in str(exc).lower() and "geometry" not in str(exc).lower():
+            raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
+        try:
+            frame = pd.read_parquet(ctx.path).astype(object)
+        except Exception as exc2:  # third-party parser: any failure means an unreadable file
+            raise ctx.error(f"cannot read the file: {_reason(exc2)}") from None
+        frame = _repair_frame_text(ctx, frame, legacy=None, forced=False)
+        return _table_to_layer(ctx, frame, columns=columns, crs=crs, helmert=helmert)
+    except Exception as exc:  # third-party parser: any failure means an unreadable file
+        raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
+    gdf = _repair_frame_text(ctx, gdf, legacy=None, forced=False)
+    if gdf.crs is None and crs is None:
+        raise CRSError("the GeoParquet file has no CRS; give it explicitly", path=ctx.path)
+    return _vector_to_layer(ctx, gdf, columns=columns, crs=crs, helmert=helmert)
+
+
+# -- columns --------------------------------------------------------------------------------
+
+
+def _column_map(ctx: _Ctx, names: list[str], columns: Mapping[str, str] | None) -> dict[str, str]:
+    """Return {source column: canonical or coordinate role}."""
+    allowed = set(_COLUMNS[ctx.kind]) | {"declared_m2"}
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for src, dst in (columns or {}).items():
+        if src not in names:
+            raise ctx.error(
+                f"column {src!r} given in columns= is not in the file; it has: "
+                + ", ".join(names[:20])
+            )
+        if dst not in allowed and dst not in COORDINATE_ALIASES.values():
+            raise ctx.error(
+                f"columns= maps {src!r} to {dst!r}, which is not a column of a {ctx.kind} "
+                f"layer ({', '.join(sorted(allowed))}) nor lon/lat/x/y/wkt"
+            )
+        out[src] = dst
+        taken.add(dst)
+    aliases = COLUMN_ALIASES[ctx.kind]
+    for name in names:
+        if name in out:
+            continue
+        key = _norm(name)
+        dst = aliases.get(key) or COORDINATE_ALIASES.get(key) or ""
+        if dst and dst not in taken:
+            out[name] = dst
+            taken.add(dst)
+    return out
+
+
+def _mapped(ctx: _Ctx, frame: Any, columns: Mapping[str, str] | None) -> tuple[Any, dict[str, str]]:
+    geom_name = getattr(frame, "_geometry_column_name", None)
+    names = [str(c) for c in frame.columns if c != geom_name]
+    cmap = _column_map(ctx, names, columns)
+    coords = {v: k for k, v in cmap.items() if v in COORDINATE_ALIASES.values()}
+    attr_map = {k: v for k, v in cmap.items() if v not in COORDINATE_ALIASES.values()}
+    # Rename, moving clashing unmapped columns out of the way.
+    clash = {
+        c: f"{c}_original" for c in frame.columns if c in attr_map.values() and c not in attr_map
+    }
+    frame = frame.rename(columns={**clash, **attr_map})
+    return frame, coords
+
+
+# -- tables → layer ---------------------------------------------------------------------------
+
+
+def _group_rows(ctx: _Ctx, frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop total lines and use district heading lines ("II. Huyện Thạch Thất") as context."""
+    if ctx.kind != "clusters" or "name_vi" not in frame.columns:
+        return frame
+    keep: list[bool] = []
+    current = ""
+    districts: list[str] = []
+    has_district = "district_vi" in frame.columns
+    for _, rec in frame.iterrows():
+        name = _text(rec.get("name_vi"))
+        area = _text(rec.get("declared_ha")) or _text(rec.get("declared_m2"))
+        commune = _text(rec.get("commune_vi"))
+        bare = re.sub(r"^\s*([ivxlcdm]+|\d+|[a-z])\s*[.):/-]\s*", "", name, flags=re.I)
+        kind, rest = split_admin_prefix(bare)
+        if kind in {"huyện", "quận", "thị xã"} and not commune and not area:
+            current = rest
+            keep.append(False)
+            districts.append("")
+            continue
+        if fold(name).startswith(("tong", "total", "cong")) and not commune:
+            ctx.notes.append(f"{ctx.path}: total line {name!r} skipped")
+            keep.append(False)
+            districts.append("")
+            continue
+        keep.append(True)
+        districts.append(current)
+    out = frame.loc[keep].copy()
+    chosen = [d for d, k in zip(districts, keep, strict=True) if k]
+    if any(chosen):
+        if not has_district:
+            out["district_vi"] = _object_series(chosen, out.index)
+        else:
+            cur = [_text(v) or d for v, d in zip(out["district_vi"], chosen, strict=True)]
+            out["district_vi"] = _object_series(cur, out.index)
+        ctx.notes.append(f"{ctx.path}: districts taken from heading lines")
+    return out.reset_index(drop=True)
+
+
+def _numbers(ctx: _Ctx, frame: pd.DataFrame, col: str) -> list[float]:
+    out: list[float] = []
+    for i, v in enumerate(frame[col], start=1):
+        t = _text(v).replace(",", ".") if isinstance(v, str) else v
+        if _is_missing(t) or t == "":
+            out.append(math.nan)
+            continue
+        try:
+            x = float(t)
+        except (TypeError, ValueError):
+            raise ctx.error(f"{_text(v)!r} is not a number", row=i, field=col) from None
+        if not math.isfinite(x):
+            raise ctx.error(f"{_text(v)!r} is not a finite number", row=i, field=col)
+        out.append(x)
+    return out
+
+
+def _table_to_layer(
+    ctx: _Ctx,
+    frame: pd.DataFrame,
+    *,
+    columns: Mapping[str, str] | None,
+    crs: Any,
+    helmert: Helmert | None,
+) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import shapely
+
+    frame, coords = _mapped(ctx, frame, columns)
+    frame = _group_rows(ctx, frame)
+    if frame.empty:
+        raise ctx.error("the table has no data rows")
+    n = len(frame)
+    geoms: list[Any] = [None] * n
+    source_crs: Any = crs
+    if "wkt" in coords:
+        col = coords["wkt"]
+        for i, v in enumerate(frame[col]):
+            t = _text(v)
+            if not t:
+                continue
+            try:
+                g = shapely.from_wkt(t)
+            except Exception as exc:  # shapely's GEOS errors: unreadable WKT
+                raise ctx.error(f"unreadable WKT: {_reason(exc)}", row=i + 1, field=col) from None
+            geoms[i] = g
+        frame = frame.drop(columns=[col])
+        source_crs = crs if crs is not None else WGS84
+    elif ("lon" in coords and "lat" in coords) or ("x" in coords and "y" in coords):
+        if "lon" in coords and "lat" in coords:
+            xcol, ycol = coords["lon"], coords["lat"]
+            source_crs = crs if crs is not None else WGS84
+        else:
+            xcol, ycol = coords["x"], coords["y"]
+            xs_probe = [v for v in _numbers(ctx, frame, xcol) if not math.isnan(v)]
+            if crs is None:
+                if xs_probe and all(-180 <= v <= 180 for v in xs_probe):
+                    source_crs = WGS84
+                    ctx.notes.append(f"{ctx.path}: x/y columns read as longitude/latitude")
+                else:
+                    raise CRSError(
+                        f"columns {xcol!r}/{ycol!r} hold projected coordinates but the "
+                        "table has no CRS; give it, for example crs='EPSG:5897' "
+                        "(VN-2000 / TM-3 105°E, Hanoi)",
+                        path=ctx.path,
+                    )
+        xs, ys = _numbers(ctx, frame, xcol), _numbers(ctx, frame, ycol)
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            if math.isnan(x) != math.isnan(y):
+                bad = ycol if math.isnan(y) else xcol
+                raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
+            if not math.isnan(x):
+                geoms[i] = shapely.Point(x, y)
+        frame = frame.drop(columns=[xcol, ycol])
+    elif "lon" in coords or "lat" in coords or "x" in coords or "y" in coords:
+        have = next(iter(coords.values()))
+        raise ctx.error(
+            "only one coordinate column found; need both longitude and latitude "
+            "(lon/lat, kinh_do/vi_do) or x and y",
+            field=have,
+        )
+    placed = [g is not None for g in geoms]
+    if not any(placed):
+        source_crs = crs if crs is not None else WGS84
+    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=None)
+    unplaced = [i for i, ok in enumerate(placed) if not ok]
+    if unplaced and ctx.kind != "clusters":
+        raise ctx.error("row has no geometry", row=unplaced[0] + 1, field="geometry")
+    gdf = to_wgs84(gdf, source=source_crs, helmert=helmert, path=ctx.path)
+    gdf.attrs.setdefault("needs_placement_rows", unplaced)
+    if unplaced:
+        gdf["needs_placement"] = [not ok for ok in placed]
+    return gdf
+
+
+def _vector_to_layer(
+    ctx: _Ctx,
+    raw: gpd.GeoDataFrame,
+    *,
+    columns: Mapping[str, str] | None,
+    crs: Any,
+    helmert: Helmert | None,
+) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import shapely
+
+    if len(raw) == 0:
+        raise ctx.error("the layer is empty (no features)")
+    geom_name = raw.geometry.name
+    frame, _coords = _mapped(ctx, raw, columns)
+    if frame.geometry.name != geom_name:
+        frame = frame.set_geometry(geom_name)
+    geoms = shapely.force_2d(frame.geometry.array)
+    frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        first = int(missing.nonzero()[0][0])
+        if ctx.kind != "clusters" or not _placeable(frame.iloc[first]):
+            raise ctx.error(
+                "feature has no geometry (empty, null or unreadable)",
+                row=first + 1,
+                field="geometry",
+                ident=_ident(ctx, frame.iloc[first]),
+            )
+        frame.loc[missing, geom_name] = None
+    out = to_wgs84(frame, source=crs, helmert=helmert, path=ctx.path)
+    if missing.any():
+        out["needs_placement"] = list(missing)
+    return out
+
+
+def _placeable(rec: Any) -> bool:
+    return bool(_text(rec.get("commune_vi")) or _text(rec.get("district_vi")))
+
+
+def _ident(ctx: _Ctx, rec: Any) -> str | None:
+    col = _ID_COLUMN[ctx.kind]
+    value = _text(rec.get(col)) if hasattr(rec, "get") else ""
+    return f"{col}={value}" if value else None
+
+
+# -- checks common to every format ------------------------------------------------------------
+
+
+def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
+    import numpy as np
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not present.any():
+        return
+    b = shapely.bounds(geoms)
+    w, s, e, n = VIETNAM_BOUNDS
+    for i in np.flatnonzero(present):
+        minx, miny, maxx, maxy = (float(v) for v in b[i])
+        if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+            raise ctx.error("coordinates are not finite numbers", row=int(i) + 1,
+                            field="geometry", ident=_ident(ctx, gdf.iloc[i]))  # fmt: skip
+        if w <= minx and maxx <= e and s <= miny and maxy <= n:
+            continue
+        ident = _ident(ctx, gdf.iloc[i])
+        src = gdf.attrs.get("source_crs", "")
+        if w <= miny and maxy <= e and s <= minx and maxx <= n:
+            raise ctx.error(
+                f"latitude and longitude are swapped (x={minx:.5f}, y={miny:.5f} is "
+                "latitude, longitude); swap the columns or the coordinate order",
+                row=int(i) + 1,
+                field="geometry",
+                ident=ident,
+            )
+        if src == "EPSG:4326" and (abs(minx) > 180 or abs(maxy) > 90):
+            raise ctx.error(
+                f"coordinates (x={minx:.1f}, y={miny:.1f}) are not longitude/latitude but "
+                "the layer is read as EPSG:4326; give the CRS they are in, for example "
+                "EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)",
+                row=int(i) + 1,
+                field="geometry",
+                ident=ident,
+            )
+        raise ctx.error(
+            f"coordinates outside Viet Nam (lon {minx:.4f}..{maxx:.4f}, lat {miny:.4f}..{maxy:.4f}"
+            f" after reading the layer as {src or 'its CRS'}); is the CRS right?",
+            row=int(i) + 1,
+            field="geometry",
+            ident=ident,
+        )
+
+
+_POLY = {"Polygon", "MultiPolygon"}
+
+
+def _polygonal_parts(geom: Any) -> Any:
+    import shapely
+
+    if geom.geom_type in _POLY:
+        return geom
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in _POLY]
+    polys = [p for g in parts for p in getattr(g, "geoms", [g])]
+    if not polys:
+        return shapely.Polygon()
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def _approx_ha(geom: Any) -> float:
+    """Area in ha, good to about 1 % at Hanoi's latitude (for reports, not for checks)."""
+    if geom is None or geom.is_empty:
+        return 0.0
+    lat = geom.centroid.y
+    return float(geom.area) * (111_320.0**2) * math.cos(math.radians(lat)) / 10_000.0
+
+
+def _check_geometries(ctx: _Ctx, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoDataFrame:
+    import numpy as np
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    types = [g.geom_type if ok else None for g, ok in zip(geoms, present, strict=True)]
+    kinds = {t for t in types if t}
+    polygons_only = ctx.kind != "clusters" or not kinds <= {"Point", "MultiPoint"}
+    for i, t in enumerate(types):
+        if t is None or t in _POLY:
+            continue
+        if t in {"Point", "MultiPoint"} and not polygons_only:
+            continue
+        ident = _ident(ctx, gdf.iloc[i])
+        if t == "GeometryCollection" and fix:
+            continue  # made polygonal below
+        if t in {"Point", "MultiPoint"} and kinds & _POLY:
+            what = "mixed geometries: points among polygons; a layer needs one kind"
+        elif t in {"Point", "MultiPoint"}:
+            what = f"a {t} where a {ctx.kind} layer needs polygons"
+        else:
+            what = f"a {t} where polygons are needed"
+        raise ctx.error(what, row=i + 1, field="geometry", ident=ident)
+    changed: list[str] = []
+    new = list(geoms)
+    for i, g in enumerate(geoms):
+        if not present[i] or g.geom_type in {"Point", "MultiPoint"}:
+            continue
+        if g.geom_type in _POLY and shapely.is_valid(g):
+            continue
+        reason = shapely.is_valid_reason(g)
+        ident = _ident(ctx, gdf.iloc[i])
+        if not fix:
+            raise ctx.error(
+                f"invalid polygon: {reason}; repair it in the source, or read with fix=True "
+                "(--fix) to apply make_valid",
+                row=i + 1,
+                field="geometry",
+                ident=ident,
+            )
+        repaired = _polygonal_parts(shapely.make_valid(g))
+        if repaired.is_empty:
+            raise ctx.error(
+                f"invalid polygon ({reason}) has no area left after make_valid",
+                row=i + 1,
+                field="geometry",
+                ident=ident,
+            )
+        before, after = _approx_ha(g), _approx_ha(repaired)
+        label = f"row {i + 1}" + (f" ({ident})" if ident else "")
+        changed.append(
+            f"{label}: {reason} → repaired with make_valid ({g.geom_type} → "
+            f"{repaired.geom_type}, about {before:.3f} → {after:.3f} ha)"
+        )
+        new[i] = repaired
+    if changed:
+        import geopandas as gpd
+
+        gdf = gdf.copy()
+        gdf[gdf.geometry.name] = gpd.GeoSeries(new, index=gdf.index, crs=gdf.crs)
+        ctx.fixes.extend(changed)
+        warnings.warn(
+            f"{ctx.path}: repaired {len(changed)} invalid geometr"
+            f"{'y' if len(changed) == 1 else 'ies'}: " + "; ".join(changed),
+            GeometryFixWarning,
+            stacklevel=3,
+        )
+    return gdf
+
+
+def _fill_columns(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    import numpy as np
+    import shapely
+
+    n = len(gdf)
+    canon = _COLUMNS[ctx.kind]
+    gdf = gdf.copy()
+    # Areas: parse the published forms; convert m² columns.
+    if "declared_ha" in canon:
+        src_col = "declared_ha" if "declared_ha" in gdf.columns else None
+        if src_col is None and "declared_m2" in gdf.columns:
+            src_col = "declared_m2"
+        areas: list[float] = []
+        quals: list[str] = []
+        for i, v in enumerate(gdf[src_col] if src_col else [None] * n):
+            try:
+                a, q = parse_area(v)
+            except ValueError as exc:
+                raise ctx.error(
+                    f"unreadable area: {exc}",
+                    row=i + 1,
+                    field=src_col,
+                    ident=_ident(ctx, gdf.iloc[i]),
+                ) from None
+            areas.append(a / 10_000.0 if src_col == "declared_m2" else a)
+            quals.append(q)
+        if src_col == "declared_m2":
+            ctx.notes.append(f"{ctx.path}: areas converted from m² to ha")
+            gdf = gdf.drop(columns=["declared_m2"])
+        gdf["declared_ha"] = np.asarray(areas, dtype=float)
+        if ctx.kind == "clusters":
+            given = [_text(v) for v in gdf["area_qualifier"]] if "area_qualifier" in gdf else []
+            gdf["area_qualifier"] = [
+                (given[i] if given and given[i] else quals[i]) for i in range(n)
+            ]
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    is_point = np.array(
+        [
+            bool(ok) and g.geom_type in {"Point", "MultiPoint"}
+            for g, ok in zip(geoms, present, strict=True)
+        ]
+    )
+    needs = (
+        np.asarray(gdf["needs_placement"], dtype=bool)
+        if "needs_placement" in gdf.columns
+        else np.zeros(n, dtype=bool)
+    )
+    for col in canon:
+        if col not in gdf.columns and col != "declared_ha":
+            gdf[col] = _object_series([""] * n, gdf.index)
+    for col in canon:
+        if col == "declared_ha":
+            continue
+        values = [_text(v) for v in gdf[col]]
+        if col == "geometry_kind":
+            values = [
+                v
+                or (
+                    ("indicative" if math.isfinite(gdf["declared_ha"].iloc[i]) else "point")
+                    if needs[i]
+                    else ("point" if is_point[i] else _TEXT_DEFAULTS["geometry_kind"])
+                )
+                for i, v in enumerate(values)
+            ]
+            for i, v in enumerate(values):
+                if v not in _GEOMETRY_KINDS:
+                    raise ctx.error(
+                        f"geometry_kind {v!r} is not one of {', '.join(_GEOMETRY_KINDS)}",
+                        row=i + 1,
+                        field="geometry_kind",
+                        ident=_ident(ctx, gdf.iloc[i]),
+                    )
+        elif col == "location_precision":
+            values = [
+                v
+                or (
+                    ("commune" if _text(gdf["commune_vi"].iloc[i]) else "district")
+                    if needs[i] and "commune_vi" in gdf.columns
+                    else ("district" if needs[i] else "coordinates" if is_point[i] else "digitized")
+                )
+                for i, v in enumerate(values)
+            ]
+        elif col == "commune_vi":
+            values = [_split_location(v, gdf, i) for i, v in enumerate(values)]
+        elif col == "district_vi":
+            values = [split_admin_prefix(v)[1] if v else "" for v in values]
+        elif col == "district_type" and "district_vi" in gdf.columns:
+            values = [
+                v or split_admin_prefix(_text(d))[0]
+                for v, d in zip(values, gdf["district_vi"], strict=True)
+            ]
+        elif not any(values) and col in _TEXT_DEFAULTS:
+            values = [_TEXT_DEFAULTS[col]] * n
+        else:
+            values = [v or _TEXT_DEFAULTS.get(col, "") for v in values]
+        gdf[col] = _object_series(values, gdf.index)
+    if ctx.kind == "districts":
+        gdf["district_vi"] = [split_admin_prefix(_text(v))[1] for v in gdf["district_vi"]]
+    return gdf
+
+
+def _split_location(value: str, gdf: Any, i: int) -> str:
+    """Commune from a location cell such as "xã Phùng Xá, huyện Thạch Thất".
+
+    The district part fills an empty ``district_vi`` of the same row.
+    """
+    if not value:
+        return ""
+    parts = [p.strip() for p in re.split(r"[,;]\s*", value) if p.strip()]
+    if len(parts) == 1:
+        return split_admin_prefix(value)[1]
+    commune = ""
+    for part in parts:
+        kind, bare = split_admin_prefix(part)
+        if kind in {"xã", "phường", "thị trấn"} and not commune:
+            commune = bare
+        elif kind in {"huyện", "quận", "thị xã"} and not _text(gdf["district_vi"].iloc[i]):
+            gdf.loc[gdf.index[i], "district_vi"] = bare
+    return commune or split_admin_prefix(parts[0])[1]
+
+
+def _check_ids(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    col = _ID_COLUMN[ctx.kind]
+    ids = [_text(v) for v in gdf[col]]
+    if ctx.kind != "districts" and not any(ids):
+        stem = ctx.path.stem
+        ids = [f"{stem}-{i:03d}" for i in range(1, len(ids) + 1)]
+        ctx.notes.append(f"{ctx.path}: no id column; ids {ids[0]}… assigned by row")
+        gdf[col] = _object_series(ids, gdf.index)
+        return gdf
+    seen: dict[str, int] = {}
+    for i, v in enumerate(ids, start=1):
+        if not v:
+            if ctx.kind == "districts":
+                continue
+            raise ctx.error("empty id", row=i, field=col)
+        key = v.casefold()
+        if key in seen:
+            raise ctx.error(
+                f"duplicate {col} {v!r} (also on row {seen[key]})",
+                row=i,
+                field=col,
+                ident=f"{col}={v}",
+            )
+        seen[key] = i
+    return gdf
+
+
+def _check_area_units(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
+    import numpy as np
+
+    if "declared_ha" not in gdf.columns:
+        return
+    declared = np.asarray(gdf["declared_ha"], dtype=float)
+    ok = np.isfinite(declared) & (declared > 0)
+    if not ok.any():
+        return
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    poly = np.array(
+        [g is not None and not g.is_empty and g.geom_type in _POLY for g in geoms], dtype=bool
+    )
+    both = ok & poly
+    message = ""
+    if both.sum() >= 1:
+        measured = np.array([_approx_ha(g) for g in geoms[both]])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = float(np.nanmedian(declared[both] / measured))
+        if 2_000 <= ratio <= 50_000:
+            message = (
+                f"declared areas are about {ratio:,.0f} times the measured polygon areas: "
+                "they look like m², not ha"
+            )
+    if not message:
+        median = float(np.median(declared[ok]))
+        limit = 1_000.0 if ctx.kind == "clusters" else 100_000.0
+        if median > limit:
+            message = (
+                f"declared areas look like m², not ha (median {median:,.0f}; an industrial "
+                "cluster is typically 10-75 ha)"
+                if ctx.kind == "clusters"
+                else f"declared areas look like m², not ha (median {median:,.0f})"
+            )
+    if message:
+        message += "; divide by 10 000 or name the column dien_tich_m2 / area_m2"
+        ctx.notes.append(f"{ctx.path}: {message}")
+        warnings.warn(f"{ctx.path}: field 'declared_ha': {message}", AreaUnitWarning, stacklevel=3)
+
+
+def _finish(ctx: _Ctx, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    if len(gdf) == 0:
+        raise ctx.error("the layer is empty (no features)")
+    crs_notes = list(gdf.attrs.get("crs_notes", []))
+    source_crs = gdf.attrs.get("source_crs", "")
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs["source_crs"] = source_crs
+    _check_coordinates(ctx, gdf)
+    gdf = _check_geometries(ctx, gdf, fix=fix)
+    gdf = _fill_columns(ctx, gdf)
+    gdf = _check_ids(ctx, gdf)
+    _check_area_units(ctx, gdf)
+    canon = list(_COLUMNS[ctx.kind])
+    geom_name = gdf.geometry.name
+    extra = [c for c in gdf.columns if c not in canon and c not in {geom_name, "needs_placement"}]
+    tail = ["needs_placement"] if "needs_placement" in gdf.columns else []
+    ordered = gdf[[*canon, *extra, *tail, geom_name]]
+    if geom_name != "geometry":
+        ordered = ordered.rename_geometry("geometry")
+    out = gpd.GeoDataFrame(ordered, geometry="geometry", crs=WGS84)
+    if tail:
+        out["needs_placement"] = out["needs_placement"].astype(bool)
+    out.attrs = {
+        "path": str(ctx.path),
+        "kind": ctx.kind,
+        "notes": [*crs_notes, *ctx.notes],
+        "fixes": list(ctx.fixes),
+        "source_crs": source_crs,
+    }
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# placing rows known only by commune
+# ---------------------------------------------------------------------------------------
+
+
+def place_at_communes(
+    df: gpd.GeoDataFrame | pd.DataFrame,
+    communes: gpd.GeoDataFrame,
+    *,
+    districts: gpd.GeoDataFrame | None = None,
+    path: PathType | None = None,
+) -> gpd.GeoDataFrame:
+    """Place rows that have no geometry at their commune's representative point.
+
+    Parameters
+    ----------
+    df
+        Rows from :func:`read_layer`; those with ``needs_placement`` True (or, without
+        that column, no geometry) are placed.
+    communes
+        The communes layer (:func:`planning.geodata.load_communes`): ``commune_vi``,
+        ``district_code``, ``district_vi``, ``geometry`` (EPSG:4326).
+    districts
+        Optional districts layer; rows with a district but no commune are placed at the
+        district's representative point (``location_precision="district"``).
+    path
+        The file the rows came from, named in messages (default ``df.attrs["path"]``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy: placed rows get a Point, ``location_precision`` ``"commune"`` (or
+        ``"district"``), ``district_code`` and ``district_vi`` from the layer, and
+        ``needs_placement`` False.
+
+    Raises
+    ------
+    PlanDataError
+        If a row's district or commune is not found (matched with
+        :func:`~planning.vietnamese.name_key` within the district).
+    """
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    where = path if path is not None else df.attrs.get("path")
+    out = gpd.GeoDataFrame(df.copy(), geometry="geometry" if "geometry" in df.columns else None,
+                           crs=WGS84)  # fmt: skip
+    if "geometry" not in df.columns:
+        out = out.set_geometry(gpd.GeoSeries([None] * len(out), index=out.index, crs=WGS84))
+    if "needs_placement" in out.columns:
+        todo = np.asarray(out["needs_placement"].fillna(False), dtype=bool)
+    else:
+        todo = np.asarray(shapely.is_missing(np.asarray(out.geometry.array, dtype=object)))
+    if not todo.any():
+        return out
+    if communes.crs is not None and communes.crs.to_epsg() != 4326:
+        communes = communes.to_crs(WGS84)
+
+    by_district: dict[str, dict[str, int]] = {}
+    district_names: dict[str, str] = {}
+    for j, (code, dname, cname) in enumerate(
+        zip(communes["district_code"], communes["district_vi"], communes["commune_vi"], strict=True)
+    ):
+        by_district.setdefault(str(code), {}).setdefault(name_key(_text(cname)), j)
+        district_names.setdefault(name_key(split_admin_prefix(_text(dname))[1]), str(code))
+    if districts is not None:
+        for code, dname in zip(districts["district_code"], districts["district_vi"], strict=True):
+            district_names.setdefault(name_key(split_admin_prefix(_text(dname))[1]), str(code))
+
+    geoms = list(out.geometry.array)
+    cols: dict[str, list[Any]] = {
+        c: list(out[c]) if c in out.columns else [""] * len(out)
+        for c in ("district_code", "district_vi", "commune_vi", "location_precision")
+    }
+    names_by_code = {
+        str(c): _text(d)
+        for c, d in zip(communes["district_code"], communes["district_vi"], strict=True)
+    }
+    for i in np.flatnonzero(todo):
+        row = int(i) + 1
+        rec = out.iloc[int(i)]
+        ident = None
+        if "cluster_id" in out.columns and _text(rec["cluster_id"]):
+            ident = f"cluster_id={_text(rec['cluster_id'])}"
+        code = _text(cols["district_code"][i])
+        dname = split_admin_prefix(_text(cols["district_vi"][i]))[1]
+        if not code:
+            if not dname:
+                raise PlanDataError(
+                    "no district given, so the row cannot be placed",
+                    path=where, row=row, field="district_vi", ident=ident,
+                )  # fmt: skip
+            code = district_names.get(name_key(dname), "")
+            if not code:
+                raise PlanDataError(
+                    f"unknown district {dname!r}", path=where, row=row, field="district_vi",
+                    ident=ident,
+                )  # fmt: skip
+        elif code not in by_district:
+            raise PlanDataError(
+                f"unknown district code {code!r}", path=where, row=row, field="district_code",
+                ident=ident,
+            )  # fmt: skip
+        commune = split_admin_prefix(_text(cols["commune_vi"][i]))[1]
+        if commune:
+            hit = by_district.get(code, {}).get(name_key(commune))
+            if hit is None:
+                raise PlanDataError(
+                    f"commune {commune!r} not found in district {names_by_code.get(code, code)}"
+                    f" ({code}) of the commune layer",
+                    path=where, row=row, field="commune_vi", ident=ident,
+                )  # fmt: skip
+            geoms[i] = communes.geometry.iloc[hit].representative_point()
+            cols["location_precision"][i] = "commune"
+        elif districts is not None and code in set(map(str, districts["district_code"])):
+            k = [str(c) for c in districts["district_code"]].index(code)
+            geoms[i] = districts.geometry.iloc[k].representative_point()
+            cols["location_precision"][i] = "district"
+        else:
+            raise PlanDataError(
+                "no commune given, so the row cannot be placed at a commune",
+                path=where, row=row, field="commune_vi", ident=ident,
+            )  # fmt: skip
+        cols["district_code"][i] = code
+        cols["district_vi"][i] = names_by_code.get(code) or dname
+        cols["commune_vi"][i] = commune
+    for c, values in cols.items():
+        out[c] = _object_series(values, out.index)
+    out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
+    out["needs_placement"] = [bool(t) and g is None for t, g in zip(todo, geoms, strict=True)]
+    return out

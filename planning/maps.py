@@ -1,0 +1,926 @@
+"""Self-contained Folium maps of a plan: districts, clusters and Hoa Lac, usable offline.
+
+:func:`make_map` returns a :class:`folium.Map`; :func:`write_map` writes it as one HTML file
+that needs no network: Leaflet and every control are inlined (see :mod:`planning._assets`),
+and basemap tiles are the only thing that can be fetched, and only when asked for.
+
+Every value that comes from data (names, statuses, URLs, findings, caveats, sources) is
+HTML-escaped in Python before it reaches the page, and the page's own scripts insert text
+from data with ``textContent`` only, so a cluster named ``<img src=x onerror=alert(1)>`` shows
+as text.
+
+District boundaries are simplified for display only, as a coverage (shared edges are simplified
+once, so neighbours keep no gaps or slivers); every area shown is computed on the full geometry.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+from planning.errors import UsageError, require
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+
+    from planning.model import Plan
+    from planning.report import Report
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "COLOR_BY",
+    "PALETTE",
+    "TILES",
+    "external_resources",
+    "make_map",
+    "render_map_html",
+    "simplify_coverage",
+    "status_class",
+    "write_map",
+]
+
+TilesOption = Literal["none", "osm", "cartodb"]
+ColorBy = Literal["status", "category"]
+#: The basemaps :func:`make_map` knows; ``"none"`` (no tiles, no network) is the default.
+TILES: tuple[str, ...] = ("none", "osm", "cartodb")
+#: What clusters can be coloured by.
+COLOR_BY: tuple[str, ...] = ("status", "category")
+#: Categorical colours (Okabe-Ito, readable by colour-blind people); the last is "other".
+PALETTE: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#D55E00",
+    "#56B4E9",
+    "#8C6D1F",
+    "#7F7F7F",
+)
+#: Human labels of the plan's categories (the ``category`` column).
+CATEGORY_LABELS: dict[str, str] = {
+    "kept": "kept (existing, to 2020)",
+    "new": "new (to 2020)",
+    "limited": "limited expansion",
+    "new_2030": "new (2021-2030)",
+    "expansion_2030": "expansion (2021-2030)",
+    "unknown": "category not published",
+}
+_ZONE_COLOR = "#6A3D9A"
+_DISTRICT_STYLE = {
+    "color": "#6b6b6b",
+    "weight": 1,
+    "fillColor": "#e8e4d8",
+    "fillOpacity": 0.55,
+    "className": "planning-district",
+}
+_GEOMETRY_LABELS = {
+    "surveyed": "surveyed boundary",
+    "digitized": "digitized boundary",
+    "indicative": "INDICATIVE footprint: a circle of the declared area, not a boundary",
+    "point": "location only (no published area)",
+}
+#: Zoom level from which cluster outlines replace the dots that mark them at city scale.
+DETAIL_ZOOM = 14
+_TILE_LAYERS = {
+    "osm": ("OpenStreetMap", "OpenStreetMap"),
+    "cartodb": ("CartoDB positron", "CartoDB Positron"),
+}
+
+PathType = str | PathLike[str]
+
+
+# -- public API ---------------------------------------------------------------------------------------
+
+
+def make_map(
+    plan: Plan,
+    *,
+    report: Report | None = None,
+    tiles: TilesOption = "none",
+    color_by: ColorBy = "status",
+    simplify_m: float = 20.0,
+) -> folium.Map:
+    """Return an offline-ready Folium map of a plan.
+
+    Layers: district boundaries (name, type and area on hover), clusters (coloured by
+    status or category, indicative footprints dashed, location-only clusters as hollow
+    circles) and the special zones (Hoa Lac Hi-Tech Park). Controls: layer control,
+    search by cluster name ignoring diacritics, full screen, scale bar, measure tool,
+    minimap, a summary panel with the plan's caveats and sources, and a legend.
+
+    Parameters
+    ----------
+    plan
+        The plan to show.
+    report
+        The check report whose findings go into the popups and whose failed rules are
+        counted in the summary; :func:`planning.report.check` with default options when None.
+    tiles
+        ``"none"`` (a plain background; the file uses no network), ``"osm"`` or
+        ``"cartodb"`` (basemap tiles fetched online; the vector layers work without them).
+    color_by
+        ``"status"`` (reported status, e.g. *established*) or ``"category"`` (plan category).
+    simplify_m
+        Tolerance, in metres, of the display simplification of district boundaries
+        (0 keeps them as they are). Areas are always measured on the full geometry.
+
+    Returns
+    -------
+    folium.Map
+        The map. Its assets are inlined: render it with :func:`render_map_html` or
+        :func:`write_map` (``Map.save`` works too).
+
+    Raises
+    ------
+    UsageError
+        If ``tiles`` or ``color_by`` is not a known value.
+    MissingDependencyError
+        If folium or Leaflet's files (extra ``maps``) are not installed.
+    """
+    folium = _folium()
+    from folium.utilities import JsCode
+
+    from planning import _assets
+
+    if tiles not in TILES:
+        raise UsageError(f"tiles must be one of {', '.join(TILES)}, got {tiles!r}")
+    if color_by not in COLOR_BY:
+        raise UsageError(f"color_by must be one of {', '.join(COLOR_BY)}, got {color_by!r}")
+    if report is None:
+        from planning.report import check
+
+        report = check(plan)
+
+    bounds = _bounds(plan)
+    center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = folium.Map(
+        location=center,
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    # Folium links Leaflet, jQuery, Bootstrap and Font Awesome from CDNs: none of them here.
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    root.title = html.escape(f"Map: {plan.name}")
+    root.header.add_child(_InlineAssets(), name="planning_assets")
+    if tiles != "none":
+        provider, label = _TILE_LAYERS[tiles]
+        folium.TileLayer(provider, name=label, control=True).add_to(m)
+
+    bind = JsCode("PlanningMap.bindFeature")
+    districts = _district_features(plan, simplify_m=simplify_m)
+    district_layer = folium.GeoJson(
+        districts,
+        name="Districts",
+        style_function=lambda f: _DISTRICT_STYLE,
+        highlight_function=lambda f: {"weight": 2.5, "color": "#333333", "fillOpacity": 0.7},
+        on_each_feature=bind,
+        smooth_factor=0.5,
+    )
+    district_layer.add_to(m)
+
+    zones, zone_styles = _zone_features(plan)
+    zone_layer = None
+    if zones["features"]:
+        names = [str(f["properties"]["layer"]) for f in zones["features"]]
+        zone_label = names[0] if len(names) == 1 else "Special zones"
+        zone_layer = folium.GeoJson(
+            zones,
+            name=_plain_label(zone_label),
+            style_function=_styler(zone_styles),
+            on_each_feature=bind,
+        )
+        zone_layer.add_to(m)
+
+    token = secrets.token_hex(3)
+    clusters, cluster_styles, legend_items = _cluster_features(
+        plan, report, color_by=color_by, token=token
+    )
+    cluster_layer = None
+    if clusters["features"]:
+        cluster_layer = folium.GeoJson(
+            clusters,
+            name=f"Clusters ({len(plan.clusters)})",
+            style_function=_styler(cluster_styles),
+            on_each_feature=bind,
+            marker=folium.CircleMarker(radius=6),
+        )
+        cluster_layer.add_to(m)
+
+    controls = _Controls(
+        districts=district_layer,
+        clusters=cluster_layer,
+        zones=zone_layer,
+        config={
+            "panel": _panel_html(plan, report),
+            "legend": _legend_html(legend_items, color_by=color_by, has_zone=zone_layer is not None),
+            "attribution": _attribution_html(plan),
+            "detailZoom": DETAIL_ZOOM,
+        },
+    )
+    m.add_child(controls, name="planning_controls")
+    folium.LayerControl(collapsed=False, position="bottomright").add_to(m)
+    m.fit_bounds(bounds)
+    _assets.leaflet_js()  # fail now, not at render time, if Leaflet's files are missing
+    return m
+
+
+def render_map_html(m: folium.Map) -> str:
+    """Return a map as one HTML document, with ``<meta charset="utf-8">`` first in its head.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`make_map` (or any folium map).
+
+    Returns
+    -------
+    str
+        The document.
+    """
+    text = m.get_root().render()
+    text = text.replace("<head>", '<head>\n<meta charset="utf-8">', 1)
+    return text.replace("<html>", '<html lang="en">', 1)
+
+
+def write_map(
+    plan: Plan,
+    path: PathType,
+    *,
+    report: Report | None = None,
+    tiles: TilesOption = "none",
+    color_by: ColorBy = "status",
+    simplify_m: float = 20.0,
+    protect: Iterable[PathType] = (),
+) -> Path:
+    """Write a self-contained HTML map of a plan, atomically.
+
+    Parameters
+    ----------
+    plan
+        The plan to show.
+    path
+        Where to write the ``.html`` file.
+    report, tiles, color_by, simplify_m
+        As for :func:`make_map`.
+    protect
+        Files that must never be overwritten (the plan's inputs).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UsageError
+        If ``path`` is one of the protected files, or an option is unknown.
+    """
+    from planning.io import atomic_write
+
+    m = make_map(plan, report=report, tiles=tiles, color_by=color_by, simplify_m=simplify_m)
+    text = render_map_html(m)
+    return Path(atomic_write(path, text, protect=list(protect)))
+
+
+_EXTERNAL = re.compile(
+    r"""<script[^>]+\bsrc\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|<link[^>]+\bhref\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|<iframe[^>]+\bsrc\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|<img[^>]+\bsrc\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|url\(\s*["']?(?:https?:)?//[^)"']+"""
+    r"""|@import\s+(?:url\()?\s*["']?(?:https?:)?//[^;"')]+""",
+    re.IGNORECASE,
+)
+
+
+def external_resources(text: str) -> list[str]:
+    """Return the external resources an HTML page would load (scripts, styles, images).
+
+    Links a reader may follow (``<a href>``) are not resources and are not listed.
+
+    Parameters
+    ----------
+    text
+        An HTML document.
+
+    Returns
+    -------
+    list of str
+        The offending snippets; empty for a self-contained page.
+    """
+    return [m.group(0) for m in _EXTERNAL.finditer(text)]
+
+
+def status_class(status: str) -> str:
+    """Return the class a free-text status is coloured by.
+
+    ``"established (2017)"`` and ``"Established"`` give ``"established"``; the empty
+    status gives ``"status not reported"``.
+
+    Parameters
+    ----------
+    status
+        The ``status`` column's text.
+
+    Returns
+    -------
+    str
+        Lower-case text without parenthesised parts, dates or trailing punctuation.
+    """
+    text = re.sub(r"\([^)]*\)", " ", str(status or ""))
+    text = re.sub(r"\b(?:in\s+)?(?:h[12]\s+)?(?:19|20)\d\d\b", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-").casefold()
+    return text or "status not reported"
+
+
+def simplify_coverage(geoms: Sequence[Any], *, tolerance: float) -> list[Any]:
+    """Simplify polygons that tile an area without opening gaps or overlaps between them.
+
+    Shared edges are simplified once (:func:`shapely.coverage_simplify`, shapely >= 2.1),
+    so neighbours stay edge to edge. If the input is not a valid coverage, or shapely is
+    older, each polygon is simplified on its own with its topology preserved.
+
+    Parameters
+    ----------
+    geoms
+        Polygons or multipolygons (None and empty geometries pass through).
+    tolerance
+        Tolerance in the geometries' units (degrees for EPSG:4326).
+
+    Returns
+    -------
+    list of shapely geometries
+        One per input, in order.
+    """
+    import numpy as np
+    import shapely
+
+    arr = np.asarray(list(geoms), dtype=object)
+    if tolerance <= 0 or len(arr) == 0:
+        return list(arr)
+    ok = np.array([g is not None and not shapely.is_empty(g) for g in arr], dtype=bool)
+    out = arr.copy()
+    valid = arr[ok]
+    coverage_simplify = getattr(shapely, "coverage_simplify", None)
+    if coverage_simplify is not None and bool(shapely.coverage_is_valid(valid)):
+        out[ok] = coverage_simplify(valid, tolerance)
+    else:
+        out[ok] = shapely.simplify(valid, tolerance, preserve_topology=True)
+    return list(out)
+
+
+# -- folium elements ------------------------------------------------------------------------------------
+
+
+def _folium() -> Any:
+    return require("folium", extra="maps")
+
+
+def _element_classes() -> tuple[type, type]:
+    """Build the two folium elements lazily (folium is an optional dependency)."""
+    global _CLASSES
+    if _CLASSES is not None:
+        return _CLASSES
+    _folium()
+    from branca.element import Element, MacroElement
+    from folium.template import Template
+
+    from planning import _assets
+
+    class InlineAssets(Element):  # type: ignore[misc]
+        """Leaflet's CSS and JS and the project's controls, inlined in the page's head."""
+
+        def render(self, **kwargs: Any) -> str:
+            return "\n".join(
+                [
+                    _assets.style_tag(_assets.leaflet_css()),
+                    _assets.style_tag(_assets.PLUGINS_CSS),
+                    _assets.script_tag(_assets.leaflet_js()),
+                    _assets.script_tag(_assets.PLUGINS_JS),
+                ]
+            )
+
+    class Controls(MacroElement):  # type: ignore[misc]
+        """Calls ``PlanningMap.init`` with the map, its layers and the Python-built markup."""
+
+        _template = Template(
+            """
+            {% macro script(this, kwargs) %}
+            PlanningMap.init({{ this._parent.get_name() }}, Object.assign({
+                counted: {
+                    {%- for key, layer in this.layers.items() %}
+                    {{ key|tojson }}: {{ layer.get_name() }},
+                    {%- endfor %}
+                },
+                searchLayers: [
+                    {%- for key in this.searchable %}
+                    {layer: {{ this.layers[key].get_name() }}},
+                    {%- endfor %}
+                ],
+                minimap: {{ this.layers["districts"].get_name() }}
+            }, {{ this.config|tojson }}));
+            {% endmacro %}
+            """
+        )
+
+        def __init__(self, *, districts: Any, clusters: Any, zones: Any, config: dict[str, Any]):
+            super().__init__()
+            self._name = "PlanningControls"
+            self.layers = {"districts": districts}
+            if clusters is not None:
+                self.layers["clusters"] = clusters
+            if zones is not None:
+                self.layers["zones"] = zones
+            self.searchable = [k for k in ("clusters", "zones") if k in self.layers]
+            self.config = config
+
+    _CLASSES = (InlineAssets, Controls)
+    return _CLASSES
+
+
+_CLASSES: tuple[type, type] | None = None
+
+
+def _InlineAssets() -> Any:  # noqa: N802 - reads like the class it builds
+    return _element_classes()[0]()
+
+
+def _Controls(**kwargs: Any) -> Any:  # noqa: N802
+    return _element_classes()[1](**kwargs)
+
+
+def _styler(styles: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return styles[str(feature["id"])]
+
+    return style
+
+
+# -- features ---------------------------------------------------------------------------------------------
+
+
+def _e(value: object) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _finite(x: Any) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _ha(x: float) -> str:
+    return f"{x:,.2f} ha"
+
+
+def _link(url: object) -> str:
+    """Return a safe link for http(s) URLs, the escaped text otherwise."""
+    text = str(url or "").strip()
+    if not text:
+        return "not given"
+    if urlsplit(text).scheme.lower() in ("http", "https"):
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        return (
+            f'<a href="{_e(text)}" target="_blank" rel="noopener noreferrer">{_e(shown)}</a>'
+        )
+    return _e(text)
+
+
+def _geometry(geom: Any, digits: int) -> dict[str, Any]:
+    import numpy as np
+    import shapely
+
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, digits))
+    return json.loads(shapely.to_geojson(rounded))
+
+
+def _bounds(plan: Plan) -> list[list[float]]:
+    import numpy as np
+
+    boxes = [
+        layer.total_bounds
+        for layer in (plan.districts, plan.clusters, plan.zones)
+        if len(layer) and layer.geometry.notna().any()
+    ]
+    if not boxes:
+        return [[20.5, 105.3], [21.4, 106.0]]  # Hanoi
+    b = np.vstack(boxes)
+    minx, miny = np.nanmin(b[:, 0]), np.nanmin(b[:, 1])
+    maxx, maxy = np.nanmax(b[:, 2]), np.nanmax(b[:, 3])
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _district_features(plan: Plan, *, simplify_m: float) -> dict[str, Any]:
+    d = plan.districts
+    tolerance = max(float(simplify_m), 0.0) / 111_320.0
+    geoms = simplify_coverage(list(d.geometry), tolerance=tolerance)
+    area = d["measured_ha"] if "measured_ha" in d.columns else None
+    features = []
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            continue
+        row = d.iloc[i]
+        name = str(row.get("district_vi", "") or "")
+        kind = str(row.get("district_type", "") or "")
+        en = str(row.get("district_en", "") or "")
+        parts = [f"<b>{_e(name)}</b>"]
+        if kind:
+            parts.append(_e(kind))
+        if en and en != name:
+            parts.append(f"<i>{_e(en)}</i>")
+        if area is not None and _finite(area.iloc[i]):
+            parts.append(f"{float(area.iloc[i]) / 100:,.2f} km²")
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"d{i}",
+                "geometry": _geometry(geom, 5),
+                "properties": {"tooltip": " · ".join(parts)},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _zone_features(plan: Plan) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    z = plan.zones
+    features: list[dict[str, Any]] = []
+    styles: dict[str, dict[str, Any]] = {}
+    for i in range(len(z)):
+        row = z.iloc[i]
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        name_vi = str(row.get("name_vi", "") or "")
+        name_en = str(row.get("name_en", "") or "")
+        label = name_en or name_vi or str(row.get("zone_id", "zone"))
+        kind = str(row.get("geometry_kind", "") or "")
+        indicative = kind == "indicative"
+        fid = f"z{i}"
+        styles[fid] = {
+            "color": _ZONE_COLOR,
+            "weight": 2.5,
+            "fillColor": _ZONE_COLOR,
+            "fillOpacity": 0.15,
+            "dashArray": "8 5" if indicative else None,
+            "className": "planning-zone" + (" planning-indicative" if indicative else ""),
+        }
+        styles[fid] = {k: v for k, v in styles[fid].items() if v is not None}
+        badge = '<span class="planning-badge">indicative footprint</span> ' if indicative else ""
+        rows = [
+            ("Name", _e(name_vi) + (f" ({_e(name_en)})" if name_en and name_en != name_vi else "")),
+            ("Declared area", _ha(float(row["declared_ha"])) if _finite(row.get("declared_ha")) else "not published"),
+            ("Measured area", _ha(float(row["measured_ha"])) + " (geodesic)" if _finite(row.get("measured_ha")) else "—"),
+            ("Geometry", _e(_GEOMETRY_LABELS.get(kind, kind or "not stated"))),
+            ("Location", _e(row.get("location_precision", "") or "not stated")),
+            ("Source", _link(row.get("source_url", ""))),
+        ]
+        note = str(row.get("note", "") or "") if "note" in z.columns else ""
+        popup = f"<h3>{_e(label)}</h3>{badge}" + _table(rows)
+        if note:
+            popup += f"<p>{_e(note)}</p>"
+        tooltip = f"<b>{_e(label)}</b>" + (" · <i>indicative footprint</i>" if indicative else "")
+        features.append(
+            {
+                "type": "Feature",
+                "id": fid,
+                "geometry": _geometry(geom, 6),
+                "properties": {
+                    "popup": popup,
+                    "tooltip": tooltip,
+                    "label": f"{label} ({name_vi})" if name_vi and name_vi != label else label,
+                    "layer": label,
+                    "search": _fold(f"{name_vi} {name_en}"),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}, styles
+
+
+def _table(rows: Sequence[tuple[str, str]]) -> str:
+    """Rows of (label, already-escaped HTML) as a table."""
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+def _fold(text: str) -> str:
+    from planning.vietnamese import fold
+
+    return fold(text)
+
+
+def _class_colors(values: Sequence[str], *, color_by: ColorBy) -> dict[str, str]:
+    """Give each class a palette colour, the most frequent first; extra classes share grey."""
+    from collections import Counter
+
+    counts = Counter(values)
+    if color_by == "category":
+        order = [c for c in CATEGORY_LABELS if c in counts and c != "unknown"]
+        order += sorted(c for c in counts if c not in CATEGORY_LABELS)
+        if "unknown" in counts:
+            order.append("unknown")
+    else:
+        order = sorted(counts, key=lambda c: (c == "status not reported", -counts[c], c))
+    colors: dict[str, str] = {}
+    usable = PALETTE[:-1]
+    for i, c in enumerate(order):
+        grey = c in ("unknown", "status not reported") or i >= len(usable)
+        colors[c] = PALETTE[-1] if grey else usable[i]
+    return colors
+
+
+def _cluster_features(
+    plan: Plan, report: Report, *, color_by: ColorBy, token: str
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[tuple[str, str, int]]]:
+    cl = plan.clusters
+    if color_by == "category":
+        classes = [str(c or "unknown") for c in cl["category"]]
+    else:
+        classes = [status_class(s) for s in cl["status"]]
+    colors = _class_colors(classes, color_by=color_by)
+    shapes: list[dict[str, Any]] = []
+    dots: list[dict[str, Any]] = []
+    styles: dict[str, dict[str, Any]] = {}
+    measured = cl["measured_ha"] if "measured_ha" in cl.columns else None
+    for i in range(len(cl)):
+        row = cl.iloc[i]
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        cls = classes[i]
+        color = colors[cls]
+        kind = str(row["geometry_kind"])
+        cid = str(row["cluster_id"])
+        name = str(row["name_vi"])
+        district = str(row.get("district_vi", "") or "")
+        fid = f"{token}c{i}"
+        is_point = geom.geom_type in ("Point", "MultiPoint")
+        indicative = kind == "indicative"
+        common = f"planning-cluster planning-cluster-shape planning-kind-{_css_token(kind)}"
+        if is_point:
+            styles[fid] = {
+                "radius": 7,
+                "color": color,
+                "weight": 3,
+                "fillColor": "#ffffff",
+                "fillOpacity": 0.9,
+                "className": common + " planning-point",
+            }
+        else:
+            style: dict[str, Any] = {
+                "color": color,
+                "weight": 2,
+                "fillColor": color,
+                "fillOpacity": 0.35,
+                "className": common + (" planning-indicative" if indicative else ""),
+            }
+            if indicative:
+                style["dashArray"] = "5 4"
+            styles[fid] = style
+        declared = float(row["declared_ha"]) if _finite(row["declared_ha"]) else None
+        meas = (
+            float(measured.iloc[i])
+            if measured is not None and not is_point and _finite(measured.iloc[i])
+            else None
+        )
+        popup = _cluster_popup(row, report, color_by=color_by, cls=cls, declared=declared, measured=meas)
+        area_text = (
+            f"{_e(row.get('area_qualifier', '') or '')} {declared:,.2f} ha declared".strip()
+            if declared is not None
+            else "no published area"
+        )
+        tooltip = f"<b>{_e(name)}</b><br>{_e(district)} · {area_text}"
+        if indicative:
+            tooltip += "<br><i>indicative footprint</i>"
+        elif is_point:
+            tooltip += "<br><i>location only</i>"
+        label = f"{name} — {district}" if district else name
+        shapes.append(
+            {
+                "type": "Feature",
+                "id": fid,
+                "geometry": _geometry(geom, 6),
+                "properties": {
+                    "uid": fid,
+                    "popup": popup,
+                    "tooltip": tooltip,
+                    "label": label,
+                    "search": _fold(f"{name} {cid}"),
+                },
+            }
+        )
+        if not is_point:
+            pt = geom.representative_point() if not indicative else geom.centroid
+            did = f"{token}k{i}"
+            styles[did] = {
+                "radius": 5,
+                "color": "#ffffff",
+                "weight": 1.5,
+                "fillColor": color,
+                "fillOpacity": 1.0,
+                "className": "planning-cluster-dot",
+            }
+            dots.append(
+                {
+                    "type": "Feature",
+                    "id": did,
+                    "geometry": _geometry(pt, 6),
+                    "properties": {"ref": fid},
+                }
+            )
+    counts: dict[str, int] = {}
+    for c in classes:
+        counts[c] = counts.get(c, 0) + 1
+    legend = [(c, colors[c], counts[c]) for c in colors]
+    return {"type": "FeatureCollection", "features": shapes + dots}, styles, legend
+
+
+def _css_token(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "unknown"
+
+
+def _cluster_popup(
+    row: Any,
+    report: Report,
+    *,
+    color_by: ColorBy,
+    cls: str,
+    declared: float | None,
+    measured: float | None,
+) -> str:
+    kind = str(row["geometry_kind"])
+    qualifier = str(row.get("area_qualifier", "") or "")
+    if declared is not None:
+        declared_text = _e(f"{qualifier} {_ha(declared)}".strip())
+    else:
+        declared_text = "not published"
+    if measured is None:
+        measured_text = "— (no outline)" if kind == "point" else "—"
+    else:
+        measured_text = _ha(measured) + " (geodesic)"
+        if declared:
+            diff = 100.0 * (measured - declared) / declared
+            measured_text += f", {diff:+.1f} %"
+        if kind == "indicative":
+            measured_text += " — equal to the declared area by construction"
+    status = str(row.get("status", "") or "")
+    category = str(row.get("category", "") or "unknown")
+    rows = [
+        ("Cluster id", _e(row["cluster_id"])),
+        ("Commune", _e(row.get("commune_vi", "") or "not known")),
+        ("District", _e(row.get("district_vi", "") or "not known")),
+        ("Declared area", declared_text),
+        ("Measured area", measured_text),
+        ("Geometry", _e(_GEOMETRY_LABELS.get(kind, kind))),
+        ("Location precision", _e(row.get("location_precision", "") or "not stated")),
+        ("Status", _e(status or "not reported")),
+        ("Category", _e(CATEGORY_LABELS.get(category, category))),
+        ("Source", _link(row.get("source_url", ""))),
+    ]
+    head = f"<h3>{_e(row['name_vi'])}</h3>"
+    if kind == "indicative":
+        head += '<span class="planning-badge">indicative footprint</span>'
+    elif kind == "point":
+        head += '<span class="planning-badge">location only</span>'
+    findings = report.findings_for(str(row["cluster_id"]))
+    if findings:
+        items = "".join(
+            f'<li class="planning-sev-{_css_token(str(f["severity"]))}"><b>{_e(f["code"])}</b> '
+            f"{_e(f['severity'])}: {_e(f['message'])}</li>"
+            for f in findings
+        )
+        tail = f"<p><b>Rule findings ({len(findings)})</b></p><ul>{items}</ul>"
+    else:
+        tail = "<p>No rule findings for this cluster.</p>"
+    return head + _table(rows) + tail
+
+
+def _plain_label(text: str) -> str:
+    """Layer-control labels are inserted as HTML by Leaflet: escape them."""
+    return _e(text)
+
+
+def _panel_html(plan: Plan, report: Report) -> str:
+    from planning.rules.coverage import coverage
+
+    cov = coverage(plan)
+    figs = plan.manifest.figures
+    n = int(cov["clusters_loaded"])
+    planned = cov.get("clusters_planned")
+    clusters_text = f"{n:,}" + (f" of {planned:,} ({100 * n / planned:.1f} %)" if planned else "")
+    ha = float(cov["ha_declared"])
+    ha_fig = figs.get("total_ha") or figs.get("total_ha_detail")
+    if ha_fig is not None and ha_fig.value:
+        ha_text = f"{ha:,.1f} ha of {ha_fig.formatted()} ({100 * ha / ha_fig.value:.1f} %)"
+    else:
+        ha_text = f"{ha:,.1f} ha"
+    failed = len(report.failed)
+    rules_text = f"{failed} of {len(report.results)}"
+    kinds = cov.get("by_geometry_kind", {})
+    kind_text = ", ".join(
+        f"{int(v)} {_GEOMETRY_LABELS.get(k, k).split(':')[0].lower()}" for k, v in kinds.items()
+    )
+    parts = [
+        f"<h2>{_e(plan.name)}</h2>",
+        '<dl class="planning-figures">',
+        f"<div><dt>Clusters mapped</dt><dd data-figure=\"clusters\">{_e(clusters_text)}</dd></div>",
+        f"<div><dt>Area mapped</dt><dd data-figure=\"ha\">{_e(ha_text)}</dd></div>",
+        f"<div><dt>Rules failed</dt><dd data-figure=\"failed\">{_e(rules_text)}</dd></div>",
+        "</dl>",
+    ]
+    if kind_text:
+        parts.append(f"<p>Geometry: {_e(kind_text)}.</p>")
+    notes = plan.notes()
+    if notes:
+        parts.append("<h3>Caveats</h3><ul class=\"planning-caveats\">")
+        parts += [f"<li>{_e(n)}</li>" for n in notes]
+        parts.append("</ul>")
+    sources = plan.attributions()
+    parts.append(
+        f'<details class="planning-sources"><summary>Sources ({len(sources) + 1})</summary><ul>'
+    )
+    parts += [f"<li>{_linkify(a)}</li>" for a in sources]
+    parts.append(
+        "<li>Map: Leaflet (BSD-2-Clause), inlined; no basemap unless one was asked for.</li>"
+        "</ul></details>"
+    )
+    return "".join(parts)
+
+
+_URL = re.compile(r"https?://[^\s<>\"'”“]+")
+
+
+def _linkify(text: str) -> str:
+    """Escape text, turning the http(s) URLs in it into links."""
+    out: list[str] = []
+    pos = 0
+    for m in _URL.finditer(text):
+        out.append(_e(text[pos : m.start()]))
+        url = m.group(0).rstrip(".,;)")
+        out.append(_link(url))
+        pos = m.start() + len(url)
+    out.append(_e(text[pos:]))
+    return "".join(out)
+
+
+def _swatch(color: str, *, dashed: bool = False, shape: str = "box", fill: str | None = None) -> str:
+    fill = fill or color
+    if shape == "circle":
+        return (
+            '<svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="5" '
+            f'fill="{fill}" stroke="{color}" stroke-width="2.5"/></svg>'
+        )
+    dash = ' stroke-dasharray="4 3"' if dashed else ""
+    return (
+        '<svg width="16" height="16" aria-hidden="true"><rect x="2" y="2" width="12" height="12" '
+        f'fill="{fill}" fill-opacity="0.35" stroke="{color}" stroke-width="2"{dash}/></svg>'
+    )
+
+
+def _legend_html(items: Sequence[tuple[str, str, int]], *, color_by: ColorBy, has_zone: bool) -> str:
+    title = "Clusters by status" if color_by == "status" else "Clusters by plan category"
+    rows = []
+    for cls, color, n in items:
+        label = CATEGORY_LABELS.get(cls, cls) if color_by == "category" else cls
+        rows.append(f"<li>{_swatch(color)}<span>{_e(label)} ({n})</span></li>")
+    grey = "#555555"
+    shapes = [
+        f"<li>{_swatch(grey)}<span>surveyed or digitized outline</span></li>",
+        f"<li>{_swatch(grey, dashed=True)}<span>indicative footprint (not a boundary)</span></li>",
+        f"<li>{_swatch(grey, shape='circle', fill='#ffffff')}<span>location only, no area</span></li>",
+    ]
+    if has_zone:
+        shapes.append(
+            f"<li>{_swatch(_ZONE_COLOR, dashed=True)}<span>Hoa Lac Hi-Tech Park</span></li>"
+        )
+    return (
+        f"<h3>{_e(title)}</h3><ul>{''.join(rows)}</ul><h3>Outlines</h3><ul>{''.join(shapes)}</ul>"
+    )
+
+
+def _attribution_html(plan: Plan) -> str:
+    from planning.geodata import attribution_line
+
+    lines = []
+    for key in plan.used_sources:
+        try:
+            lines.append(attribution_line(key))
+        except KeyError:
+            continue
+    lines.append("plan figures and cluster facts: Sources in the summary panel")
+    return " | ".join(_e(x) for x in lines)

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planning.cli import main
+from planning.rules import REGISTRY
+from planning.settings import bundled_geodata_dir
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess (exit codes, stderr, no traceback)."""
+    return subprocess.run(
+        [sys.executable, "-m", "planning", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+
+
+def test_check_bundled_json_exits_0():
+    r = cli("check", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["coverage"]["clusters_planned"] == 159
+    assert {x["code"] for x in d["rules"]} == set(REGISTRY)
+
+
+def test_check_text_and_markdown(capsys):
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "OK:" in out and "INDICATIVE" in out
+    assert main(["check", "--format", "md"]) == 0
+    assert capsys.readouterr().out.startswith("# Check report")
+
+
+def test_failing_rule_exits_1(tmp_path, capsys):
+    text = (bundled_geodata_dir() / "plan.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "plan.toml"
+    bad.write_text(text.replace("value = 52\n", "value = 50\n", 1), encoding="utf-8")
+    assert main(["check", "--manifest", str(bad), "--format", "json"]) == 1
+    d = json.loads(capsys.readouterr().out)
+    assert next(r for r in d["rules"] if r["code"] == "PLN003")["status"] == "fail"
+
+
+def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path):
+    bad = tmp_path / "plan.toml"
+    bad.write_text("[figures.a]\nvalue = 1\n", encoding="utf-8")
+    r = cli("check", "--manifest", str(bad))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().count("\n") == 0
+    assert r.stderr.startswith(f"planning: error: {bad}: figures.a, field 'source'")
+
+
+def test_missing_file_exits_2(tmp_path):
+    r = cli("check", str(tmp_path / "nope.geojson"))
+    assert r.returncode == 2
+    assert "nope.geojson" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["check", "--tolerance", "abc"], ["check", "--format", "xml"], ["frobnicate"], []]
+)
+def test_usage_errors_exit_2(args):
+    r = cli(*args)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "usage:" in r.stderr
+
+
+def test_tolerance_is_used(tmp_path, capsys):
+    from planning.testing import district_point, square
+
+    _, x, y = district_point("Thạch Thất")
+    gj = tmp_path / "c.geojson"
+    import geopandas as gpd
+
+    gpd.GeoDataFrame(
+        {"cluster_id": ["A"], "name_vi": ["CCN A"], "declared_ha": [10.0]},
+        geometry=[square(x, y, 11)],
+        crs="EPSG:4326",
+    ).to_file(gj)
+    assert main(["check", str(gj), "--partial", "--select", "ARE001", "--format", "json"]) == 1
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "check",
+                str(gj),
+                "--partial",
+                "--select",
+                "ARE001",
+                "--tolerance",
+                "15",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+
+
+def test_output_is_written_atomically_and_never_over_an_input(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    assert main(["check", "--format", "json", "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["schema"] == "planning.report/1"
+    assert not [p for p in tmp_path.iterdir() if p.name != "report.json"]  # no temp file left
+    manifest = tmp_path / "plan.toml"
+    manifest.write_text(
+        (bundled_geodata_dir() / "plan.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    before = manifest.read_bytes()
+    assert main(["check", "--manifest", str(manifest), "-o", str(manifest)]) == 2
+    assert manifest.read_bytes() == before
+    assert "overwrite" in capsys.readouterr().err
+
+
+def test_areas(capsys):
+    assert main(["areas", "--by", "district", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("district_code,district_vi,district_type,area_km2")
+    assert len(lines) == 31
+    assert main(["areas", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert len(d["clusters"]) == 27 and len(d["districts"]) == 30
+    assert main(["areas"]) == 0
+    out = capsys.readouterr().out
+    assert "Total of 30 districts" in out and "INDICATIVE" in out
+    assert main(["areas", "--format", "csv"]) == 2
+
+
+def test_rules_catalogue(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for code in REGISTRY:
+        assert code in out
+    assert main(["rules", "are001"]) == 0
+    assert "Declared area agrees" in capsys.readouterr().out
+    assert main(["rules", "XYZ999"]) == 2
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = "import sys, planning.cli as c; c.build_parser(); print(sorted(m for m in ('geopandas','pandas','shapely','pyproj','folium','dask') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+
+
+def test_version():
+    r = cli("--version")
+    assert r.returncode == 0 and r.stdout.startswith("planning ")

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyproj import Geod
+
+import planning
+from planning.errors import PlanDataError
+from planning.model import CLUSTER_COLUMNS, indicative_footprint, load_plan, read_catalogue
+
+GEOD = Geod(ellps="WGS84")
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan()
+
+
+def test_bundled_plan_layers(plan):
+    cl = plan.clusters
+    assert list(cl.columns[: len(CLUSTER_COLUMNS)]) == list(CLUSTER_COLUMNS)
+    assert len(cl) == 27
+    assert cl["cluster_id"].is_unique
+    assert cl.crs.to_epsg() == 4326
+    assert len(plan.districts) == 30
+    assert not plan.complete
+    kinds = cl["geometry_kind"].value_counts().to_dict()
+    assert kinds == {"indicative": 17, "point": 10}
+    assert cl["declared_ha"].sum() == pytest.approx(271.46)
+
+
+def test_indicative_footprints_have_exactly_the_declared_area(plan):
+    ind = plan.clusters[plan.indicative]
+    for geom, declared in zip(ind.geometry, ind["declared_ha"], strict=True):
+        geodesic = abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e4
+        assert geodesic == pytest.approx(declared, rel=1e-7)
+    assert (ind["measured_ha"] - ind["declared_ha"]).abs().max() < 1e-4
+
+
+def test_clusters_are_placed_in_their_district(plan):
+    import shapely
+
+    d = plan.districts.set_index("district_code")
+    for code, geom in zip(plan.clusters["district_code"], plan.clusters.geometry, strict=True):
+        assert shapely.contains(d.geometry[code], shapely.point_on_surface(geom)), code
+
+
+def test_location_precision_follows_the_catalogue(plan):
+    cl = plan.clusters.set_index("cluster_id")
+    assert cl.loc["CCN-09", "location_precision"] == "commune"  # Phùng Xá, Thạch Thất
+    assert cl.loc["CCN-09", "district_vi"] == "Thạch Thất"
+    assert cl.loc["CCN-15", "location_precision"] == "district"  # Thiết Bình: commune not reported
+    assert cl.loc["CCN-14", "geometry_kind"] == "point"  # Hapro: no area
+
+
+def test_hoa_lac_zone_is_indicative_with_published_area(plan):
+    (z,) = plan.zones.itertuples()
+    assert z.zone_id == "hoalac"
+    assert z.geometry_kind == "indicative"
+    assert z.declared_ha == 1586
+    assert z.measured_ha == pytest.approx(1586, rel=1e-6)
+    # inside Thạch Thất or Quốc Oai
+    d = plan.districts
+    host = d[d["district_vi"].isin(["Thạch Thất", "Quốc Oai"])].union_all()
+    assert host.contains(z.geometry.representative_point())
+
+
+def test_notes_and_attributions_are_honest(plan):
+    notes = " ".join(plan.notes())
+    assert "INDICATIVE" in notes
+    assert "27 of 159" in notes
+    assert "abolished the district level in 2025" in notes
+    attributions = " ".join(plan.attributions())
+    assert "OCHA" in attributions and "CC BY 3.0 IGO" in attributions
+    assert "vietnam63" in attributions
+    assert "UNVERIFIED" in attributions
+
+
+def test_public_api_is_lazy_and_small():
+    assert set(planning.__all__) >= {"load_plan", "check", "Plan", "make_map", "__version__"}
+    with pytest.raises(AttributeError):
+        planning.not_a_thing  # noqa: B018
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lon=st.floats(102.2, 109.4),
+    lat=st.floats(8.6, 23.3),
+    area=st.floats(0.5, 2000),
+)
+def test_indicative_footprint_area_is_exact(lon, lat, area):
+    poly = indicative_footprint(lon, lat, area)
+    assert poly.is_valid
+    measured = abs(GEOD.geometry_area_perimeter(poly)[0]) / 1e4
+    assert math.isclose(measured, area, rel_tol=1e-7)
+    c = poly.centroid
+    assert abs(c.x - lon) < 1e-3 and abs(c.y - lat) < 1e-3
+
+
+@pytest.mark.parametrize("bad", [0, -1, math.nan, math.inf])
+def test_indicative_footprint_rejects_non_positive_area(bad):
+    with pytest.raises(PlanDataError, match="positive area"):
+        indicative_footprint(105.5, 21.0, bad)
+
+
+def _catalogue(
+    tmp_path,
+    rows: list[str],
+    header="cluster_id,name_vi,commune_vi,district_vi,declared_ha,source_url",
+):
+    p = tmp_path / "cat.csv"
+    p.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return p
+
+
+def test_read_catalogue_errors_name_file_row_and_field(tmp_path):
+    p = _catalogue(
+        tmp_path, ["A,CCN A,Phùng Xá,Thạch Thất,4.2,u", "B,CCN B,Phùng Xá,Thạch Thất,lots,u"]
+    )
+    with pytest.raises(PlanDataError) as exc:
+        read_catalogue(p)
+    assert (
+        str(exc.value)
+        == f"{p}: row 2 (cluster_id=B), field 'declared_ha': declared area 'lots' is not a number of hectares"
+    )
+    p = _catalogue(tmp_path, ["A,CCN A,Phùng Xá,Thạch Thất,-3,u"])
+    with pytest.raises(PlanDataError, match=r"row 1.*positive"):
+        read_catalogue(p)
+    p = _catalogue(tmp_path, [",CCN A,Phùng Xá,Thạch Thất,3,u"])
+    with pytest.raises(PlanDataError, match="row 1, field 'cluster_id': empty cluster id"):
+        read_catalogue(p)
+    p = _catalogue(tmp_path, ["A,B"], header="cluster_id,name_vi")
+    with pytest.raises(PlanDataError, match="missing column"):
+        read_catalogue(p)
+
+
+def test_user_catalogue_with_unknown_district_or_commune(tmp_path):
+    p = _catalogue(tmp_path, ["A,CCN A,Phùng Xá,Hà Tây,4.2,u"])
+    with pytest.raises(
+        PlanDataError,
+        match=r"row 1 \(cluster_id=A\), field 'district_vi': unknown district 'Hà Tây'",
+    ):
+        load_plan(catalogue=p)
+    p = _catalogue(tmp_path, ["A,CCN A,Nowhere,Thạch Thất,4.2,u"])
+    with pytest.raises(PlanDataError, match="field 'commune_vi': commune 'Nowhere' not found"):
+        load_plan(catalogue=p)
+
+
+def test_user_catalogue_matches_names_across_tone_placement_and_prefixes(tmp_path):
+    # "Thạch Hoà" (new placement) vs the commune layer's spelling; "Huyện" prefix on the district
+    p = _catalogue(
+        tmp_path, ["A,CCN A,Xã Thạch Hoà,Huyện Thạch Thất,12,u", "B,CCN B,Thạch Hòa,Thạch Thất,,u"]
+    )
+    plan = load_plan(catalogue=p)
+    assert list(plan.clusters["geometry_kind"]) == ["indicative", "point"]
+    assert plan.clusters["commune_vi"].iloc[0] == "Thạch Hoà"
+    assert plan.clusters["measured_ha"].iloc[0] == pytest.approx(12, rel=1e-6)
+
+
+def test_with_clusters_recomputes_areas(plan):
+    from planning.testing import square
+
+    cl = gpd.GeoDataFrame(
+        {"cluster_id": ["X"], "declared_ha": [9.0]},
+        geometry=[square(105.55, 21.02, 9)],
+        crs="EPSG:4326",
+    )
+    new = plan.with_clusters(cl, complete=True)
+    assert new.complete and len(new.clusters) == 1
+    assert new.clusters["measured_ha"].iloc[0] == pytest.approx(9, rel=0.01)
+    assert new.clusters["geometry_kind"].iloc[0] == "digitized"
+    assert len(plan.clusters) == 27  # the original is untouched
