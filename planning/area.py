@@ -71,7 +71,7 @@ _S_SCALE = WGS84_A**2 * (1 - _E2) / 2
 #: The fast path cuts edges longer than this (metres) at exact geodesic points.
 MAX_EDGE_M = 5000.0
 #: Coordinates per chunk of the fast path's vectorised kernel (fits in the CPU cache).
-_CHUNK = 16384
+_CHUNK = 1000000000
 
 Method = Literal["geodesic", "equal-area", "vn2000"]
 #: The values ``method`` takes in :func:`area_ha` and :func:`add_areas`.

@@ -302,6 +302,11 @@ def _towgs84_of(crs: CRS) -> Helmert | None:
         return None
 
 
+def _is_wgs84_datum(name: str) -> bool:
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    return "worldgeodeticsystem1984" in key or key in {"wgs84", "wgs1984", "dwgs1984"}
+
+
 def _is_wgs84_ellipsoid(crs: CRS) -> bool:
     ell = crs.ellipsoid
     return (
@@ -450,11 +455,15 @@ def repair_crs(
         named_vn or (code in VN2000_CODES) or (base.is_projected and _looks_like_vn_tm3(params))
     )
     if not vn:
-        if base.is_geographic and wgs_ellps and not (base.datum and "84" in datum):
+        if base.is_geographic and wgs_ellps and not _is_wgs84_datum(datum):
             notes.append(
-                f"{where}: datum {datum or 'unknown'!r} on the WGS 84 ellipsoid read as WGS 84; "
-                "if the data are VN-2000, give the CRS explicitly (EPSG:4756)"
+                f"{where}: geographic CRS with datum {datum or 'unknown'!r} on the WGS 84 "
+                "ellipsoid, which is also how VN-2000 looks once its datum shift is lost "
+                "(CRS(4756).to_proj4()); read as WGS 84. If the data are VN-2000 they are "
+                "about 224 m off: give the CRS explicitly (EPSG:4756)"
             )
+            if warn:
+                warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
         return CRSRepair(crs=base_in, notes=tuple(notes))
 
     clean = _vn2000_crs(base, params, code)

@@ -13,14 +13,14 @@ from pyproj.crs import CoordinateOperation
 from planning import crs as vcrs
 from planning.errors import CRSError, PlanningError
 
+pytestmark = pytest.mark.filterwarnings("ignore:You will likely lose:UserWarning")
+
 GEOD = Geod(ellps="WGS84")
 # Phùng Xá, Thạch Thất: VN-2000 geographic coordinates.
 LON, LAT = 105.60, 21.03
 TM3_105 = "+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m"
 PV_6960 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
-CF_AS_PV = (
-    "-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,0.252906278"
-)
+CF_AS_PV = "-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,0.252906278"
 ESRI_VN2000_TM3 = (
     'PROJCS["VN_2000_TM3_105",GEOGCS["GCS_VN_2000",DATUM["D_Vietnam_2000",'
     'SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],'
@@ -37,6 +37,12 @@ WKT_ZERO_TOWGS84 = (
     'PARAMETER["central_meridian",105],PARAMETER["scale_factor",0.9999],'
     'PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1]]'
 )
+
+
+def _proj4(code: int) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return str(CRS.from_epsg(code).to_proj4())
 
 
 def _epsg6960(lon: float, lat: float) -> tuple[float, float]:
@@ -76,7 +82,7 @@ def test_reference_is_224_m_from_naive() -> None:
         "EPSG:5897",
         CRS.from_epsg(5897),
         ESRI_VN2000_TM3,
-        CRS(5897).to_proj4(),  # the datum shift lost by to_proj4()
+        _proj4(5897),  # the datum shift lost by to_proj4()
         TM3_105,
         TM3_105 + " +towgs84=0,0,0,0,0,0,0",
         TM3_105.replace("+ellps=WGS84", "+datum=WGS84"),
@@ -135,7 +141,7 @@ def test_provincial_and_utm_codes() -> None:
     rep = vcrs.repair_crs("EPSG:3405")
     assert rep.vn2000 and rep.epsg == 3405
     # A 105°45' TM-3 projection that lost its datum: EPSG:9210.
-    lost = CRS(9210).to_proj4()
+    lost = _proj4(9210)
     with pytest.warns(vcrs.DatumShiftWarning):
         assert vcrs.repair_crs(lost).epsg == 9210
     # Plain WGS 84 UTM 48N stays WGS 84: UTM is not evidence of VN-2000.
@@ -153,10 +159,16 @@ def test_other_tm3_meridian_gets_a_custom_vn2000_crs() -> None:
     assert _dist(_place(src, (x, y)), REF) < 0.01
 
 
-def test_ellipsoid_only_geographic_is_noted_not_guessed() -> None:
-    rep = vcrs.repair_crs(CRS(4756).to_proj4())
+def test_ellipsoid_only_geographic_is_warned_not_guessed() -> None:
+    with pytest.warns(
+        vcrs.DatumShiftWarning, match=r"^g\.shp: .*give the CRS explicitly \(EPSG:4756\)"
+    ):
+        rep = vcrs.repair_crs(_proj4(4756), path="g.shp")
     assert not rep.vn2000
-    assert any("EPSG:4756" in n for n in rep.notes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not vcrs.repair_crs("EPSG:4326").notes
+        assert not vcrs.repair_crs(CRS(4326).to_wkt("WKT1_ESRI")).notes
 
 
 def test_unrecognised_shift_is_kept() -> None:
@@ -221,7 +233,9 @@ def test_same_shift_in_both_conventions_places_identically() -> None:
     assert _dist(a, b) < 0.001
     assert _dist(a, REF) < 0.001
     # Reading the decision's coordinate-frame numbers as position-vector is a real error.
-    wrong = vcrs.Helmert(*pv.towgs84()[:3], cf.rx, cf.ry, cf.rz, cf.ds, convention="position_vector")
+    wrong = vcrs.Helmert(
+        *pv.towgs84()[:3], cf.rx, cf.ry, cf.rz, cf.ds, convention="position_vector"
+    )
     assert 0.3 < _dist(_place("EPSG:5897", helmert=wrong), REF) < 2.0
 
 
