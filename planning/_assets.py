@@ -171,7 +171,9 @@ PLUGINS_JS = r"""
   // A feature with "ref" (the dot marking a small cluster at city scale) shares the popup and
   // tooltip of the feature whose "uid" it names, so the markup is in the file once.
   var byUid = {};
-  var POPUP = { maxWidth: 380, className: "planning-popup" };
+  // Popups pan clear of the summary panel where the map is wide enough (see P.init).
+  var PAD_BR = [5, 5];
+  var POPUP = { maxWidth: 380, className: "planning-popup", autoPanPaddingBottomRight: PAD_BR };
   var TOOLTIP = { sticky: true, className: "planning-tooltip" };
   P.bindFeature = function (feature, layer) {
     var p = feature.properties || {};
@@ -470,6 +472,7 @@ PLUGINS_JS = r"""
   P.init = function (map, cfg) {
     var c = map.getContainer();
     L.DomUtil.addClass(c, "planning-map");
+    if (cfg.bounds) { map.fitBounds(cfg.bounds, { animate: false }); }
     var entries = [];
     (cfg.searchLayers || []).forEach(function (item) {
       item.layer.eachLayer(function (l) {
@@ -483,8 +486,17 @@ PLUGINS_JS = r"""
     new P.Fullscreen().addTo(map);
     new P.Measure().addTo(map);
     if (cfg.legend) { new P.HtmlBox(cfg.legend, { position: "bottomright", className: "planning-legend" }).addTo(map); }
+    L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     if (cfg.minimap) { new P.MiniMap(cfg.minimap).addTo(map); }
     if (cfg.attribution && map.attributionControl) { map.attributionControl.addAttribution(cfg.attribution); }
+    var panelPad = function () {
+      var panel = c.querySelector(".planning-panel");
+      var open = panel && !panel.querySelector(".planning-box-body").hidden;
+      var w = open ? panel.offsetWidth + 15 : 5;
+      PAD_BR[0] = map.getSize().x - w >= 420 ? w : 5;
+    };
+    map.on("resize popupopen", panelPad);
+    panelPad();
     var zoomClass = function () {
       var z = map.getZoom();
       L.DomUtil[z >= (cfg.detailZoom || 14) ? "addClass" : "removeClass"](c, "planning-zoomed-in");
@@ -523,7 +535,7 @@ PLUGINS_CSS = r"""
 .planning-box-collapsed { min-width: 90px; min-height: 22px; }
 .planning-box-collapsed::before { content: "Summary"; font-weight: 600; }
 .planning-panel { max-width: 310px; }
-.planning-panel .planning-box-body { max-height: 48vh; overflow-y: auto; padding-right: 22px; }
+.planning-panel .planning-box-body { max-height: 45vh; overflow-y: auto; padding-right: 22px; }
 .planning-panel h2 { font-size: 14px; margin: 0 0 4px; }
 .planning-panel h3 { font-size: 12px; margin: 8px 0 2px; text-transform: uppercase; letter-spacing: .03em; color: #555; }
 .planning-panel ul { margin: 2px 0; padding-left: 16px; }
@@ -550,4 +562,5 @@ PLUGINS_CSS = r"""
 .planning-sev-warning { color: #8a5a00; }
 .planning-sev-info { color: #335; }
 .planning-map.planning-zoomed-in .planning-cluster-dot { display: none; }
+.planning-map path.leaflet-interactive:focus { outline: none; }
 """

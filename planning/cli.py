@@ -47,6 +47,16 @@ def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--fix", action="store_true", help="repair invalid geometries (make_valid) and report it"
     )
+    p.add_argument(
+        "--crs",
+        metavar="CRS",
+        help="CRS of files that lack one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
+    )
+    p.add_argument(
+        "--encoding",
+        metavar="ENC",
+        help="text encoding of DBF/CSV files: utf-8, cp1258, tcvn3, vni (default: detected)",
+    )
 
 
 def _add_output(p: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
@@ -124,17 +134,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", nargs="?", help="a rule code, e.g. ARE001")
     p.set_defaults(handler=_cmd_rules)
 
-    p = sub.add_parser("diff", help="compare two versions of a plan (exit 0: a diff is not a failure)")
-    p.add_argument("old", metavar="OLD", help="the old version: a cluster file, or 'bundled' for the bundled plan")
+    p = sub.add_parser(
+        "diff", help="compare two versions of a plan (exit 0: a diff is not a failure)"
+    )
+    p.add_argument(
+        "old",
+        metavar="OLD",
+        help="the old version: a cluster file, or 'bundled' for the bundled plan",
+    )
     p.add_argument("new", metavar="NEW", help="the new version: a cluster file, or 'bundled'")
-    p.add_argument("--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one")
+    p.add_argument(
+        "--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one"
+    )
     p.add_argument("--districts", metavar="FILE", help="district layer instead of OCHA COD-AB 2020")
     p.add_argument("--zones", metavar="FILE", help="zones layer (e.g. a surveyed Hoa Lac polygon)")
     p.add_argument("--partial", action="store_true", help="the files list only part of the plan")
     p.add_argument("--fix", action="store_true", help="repair invalid geometries (make_valid)")
     _add_output(p, ("text", "json", "md"), "text")
     p.add_argument(
-        "--move-tolerance", type=float, default=None, metavar="M", help="ignore moves under M metres (default 50)"
+        "--move-tolerance",
+        type=float,
+        default=None,
+        metavar="M",
+        help="ignore moves under M metres (default 50)",
     )
     p.add_argument(
         "--resize-tolerance",
@@ -145,7 +167,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_diff)
 
+    p = sub.add_parser("map", help="write a self-contained HTML map (works offline)")
+    _add_plan_inputs(p)
+    _add_html_options(p, default_output="planning-map.html")
+    p.set_defaults(handler=_cmd_map)
+
+    p = sub.add_parser("report", help="write the check report as one self-contained HTML page")
+    _add_plan_inputs(p)
+    _add_html_options(p, default_output="planning-report.html")
+    p.set_defaults(handler=_cmd_report)
+
     return parser
+
+
+def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=default_output,
+        help=f"HTML file to write, atomically (default {default_output}); never an input file",
+    )
+    p.add_argument(
+        "--tiles",
+        choices=("none", "osm", "cartodb"),
+        default="none",
+        help="basemap tiles, the only network use (default none: the file works fully offline)",
+    )
+    p.add_argument(
+        "--color-by",
+        choices=("status", "category"),
+        default="status",
+        help="colour clusters by reported status or by plan category (default status)",
+    )
+    p.add_argument(
+        "--tolerance",
+        type=_tolerance,
+        default=DEFAULT_AREA_TOLERANCE_PCT,
+        metavar="PCT",
+        help=f"declared vs measured area tolerance in %% for the findings (default {DEFAULT_AREA_TOLERANCE_PCT:g})",
+    )
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -162,6 +223,8 @@ def _load(args: argparse.Namespace) -> Plan:
         complete=False if args.partial else None,
         mirror=args.mirror,
         fix=args.fix,
+        crs=args.crs,
+        encoding=args.encoding,
     )
 
 
@@ -270,7 +333,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     old, new = load_version(args.old, **kwargs), load_version(args.new, **kwargs)
     tolerances = {
         k: v
-        for k, v in (("move_tolerance_m", args.move_tolerance), ("resize_tolerance_ha", args.resize_tolerance))
+        for k, v in (
+            ("move_tolerance_m", args.move_tolerance),
+            ("resize_tolerance_ha", args.resize_tolerance),
+        )
         if v is not None
     }
     d = diff_plans(old, new, **tolerances)
@@ -287,7 +353,71 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """Return the files a command read, which its output must never overwrite."""
+    named = (getattr(args, k, None) for k in ("manifest", "districts", "zones"))
+    return [*getattr(args, "files", []), *(x for x in named if x)]
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from planning.maps import write_map
+    from planning.report import check
+
+    plan = _load(args)
+    report = check(plan, tolerance_pct=args.tolerance)
+    path = write_map(
+        plan,
+        args.output,
+        report=report,
+        tiles=args.tiles,
+        color_by=args.color_by,
+        protect=_inputs(args),
+    )
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from planning.htmlreport import write_report
+    from planning.report import check
+
+    plan = _load(args)
+    report = check(plan, tolerance_pct=args.tolerance)
+    path = write_report(
+        plan,
+        args.output,
+        report=report,
+        tiles=args.tiles,
+        color_by=args.color_by,
+        protect=_inputs(args),
+    )
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
+    return 0
+
+
 # -- entry point ------------------------------------------------------------------------------------
+
+
+def _one_line_warnings() -> None:
+    """Print the library's warnings as ``planning: warning: …`` lines, without source code."""
+    import warnings
+
+    from planning.errors import PlanningWarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: object = None,
+        line: str | None = None,
+    ) -> None:
+        if issubclass(category, PlanningWarning):
+            print(f"planning: warning: {message}", file=sys.stderr)
+        else:
+            print(f"planning: warning ({category.__name__}): {message}", file=sys.stderr)
+
+    warnings.showwarning = show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -308,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mirror:
         os.environ[ENV_MIRROR] = str(Path(args.mirror).expanduser())
     handler: Handler = args.handler
+    _one_line_warnings()
     try:
         return handler(args)
     except PlanningError as exc:

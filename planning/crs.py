@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Literal
 
-from planning.errors import CRSError
+from planning.errors import CRSError, PlanningWarning
 from planning.settings import VN2000_TO_WGS84, WGS84
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 
-class DatumShiftWarning(UserWarning):
+class DatumShiftWarning(PlanningWarning):
     """A VN-2000 layer had lost (or mangled) its datum shift; the correct one was applied."""
 
 

@@ -158,7 +158,12 @@ class AttributeChange:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the change as plain data."""
-        return {"cluster_id": self.cluster_id, "field": self.field, "old": self.old, "new": self.new}
+        return {
+            "cluster_id": self.cluster_id,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+        }
 
 
 @dataclass(frozen=True)
@@ -327,7 +332,9 @@ class PlanDiff:
     @property
     def empty(self) -> bool:
         """Whether the versions hold the same clusters, areas, locations and verdicts."""
-        return not (self.changes or self.attributes or self.districts or self.categories or self.rules)
+        return not (
+            self.changes or self.attributes or self.districts or self.categories or self.rules
+        )
 
     def summary(self) -> str:
         """Return one sentence: counts of each change and the plan's totals, old → new."""
@@ -397,10 +404,19 @@ class PlanDiff:
                     f"{'' if c.moved_m is None else f'{c.moved_m:,.0f}'} |"
                 )
         if self.attributes:
-            out += ["", "## Other attribute changes", "", "| cluster | field | old | new |", "|---|---|---|---|"]
+            out += [
+                "",
+                "## Other attribute changes",
+                "",
+                "| cluster | field | old | new |",
+                "|---|---|---|---|",
+            ]
             for a in self.attributes:
                 out.append(f"| {_md(a.cluster_id)} | {a.field} | {_md(a.old)} | {_md(a.new)} |")
-        for title, rows in (("District totals", self.districts), ("Category totals", self.categories)):
+        for title, rows in (
+            ("District totals", self.districts),
+            ("Category totals", self.categories),
+        ):
             if not rows:
                 continue
             out += ["", f"## {title}", ""]
@@ -419,7 +435,11 @@ class PlanDiff:
         else:
             out += ["| rule | old | new | findings old → new | title |", "|---|---|---|---|---|"]
             for r in self.rules:
-                flag = " **newly failing**" if r.newly_failing else (" newly passing" if r.newly_passing else "")
+                flag = (
+                    " **newly failing**"
+                    if r.newly_failing
+                    else (" newly passing" if r.newly_passing else "")
+                )
                 out.append(
                     f"| {r.code} | {r.old_status or '—'} | {r.new_status or '—'}{flag} | "
                     f"{r.old_findings} → {r.new_findings} | {_md(r.title)} |"
@@ -447,7 +467,16 @@ class PlanDiff:
         changes = self.changes
         if changes:
             t = Table(title="Clusters (matched by cluster_id)", title_justify="left")
-            for col in ("change", "cluster", "name", "district", "old ha", "new ha", "Δ ha", "moved m"):
+            for col in (
+                "change",
+                "cluster",
+                "name",
+                "district",
+                "old ha",
+                "new ha",
+                "Δ ha",
+                "moved m",
+            ):
                 t.add_column(col, justify="right" if col.endswith(("ha", " m")) else "left")
             for c in changes:
                 t.add_row(
@@ -463,20 +492,23 @@ class PlanDiff:
             con.print(t)
         for a in self.attributes:
             con.print(f"{escape(a.cluster_id)}: {a.field} {escape(a.old)!r} → {escape(a.new)!r}")
-        for title, rows in (("District totals", self.districts), ("Category totals", self.categories)):
+        for title, rows in (
+            ("District totals", self.districts),
+            ("Category totals", self.categories),
+        ):
             if not rows:
                 continue
             t = Table(title=title, title_justify="left")
             for col in ("key", "name", "clusters", "Δ", "ha", "Δ ha"):
                 t.add_column(col, justify="left" if col in ("key", "name") else "right")
-            for r in rows:
+            for tc in rows:
                 t.add_row(
-                    escape(r.key),
-                    escape(r.label),
-                    f"{r.old_clusters} → {r.new_clusters}",
-                    f"{r.delta_clusters:+d}",
-                    f"{r.old_ha:,.2f} → {r.new_ha:,.2f}",
-                    _signed(r.delta_ha),
+                    escape(tc.key),
+                    escape(tc.label),
+                    f"{tc.old_clusters} → {tc.new_clusters}",
+                    f"{tc.delta_clusters:+d}",
+                    f"{tc.old_ha:,.2f} → {tc.new_ha:,.2f}",
+                    _signed(tc.delta_ha),
                 )
             con.print(t)
         if self.rules:
@@ -489,7 +521,13 @@ class PlanDiff:
                     new = f"[bold red]{new}[/]"
                 elif r.newly_passing:
                     new = f"[green]{new}[/]"
-                t.add_row(r.code, r.old_status or "—", new, f"{r.old_findings} → {r.new_findings}", escape(r.title))
+                t.add_row(
+                    r.code,
+                    r.old_status or "—",
+                    new,
+                    f"{r.old_findings} → {r.new_findings}",
+                    escape(r.title),
+                )
             con.print(t)
             for r in self.rules:
                 for m in r.messages:
@@ -556,7 +594,10 @@ def diff_plans(
     """
     from planning.report import check
 
-    for name, value in (("move_tolerance_m", move_tolerance_m), ("resize_tolerance_ha", resize_tolerance_ha)):
+    for name, value in (
+        ("move_tolerance_m", move_tolerance_m),
+        ("resize_tolerance_ha", resize_tolerance_ha),
+    ):
         if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
             raise UsageError(f"{name} must be a non-negative number, got {value!r}")
     olds = _by_id(old, "old")
@@ -567,23 +608,27 @@ def diff_plans(
     resized: list[ClusterChange] = []
     moved: list[ClusterChange] = []
     attributes: list[AttributeChange] = []
-    for cid in sorted(olds.keys() & news.keys()):
+    kept = sorted(olds.keys() & news.keys())
+    distances = _distances_m(
+        [olds[cid]["location"] for cid in kept], [news[cid]["location"] for cid in kept]
+    )
+    for cid, dist in zip(kept, distances, strict=True):
         o, n = olds[cid], news[cid]
         delta = _ha0(n["declared_ha"]) - _ha0(o["declared_ha"])
-        if abs(delta) > resize_tolerance_ha or (_isnan(o["declared_ha"]) != _isnan(n["declared_ha"])):
+        if abs(delta) > resize_tolerance_ha or (
+            _isnan(o["declared_ha"]) != _isnan(n["declared_ha"])
+        ):
             resized.append(_change("resized", cid, o, n))
-        if o["location"] is not None and n["location"] is not None:
-            dist = _distance_m(o["location"], n["location"])
-            if dist > move_tolerance_m:
-                moved.append(_change("moved", cid, o, n, moved_m=dist))
+        if dist is not None and dist > move_tolerance_m:
+            moved.append(_change("moved", cid, o, n, moved_m=dist))
         for col in TRACKED_ATTRIBUTES:
             if o[col] != n[col]:
                 attributes.append(AttributeChange(cid, col, o[col], n[col]))
     added.sort(key=lambda c: c.cluster_id)
     removed.sort(key=lambda c: c.cluster_id)
 
-    rep_old = old_report or check(old, tolerance_pct=tolerance_pct)
-    rep_new = new_report or check(new, tolerance_pct=tolerance_pct)
+    rep_old = old_report if old_report is not None else check(old, tolerance_pct=tolerance_pct)
+    rep_new = new_report if new_report is not None else check(new, tolerance_pct=tolerance_pct)
     return PlanDiff(
         old_name=old.name,
         new_name=new.name,
@@ -671,7 +716,9 @@ def diff_layer(d: PlanDiff) -> gpd.GeoDataFrame:
     if not rows:
         import pandas as pd
 
-        empty = pd.DataFrame({c: pd.Series(dtype=object if c in columns[:7] else float) for c in columns})
+        empty = pd.DataFrame(
+            {c: pd.Series(dtype=object if c in columns[:7] else float) for c in columns}
+        )
         return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
     return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs=WGS84)
 
@@ -733,6 +780,12 @@ def _by_id(plan: Plan, which: str) -> dict[str, dict[str, Any]]:
     geoms = cl.geometry.to_numpy()
     valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     cents = shapely.centroid(geoms)
+    xs, ys = shapely.get_x(cents), shapely.get_y(cents)
+    text = {
+        col: ["" if _isnan(v) else str(v) for v in cl[col]]
+        for col in (*TRACKED_ATTRIBUTES, "district_vi")
+    }
+    areas = [float(v) for v in cl["declared_ha"]]
     for pos, cid in enumerate(ids):
         if not cid:
             raise PlanDataError(
@@ -749,14 +802,10 @@ def _by_id(plan: Plan, which: str) -> dict[str, dict[str, Any]]:
                 row=pos + 1,
                 field="cluster_id",
             )
-        rec: dict[str, Any] = {
-            col: "" if _isnan(v := cl[col].iloc[pos]) else str(v)
-            for col in (*TRACKED_ATTRIBUTES, "district_vi")
-        }
-        rec["declared_ha"] = float(cl["declared_ha"].iloc[pos])
+        rec: dict[str, Any] = {col: values[pos] for col, values in text.items()}
+        rec["declared_ha"] = areas[pos]
         rec["geometry"] = geoms[pos]
-        c = cents[pos]
-        rec["location"] = (float(c.x), float(c.y)) if valid[pos] else None
+        rec["location"] = (float(xs[pos]), float(ys[pos])) if valid[pos] else None
         out[cid] = rec
     return out
 
@@ -852,16 +901,32 @@ def _rule_changes(old: Report, new: Report) -> list[RuleChange]:
         fn = len(rn.findings) if rn else 0
         if so == sn and fo == fn:
             continue
-        rule = (rn or ro).rule  # type: ignore[union-attr]
-        msgs = tuple(f.message for f in (rn.findings if rn else []) if f.severity in ("error", "warning"))[:10]
+        src = rn if rn is not None else ro
+        assert src is not None
+        rule = src.rule
+        msgs = tuple(
+            f.message for f in (rn.findings if rn else []) if f.severity in ("error", "warning")
+        )[:10]
         out.append(RuleChange(code, rule.title, so, sn, fo, fn, msgs))
     return out
 
 
-def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+def _distances_m(
+    a: list[tuple[float, float] | None], b: list[tuple[float, float] | None]
+) -> list[float | None]:
+    """Return the geodesic distance (WGS 84, metres) of each pair; None where one is missing."""
+    import numpy as np
     from pyproj import Geod
 
-    return float(Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2])
+    both = [i for i, (p, q) in enumerate(zip(a, b, strict=True)) if p is not None and q is not None]
+    out: list[float | None] = [None] * len(a)
+    if both:
+        pa = np.array([a[i] for i in both], dtype=float)
+        pb = np.array([b[i] for i in both], dtype=float)
+        dist = Geod(ellps="WGS84").inv(pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])[2]
+        for i, d in zip(both, np.atleast_1d(dist), strict=True):
+            out[i] = float(d)
+    return out
 
 
 def _isnan(x: Any) -> bool:

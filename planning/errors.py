@@ -76,6 +76,13 @@ class MissingDependencyError(PlanningError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
 
 
+class PlanningWarning(UserWarning):
+    """Base class of the warnings ``planning`` emits (datum shift repaired, m² as ha, …).
+
+    The command line prints each as one line, ``planning: warning: …``.
+    """
+
+
 class UsageError(PlanningError, ValueError):
     """The caller asked for something impossible (bad option value, unknown rule code)."""
 

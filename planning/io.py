@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from planning.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
-from planning.errors import CRSError, PlanDataError, PlanningError
+from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarning
 from planning.settings import WGS84
 from planning.vietnamese import (
     LEGACY_ENCODINGS,
@@ -79,11 +79,11 @@ PathType = str | PathLike[str]
 Kind = Literal["clusters", "districts", "zones"]
 
 
-class AreaUnitWarning(UserWarning):
+class AreaUnitWarning(PlanningWarning):
     """Declared areas look like square metres, not hectares."""
 
 
-class GeometryFixWarning(UserWarning):
+class GeometryFixWarning(PlanningWarning):
     """Invalid geometries were repaired (``fix=True``); the message says what changed."""
 
 
@@ -199,7 +199,7 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         **_aliases("areaqualifier"),
         **_aliases("category", "loai", "phanloai", "loaiquyhoach"),
         **_aliases("phase", "giaidoan", "kyquyhoach"),
-        **_aliases("status", "trangthai", "tinhtrang", "hientrang"),
+        **_aliases("status", "trangthai", "tinhtrang", "hientrang", "statusreported"),
         **_aliases("sourceurl", "url", "link", "nguon", "source"),
         **_aliases("sourcenote", "note", "notes", "ghichu"),
         **_aliases("geometrykind"),
@@ -684,11 +684,41 @@ def read_layer(
 # -- raw readers --------------------------------------------------------------------------
 
 
+_ZIP_MEMBER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb", ".gml")
+
+
+def _source(ctx: _Ctx) -> str:
+    """Return the GDAL path to open; a zip's one dataset is opened inside the archive."""
+    if ctx.path.suffix.lower() != ".zip":
+        return str(ctx.path)
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(ctx.path) as z:
+            members = [
+                n
+                for n in z.namelist()
+                if n.lower().endswith(_ZIP_MEMBER_SUFFIXES)
+                and not n.startswith("__MACOSX/")
+                and not Path(n).name.startswith(".")
+            ]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ctx.error(f"cannot read the file: not a valid zip archive ({_reason(exc)})") from None
+    if not members:
+        raise ctx.error("the zip archive holds no shapefile or other GIS file")
+    if len(members) > 1:
+        raise ctx.error(
+            f"the zip archive holds {len(members)} GIS files ({', '.join(members[:5])}); "
+            "unzip it and read one"
+        )
+    return f"/vsizip/{ctx.path.resolve()}/{members[0]}"
+
+
 def _list_layers(ctx: _Ctx) -> list[tuple[str, str | None]]:
     import pyogrio
 
     try:
-        layers = pyogrio.list_layers(str(ctx.path))
+        layers = pyogrio.list_layers(_source(ctx))
     except Exception as exc:  # third-party parser: any failure means an unreadable file
         raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
     return [(str(n), None if g is None else str(g)) for n, g in layers]
@@ -730,7 +760,7 @@ def _read_vector(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 df = pyogrio.read_dataframe(
-                    str(ctx.path), layer=name, encoding=enc, on_invalid="ignore"
+                    _source(ctx), layer=name, encoding=enc, on_invalid="ignore"
                 )
         except Exception as exc:  # third-party parser: any failure means an unreadable file
             raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
@@ -774,7 +804,13 @@ def _cp1252_ok(data: bytes) -> bool:
 def _sniff_sep(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
-    sample = "\n".join(text.splitlines()[:30])
+    import csv
+
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        pass
     counts = {sep: sample.count(sep) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] else ","
@@ -900,25 +936,35 @@ def _object_series(values: list[Any], index: Any) -> Any:
     return pd.Series(values, index=index, dtype=object)
 
 
+def _materialise(frame: Any) -> Any:
+    """Turn Arrow-backed columns into Python objects (decoding every value now)."""
+    geom_name = getattr(frame, "_geometry_column_name", None)
+    for col in list(frame.columns):
+        if col != geom_name:
+            frame[col] = _object_series(list(frame[col]), frame.index)
+    return frame
+
+
 def _read_parquet(
     ctx: _Ctx, *, columns: Mapping[str, str] | None, crs: Any, helmert: Helmert | None
 ) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import pandas as pd
 
+    table = False
     try:
-        gdf = gpd.read_parquet(ctx.path)
-    except ValueError as exc:
-        if "geo" not in str(exc).lower() and "geometry" not in str(exc).lower():
-            raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
         try:
-            frame = pd.read_parquet(ctx.path).astype(object)
-        except Exception as exc2:  # third-party parser: any failure means an unreadable file
-            raise ctx.error(f"cannot read the file: {_reason(exc2)}") from None
-        frame = _repair_frame_text(ctx, frame, legacy=None, forced=False)
-        return _table_to_layer(ctx, frame, columns=columns, crs=crs, helmert=helmert)
+            gdf = _materialise(gpd.read_parquet(ctx.path))
+        except ValueError as exc:
+            if "geo" not in str(exc).lower():
+                raise
+            table = True
+            frame = _materialise(pd.read_parquet(ctx.path))
     except Exception as exc:  # third-party parser: any failure means an unreadable file
         raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
+    if table:
+        frame = _repair_frame_text(ctx, frame, legacy=None, forced=False)
+        return _table_to_layer(ctx, frame, columns=columns, crs=crs, helmert=helmert)
     gdf = _repair_frame_text(ctx, gdf, legacy=None, forced=False)
     if gdf.crs is None and crs is None:
         raise CRSError("the GeoParquet file has no CRS; give it explicitly", path=ctx.path)
@@ -975,6 +1021,9 @@ def _mapped(ctx: _Ctx, frame: Any, columns: Mapping[str, str] | None) -> tuple[A
 # -- tables → layer ---------------------------------------------------------------------------
 
 
+_TOTAL_LINE = re.compile(r"(tong cong|tong so|tong|cong|total|sum)\s*[:.]?\s*(\(.*\))?\s*")
+
+
 def _group_rows(ctx: _Ctx, frame: pd.DataFrame) -> pd.DataFrame:
     """Drop total lines and use district heading lines ("II. Huyện Thạch Thất") as context."""
     if ctx.kind != "clusters" or "name_vi" not in frame.columns:
@@ -994,7 +1043,7 @@ def _group_rows(ctx: _Ctx, frame: pd.DataFrame) -> pd.DataFrame:
             keep.append(False)
             districts.append("")
             continue
-        if fold(name).startswith(("tong", "total", "cong")) and not commune:
+        if _TOTAL_LINE.fullmatch(fold(name)) and not commune:
             ctx.notes.append(f"{ctx.path}: total line {name!r} skipped")
             keep.append(False)
             districts.append("")
@@ -1058,7 +1107,7 @@ def _table_to_layer(
                 g = shapely.from_wkt(t)
             except Exception as exc:  # shapely's GEOS errors: unreadable WKT
                 raise ctx.error(f"unreadable WKT: {_reason(exc)}", row=i + 1, field=col) from None
-            geoms[i] = g
+            geoms[i] = None if g is None or g.is_empty else g
         frame = frame.drop(columns=[col])
         source_crs = crs if crs is not None else WGS84
     elif ("lon" in coords and "lat" in coords) or ("x" in coords and "y" in coords):
@@ -1101,6 +1150,15 @@ def _table_to_layer(
     unplaced = [i for i, ok in enumerate(placed) if not ok]
     if unplaced and ctx.kind != "clusters":
         raise ctx.error("row has no geometry", row=unplaced[0] + 1, field="geometry")
+    for i in unplaced:
+        if not _placeable(frame.iloc[i]):
+            raise ctx.error(
+                "row has no location: give coordinates (lon/lat or x/y), a WKT geometry, "
+                "or the commune and district",
+                row=i + 1,
+                field="commune_vi",
+                ident=_ident(ctx, frame.iloc[i]),
+            )
     gdf = to_wgs84(gdf, source=source_crs, helmert=helmert, path=ctx.path)
     gdf.attrs.setdefault("needs_placement_rows", unplaced)
     if unplaced:
@@ -1165,6 +1223,12 @@ def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not present.any():
         return
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad_rows = index[~np.isfinite(coords).all(axis=1)]
+    if bad_rows.size:
+        first = int(bad_rows[0])
+        raise ctx.error("coordinates are not finite numbers (NaN or infinity)", row=first + 1,
+                        field="geometry", ident=_ident(ctx, gdf.iloc[first]))  # fmt: skip
     b = shapely.bounds(geoms)
     w, s, e, n = VIETNAM_BOUNDS
     for i in np.flatnonzero(present):
@@ -1266,7 +1330,15 @@ def _check_geometries(ctx: _Ctx, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.Geo
                 field="geometry",
                 ident=ident,
             )
-        repaired = _polygonal_parts(shapely.make_valid(g))
+        try:
+            repaired = _polygonal_parts(shapely.make_valid(g))
+        except shapely.errors.GEOSException as exc:
+            raise ctx.error(
+                f"invalid polygon ({reason}) cannot be repaired: {_reason(exc)}",
+                row=i + 1,
+                field="geometry",
+                ident=ident,
+            ) from None
         if repaired.is_empty:
             raise ctx.error(
                 f"invalid polygon ({reason}) has no area left after make_valid",
@@ -1487,12 +1559,16 @@ def _check_area_units(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
 
 def _finish(ctx: _Ctx, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoDataFrame:
     import geopandas as gpd
+    import shapely
 
     if len(gdf) == 0:
         raise ctx.error("the layer is empty (no features)")
     crs_notes = list(gdf.attrs.get("crs_notes", []))
     source_crs = gdf.attrs.get("source_crs", "")
     gdf = gdf.reset_index(drop=True)
+    gdf[gdf.geometry.name] = gpd.GeoSeries(
+        shapely.force_2d(gdf.geometry.array), index=gdf.index, crs=gdf.crs
+    )
     gdf.attrs["source_crs"] = source_crs
     _check_coordinates(ctx, gdf)
     gdf = _check_geometries(ctx, gdf, fix=fix)
@@ -1606,6 +1682,22 @@ def place_at_communes(
             ident = f"cluster_id={_text(rec['cluster_id'])}"
         code = _text(cols["district_code"][i])
         dname = split_admin_prefix(_text(cols["district_vi"][i]))[1]
+        commune = split_admin_prefix(_text(cols["commune_vi"][i]))[1]
+        if not code and not dname and commune:
+            # No district: a commune name that is unique in the layer is enough.
+            hits = sorted(c for c, names in by_district.items() if name_key(commune) in names)
+            if len(hits) > 1:
+                raise PlanDataError(
+                    f"commune {commune!r} exists in {len(hits)} districts "
+                    f"({', '.join(names_by_code.get(c, c) for c in hits)}); give the district",
+                    path=where, row=row, field="district_vi", ident=ident,
+                )  # fmt: skip
+            code = hits[0] if hits else ""
+            if not code:
+                raise PlanDataError(
+                    f"commune {commune!r} not found in the commune layer",
+                    path=where, row=row, field="commune_vi", ident=ident,
+                )  # fmt: skip
         if not code:
             if not dname:
                 raise PlanDataError(
@@ -1623,7 +1715,6 @@ def place_at_communes(
                 f"unknown district code {code!r}", path=where, row=row, field="district_code",
                 ident=ident,
             )  # fmt: skip
-        commune = split_admin_prefix(_text(cols["commune_vi"][i]))[1]
         if commune:
             hit = by_district.get(code, {}).get(name_key(commune))
             if hit is None:

@@ -30,7 +30,6 @@ from planning.errors import UsageError, require
 
 if TYPE_CHECKING:
     import folium
-    import geopandas as gpd
 
     from planning.model import Plan
     from planning.report import Report
@@ -90,9 +89,17 @@ _GEOMETRY_LABELS = {
 }
 #: Zoom level from which cluster outlines replace the dots that mark them at city scale.
 DETAIL_ZOOM = 14
+_OSM_CREDIT = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+#: Basemaps: (URL template, attribution HTML, label in the layer control).
 _TILE_LAYERS = {
-    "osm": ("OpenStreetMap", "OpenStreetMap"),
-    "cartodb": ("CartoDB positron", "CartoDB Positron"),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", _OSM_CREDIT, "OpenStreetMap"),
+    "cartodb": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        _OSM_CREDIT + ' &copy; <a href="https://carto.com/attributions">CARTO</a>',
+        "CARTO Positron",
+    ),
 }
 
 PathType = str | PathLike[str]
@@ -166,7 +173,7 @@ def make_map(
         location=center,
         zoom_start=10,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # a metric-only scale bar is added by PlanningMap.init
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
@@ -177,8 +184,8 @@ def make_map(
     root.title = html.escape(f"Map: {plan.name}")
     root.header.add_child(_InlineAssets(), name="planning_assets")
     if tiles != "none":
-        provider, label = _TILE_LAYERS[tiles]
-        folium.TileLayer(provider, name=label, control=True).add_to(m)
+        url, credit, label = _TILE_LAYERS[tiles]
+        folium.TileLayer(url, attr=credit, name=label, max_zoom=19, control=True).add_to(m)
 
     bind = JsCode("PlanningMap.bindFeature")
     districts = _district_features(plan, simplify_m=simplify_m)
@@ -226,14 +233,16 @@ def make_map(
         zones=zone_layer,
         config={
             "panel": _panel_html(plan, report),
-            "legend": _legend_html(legend_items, color_by=color_by, has_zone=zone_layer is not None),
+            "legend": _legend_html(
+                legend_items, color_by=color_by, has_zone=zone_layer is not None
+            ),
             "attribution": _attribution_html(plan),
             "detailZoom": DETAIL_ZOOM,
+            "bounds": bounds,
         },
     )
     m.add_child(controls, name="planning_controls")
-    folium.LayerControl(collapsed=False, position="bottomright").add_to(m)
-    m.fit_bounds(bounds)
+    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
     _assets.leaflet_js()  # fail now, not at render time, if Leaflet's files are missing
     return m
 
@@ -401,7 +410,7 @@ def _element_classes() -> tuple[type, type]:
 
     from planning import _assets
 
-    class InlineAssets(Element):  # type: ignore[misc]
+    class InlineAssets(Element):
         """Leaflet's CSS and JS and the project's controls, inlined in the page's head."""
 
         def render(self, **kwargs: Any) -> str:
@@ -414,7 +423,7 @@ def _element_classes() -> tuple[type, type]:
                 ]
             )
 
-    class Controls(MacroElement):  # type: ignore[misc]
+    class Controls(MacroElement):
         """Calls ``PlanningMap.init`` with the map, its layers and the Python-built markup."""
 
         _template = Template(
@@ -496,9 +505,7 @@ def _link(url: object) -> str:
         return "not given"
     if urlsplit(text).scheme.lower() in ("http", "https"):
         shown = text if len(text) <= 60 else text[:57] + "…"
-        return (
-            f'<a href="{_e(text)}" target="_blank" rel="noopener noreferrer">{_e(shown)}</a>'
-        )
+        return f'<a href="{_e(text)}" target="_blank" rel="noopener noreferrer">{_e(shown)}</a>'
     return _e(text)
 
 
@@ -584,8 +591,18 @@ def _zone_features(plan: Plan) -> tuple[dict[str, Any], dict[str, dict[str, Any]
         badge = '<span class="planning-badge">indicative footprint</span> ' if indicative else ""
         rows = [
             ("Name", _e(name_vi) + (f" ({_e(name_en)})" if name_en and name_en != name_vi else "")),
-            ("Declared area", _ha(float(row["declared_ha"])) if _finite(row.get("declared_ha")) else "not published"),
-            ("Measured area", _ha(float(row["measured_ha"])) + " (geodesic)" if _finite(row.get("measured_ha")) else "—"),
+            (
+                "Declared area",
+                _ha(float(row["declared_ha"]))
+                if _finite(row.get("declared_ha"))
+                else "not published",
+            ),
+            (
+                "Measured area",
+                _ha(float(row["measured_ha"])) + " (geodesic)"
+                if _finite(row.get("measured_ha"))
+                else "—",
+            ),
             ("Geometry", _e(_GEOMETRY_LABELS.get(kind, kind or "not stated"))),
             ("Location", _e(row.get("location_precision", "") or "not stated")),
             ("Source", _link(row.get("source_url", ""))),
@@ -675,6 +692,7 @@ def _cluster_features(
         if is_point:
             styles[fid] = {
                 "radius": 7,
+                "fill": True,
                 "color": color,
                 "weight": 3,
                 "fillColor": "#ffffff",
@@ -698,7 +716,9 @@ def _cluster_features(
             if measured is not None and not is_point and _finite(measured.iloc[i])
             else None
         )
-        popup = _cluster_popup(row, report, color_by=color_by, cls=cls, declared=declared, measured=meas)
+        popup = _cluster_popup(
+            row, report, color_by=color_by, cls=cls, declared=declared, measured=meas
+        )
         area_text = (
             f"{_e(row.get('area_qualifier', '') or '')} {declared:,.2f} ha declared".strip()
             if declared is not None
@@ -717,6 +737,7 @@ def _cluster_features(
                 "geometry": _geometry(geom, 6),
                 "properties": {
                     "uid": fid,
+                    "cluster_id": cid,
                     "popup": popup,
                     "tooltip": tooltip,
                     "label": label,
@@ -729,6 +750,7 @@ def _cluster_features(
             did = f"{token}k{i}"
             styles[did] = {
                 "radius": 5,
+                "fill": True,
                 "color": "#ffffff",
                 "weight": 1.5,
                 "fillColor": color,
@@ -838,16 +860,16 @@ def _panel_html(plan: Plan, report: Report) -> str:
     parts = [
         f"<h2>{_e(plan.name)}</h2>",
         '<dl class="planning-figures">',
-        f"<div><dt>Clusters mapped</dt><dd data-figure=\"clusters\">{_e(clusters_text)}</dd></div>",
-        f"<div><dt>Area mapped</dt><dd data-figure=\"ha\">{_e(ha_text)}</dd></div>",
-        f"<div><dt>Rules failed</dt><dd data-figure=\"failed\">{_e(rules_text)}</dd></div>",
+        f'<div><dt>Clusters mapped</dt><dd data-figure="clusters">{_e(clusters_text)}</dd></div>',
+        f'<div><dt>Area mapped</dt><dd data-figure="ha">{_e(ha_text)}</dd></div>',
+        f'<div><dt>Rules failed</dt><dd data-figure="failed">{_e(rules_text)}</dd></div>',
         "</dl>",
     ]
     if kind_text:
         parts.append(f"<p>Geometry: {_e(kind_text)}.</p>")
     notes = plan.notes()
     if notes:
-        parts.append("<h3>Caveats</h3><ul class=\"planning-caveats\">")
+        parts.append('<h3>Caveats</h3><ul class="planning-caveats">')
         parts += [f"<li>{_e(n)}</li>" for n in notes]
         parts.append("</ul>")
     sources = plan.attributions()
@@ -878,7 +900,9 @@ def _linkify(text: str) -> str:
     return "".join(out)
 
 
-def _swatch(color: str, *, dashed: bool = False, shape: str = "box", fill: str | None = None) -> str:
+def _swatch(
+    color: str, *, dashed: bool = False, shape: str = "box", fill: str | None = None
+) -> str:
     fill = fill or color
     if shape == "circle":
         return (
@@ -892,7 +916,9 @@ def _swatch(color: str, *, dashed: bool = False, shape: str = "box", fill: str |
     )
 
 
-def _legend_html(items: Sequence[tuple[str, str, int]], *, color_by: ColorBy, has_zone: bool) -> str:
+def _legend_html(
+    items: Sequence[tuple[str, str, int]], *, color_by: ColorBy, has_zone: bool
+) -> str:
     title = "Clusters by status" if color_by == "status" else "Clusters by plan category"
     rows = []
     for cls, color, n in items:

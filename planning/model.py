@@ -138,10 +138,13 @@ class Plan:
             lines.append(f"Plan figures: {src.citation()}{tag}")
         if len(self.clusters):
             n_src = self.clusters["source_url"].replace("", None).dropna().nunique()
-            lines.append(
-                f"Cluster facts: {self.inputs.get('clusters', 'bundled')} "
-                f"({n_src} distinct source URLs, one per cluster row)"
-            )
+            where = self.inputs.get("clusters", "bundled")
+            if n_src:
+                lines.append(
+                    f"Cluster facts: {where} (each row names its source; {n_src} distinct URLs)"
+                )
+            else:
+                lines.append(f"Cluster facts: {where} (no source URLs given)")
         return lines
 
     def notes(self) -> list[str]:
@@ -326,6 +329,8 @@ def load_plan(
     complete: bool | None = None,
     mirror: PathType | None = None,
     fix: bool = False,
+    crs: str | None = None,
+    encoding: str | None = None,
 ) -> Plan:
     """Build a :class:`Plan` from the bundled data or from the user's files.
 
@@ -350,6 +355,11 @@ def load_plan(
         An offline mirror directory of the upstream geodata.
     fix
         Repair invalid geometries in the user's files (``make_valid``).
+    crs
+        The CRS of user files that lack one (``"EPSG:5897"``).
+    encoding
+        The text encoding of user DBF/CSV files (``"tcvn3"``, ``"vni"``, ``"cp1258"`` …);
+        detected when None.
 
     Returns
     -------
@@ -370,7 +380,7 @@ def load_plan(
     man = load_manifest(Path(manifest) if manifest is not None else None)
     used = ["ocha-districts"]
     if districts is not None:
-        dist = _read_user_layer(districts, kind="districts", fix=fix)
+        dist = _read_user_layer(districts, kind="districts", fix=fix, crs=crs, encoding=encoding)
         used = []
     else:
         dist = load_districts(mirror=mirror)
@@ -386,7 +396,10 @@ def load_plan(
 
     inputs: dict[str, str] = {}
     if cluster_files:
-        frames = [_read_user_layer(f, kind="clusters", fix=fix) for f in cluster_files]
+        frames = [
+            _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding)
+            for f in cluster_files
+        ]
         import pandas as pd
 
         clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -404,7 +417,7 @@ def load_plan(
     clusters = _finish_clusters(clusters, path=inputs["clusters"])
 
     if zones is not None:
-        zone_layer = _read_user_layer(zones, kind="zones", fix=fix)
+        zone_layer = _read_user_layer(zones, kind="zones", fix=fix, crs=crs, encoding=encoding)
         inputs["zones"] = str(zones)
     else:
         zone_layer = _indicative_zones(man, communes)
@@ -428,11 +441,16 @@ def load_plan(
 
 
 def _read_user_layer(
-    path: PathType, *, kind: Literal["clusters", "districts", "zones"], fix: bool
+    path: PathType,
+    *,
+    kind: Literal["clusters", "districts", "zones"],
+    fix: bool,
+    crs: str | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     from planning.io import read_layer
 
-    return read_layer(path, kind=kind, fix=fix)
+    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding)
 
 
 def _district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
@@ -536,23 +554,45 @@ def _catalogue_to_layer(
 def _place_unplaced(
     clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame, communes: Any, *, path: PathType
 ) -> gpd.GeoDataFrame:
-    """Give rows without geometry (name/commune/area spreadsheets) a location and footprint."""
-    if "needs_placement" not in clusters.columns or not clusters["needs_placement"].any():
-        return clusters
-    import pandas as pd
+    """Place rows without geometry at their commune (or district), then draw footprints.
 
-    cat = pd.DataFrame(clusters.drop(columns="geometry"))
-    todo = cat["needs_placement"].fillna(False).astype(bool)
-    placed = _catalogue_to_layer(cat.loc[todo], dist, communes, path=path)
-    placed.index = clusters.index[todo.to_numpy()]
+    Rows of a name/commune/area spreadsheet come from :func:`planning.io.read_layer` with
+    ``needs_placement``; they are placed at the commune's representative point. Every
+    point that has a declared area (placed, or read from lat/lon columns) then gets an
+    indicative footprint of exactly that area.
+    """
+    out = clusters
+    if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
+        from planning.io import place_at_communes
+
+        out = place_at_communes(out, communes(), districts=dist, path=path)
+    if "needs_placement" in out.columns:
+        out = out.drop(columns="needs_placement")
+    return _footprints_for_points(out)
+
+
+def _footprints_for_points(clusters: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    import shapely
+
+    geoms = clusters.geometry.to_numpy()
+    area = (
+        clusters["declared_ha"].to_numpy(dtype=float) if "declared_ha" in clusters.columns else None
+    )
+    if area is None:
+        return clusters
+    is_point = shapely.get_type_id(geoms) == 0
+    todo = is_point & (area > 0) & ~shapely.is_empty(geoms)
+    if not todo.any():
+        return clusters
+    import geopandas as gpd
+
     out = clusters.copy()
-    for col in placed.columns:
-        if col not in out.columns:
-            out[col] = None
-        out[col] = out[col].astype(object)
-        out.loc[placed.index, col] = placed[col].astype(object)
-    out = out.set_geometry("geometry", crs=WGS84)
-    return out.drop(columns="needs_placement")
+    new = geoms.copy()
+    for i in todo.nonzero()[0]:
+        new[i] = indicative_footprint(geoms[i].x, geoms[i].y, float(area[i]))
+    out[out.geometry.name] = gpd.GeoSeries(new, index=out.index, crs=clusters.crs)
+    out.loc[todo, "geometry_kind"] = "indicative"
+    return out
 
 
 def _finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd.GeoDataFrame:
@@ -571,7 +611,7 @@ def _finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gp
     clusters["declared_ha"] = pd.to_numeric(clusters["declared_ha"], errors="coerce").astype(float)
     for col in CLUSTER_COLUMNS:
         if col != "declared_ha":
-            clusters[col] = clusters[col].fillna("").astype(str).map(nfc)
+            clusters[col] = _nfc_column(clusters[col].fillna("").astype(str))
     bad = ~clusters["geometry_kind"].isin(GEOMETRY_KINDS)
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
@@ -586,6 +626,20 @@ def _finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gp
     ordered = [*CLUSTER_COLUMNS, *extra, "geometry"]
     return gpd.GeoDataFrame(clusters[ordered], geometry="geometry", crs=WGS84).reset_index(
         drop=True
+    )
+
+
+def _nfc_column(values: pd.Series) -> pd.Series:
+    """``values.map(nfc)``, normalising each distinct value once (fast on large layers)."""
+    import pandas as pd
+
+    codes, uniq = pd.factorize(values, use_na_sentinel=False)
+    distinct = uniq.to_numpy(dtype=object)
+    normal = [nfc(u) for u in distinct]
+    if normal == distinct.tolist():
+        return values
+    return pd.Series(
+        pd.array(normal, dtype=values.dtype).take(codes), index=values.index, name=values.name
     )
 
 

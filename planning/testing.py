@@ -165,9 +165,10 @@ def synthetic_clusters(
     grid laid over the 30 districts (cells whose centre lies in a district), so that they
     do not overlap by accident. Areas are log-uniform between 1 and 100 ha while Hanoi
     (3,359 km²) has room for ``n`` such clusters; for larger ``n`` the upper bound shrinks
-    to what a cell holds (about 16 ha at 10,000 clusters, 1.6 ha at 100,000, 0.16 ha at
-    1,000,000), and the lower bound to a tenth of it. Defects are planted on purpose, each
-    in the given share of rows:
+    to what a cell holds (about 10 ha at 10,000 clusters, 1 ha at 100,000, 0.1 ha at
+    1,000,000: parcels rather than clusters), and the lower bound to a tenth of it. Each
+    row's district is the one holding its point on surface. Defects are planted on
+    purpose, each in the given share of rows:
 
     * ``invalid_share``: bow-ties (two vertices swapped, so the ring crosses itself): GEO001;
     * ``overlap_share``: extra clusters centred inside another cluster: TOP001;
@@ -177,8 +178,8 @@ def synthetic_clusters(
     * ``duplicate_share``: a repeated id (IDS001) and, as many again, a name repeated
       without its diacritics (IDS002).
 
-    Other declared areas are within ±2 % of the geodesic area. The result is the same for
-    the same arguments.
+    Other declared areas are within ±2 % of the geodesic area (4 significant digits, at
+    least 2 decimals). The same arguments give the same layer.
 
     Parameters
     ----------
@@ -186,8 +187,10 @@ def synthetic_clusters(
         Number of clusters (>= 1).
     seed
         Seed of the random generator.
-    invalid_share, overlap_share, misdeclared_share, wrong_district_share, outside_share, duplicate_share
+    invalid_share, overlap_share, misdeclared_share, wrong_district_share, outside_share
         Shares of rows (0-1) carrying each defect.
+    duplicate_share
+        Share of rows whose id, and as many again whose name, repeat another row's.
     districts
         The district layer; :func:`planning.geodata.load_districts` by default.
 
@@ -201,6 +204,7 @@ def synthetic_clusters(
     import shapely
 
     from planning.area import equal_area_m2
+    from planning.rules.location import locate
     from planning.vietnamese import fold
 
     if n < 1:
@@ -211,8 +215,7 @@ def synthetic_clusters(
 
         districts = load_districts()
     dgeoms = districts.geometry.to_numpy()
-    tree = shapely.STRtree(dgeoms)
-    n_over = int(round(overlap_share * n)) if n > 1 else 0
+    n_over = round(overlap_share * n) if n > 1 else 0
     n_base = n - n_over
 
     # A jittered grid: one cell per cluster, cells centred inside a district.
@@ -225,18 +228,19 @@ def synthetic_clusters(
         xs = np.arange(minx + spacing / m_lon / 2, maxx, spacing / m_lon)
         ys = np.arange(miny + spacing / m_lat / 2, maxy, spacing / m_lat)
         gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
-        src, dst = tree.query(shapely.points(gx, gy), predicate="within")
-        if len(src) >= n_base:
+        cell_d = locate(gx, gy, dgeoms)
+        inside = np.flatnonzero(cell_d >= 0)
+        if len(inside) >= n_base:
             break
         spacing *= 0.9
-    pick = rng.choice(len(src), size=n_base, replace=False)
-    cx, cy, dist_of = gx[src[pick]], gy[src[pick]], dst[pick]
+    pick = inside[rng.choice(len(inside), size=n_base, replace=False)]
+    cx, cy, home = gx[pick], gy[pick], cell_d[pick]
 
     r_cell = 0.4 * spacing  # metres: a cluster stays inside its cell
     hi = min(100.0, 0.75 * np.pi * r_cell**2 / 1e4)
     lo = min(1.0, hi / 10)
 
-    def shapes(count: int, rmax: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def shapes(count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Star-shaped rings in metres around (0, 0): (x, y) padded to 20, vertex counts."""
         k = rng.integers(5, 21, size=count)
         j = np.arange(20)
@@ -247,72 +251,87 @@ def synthetic_clusters(
         x2, y2 = np.take_along_axis(x1, nxt, 1), np.take_along_axis(y1, nxt, 1)
         unit = 0.5 * np.where(j[None, :] < k[:, None], x1 * y2 - x2 * y1, 0.0).sum(1)
         target = np.exp(rng.uniform(np.log(lo), np.log(hi), count)) * 1e4
-        r = np.minimum(np.sqrt(target / unit), rmax)
+        r = np.minimum(np.sqrt(target / unit), r_cell)
         return x1 * r[:, None], y1 * r[:, None], k
 
-    bx, by, bk = shapes(n_base, r_cell)
+    bx, by, bk = shapes(n_base)
     # Jitter the centre within what the cell leaves free.
     reach = np.hypot(bx, by).max(1)
     slack = np.maximum(0.5 * spacing - reach, 0.0)
-    cx = cx + rng.uniform(-1, 1, n_base) * slack / m_lon
-    cy = cy + rng.uniform(-1, 1, n_base) * slack / m_lat
+    jx = rng.uniform(-1, 1, n_base) * slack / m_lon
+    jy = rng.uniform(-1, 1, n_base) * slack / m_lat
 
     if n_over:
         base = rng.integers(0, n_base, n_over)
         ang = rng.uniform(0, 2 * np.pi, n_over)
         off = 0.5 * reach[base]
-        ox, oy, ok_ = shapes(n_over, r_cell)
-        cx = np.concatenate([cx, cx[base] + off * np.cos(ang) / m_lon])
-        cy = np.concatenate([cy, cy[base] + off * np.sin(ang) / m_lat])
-        dist_of = np.concatenate([dist_of, dist_of[base]])
+        ox, oy, ok_ = shapes(n_over)
+        cx = np.concatenate([cx, cx[base]])
+        cy = np.concatenate([cy, cy[base]])
+        home = np.concatenate([home, home[base]])
+        jx = np.concatenate([jx, jx[base] + off * np.cos(ang) / m_lon])
+        jy = np.concatenate([jy, jy[base] + off * np.sin(ang) / m_lat])
         bx, by, bk = np.vstack([bx, ox]), np.vstack([by, oy]), np.concatenate([bk, ok_])
 
     # Bow-ties: swap the first two vertices, all four around them put on the circle.
-    n_bad = int(round(invalid_share * n))
+    n_bad = round(invalid_share * n)
     bad = rng.choice(n, size=n_bad, replace=False)
     if n_bad:
         rr = np.hypot(bx[bad], by[bad]).max(1)
-        for jj in (0, 1, 2):
-            ang_j = np.arctan2(by[bad, jj], bx[bad, jj])
-            bx[bad, jj], by[bad, jj] = rr * np.cos(ang_j), rr * np.sin(ang_j)
-        last = bk[bad] - 1
-        ang_l = np.arctan2(by[bad, last], bx[bad, last])
-        bx[bad, last], by[bad, last] = rr * np.cos(ang_l), rr * np.sin(ang_l)
+        for col in (np.zeros_like(bad), np.ones_like(bad), np.full_like(bad, 2), bk[bad] - 1):
+            a = np.arctan2(by[bad, col], bx[bad, col])
+            bx[bad, col], by[bad, col] = rr * np.cos(a), rr * np.sin(a)
         bx[bad, 0], bx[bad, 1] = bx[bad, 1].copy(), bx[bad, 0].copy()
         by[bad, 0], by[bad, 1] = by[bad, 1].copy(), by[bad, 0].copy()
 
-    n_out = int(round(outside_share * n))
-    out_rows = rng.choice(n, size=n_out, replace=False)
-    cx[out_rows] += 2.0
+    def build(rows: np.ndarray) -> np.ndarray:
+        k = bk[rows]
+        mask = np.arange(20)[None, :] < k[:, None]
+        lon = ((cx + jx)[rows, None] + bx[rows] / m_lon)[mask]
+        lat = ((cy + jy)[rows, None] + by[rows] / m_lat)[mask]
+        owner = np.repeat(np.arange(len(rows)), k)
+        return shapely.polygons(shapely.linearrings(np.column_stack([lon, lat]), indices=owner))
 
-    mask = np.arange(20)[None, :] < bk[:, None]
-    lon = (cx[:, None] + bx / m_lon)[mask]
-    lat = (cy[:, None] + by / m_lat)[mask]
-    rings = shapely.linearrings(np.column_stack([lon, lat]), indices=np.repeat(np.arange(n), bk))
-    geoms = shapely.polygons(rings)
+    geoms = build(np.arange(n))
+    # Each row's district holds its point on surface; a jitter that left Hanoi is undone.
+    pos = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    dist_of = locate(pos[:, 0], pos[:, 1], dgeoms)
+    lost = np.flatnonzero(dist_of < 0)
+    if len(lost):
+        jx[lost], jy[lost] = 0.0, 0.0
+        geoms[lost] = build(lost)
+        pos = shapely.get_coordinates(shapely.point_on_surface(geoms[lost]))
+        dist_of[lost] = locate(pos[:, 0], pos[:, 1], dgeoms)
+        dist_of = np.where(dist_of < 0, home, dist_of)  # still astride the border: rare
+
+    n_out = round(outside_share * n)
+    out_rows = rng.choice(n, size=n_out, replace=False)
+    if n_out:
+        geoms[out_rows] = shapely.transform(geoms[out_rows], lambda xy: xy + np.array([2.0, 0.0]))
 
     measured = equal_area_m2(geoms, crs=WGS84) / 1e4
     declared = measured * (1 + rng.uniform(-0.02, 0.02, n))
-    n_mis = int(round(misdeclared_share * n))
+    n_mis = round(misdeclared_share * n)
     mis = rng.choice(n, size=n_mis, replace=False)
     declared[mis] = measured[mis] * rng.uniform(1.1, 1.5, n_mis) ** rng.choice([-1, 1], n_mis)
     declared = np.where(declared > 0, declared, np.maximum(measured, 1.0))  # bow-ties
-    declared = np.round(declared, 2)
+    digits = np.maximum(2, 3 - np.floor(np.log10(np.abs(declared) + 1e-12))).astype(int)
+    declared = np.array([round(float(v), int(d)) for v, d in zip(declared, digits, strict=True)])
 
     codes = districts["district_code"].to_numpy().astype(str)
     names = districts["district_vi"].to_numpy().astype(str)
-    n_wrong = int(round(wrong_district_share * n))
+    n_wrong = round(wrong_district_share * n)
     wrong = rng.choice(n, size=n_wrong, replace=False)
     declared_d = dist_of.copy()
     declared_d[wrong] = (dist_of[wrong] + rng.integers(1, len(codes), n_wrong)) % len(codes)
 
     width = len(str(n))
     ids = np.array([f"SYN-{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
-    name = np.char.add(
-        np.char.add("CCN ", names[declared_d]), np.char.add(" ", np.arange(1, n + 1).astype(str))
-    ).astype(object)
-    n_dup = int(round(duplicate_share * n))
-    if n_dup and n > 2:
+    name = np.array(
+        [f"CCN {d} {i}" for i, d in enumerate(names[declared_d], start=1)], dtype=object
+    )
+    n_dup = round(duplicate_share * n)
+    if n_dup and n > 2 * n_dup:
         a, b = rng.choice(n, size=(2, n_dup), replace=False)
         ids[a] = ids[b]
         a, b = rng.choice(n, size=(2, n_dup), replace=False)

@@ -232,7 +232,7 @@ def test_repair_never_fails(s: str) -> None:
     out = vn.repair_text(s)
     assert isinstance(out, str)
     assert unicodedata.is_normalized("NFC", out)
-    vals, det = vn.repair_texts([s, None, s])
+    _, det = vn.repair_texts([s, None, s])
     assert 0.0 <= det.confidence <= 1.0
 
 

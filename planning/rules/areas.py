@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule
@@ -20,27 +19,36 @@ def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     Fix: check the outline, the declared figure, or the layer's CRS (a VN-2000 layer read
     as another CRS gives wrong areas).
     """
+    import numpy as np
+
     cl = plan.clusters
     tol = options.tolerance_pct
     mask = cl["geometry_kind"].isin(["surveyed", "digitized"]) & cl["declared_ha"].notna()
+    rows = mask.to_numpy().nonzero()[0]
+    declared_all = cl["declared_ha"].to_numpy(dtype=float)[rows]
+    measured_all = cl["measured_ha"].to_numpy(dtype=float)[rows]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diff_all = 100.0 * (measured_all - declared_all) / declared_all
+    off = np.isfinite(measured_all) & (measured_all > 0) & (np.abs(diff_all) > tol)
+    cids, names = cl["cluster_id"].to_numpy(), cl["name_vi"].to_numpy()
     findings = []
-    for _, row in cl.loc[mask].iterrows():
-        declared = float(row["declared_ha"])
-        measured = float(row["measured_ha"])
-        if not math.isfinite(measured) or measured <= 0:
-            continue
-        diff = 100.0 * (measured - declared) / declared
-        if abs(diff) > tol:
-            findings.append(
-                r.finding(
-                    f"cluster {row['cluster_id']} ({row['name_vi']}): declared {declared:,.2f} ha, "
-                    f"measured {measured:,.2f} ha ({diff:+.1f} %, tolerance ±{tol:g} %)",
-                    cluster_id=str(row["cluster_id"]),
-                    declared_ha=declared,
-                    measured_ha=round(measured, 6),
-                    difference_pct=round(diff, 4),
-                )
+    for k in off.nonzero()[0]:
+        i = rows[k]
+        declared, measured, diff = (
+            float(declared_all[k]),
+            float(measured_all[k]),
+            float(diff_all[k]),
+        )
+        findings.append(
+            r.finding(
+                f"cluster {cids[i]} ({names[i]}): declared {declared:,.2f} ha, "
+                f"measured {measured:,.2f} ha ({diff:+.1f} %, tolerance ±{tol:g} %)",
+                cluster_id=str(cids[i]),
+                declared_ha=declared,
+                measured_ha=round(measured, 6),
+                difference_pct=round(diff, 4),
             )
+        )
     n_ind = int(cl["geometry_kind"].eq("indicative").sum())
     n = int(mask.sum())
     expl = f"{plural(n, 'surveyed or digitized cluster')} compared at ±{tol:g} % (geodesic area, WGS 84)"

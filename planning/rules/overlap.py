@@ -70,8 +70,13 @@ def overlap_pairs(
     return qi[keep], tj[keep], areas[keep]
 
 
-def _kind(layer: gpd.GeoDataFrame, i: int) -> str:
-    return str(layer["geometry_kind"].iloc[i]) if "geometry_kind" in layer.columns else "digitized"
+def _indicative(layer: gpd.GeoDataFrame) -> np.ndarray:
+    """Boolean array: the feature's geometry is an indicative footprint."""
+    import numpy as np
+
+    if "geometry_kind" not in layer.columns:
+        return np.zeros(len(layer), dtype=bool)
+    return layer["geometry_kind"].astype(str).eq("indicative").to_numpy()
 
 
 @rule("TOP001", "Clusters do not overlap each other")
@@ -83,9 +88,10 @@ def clusters_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     cl = plan.clusters
     qi, tj, areas = overlap_pairs(cl)
     findings: list[Finding] = []
+    cids, ind = cl["cluster_id"].to_numpy(), _indicative(cl)
     for i, j, a in zip(qi, tj, areas, strict=True):
-        ids_ = (str(cl["cluster_id"].iloc[i]), str(cl["cluster_id"].iloc[j]))
-        indicative = "indicative" in (_kind(cl, i), _kind(cl, j))
+        ids_ = (str(cids[i]), str(cids[j]))
+        indicative = bool(ind[i] or ind[j])
         msg = f"clusters {ids_[0]} and {ids_[1]} overlap by {a / 1e4:,.3f} ha"
         if indicative:
             msg += " (at least one footprint is indicative: its location is approximate)"
@@ -113,9 +119,10 @@ def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     cl, zn = plan.clusters, plan.zones
     qi, tj, areas = overlap_pairs(cl, zn)
     findings = []
+    cids, ind, zind = cl["cluster_id"].to_numpy(), _indicative(cl), _indicative(zn)
     for i, j, a in zip(qi, tj, areas, strict=True):
-        cid = str(cl["cluster_id"].iloc[i])
-        indicative = "indicative" in (_kind(cl, i), _kind(zn, j))
+        cid = str(cids[i])
+        indicative = bool(ind[i] or zind[j])
         msg = f"cluster {cid} overlaps {zn['name_en'].iloc[j] if 'name_en' in zn.columns else zn['zone_id'].iloc[j]} by {a / 1e4:,.3f} ha"
         if indicative:
             msg += " (an indicative footprint is involved: the location is approximate)"

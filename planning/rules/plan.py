@@ -224,8 +224,9 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         return Outcome("", skipped="no cluster carries a plan category")
     findings = []
     parts = []
+    present = set(cl["category"].unique())
     for key, node in cats.items():
-        if node.children or not node.clusters or key not in set(cl["category"]):
+        if node.children or not node.clusters or key not in present:
             continue
         mask = cl["category"].eq(key)
         fig = plan.manifest.figures[node.clusters]

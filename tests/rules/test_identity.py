@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from planning.testing import make_plan, square
 from tests.rules.conftest import run
 
@@ -56,3 +59,19 @@ def test_distinct_names_pass(thach_that):
         ]
     )
     assert run("IDS002", plan).status == "pass"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=20
+    )
+)
+def test_vectorised_name_fold_equals_the_scalar_one(names):
+    import pandas as pd
+
+    from planning.rules.identity import _name_fold, _name_folds
+
+    extra = ["CCN Phùng Xá", "Cụm công nghiệp  phung\txa", "ĐỒNG ĐỨC", " ccn İstanbul ǰ\u00a0x "]
+    series = pd.Series(names + extra, dtype=object)
+    assert list(_name_folds(series)) == [_name_fold(s) for s in series]

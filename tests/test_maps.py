@@ -1,0 +1,363 @@
+"""Maps: self-contained HTML, layers and popups, escaping, display simplification."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+from planning import maps
+from planning.errors import MissingDependencyError, PlanDataError, UsageError
+from planning.testing import district_point, make_plan, square
+
+folium = pytest.importorskip("folium")
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    import planning
+
+    return planning.load_plan()
+
+
+@pytest.fixture(scope="module")
+def bundled_html(bundled):
+    return maps.render_map_html(maps.make_map(bundled))
+
+
+@pytest.fixture(scope="module")
+def small_plan():
+    code, x, y = district_point("Thạch Thất")
+    return make_plan(
+        [
+            {
+                "cluster_id": "A",
+                "name_vi": "CCN Phùng Xá",
+                "commune_vi": "Phùng Xá",
+                "district_vi": "Thạch Thất",
+                "district_code": code,
+                "geometry": square(x, y, 10),
+                "declared_ha": 12.0,
+                "status": "established (2017)",
+                "category": "kept",
+                "source_url": "https://example.org/a",
+            },
+            {
+                "cluster_id": "B",
+                "name_vi": "CCN Bình Phú",
+                "district_vi": "Thạch Thất",
+                "district_code": code,
+                "geometry": square(x + 0.03, y, 5),
+                "declared_ha": 5.0,
+                "geometry_kind": "indicative",
+                "location_precision": "commune",
+                "status": "planned",
+                "category": "new",
+            },
+            {
+                "cluster_id": "C",
+                "name_vi": "CCN Hạ Bằng",
+                "district_vi": "Thạch Thất",
+                "district_code": code,
+                "geometry": __import__("shapely").Point(x - 0.03, y),
+                "geometry_kind": "point",
+                "location_precision": "commune",
+            },
+        ],
+        complete=False,
+    )
+
+
+def _geojson_layers(m):
+    return {c.layer_name: c for c in m._children.values() if isinstance(c, folium.GeoJson)}
+
+
+def _features(m, prefix):
+    layers = _geojson_layers(m)
+    name = next(k for k in layers if k.startswith(prefix))
+    return layers[name], layers[name].data["features"]
+
+
+# -- self-contained ------------------------------------------------------------------------------------
+
+
+def test_bundled_map_is_self_contained_and_small(bundled_html):
+    size = len(bundled_html.encode("utf-8"))
+    assert size < 1_500_000, f"default map is {size / 1e6:.2f} MB"
+    assert maps.external_resources(bundled_html) == []
+    lowered = bundled_html.lower()
+    for word in ("cdn.", "jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers"):
+        assert word not in lowered, word
+    assert "<script src" not in lowered
+    assert "<link rel" not in lowered
+    # Leaflet is inlined from the installed package
+    assert "Leaflet 1.9.4" in bundled_html
+    assert "tile.openstreetmap.org" not in bundled_html
+
+
+def test_charset_comes_first(bundled_html):
+    head = bundled_html[: bundled_html.index("</head>")]
+    assert head.index('<meta charset="utf-8">') < head.index("<title>")
+    assert bundled_html.startswith("<!DOCTYPE html>")
+
+
+def test_external_resources_finds_cdn_links():
+    page = (
+        '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" '
+        'href="//cdn.example/x.css"><style>a{background:url(https://x/y.png)}</style>'
+        '<a href="https://example.org">a link is fine</a>'
+    )
+    found = maps.external_resources(page)
+    assert len(found) == 3
+    assert all("example.org" not in f for f in found)
+
+
+def test_bundled_map_layers(bundled):
+    m = maps.make_map(bundled)
+    layers = _geojson_layers(m)
+    assert set(layers) == {
+        "Districts",
+        "Hoa Lac Hi-Tech Park",
+        f"Clusters ({len(bundled.clusters)})",
+    }
+    districts = layers["Districts"].data["features"]
+    assert len(districts) == 30
+    _, feats = _features(m, "Clusters")
+    shapes = [f for f in feats if "uid" in f["properties"]]
+    assert len(shapes) == len(bundled.clusters)
+    # every indicative footprint is dashed and labelled as such
+    style = layers[f"Clusters ({len(bundled.clusters)})"].style_function
+    for f in shapes:
+        cid = f["properties"]["cluster_id"]
+        kind = bundled.clusters.set_index("cluster_id").loc[cid, "geometry_kind"]
+        st = style(f)
+        if kind == "indicative":
+            assert "dashArray" in st and "planning-indicative" in st["className"]
+            assert "indicative footprint" in f["properties"]["popup"]
+        if kind == "point":
+            assert f["geometry"]["type"] == "Point"
+            assert "planning-point" in st["className"]
+
+
+def test_panel_states_coverage_failures_and_caveats(bundled, bundled_html):
+    m = maps.make_map(bundled)
+    ctl = m._children["planning_controls"]
+    panel = ctl.config["panel"]
+    assert "27 of 159" in panel
+    assert "of 3,204.3 ha" in panel
+    assert re.search(r"Rules failed</dt><dd[^>]*>\d+ of \d+", panel)
+    assert "INDICATIVE" in panel
+    for note in bundled.notes():
+        assert maps._e(note) in panel
+    assert "Sources" in panel
+    assert "OCHA" in ctl.config["attribution"]
+
+
+def test_district_tooltips_use_full_geometry_areas(bundled):
+    m = maps.make_map(bundled)
+    feats = _geojson_layers(m)["Districts"].data["features"]
+    tips = {f["properties"]["tooltip"] for f in feats}
+    for _, row in bundled.districts.iterrows():
+        expected = f"{row['measured_ha'] / 100:,.2f} km²"
+        assert any(maps._e(row["district_vi"]) in t and expected in t for t in tips), row[
+            "district_vi"
+        ]
+    assert any("thị xã" in t for t in tips) and any("quận" in t for t in tips)
+
+
+def test_search_keys_are_folded(bundled):
+    m = maps.make_map(bundled)
+    _, feats = _features(m, "Clusters")
+    keys = [f["properties"]["search"] for f in feats if "search" in f["properties"]]
+    assert any("phung xa" in k for k in keys)
+    assert all(k == k.lower() and "ù" not in k for k in keys)
+
+
+# -- options ----------------------------------------------------------------------------------------------
+
+
+def test_tiles_options(small_plan):
+    osm = maps.render_map_html(maps.make_map(small_plan, tiles="osm"))
+    assert "tile.openstreetmap.org" in osm
+    carto = maps.render_map_html(maps.make_map(small_plan, tiles="cartodb"))
+    assert "basemaps.cartocdn.com" in carto
+    # tiles are the only network use: still no script or style from the network
+    assert maps.external_resources(osm) == []
+    with pytest.raises(UsageError):
+        maps.make_map(small_plan, tiles="google")  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        maps.make_map(small_plan, color_by="size")  # type: ignore[arg-type]
+
+
+def test_color_by_category_and_status(small_plan):
+    by_status = maps.make_map(small_plan, color_by="status")._children["planning_controls"]
+    assert "established (1)" in by_status.config["legend"]
+    assert "planned (1)" in by_status.config["legend"]
+    assert "status not reported (1)" in by_status.config["legend"]
+    by_cat = maps.make_map(small_plan, color_by="category")._children["planning_controls"]
+    assert "kept (existing, to 2020) (1)" in by_cat.config["legend"]
+    assert "new (to 2020) (1)" in by_cat.config["legend"]
+
+
+def test_status_class():
+    assert maps.status_class("established (2017)") == "established"
+    assert maps.status_class("Construction started (H1 2024)") == "construction started"
+    assert maps.status_class("") == "status not reported"
+    assert maps.status_class("operating since 2015") == "operating since"
+
+
+def test_popup_has_facts_and_findings(small_plan):
+    m = maps.make_map(small_plan)
+    _, feats = _features(m, "Clusters")
+    by_id = {
+        f["properties"]["cluster_id"]: f["properties"]
+        for f in feats
+        if "cluster_id" in f["properties"]
+    }
+    a = by_id["A"]["popup"]
+    assert "CCN Phùng Xá" in a and "Phùng Xá" in a and "Thạch Thất" in a
+    assert "12.00 ha" in a  # declared
+    assert re.search(r"\d+\.\d\d ha \(geodesic\)", a)
+    assert "ARE001" in a  # 10 ha measured vs 12 declared fails the 5 % tolerance
+    assert 'href="https://example.org/a"' in a and 'rel="noopener noreferrer"' in a
+    assert "INDICATIVE" in by_id["B"]["popup"].upper()
+    assert "location only" in by_id["C"]["popup"]
+    assert "no published area" in by_id["C"]["tooltip"]
+
+
+def test_report_findings_are_used_when_given(small_plan):
+    from planning.report import check
+
+    report = check(small_plan, tolerance_pct=50)
+    m = maps.make_map(small_plan, report=report)
+    _, feats = _features(m, "Clusters")
+    a = next(f for f in feats if f["properties"].get("cluster_id") == "A")
+    assert "ARE001" not in a["properties"]["popup"]
+
+
+# -- escaping ---------------------------------------------------------------------------------------------
+
+
+def test_data_text_is_escaped_everywhere():
+    code, x, y = district_point("Thạch Thất")
+    plan = make_plan(
+        [
+            {
+                "cluster_id": "X<b>1</b>",
+                "name_vi": XSS,
+                "commune_vi": "<script>alert(2)</script>",
+                "district_vi": "Thạch Thất",
+                "district_code": code,
+                "status": '"><svg onload=alert(3)>',
+                "category": "<i>cat</i>",
+                "geometry": square(x, y, 3),
+                "declared_ha": 3.0,
+                "source_url": "javascript:alert(4)",
+            }
+        ]
+    )
+    plan.name = "<b>plan</b>"
+    text = maps.render_map_html(maps.make_map(plan))
+    for raw in (XSS, "<script>alert(2)", "<svg onload", "<b>plan</b>", "<i>cat</i>", "X<b>1"):
+        assert raw not in text, raw
+    assert 'href="javascript:' not in text
+    # escaped as text in the markup the page inserts
+    m = maps.make_map(plan, color_by="category")
+    _, feats = _features(m, "Clusters")
+    popup = feats[0]["properties"]["popup"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in popup
+    assert "javascript:alert(4)" in popup and "<a " not in popup
+    legend = m._children["planning_controls"].config["legend"]
+    assert "&lt;i&gt;cat&lt;/i&gt;" in legend
+
+
+def test_linkify_only_links_http():
+    out = maps._linkify('See https://a.example/x?y=1&z=2. And "javascript:alert(1)"')
+    assert '<a href="https://a.example/x?y=1&amp;z=2"' in out
+    assert "javascript:alert(1)" in out and 'href="javascript' not in out
+
+
+# -- simplification ---------------------------------------------------------------------------------------
+
+
+def test_district_simplification_keeps_a_clean_coverage(bundled):
+    import shapely
+
+    geoms = list(bundled.districts.geometry)
+    simple = maps.simplify_coverage(geoms, tolerance=20 / 111_320)
+    n_before = int(shapely.get_num_coordinates(geoms).sum())
+    n_after = int(shapely.get_num_coordinates(simple).sum())
+    assert n_after < 0.7 * n_before
+    assert all(shapely.is_valid(simple))
+    if hasattr(shapely, "coverage_is_valid"):
+        assert bool(shapely.coverage_is_valid(simple))
+    # no gaps or slivers: the pieces add up to their union, whose outline has no new holes
+    union_before = shapely.union_all(geoms)
+    union_after = shapely.union_all(simple)
+    assert math.isclose(sum(g.area for g in simple), union_after.area, rel_tol=1e-9)
+    assert math.isclose(union_after.area, union_before.area, rel_tol=5e-3)
+
+    def holes(g):
+        parts = getattr(g, "geoms", [g])
+        return sum(len(p.interiors) for p in parts)
+
+    assert holes(union_after) <= holes(union_before)
+
+
+def test_simplification_can_be_turned_off(small_plan):
+    full = maps.make_map(small_plan, simplify_m=0)
+    simple = maps.make_map(small_plan)
+
+    def n(m):
+        return sum(
+            len(str(f["geometry"]["coordinates"]))
+            for f in _geojson_layers(m)["Districts"].data["features"]
+        )
+
+    assert n(simple) < n(full)
+
+
+# -- writing ----------------------------------------------------------------------------------------------
+
+
+def test_write_map_atomically_and_never_over_an_input(tmp_path, small_plan):
+    out = maps.write_map(small_plan, tmp_path / "m.html")
+    assert out == tmp_path / "m.html"
+    text = out.read_text(encoding="utf-8")
+    assert json.dumps("CCN Phùng Xá")[1:-1] in text  # inside the embedded GeoJSON
+    assert [p.name for p in tmp_path.iterdir()] == ["m.html"]
+    src = tmp_path / "input.geojson"
+    src.write_text("{}", encoding="utf-8")
+    with pytest.raises(PlanDataError):
+        maps.write_map(small_plan, src, protect=[src])
+    assert src.read_text(encoding="utf-8") == "{}"
+
+
+def test_missing_leaflet_names_the_extra(monkeypatch):
+    import importlib.util
+
+    from planning import _assets
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "js_lib_leaflet" else real(name, *a),
+    )
+    with pytest.raises(MissingDependencyError, match=r"planning\[maps\]"):
+        _assets.leaflet_dir()
+
+
+def test_assets_cannot_close_their_element():
+    from planning import _assets
+
+    tag = _assets.script_tag('var s = "</script><script>alert(1)</script>"; <!-- x')
+    assert tag.count("</script>") == 1 and "<!--" not in tag
+    style = _assets.style_tag("a{} </style><script>")
+    assert style.count("</style>") == 1
+    css = _assets.leaflet_css()
+    assert "url(images/" not in css and "data:image/png;base64," in css
