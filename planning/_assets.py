@@ -541,7 +541,7 @@ PLUGINS_CSS = r"""
 .planning-panel ul { margin: 2px 0; padding-left: 16px; }
 .planning-panel .planning-figures { margin: 0; }
 .planning-panel .planning-figures div { display: flex; justify-content: space-between; gap: 8px; }
-.planning-panel .planning-figures dt { font-weight: normal; }
+.planning-panel .planning-figures dt { font-weight: normal; white-space: nowrap; }
 .planning-panel .planning-figures dd { margin: 0; font-weight: 600; text-align: right; }
 .planning-caveats li { color: #7a4b00; }
 .planning-sources { font-size: 11px; color: #444; margin-top: 6px; }

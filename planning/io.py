@@ -1298,10 +1298,17 @@ def _check_geometries(ctx: _Ctx, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.Geo
     types = [g.geom_type if ok else None for g, ok in zip(geoms, present, strict=True)]
     kinds = {t for t in types if t}
     polygons_only = ctx.kind != "clusters" or not kinds <= {"Point", "MultiPoint"}
+    # A row that says it is a location only (``geometry_kind = point``, as planning's own
+    # exports do) may be a point among polygons: the layer then round-trips.
+    location_only = (
+        gdf["geometry_kind"].astype(str).str.strip().str.lower().eq("point").to_numpy()
+        if ctx.kind == "clusters" and "geometry_kind" in gdf.columns
+        else np.zeros(len(gdf), dtype=bool)
+    )
     for i, t in enumerate(types):
         if t is None or t in _POLY:
             continue
-        if t in {"Point", "MultiPoint"} and not polygons_only:
+        if t in {"Point", "MultiPoint"} and (not polygons_only or location_only[i]):
             continue
         ident = _ident(ctx, gdf.iloc[i])
         if t == "GeometryCollection" and fix:

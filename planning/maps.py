@@ -848,7 +848,7 @@ def _panel_html(plan: Plan, report: Report) -> str:
     ha = float(cov["ha_declared"])
     ha_fig = figs.get("total_ha") or figs.get("total_ha_detail")
     if ha_fig is not None and ha_fig.value:
-        ha_text = f"{ha:,.1f} ha of {ha_fig.formatted()} ({100 * ha / ha_fig.value:.1f} %)"
+        ha_text = f"{ha:,.1f} of {ha_fig.formatted()} ({100 * ha / ha_fig.value:.1f} %)"
     else:
         ha_text = f"{ha:,.1f} ha"
     failed = len(report.failed)

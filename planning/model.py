@@ -638,9 +638,8 @@ def _nfc_column(values: pd.Series) -> pd.Series:
     normal = [nfc(u) for u in distinct]
     if normal == distinct.tolist():
         return values
-    return pd.Series(
-        pd.array(normal, dtype=values.dtype).take(codes), index=values.index, name=values.name
-    )
+    fixed = pd.Series(normal, dtype=values.dtype).to_numpy(dtype=object)
+    return pd.Series(fixed[codes], index=values.index, name=values.name, dtype=values.dtype)
 
 
 def _indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:

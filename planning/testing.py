@@ -290,7 +290,8 @@ def synthetic_clusters(
         lon = ((cx + jx)[rows, None] + bx[rows] / m_lon)[mask]
         lat = ((cy + jy)[rows, None] + by[rows] / m_lat)[mask]
         owner = np.repeat(np.arange(len(rows)), k)
-        return shapely.polygons(shapely.linearrings(np.column_stack([lon, lat]), indices=owner))
+        rings = shapely.linearrings(np.column_stack([lon, lat]), indices=owner)
+        return np.asarray(shapely.polygons(rings), dtype=object)
 
     geoms = build(np.arange(n))
     # Each row's district holds its point on surface; a jitter that left Hanoi is undone.

@@ -22,6 +22,7 @@ from planning.rules._base import (
     RuleResult,
     Severity,
     iter_rules,
+    shared_scope,
 )
 
 if TYPE_CHECKING:
@@ -64,4 +65,5 @@ def run_rules(plan: Plan, options: CheckOptions | None = None) -> list[RuleResul
     for prefix in (*opts.select, *opts.ignore):
         if not any(code.startswith(prefix) for code in REGISTRY):
             raise UsageError(f"no rule code starts with {prefix!r}; `planning rules` lists them")
-    return [r.run(plan, opts) for r in iter_rules() if opts.wants(r.code)]
+    with shared_scope():
+        return [r.run(plan, opts) for r in iter_rules() if opts.wants(r.code)]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT
 
@@ -215,3 +217,39 @@ def ids(items: Iterable[Any]) -> str:
     """Join ids for a message, at most eight then ``…``."""
     items = [str(i) for i in items]
     return ", ".join(items[:8]) + (f", … (+{len(items) - 8})" if len(items) > 8 else "")
+
+
+_T = TypeVar("_T")
+_SHARED: ContextVar[dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] | None] = ContextVar(
+    "planning_rules_shared", default=None
+)
+
+
+@contextmanager
+def shared_scope() -> Iterator[None]:
+    """Let the rules run inside this block share what :func:`shared` computes."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(name: str, objects: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+    """Return ``compute()``, computed once per :func:`shared_scope` for the same objects.
+
+    Several rules need the same costly arrays (GEOS validity, points on surface); inside
+    one run of the rules they are computed once. The objects (for example a layer's
+    geometry array) are identified by identity and kept alive for the scope, so nothing is
+    reused across runs, and outside a scope ``compute()`` is simply called.
+    """
+    store = _SHARED.get()
+    if store is None:
+        return compute()
+    key = (name, *(id(o) for o in objects))
+    hit = store.get(key)
+    if hit is None:
+        hit = (objects, compute())
+        store[key] = hit
+    result: _T = hit[1]
+    return result

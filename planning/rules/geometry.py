@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule
+from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule, shared
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -31,7 +32,8 @@ def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         geoms = layer.geometry.to_numpy()
         present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         total += int(present.sum())
-        bad = present & ~shapely.is_valid(geoms)
+        valid = shared("is_valid", (geoms,), partial(shapely.is_valid, geoms))
+        bad = present & ~valid
         for i in bad.nonzero()[0]:
             reason = shapely.is_valid_reason(geoms[i])
             ident = str(layer[id_col].iloc[i])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule
+from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule, shared
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,12 +58,17 @@ def _located(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     import shapely
 
     geoms = plan.clusters.geometry.to_numpy()
-    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    rows = ok.nonzero()[0]
-    if not len(rows):
-        return rows, np.empty((0, 2)), np.empty(0, dtype=np.int64)
-    xy = shapely.get_coordinates(shapely.point_on_surface(geoms[rows]))
-    return rows, xy, locate(xy[:, 0], xy[:, 1], plan.districts.geometry.to_numpy())
+    districts = plan.districts.geometry.to_numpy()
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        rows = ok.nonzero()[0]
+        if not len(rows):
+            return rows, np.empty((0, 2)), np.empty(0, dtype=np.int64)
+        xy = shapely.get_coordinates(shapely.point_on_surface(geoms[rows]))
+        return rows, xy, locate(xy[:, 0], xy[:, 1], districts)
+
+    return shared("located", (geoms, districts), compute)
 
 
 @rule("LOC001", "Clusters lie inside Hanoi")

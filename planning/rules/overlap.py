@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Finding, Outcome, Rule, plural, rule
+from planning.rules._base import CheckOptions, Finding, Outcome, Rule, plural, rule, shared
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -27,7 +27,8 @@ def _polygonal(layer: gpd.GeoDataFrame) -> np.ndarray:
 
     g = layer.geometry.to_numpy()
     t = shapely.get_type_id(g)
-    return ((t == 3) | (t == 6)) & shapely.is_valid(g) & ~shapely.is_empty(g)
+    valid = shared("is_valid", (g,), lambda: shapely.is_valid(g))
+    return ((t == 3) | (t == 6)) & valid & ~shapely.is_empty(g)
 
 
 def overlap_pairs(
