@@ -180,14 +180,24 @@ def test_bundled_plan_round_trips_through_geojson(plan, tmp_path):
     path = tmp_path / "bundled.geojson"
     plan.clusters.drop(columns=["measured_ha", "measured_ha_vn2000"]).to_file(path)
     again = load_plan(path, complete=False)
-    assert again.clusters["geometry_kind"].value_counts().to_dict() == {"indicative": 17, "point": 10}
-    assert again.clusters["measured_ha"].sum() == pytest.approx(plan.clusters["measured_ha"].sum(), rel=1e-9)
+    assert again.clusters["geometry_kind"].value_counts().to_dict() == {
+        "indicative": 17,
+        "point": 10,
+    }
+    assert again.clusters["measured_ha"].sum() == pytest.approx(
+        plan.clusters["measured_ha"].sum(), rel=1e-9
+    )
 
 
 def test_points_with_an_area_get_indicative_footprints(tmp_path):
     csv = tmp_path / "points.csv"
-    csv.write_text("ma_ccn,ten_ccn,lat,lon,dien_tich\nP1,CCN điểm,21.02,105.55,12.5\nP2,CCN không diện tích,21.03,105.56,\n", encoding="utf-8")
+    csv.write_text(
+        "ma_ccn,ten_ccn,lat,lon,dien_tich\nP1,CCN điểm,21.02,105.55,12.5\nP2,CCN không diện tích,21.03,105.56,\n",
+        encoding="utf-8",
+    )
     plan = load_plan(csv, complete=False)
     kinds = dict(zip(plan.clusters["cluster_id"], plan.clusters["geometry_kind"], strict=True))
     assert kinds == {"P1": "indicative", "P2": "point"}
-    assert plan.clusters.set_index("cluster_id").loc["P1", "measured_ha"] == pytest.approx(12.5, rel=1e-7)
+    assert plan.clusters.set_index("cluster_id").loc["P1", "measured_ha"] == pytest.approx(
+        12.5, rel=1e-7
+    )
