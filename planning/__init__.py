@@ -32,6 +32,8 @@ _LAZY = {
     "load_communes": "planning.geodata",
     "read_layer": "planning.io",
     "make_map": "planning.maps",
+    "write_map": "planning.maps",
+    "write_report": "planning.htmlreport",
     "diff_plans": "planning.diff",
     "PlanningError": "planning.errors",
     "PlanDataError": "planning.errors",
@@ -48,7 +50,8 @@ if TYPE_CHECKING:
     from planning.geodata import load_communes, load_districts
     from planning.io import read_layer
     from planning.manifest import Manifest, load_manifest
-    from planning.maps import make_map
+    from planning.htmlreport import write_report
+    from planning.maps import make_map, write_map
     from planning.model import Plan, indicative_footprint, load_plan
     from planning.report import Report, check
 
