@@ -48,9 +48,9 @@ if TYPE_CHECKING:
     from planning.diff import diff_plans
     from planning.errors import CRSError, GeodataUnavailable, PlanDataError, PlanningError
     from planning.geodata import load_communes, load_districts
+    from planning.htmlreport import write_report
     from planning.io import read_layer
     from planning.manifest import Manifest, load_manifest
-    from planning.htmlreport import write_report
     from planning.maps import make_map, write_map
     from planning.model import Plan, indicative_footprint, load_plan
     from planning.report import Report, check

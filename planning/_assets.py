@@ -497,6 +497,18 @@ PLUGINS_JS = r"""
     };
     map.on("resize popupopen", panelPad);
     panelPad();
+    // fitClear: fit the bounds in the part of the map that the side controls leave free
+    if (cfg.bounds && cfg.fitClear) {
+      var side = function (sel) {
+        var w = 0;
+        c.querySelectorAll(sel).forEach(function (el) { w = Math.max(w, el.offsetWidth); });
+        return w ? w + 20 : 10;
+      };
+      var left = side(".leaflet-top.leaflet-left > .leaflet-control"), right = side(".leaflet-right > .planning-box");
+      if (map.getSize().x - left - right >= 300) {
+        map.fitBounds(cfg.bounds, { animate: false, paddingTopLeft: [left, 10], paddingBottomRight: [right, 10] });
+      }
+    }
     var zoomClass = function () {
       var z = map.getZoom();
       L.DomUtil[z >= (cfg.detailZoom || 14) ? "addClass" : "removeClass"](c, "planning-zoomed-in");
@@ -558,6 +570,12 @@ PLUGINS_CSS = r"""
 .planning-popup td { padding: 1px 0; }
 .planning-popup ul { margin: 4px 0 0; padding-left: 16px; }
 .planning-badge { display: inline-block; font-size: 10px; font-weight: 700; letter-spacing: .04em; text-transform: uppercase; padding: 1px 5px; border-radius: 3px; background: #fff3cd; color: #7a4b00; border: 1px dashed #b07d00; }
+.planning-badge-added { background: #e3f4e9; color: #11622f; border: 1px solid #1A9850; }
+.planning-badge-removed { background: #fbe4e1; color: #8f1d10; border: 1px dashed #D7301F; }
+.planning-badge-resized { background: #fff3cd; color: #7a4b00; border: 1px solid #E69F00; }
+.planning-badge-moved { background: #e1eef8; color: #00446b; border: 1px solid #0072B2; }
+.planning-versions { margin: 0 0 4px; color: #555; word-break: break-all; }
+.planning-diff-summary { margin: 6px 0 0; }
 .planning-sev-error { color: #b00020; }
 .planning-sev-warning { color: #8a5a00; }
 .planning-sev-info { color: #335; }

@@ -170,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("map", help="write a self-contained HTML map (works offline)")
     _add_plan_inputs(p)
     _add_html_options(p, default_output="planning-map.html")
+    p.add_argument(
+        "--diff",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="draw the changes from OLD to NEW (cluster files, or 'bundled') instead of one plan",
+    )
     p.set_defaults(handler=_cmd_map)
 
     p = sub.add_parser("report", help="write the check report as one self-contained HTML page")
@@ -363,6 +369,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from planning.maps import write_map
     from planning.report import check
 
+    if args.diff:
+        return _cmd_map_diff(args)
     plan = _load(args)
     report = check(plan, tolerance_pct=args.tolerance)
     path = write_map(
@@ -374,6 +382,31 @@ def _cmd_map(args: argparse.Namespace) -> int:
         protect=_inputs(args),
     )
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
+    return 0
+
+
+def _cmd_map_diff(args: argparse.Namespace) -> int:
+    from planning.diff import BUNDLED, diff_plans, load_version
+    from planning.maps import write_diff_map
+
+    if args.files:
+        raise UsageError("give either FILE arguments or --diff OLD NEW, not both")
+    kwargs = {
+        "manifest": args.manifest,
+        "districts": args.districts,
+        "zones": args.zones,
+        "complete": False if args.partial else None,
+        "mirror": args.mirror,
+        "fix": args.fix,
+        "crs": args.crs,
+        "encoding": args.encoding,
+    }
+    old_spec, new_spec = args.diff
+    old, new = load_version(old_spec, **kwargs), load_version(new_spec, **kwargs)
+    d = diff_plans(old, new, tolerance_pct=args.tolerance)
+    protect = [*_inputs(args), *(s for s in args.diff if s != BUNDLED)]
+    path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): {d.summary()}", file=sys.stderr)
     return 0
 
 

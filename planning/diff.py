@@ -732,6 +732,8 @@ def load_version(
     complete: bool | None = None,
     mirror: str | PathLike[str] | None = None,
     fix: bool = False,
+    crs: str | None = None,
+    encoding: str | None = None,
 ) -> Plan:
     """Load one version of a plan: the bundled plan, or a cluster file.
 
@@ -741,8 +743,9 @@ def load_version(
         The word ``bundled`` (:data:`BUNDLED`) for the bundled catalogue, or a cluster
         file in any format :func:`planning.io.read_layer` reads. The word wins over a
         file of that name; write ``./bundled`` for the file.
-    manifest, districts, zones, complete, mirror, fix
-        As for :func:`planning.model.load_plan`.
+    manifest, districts, zones, complete, mirror, fix, crs, encoding
+        As for :func:`planning.model.load_plan` (``crs`` and ``encoding`` apply to a
+        cluster file only).
 
     Returns
     -------
@@ -760,6 +763,8 @@ def load_version(
         "complete": complete,
         "mirror": mirror,
         "fix": fix,
+        "crs": crs,
+        "encoding": encoding,
     }
     if str(spec) == BUNDLED:
         return load_plan(**kwargs)

@@ -31,11 +31,9 @@ import hashlib
 import http.client
 import importlib.util
 import os
-import re
 import shutil
 import sys
 import tempfile
-import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -47,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning import settings
 from planning.errors import GeodataHashMismatch, GeodataUnavailable
+from planning.vietnamese import split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -529,45 +528,6 @@ def _copy_verified(source: Path, target: Path, remote: RemoteFile) -> None:
         raise
 
 
-# --------------------------------------------------------------------------- names
-
-_PREFIXES = {
-    "thành phố": "thành phố",
-    "thị trấn": "thị trấn",
-    "thị xã": "thị xã",
-    "phường": "phường",
-    "huyện": "huyện",
-    "quận": "quận",
-    "xã": "xã",
-}
-_PREFIX_RE = re.compile(
-    r"^\s*(" + "|".join(sorted(_PREFIXES, key=len, reverse=True)) + r")\s+(\S.*?)\s*$",
-    re.IGNORECASE,
-)
-
-
-def _strip_prefix(name: str) -> tuple[str, str]:
-    """Split a Vietnamese administrative name into its type and its bare name.
-
-    Parameters
-    ----------
-    name
-        For example ``"Huyện Thạch Thất"`` or ``"Thị trấn Liên Quan"`` (any
-        Unicode normalization form).
-
-    Returns
-    -------
-    tuple of str
-        ``(type, bare name)``, both NFC: type lower-case (``"huyện"``, ``"thị xã"``,
-        ``"xã"``, ``"phường"`` …) or ``""`` when the name has no known prefix.
-    """
-    text = unicodedata.normalize("NFC", name)
-    match = _PREFIX_RE.match(text)
-    if match is None:
-        return "", text.strip()
-    return _PREFIXES[match.group(1).lower()], match.group(2)
-
-
 # --------------------------------------------------------------------------- districts
 
 
@@ -612,7 +572,7 @@ def _read_districts(shp: str) -> gpd.GeoDataFrame:
         raw = gpd.read_file(shp, engine="pyogrio", encoding="UTF-8")
     except Exception as exc:
         raise GeodataUnavailable(f"{shp}: cannot read the district shapefile: {exc}") from exc
-    split = [_strip_prefix(str(v)) for v in raw["ADM2_VI"]]
+    split = [split_admin_prefix(str(v)) for v in raw["ADM2_VI"]]
     frame = gpd.GeoDataFrame(
         {
             "district_code": [str(v) for v in raw["ADM2_PCODE"]],
@@ -759,8 +719,8 @@ def _convert_communes(rda: Path) -> gpd.GeoDataFrame:
     hanoi = data[(data["province_id"] == _HANOI_PROVINCE_ID) & (data["province"] == "Ha Noi")]
     records: dict[str, list[Any]] = {column: [] for column in COMMUNE_COLUMNS}
     for row_name, row in hanoi.iterrows():
-        commune_type, commune_vi = _strip_prefix(str(row["commune_vn"]))
-        _, district_vi = _strip_prefix(str(row["district_vn"]))
+        commune_type, commune_vi = split_admin_prefix(str(row["commune_vn"]))
+        _, district_vi = split_admin_prefix(str(row["district_vn"]))
         try:
             sp_polygons = by_id[str(row_name)]
         except KeyError:

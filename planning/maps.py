@@ -31,19 +31,23 @@ from planning.errors import UsageError, require
 if TYPE_CHECKING:
     import folium
 
+    from planning.diff import PlanDiff
     from planning.model import Plan
     from planning.report import Report
 
 __all__ = [
     "CATEGORY_LABELS",
+    "CHANGE_COLORS",
     "COLOR_BY",
     "PALETTE",
     "TILES",
     "external_resources",
+    "make_diff_map",
     "make_map",
     "render_map_html",
     "simplify_coverage",
     "status_class",
+    "write_diff_map",
     "write_map",
 ]
 
@@ -72,6 +76,19 @@ CATEGORY_LABELS: dict[str, str] = {
     "new_2030": "new (2021-2030)",
     "expansion_2030": "expansion (2021-2030)",
     "unknown": "category not published",
+}
+#: Colours of the changes on a diff map; removals are also dashed, moves also get a line.
+CHANGE_COLORS: dict[str, str] = {
+    "added": "#1A9850",
+    "removed": "#D7301F",
+    "resized": "#E69F00",
+    "moved": "#0072B2",
+}
+_CHANGE_LABELS = {
+    "added": "added",
+    "removed": "removed",
+    "resized": "resized (declared area changed)",
+    "moved": "moved",
 }
 _ZONE_COLOR = "#6A3D9A"
 _DISTRICT_STYLE = {
@@ -154,12 +171,8 @@ def make_map(
         If folium or Leaflet's files (extra ``maps``) are not installed.
     """
     folium = _folium()
-    from folium.utilities import JsCode
 
-    from planning import _assets
-
-    if tiles not in TILES:
-        raise UsageError(f"tiles must be one of {', '.join(TILES)}, got {tiles!r}")
+    _check_tiles(tiles)
     if color_by not in COLOR_BY:
         raise UsageError(f"color_by must be one of {', '.join(COLOR_BY)}, got {color_by!r}")
     if report is None:
@@ -168,35 +181,8 @@ def make_map(
         report = check(plan)
 
     bounds = _bounds(plan)
-    center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(
-        location=center,
-        zoom_start=10,
-        tiles=None,
-        control_scale=False,  # a metric-only scale bar is added by PlanningMap.init
-        zoom_snap=0.25,
-        zoom_delta=0.5,
-    )
-    # Folium links Leaflet, jQuery, Bootstrap and Font Awesome from CDNs: none of them here.
-    m.default_js = []
-    m.default_css = []
-    root = m.get_root()
-    root.title = html.escape(f"Map: {plan.name}")
-    root.header.add_child(_InlineAssets(), name="planning_assets")
-    if tiles != "none":
-        url, credit, label = _TILE_LAYERS[tiles]
-        folium.TileLayer(url, attr=credit, name=label, max_zoom=19, control=True).add_to(m)
-
-    bind = JsCode("PlanningMap.bindFeature")
-    districts = _district_features(plan, simplify_m=simplify_m)
-    district_layer = folium.GeoJson(
-        districts,
-        name="Districts",
-        style_function=lambda f: _DISTRICT_STYLE,
-        highlight_function=lambda f: {"weight": 2.5, "color": "#333333", "fillOpacity": 0.7},
-        on_each_feature=bind,
-        smooth_factor=0.5,
-    )
+    m = _base_map(f"Map: {plan.name}", bounds, tiles)
+    district_layer = _district_layer(plan, simplify_m=simplify_m)
     district_layer.add_to(m)
 
     zones, zone_styles = _zone_features(plan)
@@ -208,7 +194,7 @@ def make_map(
             zones,
             name=_plain_label(zone_label),
             style_function=_styler(zone_styles),
-            on_each_feature=bind,
+            on_each_feature=_bind(),
         )
         zone_layer.add_to(m)
 
@@ -222,15 +208,15 @@ def make_map(
             clusters,
             name=f"Clusters ({len(plan.clusters)})",
             style_function=_styler(cluster_styles),
-            on_each_feature=bind,
+            on_each_feature=_bind(),
             marker=folium.CircleMarker(radius=6),
         )
         cluster_layer.add_to(m)
 
-    controls = _Controls(
-        districts=district_layer,
-        clusters=cluster_layer,
-        zones=zone_layer,
+    layers = {"districts": district_layer, "clusters": cluster_layer, "zones": zone_layer}
+    _finish_map(
+        m,
+        layers={k: v for k, v in layers.items() if v is not None},
         config={
             "panel": _panel_html(plan, report),
             "legend": _legend_html(
@@ -241,9 +227,6 @@ def make_map(
             "bounds": bounds,
         },
     )
-    m.add_child(controls, name="planning_controls")
-    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
-    _assets.leaflet_js()  # fail now, not at render time, if Leaflet's files are missing
     return m
 
 
@@ -303,6 +286,128 @@ def write_map(
     m = make_map(plan, report=report, tiles=tiles, color_by=color_by, simplify_m=simplify_m)
     text = render_map_html(m)
     return Path(atomic_write(path, text, protect=list(protect)))
+
+
+def make_diff_map(
+    d: PlanDiff,
+    plan: Plan,
+    *,
+    old: Plan | None = None,
+    tiles: TilesOption = "none",
+    simplify_m: float = 20.0,
+) -> folium.Map:
+    """Return an offline-ready Folium map of the changes between two versions of a plan.
+
+    Clusters added are drawn green, removed red and dashed (their old outline), resized
+    amber and moved blue, with a line from the old location to the new one. At city scale
+    a dot marks each change. Each popup gives the cluster's id and name, its declared area
+    old → new with the delta, and the distance moved. The summary panel states
+    :meth:`PlanDiff.summary`, the rules newly failing and newly passing, and the caveats
+    and sources of both versions. The controls and the district layer are those of
+    :func:`make_map`.
+
+    Parameters
+    ----------
+    d
+        The diff, from :func:`planning.diff.diff_plans`.
+    plan
+        The version whose districts are drawn (usually the new one); its caveats and
+        sources are listed.
+    old
+        The other version, whose caveats and sources are listed too.
+    tiles, simplify_m
+        As for :func:`make_map`.
+
+    Returns
+    -------
+    folium.Map
+        The map; write it with :func:`write_diff_map` or :func:`render_map_html`.
+
+    Raises
+    ------
+    UsageError
+        If ``tiles`` is not a known value.
+    MissingDependencyError
+        If folium or Leaflet's files (extra ``maps``) are not installed.
+    """
+    folium = _folium()
+    from planning.diff import CHANGE_KINDS, diff_layer
+
+    _check_tiles(tiles)
+    plans = [plan] if old is None or old is plan else [plan, old]
+    layer = diff_layer(d)
+    bounds = _diff_bounds(layer, plan)
+    m = _base_map(f"Plan changes: {d.old_name} → {d.new_name}", bounds, tiles)
+    layers = {"districts": _district_layer(plan, simplify_m=simplify_m)}
+    layers["districts"].add_to(m)
+    token = secrets.token_hex(3)
+    drawn: dict[str, int] = {}
+    undrawn: list[str] = []
+    for kind in CHANGE_KINDS:
+        rows = layer.loc[layer["change"].eq(kind)]
+        features, styles, n, missing = _change_features(rows, kind=kind, token=token)
+        drawn[kind] = n
+        undrawn += missing
+        if not features["features"]:
+            continue
+        layers[kind] = folium.GeoJson(
+            features,
+            name=f"{kind.capitalize()} ({n})",
+            style_function=_styler(styles),
+            on_each_feature=_bind(),
+            marker=folium.CircleMarker(radius=6),
+        )
+        layers[kind].add_to(m)
+    _finish_map(
+        m,
+        layers=layers,
+        config={
+            "panel": _diff_panel_html(d, plans, undrawn=undrawn),
+            "legend": _diff_legend_html(d, drawn),
+            "attribution": _attribution_html(*plans),
+            "detailZoom": DETAIL_ZOOM,
+            "bounds": bounds,
+            "fitClear": True,  # no change hidden under the panel or the legend
+        },
+    )
+    return m
+
+
+def write_diff_map(
+    d: PlanDiff,
+    plan: Plan,
+    path: PathType,
+    *,
+    old: Plan | None = None,
+    tiles: TilesOption = "none",
+    simplify_m: float = 20.0,
+    protect: Iterable[PathType] = (),
+) -> Path:
+    """Write a self-contained HTML map of the changes between two plan versions, atomically.
+
+    Parameters
+    ----------
+    d, plan, old, tiles, simplify_m
+        As for :func:`make_diff_map`.
+    path
+        Where to write the ``.html`` file.
+    protect
+        Files that must never be overwritten (both versions' inputs).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UsageError
+        If ``path`` is one of the protected files, or an option is unknown.
+    """
+    from planning.io import atomic_write
+
+    m = make_diff_map(d, plan, old=old, tiles=tiles, simplify_m=simplify_m)
+    return Path(atomic_write(path, render_map_html(m), protect=list(protect)))
 
 
 _EXTERNAL = re.compile(
@@ -446,15 +551,11 @@ def _element_classes() -> tuple[type, type]:
             """
         )
 
-        def __init__(self, *, districts: Any, clusters: Any, zones: Any, config: dict[str, Any]):
+        def __init__(self, *, layers: dict[str, Any], config: dict[str, Any]):
             super().__init__()
             self._name = "PlanningControls"
-            self.layers = {"districts": districts}
-            if clusters is not None:
-                self.layers["clusters"] = clusters
-            if zones is not None:
-                self.layers["zones"] = zones
-            self.searchable = [k for k in ("clusters", "zones") if k in self.layers]
+            self.layers = dict(layers)  # "districts" first: the minimap draws it
+            self.searchable = [k for k in self.layers if k != "districts"]
             self.config = config
 
     _CLASSES = (InlineAssets, Controls)
@@ -470,6 +571,65 @@ def _InlineAssets() -> Any:  # noqa: N802 - reads like the class it builds
 
 def _Controls(**kwargs: Any) -> Any:  # noqa: N802
     return _element_classes()[1](**kwargs)
+
+
+def _check_tiles(tiles: str) -> None:
+    if tiles not in TILES:
+        raise UsageError(f"tiles must be one of {', '.join(TILES)}, got {tiles!r}")
+
+
+def _bind() -> Any:
+    """Return the page's function that binds each feature's popup and tooltip."""
+    from folium.utilities import JsCode
+
+    return JsCode("PlanningMap.bindFeature")
+
+
+def _base_map(title: str, bounds: list[list[float]], tiles: str) -> Any:
+    """Return an empty map: assets inlined, no CDN link, the basemap asked for."""
+    folium = _folium()
+    center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = folium.Map(
+        location=center,
+        zoom_start=10,
+        tiles=None,
+        control_scale=False,  # a metric-only scale bar is added by PlanningMap.init
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    # Folium links Leaflet, jQuery, Bootstrap and Font Awesome from CDNs: none of them here.
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    root.title = html.escape(title)
+    root.header.add_child(_InlineAssets(), name="planning_assets")
+    if tiles != "none":
+        url, credit, label = _TILE_LAYERS[tiles]
+        folium.TileLayer(url, attr=credit, name=label, max_zoom=19, control=True).add_to(m)
+    return m
+
+
+def _district_layer(plan: Plan, *, simplify_m: float) -> Any:
+    """Return the plan's districts (simplified for display) as a layer with tooltips."""
+    folium = _folium()
+    return folium.GeoJson(
+        _district_features(plan, simplify_m=simplify_m),
+        name="Districts",
+        style_function=lambda f: _DISTRICT_STYLE,
+        highlight_function=lambda f: {"weight": 2.5, "color": "#333333", "fillOpacity": 0.7},
+        on_each_feature=_bind(),
+        smooth_factor=0.5,
+    )
+
+
+def _finish_map(m: Any, *, layers: dict[str, Any], config: dict[str, Any]) -> None:
+    """Add the controls (``PlanningMap.init``) and the layer control to a map."""
+    folium = _folium()
+    from planning import _assets
+
+    m.add_child(_Controls(layers=layers, config=config), name="planning_controls")
+    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
+    _assets.leaflet_js()  # fail now, not at render time, if Leaflet's files are missing
 
 
 def _styler(styles: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -867,12 +1027,30 @@ def _panel_html(plan: Plan, report: Report) -> str:
     ]
     if kind_text:
         parts.append(f"<p>Geometry: {_e(kind_text)}.</p>")
-    notes = plan.notes()
-    if notes:
-        parts.append('<h3>Caveats</h3><ul class="planning-caveats">')
-        parts += [f"<li>{_e(n)}</li>" for n in notes]
-        parts.append("</ul>")
-    sources = plan.attributions()
+    parts.append(_caveats_and_sources_html([plan]))
+    return "".join(parts)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _caveats_and_sources_html(plans: Sequence[Plan], *, titles: Sequence[str] = ()) -> str:
+    """Return the plans' caveats (``notes()``) and sources (``attributions()``), each once.
+
+    With ``titles`` (one per plan), each plan's caveats not already listed get a heading.
+    """
+    parts: list[str] = []
+    seen: set[str] = set()
+    for i, plan in enumerate(plans):
+        notes = [n for n in _unique(plan.notes()) if n not in seen]
+        seen.update(notes)
+        if notes:
+            title = titles[i] if i < len(titles) else "Caveats"
+            parts.append(f'<h3>{_e(title)}</h3><ul class="planning-caveats">')
+            parts += [f"<li>{_e(n)}</li>" for n in notes]
+            parts.append("</ul>")
+    sources = _unique(a for plan in plans for a in plan.attributions())
     parts.append(
         f'<details class="planning-sources"><summary>Sources ({len(sources) + 1})</summary><ul>'
     )
@@ -939,14 +1117,250 @@ def _legend_html(
     )
 
 
-def _attribution_html(plan: Plan) -> str:
+def _attribution_html(*plans: Plan) -> str:
     from planning.geodata import attribution_line
 
     lines = []
-    for key in plan.used_sources:
+    for key in _unique(k for plan in plans for k in plan.used_sources):
         try:
             lines.append(attribution_line(key))
         except KeyError:
             continue
     lines.append("plan figures and cluster facts: Sources in the summary panel")
     return " | ".join(_e(x) for x in lines)
+
+
+# -- the diff map -------------------------------------------------------------------------------------------
+
+
+def _diff_bounds(layer: Any, plan: Plan) -> list[list[float]]:
+    """Return the changes' extent (old and new locations too), with a margin."""
+    import numpy as np
+
+    geoms = layer.geometry
+    ok = geoms.notna() & ~geoms.is_empty
+    if not ok.any():
+        return _bounds(plan)
+    minx, miny, maxx, maxy = geoms[ok].total_bounds
+    xs = np.append(layer[["old_lon", "new_lon"]].to_numpy(float).ravel(), [minx, maxx])
+    ys = np.append(layer[["old_lat", "new_lat"]].to_numpy(float).ravel(), [miny, maxy])
+    x0, x1, y0, y1 = np.nanmin(xs), np.nanmax(xs), np.nanmin(ys), np.nanmax(ys)
+    px, py = max(0.02, 0.1 * (x1 - x0)), max(0.02, 0.1 * (y1 - y0))
+    return [[float(y0 - py), float(x0 - px)], [float(y1 + py), float(x1 + px)]]
+
+
+def _area_change(kind: str, old_ha: Any, new_ha: Any, delta: float) -> str:
+    """Return ``old → new ha (delta)``, escaped; a side absent from its version is a dash."""
+
+    def side(x: Any, absent: bool) -> str:
+        if absent:
+            return "—"
+        return f"{float(x):,.2f}" if _finite(x) else "not published"
+
+    delta = 0.0 if abs(delta) < 5e-7 else delta
+    return _e(
+        f"{side(old_ha, kind == 'added')} → {side(new_ha, kind == 'removed')} ha ({delta:+,.2f} ha)"
+    )
+
+
+def _change_features(
+    rows: Any, *, kind: str, token: str
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], int, list[str]]:
+    """Features of one kind of change: shapes, move lines, old locations and city-scale dots.
+
+    Returns the collection, the styles by feature id, the number of changes drawn and the
+    ids of the changes that have no geometry (not drawn).
+    """
+    import shapely
+
+    color = CHANGE_COLORS[kind]
+    shapes: list[dict[str, Any]] = []
+    extras: list[dict[str, Any]] = []
+    styles: dict[str, dict[str, Any]] = {}
+    missing: list[str] = []
+    for i in range(len(rows)):
+        row = rows.iloc[i]
+        geom = row.geometry
+        cid = str(row["cluster_id"])
+        if geom is None or geom.is_empty:
+            missing.append(cid)
+            continue
+        fid = f"{token}{kind[0]}{i}"
+        name = str(row["name_vi"] or "")
+        district = str(row["district_vi"] or "")
+        gkind = str(row["geometry_kind"] or "")
+        is_point = geom.geom_type in ("Point", "MultiPoint")
+        cls = f"planning-change planning-change-{kind}"
+        if is_point:
+            styles[fid] = {
+                "radius": 7,
+                "fill": True,
+                "color": color,
+                "weight": 3,
+                "fillColor": "#ffffff",
+                "fillOpacity": 0.9,
+                "className": cls + " planning-point",
+            }
+        else:
+            styles[fid] = {
+                "color": color,
+                "weight": 2.5,
+                "fillColor": color,
+                "fillOpacity": 0.15 if kind == "removed" else 0.4,
+                "className": cls,
+            }
+        if kind == "removed":
+            styles[fid]["dashArray"] = "6 4"
+        area = _area_change(kind, row["old_ha"], row["new_ha"], float(row["delta_ha"]))
+        rows_html = [
+            ("Change", _e(_CHANGE_LABELS[kind])),
+            ("Cluster id", _e(cid)),
+            ("District", _e(district or "not known")),
+            ("Category", _e(CATEGORY_LABELS.get(str(row["category"]), str(row["category"])))),
+            ("Declared area", area),
+        ]
+        moved = row["moved_m"]
+        if _finite(moved):
+            rows_html.append(("Moved", f"{float(moved):,.0f} m"))
+        rows_html.append(("Geometry", _e(_GEOMETRY_LABELS.get(gkind, gkind or "not stated"))))
+        badge = f'<span class="planning-badge planning-badge-{kind}">{_e(kind)}</span>'
+        if gkind == "indicative":
+            badge += ' <span class="planning-badge">indicative footprint</span>'
+        popup = f"<h3>{_e(name)}</h3>{badge}" + _table(rows_html)
+        tip = f"<b>{_e(name)}</b><br>{_e(kind)} · {area}"
+        if _finite(moved):
+            tip += f" · moved {float(moved):,.0f} m"
+        shapes.append(
+            {
+                "type": "Feature",
+                "id": fid,
+                "geometry": _geometry(geom, 6),
+                "properties": {
+                    "uid": fid,
+                    "cluster_id": cid,
+                    "change": kind,
+                    "popup": popup,
+                    "tooltip": tip,
+                    "label": f"{name} — {kind}",
+                    "search": _fold(f"{name} {cid}"),
+                },
+            }
+        )
+        locs = [row["old_lon"], row["old_lat"], row["new_lon"], row["new_lat"]]
+        if kind == "moved" and all(_finite(v) for v in locs):
+            ox, oy, nx, ny = (float(v) for v in locs)
+            styles[fid + "l"] = {
+                "color": color,
+                "weight": 2.5,
+                "dashArray": "6 4",
+                "className": "planning-move-line",
+            }
+            styles[fid + "o"] = {
+                "radius": 4,
+                "fill": True,
+                "color": color,
+                "weight": 2,
+                "fillColor": "#ffffff",
+                "fillOpacity": 1.0,
+                "className": "planning-move-from",
+            }
+            for sid, g in (
+                (fid + "l", shapely.LineString([(ox, oy), (nx, ny)])),
+                (fid + "o", shapely.Point(ox, oy)),
+            ):
+                extras.append(
+                    {
+                        "type": "Feature",
+                        "id": sid,
+                        "geometry": _geometry(g, 6),
+                        "properties": {"ref": fid},
+                    }
+                )
+        if not is_point:
+            styles[fid + "k"] = {
+                "radius": 5,
+                "fill": True,
+                "color": "#ffffff",
+                "weight": 1.5,
+                "fillColor": color,
+                "fillOpacity": 1.0,
+                "className": "planning-cluster-dot planning-change-dot",
+            }
+            extras.append(
+                {
+                    "type": "Feature",
+                    "id": fid + "k",
+                    "geometry": _geometry(geom.representative_point(), 6),
+                    "properties": {"ref": fid},
+                }
+            )
+    # shapes first: a line, an old location or a dot shares the popup of the shape it names
+    return {"type": "FeatureCollection", "features": shapes + extras}, styles, len(shapes), missing
+
+
+def _diff_panel_html(d: PlanDiff, plans: Sequence[Plan], *, undrawn: Sequence[str]) -> str:
+    t = d.total
+    delta_ha = 0.0 if abs(t.delta_ha) < 5e-7 else t.delta_ha
+    figures = [
+        *((k.capitalize(), k, str(len(getattr(d, k)))) for k in CHANGE_COLORS),
+        (
+            "Clusters",
+            "clusters",
+            f"{t.old_clusters:,} → {t.new_clusters:,} ({t.delta_clusters:+,})",
+        ),
+        ("Declared", "ha", f"{t.old_ha:,.2f} → {t.new_ha:,.2f} ha ({delta_ha:+,.2f})"),
+    ]
+    parts = [
+        "<h2>Plan changes</h2>",
+        f'<p class="planning-versions">{_e(d.old_name)} → {_e(d.new_name)}</p>',
+        '<dl class="planning-figures">',
+        *(
+            f'<div><dt>{_e(label)}</dt><dd data-figure="{key}">{_e(value)}</dd></div>'
+            for label, key, value in figures
+        ),
+        "</dl>",
+        f'<p class="planning-diff-summary">{_e(d.summary())}.</p>',
+    ]
+    if undrawn:
+        parts.append(f"<p>Not drawn (no location in either version): {_e(', '.join(undrawn))}.</p>")
+    for title, key, rules in (
+        ("Rules newly failing", "failing", d.newly_failing),
+        ("Rules newly passing", "passing", d.newly_passing),
+    ):
+        parts.append(f"<h3>{title} ({len(rules)})</h3>")
+        if rules:
+            items = "".join(f"<li><b>{_e(r.code)}</b> {_e(r.title)}</li>" for r in rules)
+            parts.append(f'<ul class="planning-rules-{key}">{items}</ul>')
+        else:
+            parts.append(f'<p class="planning-rules-{key}">none</p>')
+    titles = ["Caveats (new version)", "Caveats (old version, where they differ)"]
+    parts.append(_caveats_and_sources_html(plans, titles=titles if len(plans) > 1 else ()))
+    return "".join(parts)
+
+
+def _line_swatch(color: str) -> str:
+    return (
+        '<svg width="16" height="16" aria-hidden="true"><line x1="2" y1="13" x2="14" y2="3" '
+        f'stroke="{color}" stroke-width="2.5" stroke-dasharray="4 3"/>'
+        f'<circle cx="2.5" cy="12.5" r="2" fill="#ffffff" stroke="{color}" stroke-width="1.5"/>'
+        "</svg>"
+    )
+
+
+def _diff_legend_html(d: PlanDiff, drawn: dict[str, int]) -> str:
+    rows = []
+    for kind, color in CHANGE_COLORS.items():
+        n = len(getattr(d, kind))
+        count = f"{n}" if drawn.get(kind, 0) == n else f"{n}, {drawn.get(kind, 0)} drawn"
+        rows.append(
+            f"<li>{_swatch(color, dashed=kind == 'removed')}"
+            f"<span>{_e(_CHANGE_LABELS[kind])} ({count})</span></li>"
+        )
+    rows.append(
+        f"<li>{_line_swatch(CHANGE_COLORS['moved'])}<span>move: old location → new</span></li>"
+    )
+    rows.append(
+        f"<li>{_swatch('#555555', shape='circle', fill='#ffffff')}"
+        "<span>location only, no outline</span></li>"
+    )
+    return f"<h3>Changes</h3><ul>{''.join(rows)}</ul>"

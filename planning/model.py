@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
+from planning.io import CLUSTER_COLUMNS
 from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
 from planning.vietnamese import name_key, nfc, split_admin_prefix
 
@@ -39,23 +40,6 @@ __all__ = [
 
 #: How a cluster's geometry is known.
 GEOMETRY_KINDS = ("surveyed", "digitized", "indicative", "point")
-#: The clusters layer's columns, in order (see ``docs/architecture.md``).
-CLUSTER_COLUMNS = (
-    "cluster_id",
-    "name_vi",
-    "commune_vi",
-    "district_code",
-    "district_vi",
-    "category",
-    "phase",
-    "status",
-    "declared_ha",
-    "area_qualifier",
-    "geometry_kind",
-    "location_precision",
-    "source_url",
-    "source_note",
-)
 _CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
 _TEXT_DEFAULTS = {
     "commune_vi": "",

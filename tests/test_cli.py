@@ -156,3 +156,43 @@ def test_help_does_not_import_heavy_libraries():
 def test_version():
     r = cli("--version")
     assert r.returncode == 0 and r.stdout.startswith("planning ")
+
+
+def _amended_catalogue(folder: Path) -> Path:
+    """The bundled catalogue with CCN-01 resized and two clusters added."""
+    import pandas as pd
+
+    cat = pd.read_csv(bundled_geodata_dir() / "clusters.csv", dtype=str, keep_default_na=False)
+    cat.loc[cat["cluster_id"].eq("CCN-01"), "declared_ha"] = "12"
+    extra = pd.DataFrame(
+        [
+            {"cluster_id": "P24-2", "name_vi": "CCN Thống Nhất", "commune_vi": "Thống Nhất"},
+            {"cluster_id": "P24-6", "name_vi": "CCN Lệ Chi", "commune_vi": "Lệ Chi"},
+        ]
+    ).assign(district_vi=["Thường Tín", "Gia Lâm"], declared_ha="20", category="new_2030")
+    path = folder / "new.csv"
+    pd.concat([cat, extra], ignore_index=True).fillna("").to_csv(path, index=False)
+    return path
+
+
+def test_map_diff_writes_the_changes(tmp_path):
+    new = _amended_catalogue(tmp_path)
+    out = tmp_path / "out.html"
+    r = cli("map", "--diff", "bundled", str(new), "--partial", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "2 added, 0 removed, 1 resized, 0 moved" in r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "planning-change-added" in text and json.dumps("CCN Lệ Chi")[1:-1] in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "out.html"]
+
+
+def test_map_diff_usage_and_inputs(tmp_path, capsys):
+    new = _amended_catalogue(tmp_path)
+    before = new.read_bytes()
+    assert main(["map", str(new), "--diff", "bundled", str(new), "-o", str(tmp_path / "x")]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["map", "--diff", "bundled", str(new), "--partial", "-o", str(new)]) == 2
+    assert "overwrite" in capsys.readouterr().err
+    assert new.read_bytes() == before
+    r = cli("map", "--diff", "bundled")
+    assert r.returncode == 2 and "expected 2 arguments" in r.stderr

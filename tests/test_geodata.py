@@ -30,6 +30,7 @@ from pyproj import Geod
 
 from planning import geodata, settings
 from planning.errors import GeodataHashMismatch, GeodataUnavailable
+from planning.vietnamese import split_admin_prefix
 
 OCHA = geodata.SOURCES["ocha-districts"]
 V63 = geodata.SOURCES["vietnam63-communes"]
@@ -194,11 +195,11 @@ def test_fetch_source_unknown_key() -> None:
     ],
 )
 def test_strip_prefix(name: str, expected: tuple[str, str]) -> None:
-    assert geodata._strip_prefix(name) == expected
+    assert split_admin_prefix(name) == expected
 
 
 def test_strip_prefix_returns_nfc() -> None:
-    kind, bare = geodata._strip_prefix(unicodedata.normalize("NFD", "Huyện Thạch Thất"))
+    kind, bare = split_admin_prefix(unicodedata.normalize("NFD", "Huyện Thạch Thất"))
     assert (kind, bare) == ("huyện", "Thạch Thất")
     assert unicodedata.is_normalized("NFC", bare)
 
@@ -213,7 +214,7 @@ _WORD = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳ
 )
 def test_strip_prefix_property(prefix: str, words: list[str], form: str) -> None:
     bare = " ".join(words)
-    kind, got = geodata._strip_prefix(unicodedata.normalize(form, f"{prefix} {bare}"))
+    kind, got = split_admin_prefix(unicodedata.normalize(form, f"{prefix} {bare}"))
     assert kind == prefix.lower()
     assert got == unicodedata.normalize("NFC", bare)
 
@@ -418,7 +419,7 @@ def test_districts_types_and_names(districts: gpd.GeoDataFrame) -> None:
     assert "Mê Linh" in set(districts["district_vi"])
     for name in districts["district_vi"]:
         assert unicodedata.is_normalized("NFC", name)
-        assert geodata._strip_prefix(name)[0] == "", f"{name!r} still has a prefix"
+        assert split_admin_prefix(name)[0] == "", f"{name!r} still has a prefix"
 
 
 def test_districts_area(districts: gpd.GeoDataFrame) -> None:
@@ -497,7 +498,7 @@ def test_communes_types_and_names(communes: gpd.GeoDataFrame) -> None:
         for name in communes[column]:
             assert unicodedata.is_normalized("NFC", name)
             assert name
-            assert geodata._strip_prefix(name)[0] == "", name
+            assert split_admin_prefix(name)[0] == "", name
     first = communes.iloc[0]
     assert (first["commune_id"], first["commune_vi"], first["commune_type"]) == (
         "1010101",

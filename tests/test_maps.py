@@ -361,3 +361,129 @@ def test_assets_cannot_close_their_element():
     assert style.count("</style>") == 1
     css = _assets.leaflet_css()
     assert "url(images/" not in css and "data:image/png;base64," in css
+
+
+# -- the diff map -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def diff_pair():
+    """Old and new versions: A resized (so ARE001 newly fails), B moved ~1 km, C removed,
+    D added (with a hostile name)."""
+    code, x, y = district_point("Thạch Thất")
+
+    def row(cid, ha, *, declared=None, dx=0.0, name=None):
+        return {
+            "cluster_id": cid,
+            "name_vi": name or f"CCN {cid}",
+            "district_vi": "Thạch Thất",
+            "district_code": code,
+            "category": "kept",
+            "declared_ha": ha if declared is None else declared,
+            "geometry": square(x + dx, y, ha),
+        }
+
+    old = make_plan([row("A", 10.0), row("B", 20.0, dx=0.03), row("C", 5.0, dx=-0.03)])
+    new = make_plan(
+        [
+            row("A", 10.0, declared=12.0),
+            row("B", 20.0, dx=0.04),
+            row("D", 7.0, dx=0.06, name=XSS),
+        ]
+    )
+    old.name, new.name = "<b>old</b>", "<i>new</i>"
+    return old, new
+
+
+@pytest.fixture(scope="module")
+def diff_map(diff_pair):
+    from planning.diff import diff_plans
+
+    old, new = diff_pair
+    d = diff_plans(old, new)
+    return d, maps.make_diff_map(d, new, old=old)
+
+
+def test_diff_map_draws_each_change(diff_map):
+    d, m = diff_map
+    layers = _geojson_layers(m)
+    assert set(layers) == {"Districts", "Added (1)", "Removed (1)", "Resized (1)", "Moved (1)"}
+    for kind, cid in (("Added", "D"), ("Removed", "C"), ("Resized", "A"), ("Moved", "B")):
+        layer = layers[f"{kind} (1)"]
+        shapes = [f for f in layer.data["features"] if "uid" in f["properties"]]
+        assert [f["properties"]["cluster_id"] for f in shapes] == [cid]
+        style = layer.style_function(shapes[0])
+        assert style["color"] == maps.CHANGE_COLORS[kind.lower()]
+        assert f"planning-change-{kind.lower()}" in style["className"]
+        assert ("dashArray" in style) == (kind == "Removed")
+    # the move: a line from the old centroid to the new one, sharing the shape's popup
+    moved = layers["Moved (1)"].data["features"]
+    (line,) = [f for f in moved if f["geometry"]["type"] == "LineString"]
+    (b,) = d.moved
+    assert line["geometry"]["coordinates"] == [
+        [round(b.old_location[0], 6), round(b.old_location[1], 6)],
+        [round(b.new_location[0], 6), round(b.new_location[1], 6)],
+    ]
+    assert line["properties"]["ref"] == moved[0]["properties"]["uid"]
+
+
+def test_diff_map_popups(diff_map):
+    d, m = diff_map
+    popups = {
+        f["properties"]["cluster_id"]: f["properties"]["popup"]
+        for layer in _geojson_layers(m).values()
+        for f in layer.data["features"]
+        if "cluster_id" in f["properties"]
+    }
+    assert "10.00 → 12.00 ha (+2.00 ha)" in popups["A"]
+    (b,) = d.moved
+    assert f"{b.moved_m:,.0f} m" in popups["B"] and "(+0.00 ha)" in popups["B"]
+    assert "5.00 → — ha (-5.00 ha)" in popups["C"]
+    assert "— → 7.00 ha (+7.00 ha)" in popups["D"]
+    assert "<h3>&lt;img src=x onerror=alert(1)&gt;</h3>" in popups["D"]
+    assert all(f"<td>{cid}</td>" in popups[cid] for cid in "ABCD")
+
+
+def test_diff_map_panel_legend_and_escaping(diff_map, diff_pair):
+    d, m = diff_map
+    config = m._children["planning_controls"].config
+    panel = config["panel"]
+    assert maps._e(d.summary()) in panel
+    assert [r.code for r in d.newly_failing] == ["ARE001"]
+    assert '<ul class="planning-rules-failing"><li><b>ARE001</b>' in panel
+    for plan in diff_pair:
+        for note in plan.notes():
+            assert maps._e(note) in panel
+        for source in plan.attributions():
+            assert maps._linkify(source) in panel
+    assert "&lt;b&gt;old&lt;/b&gt; → &lt;i&gt;new&lt;/i&gt;" in panel
+    assert "OCHA" in config["attribution"]
+    legend = config["legend"]
+    assert all(f"{label} (1)" in legend for label in ("added", "removed", "moved"))
+    text = maps.render_map_html(m)
+    for raw in (XSS, "<b>old</b>", "<i>new</i>"):
+        assert raw not in text, raw
+    assert maps.external_resources(text) == []
+    assert "Leaflet 1.9.4" in text and "tile.openstreetmap.org" not in text
+    assert "cdn." not in text.lower()
+
+
+def test_diff_map_without_changes(small_plan):
+    from planning.diff import diff_plans
+
+    m = maps.make_diff_map(diff_plans(small_plan, small_plan), small_plan)
+    assert set(_geojson_layers(m)) == {"Districts"}
+    assert "0 added, 0 removed" in m._children["planning_controls"].config["panel"]
+    with pytest.raises(UsageError):
+        maps.make_diff_map(diff_plans(small_plan, small_plan), small_plan, tiles="google")  # type: ignore[arg-type]
+
+
+def test_write_diff_map_never_over_an_input(tmp_path, diff_map, diff_pair):
+    d, _ = diff_map
+    out = maps.write_diff_map(d, diff_pair[1], tmp_path / "diff.html", old=diff_pair[0])
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    src = tmp_path / "new.csv"
+    src.write_text("x", encoding="utf-8")
+    with pytest.raises(PlanDataError):
+        maps.write_diff_map(d, diff_pair[1], src, protect=[src])
+    assert src.read_text(encoding="utf-8") == "x"

@@ -87,6 +87,51 @@ class Outcome:
     skipped: str = ""
 
 
+@dataclass
+class Partial:
+    """What a row-by-row rule finds on some of the clusters: findings, and counts to add up.
+
+    A rule that looks at one cluster at a time is written as a *scan*, returning a
+    ``Partial`` for the clusters it is given, and a *finish* that turns the combined
+    partials into the :class:`Outcome`. In memory the two run back to back; a partitioned
+    run (:mod:`planning.distributed`) scans every partition and finishes once.
+
+    Attributes
+    ----------
+    findings
+        The findings, in row order.
+    counts
+        Named figures for the explanation: numbers are added and lists concatenated
+        across parts; any other value must be the same in every part.
+    """
+
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def combine(cls, parts: Iterable[Partial]) -> Partial:
+        """Return the partials of consecutive parts combined, in order."""
+        out = cls()
+        for part in parts:
+            out.findings.extend(part.findings)
+            for key, value in part.counts.items():
+                if key not in out.counts:
+                    out.counts[key] = list(value) if isinstance(value, list) else value
+                elif isinstance(value, list):
+                    out.counts[key].extend(value)
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    out.counts[key] += value
+                elif out.counts[key] != value:
+                    raise ValueError(
+                        f"count {key!r} differs between parts: {out.counts[key]!r} != {value!r}"
+                    )
+        return out
+
+
+Scan = Callable[["Plan", CheckOptions, "Rule"], Partial]
+Finish = Callable[[Partial, CheckOptions, "Rule"], Outcome]
+
+
 @dataclass(frozen=True)
 class Rule:
     """A consistency rule: a stable code, a severity, a title, documentation and a check.
@@ -105,6 +150,13 @@ class Rule:
         Longer documentation: why it matters and how to fix a failure.
     func
         ``func(plan, options, rule) -> Outcome``.
+    scan, finish
+        For a rule that looks at one cluster at a time: ``scan(plan, options, rule) ->
+        Partial`` on some clusters, ``finish(partial, options, rule) -> Outcome`` on the
+        combined partials (``func`` is the two in a row). None for other rules.
+    zone_rows
+        Whether the scan also checks the zones layer row by row (GEO rules): a
+        partitioned run then scans the zones once, on their own, after the clusters.
     """
 
     code: str
@@ -113,6 +165,9 @@ class Rule:
     family: str
     doc: str
     func: Callable[[Plan, CheckOptions, Rule], Outcome]
+    scan: Scan | None = None
+    finish: Finish | None = None
+    zone_rows: bool = False
 
     def finding(
         self,
@@ -127,7 +182,10 @@ class Rule:
 
     def run(self, plan: Plan, options: CheckOptions) -> RuleResult:
         """Run the rule on a plan and classify the outcome."""
-        out = self.func(plan, options, self)
+        return self.result(self.func(plan, options, self))
+
+    def result(self, out: Outcome) -> RuleResult:
+        """Classify an outcome of this rule: skip, fail (an error), warn (a warning) or pass."""
         if out.skipped:
             status: Status = "skip"
         elif any(f.severity == "error" for f in out.findings):
@@ -165,8 +223,13 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, title: str, *, severity: Severity = "error"
-) -> Callable[[Callable[[Plan, CheckOptions, Rule], Outcome]], Rule]:
+    code: str,
+    title: str,
+    *,
+    severity: Severity = "error",
+    finish: Finish | None = None,
+    zone_rows: bool = False,
+) -> Callable[[Callable[..., Any]], Rule]:
     """Register a rule function under ``code``; its docstring is the rule's documentation.
 
     Parameters
@@ -177,6 +240,11 @@ def rule(
         One-line title.
     severity
         Default severity of its findings.
+    finish
+        When given, the decorated function is a scan (``-> Partial``) and ``finish``
+        turns the combined partials into the outcome (see :class:`Partial`).
+    zone_rows
+        The scan checks the zones layer row by row too (see :class:`Rule`).
 
     Returns
     -------
@@ -184,10 +252,19 @@ def rule(
         A decorator returning the :class:`Rule`.
     """
 
-    def wrap(func: Callable[[Plan, CheckOptions, Rule], Outcome]) -> Rule:
+    def wrap(func: Callable[..., Any]) -> Rule:
         if code in REGISTRY:
             raise RuntimeError(f"rule code {code} registered twice")
         import inspect
+
+        scan: Scan | None = None
+        run = func
+        if finish is not None:
+            scan = func
+            done = finish
+
+            def run(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+                return done(func(plan, options, r), options, r)
 
         r = Rule(
             code=code,
@@ -195,7 +272,10 @@ def rule(
             severity=severity,
             family=func.__module__.rsplit(".", 1)[-1],
             doc=inspect.cleandoc(func.__doc__ or title),
-            func=func,
+            func=run,
+            scan=scan,
+            finish=finish,
+            zone_rows=zone_rows,
         )
         REGISTRY[code] = r
         return r

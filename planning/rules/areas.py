@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule
+from planning.rules._base import CheckOptions, Outcome, Partial, Rule, ids, plural, rule
 
 if TYPE_CHECKING:
     from planning.model import Plan
 
 
-@rule("ARE001", "Declared area agrees with the measured area")
-def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _are001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    tol = options.tolerance_pct
+    n, n_ind = part.counts["compared"], part.counts["indicative"]
+    expl = f"{plural(n, 'surveyed or digitized cluster')} compared at ±{tol:g} % (geodesic area, WGS 84)"
+    if n_ind:
+        expl += f"; {plural(n_ind, 'indicative footprint')} not compared (their area is the declared one by construction)"
+    if n == 0:
+        return Outcome("", skipped=expl)
+    return Outcome(expl, part.findings)
+
+
+@rule("ARE001", "Declared area agrees with the measured area", finish=_are001_outcome)
+def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """For each surveyed or digitized cluster, the geodesic area of its outline (WGS 84
     ellipsoid) must be within the tolerance (default 5 %) of its declared hectares.
 
@@ -50,17 +61,18 @@ def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             )
         )
     n_ind = int(cl["geometry_kind"].eq("indicative").sum())
-    n = int(mask.sum())
-    expl = f"{plural(n, 'surveyed or digitized cluster')} compared at ±{tol:g} % (geodesic area, WGS 84)"
-    if n_ind:
-        expl += f"; {plural(n_ind, 'indicative footprint')} not compared (their area is the declared one by construction)"
-    if n == 0:
-        return Outcome("", skipped=expl)
-    return Outcome(expl, findings)
+    return Partial(findings, {"compared": int(mask.sum()), "indicative": n_ind})
 
 
-@rule("ARE002", "Areas are plausible hectares", severity="warning")
-def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _are002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    expl = f"{plural(part.counts['declared'], 'declared area')} checked for m²-as-ha"
+    if part.counts["big"]:
+        expl += f" ({ids(part.counts['big'])})"
+    return Outcome(expl, part.findings)
+
+
+@rule("ARE002", "Areas are plausible hectares", severity="warning", finish=_are002_outcome)
+def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A declared area above 1,000 ha is far larger than a CCN (Decree 68/2017/NĐ-CP sets
     75 ha as the usual maximum) and usually means square metres were typed as hectares.
     Fix: divide by 10,000 if the figure is in m².
@@ -76,7 +88,4 @@ def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         for _, row in cl.loc[big].iterrows()
     ]
     n = int(cl["declared_ha"].notna().sum())
-    expl = f"{plural(n, 'declared area')} checked for m²-as-ha"
-    if big.any():
-        expl += f" ({ids(cl.loc[big, 'cluster_id'])})"
-    return Outcome(expl, findings)
+    return Partial(findings, {"declared": n, "big": [str(i) for i in cl.loc[big, "cluster_id"]]})

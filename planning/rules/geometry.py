@@ -5,7 +5,16 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule, shared
+from planning.rules._base import (
+    CheckOptions,
+    Outcome,
+    Partial,
+    Rule,
+    ids,
+    plural,
+    rule,
+    shared,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -17,8 +26,15 @@ def _layers(plan: Plan) -> list[tuple[str, gpd.GeoDataFrame, str]]:
     return [("cluster", plan.clusters, "cluster_id"), ("zone", plan.zones, "zone_id")]
 
 
-@rule("GEO001", "Geometries are valid")
-def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _geo001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    total = part.counts["present"]
+    return Outcome(
+        f"{plural(total, 'geometry', 'geometries')} tested with GEOS is_valid", part.findings
+    )
+
+
+@rule("GEO001", "Geometries are valid", finish=_geo001_outcome, zone_rows=True)
+def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A self-intersecting or otherwise invalid polygon has no well-defined area.
 
     The finding gives GEOS's reason (``Self-intersection[105.53 21.0]``). Fix: repair the
@@ -34,19 +50,26 @@ def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         total += int(present.sum())
         valid = shared("is_valid", (geoms,), partial(shapely.is_valid, geoms))
         bad = present & ~valid
+        idents = layer[id_col].to_numpy()
         for i in bad.nonzero()[0]:
             reason = shapely.is_valid_reason(geoms[i])
-            ident = str(layer[id_col].iloc[i])
+            ident = str(idents[i])
             findings.append(
                 r.finding(
                     f"{label} {ident}: invalid geometry: {reason}", cluster_id=ident, reason=reason
                 )
             )
-    return Outcome(f"{plural(total, 'geometry', 'geometries')} tested with GEOS is_valid", findings)
+    return Partial(findings, {"present": total})
 
 
-@rule("GEO002", "No geometry is missing or empty")
-def empty(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _geo002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    return Outcome(
+        f"{plural(part.counts['features'], 'feature')} checked for a geometry", part.findings
+    )
+
+
+@rule("GEO002", "No geometry is missing or empty", finish=_geo002_outcome, zone_rows=True)
+def empty(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """Every cluster and zone needs a location. Fix: add the outline, or at least the commune."""
     import shapely
 
@@ -54,17 +77,30 @@ def empty(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     for label, layer, id_col in _layers(plan):
         geoms = layer.geometry.to_numpy()
         bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+        idents = layer[id_col].to_numpy()
         for i in bad.nonzero()[0]:
-            ident = str(layer[id_col].iloc[i])
+            ident = str(idents[i])
             findings.append(
                 r.finding(f"{label} {ident}: geometry is missing or empty", cluster_id=ident)
             )
-    n = len(plan.clusters) + len(plan.zones)
-    return Outcome(f"{plural(n, 'feature')} checked for a geometry", findings)
+    return Partial(findings, {"features": len(plan.clusters) + len(plan.zones)})
 
 
-@rule("GEO003", "Cluster and zone geometries are polygons")
-def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _geo003_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    expl = "geometry types checked"
+    location_only = part.counts["location_only"]
+    if location_only:
+        expl += f"; {plural(location_only, 'cluster')} are locations only (no published area): {ids(part.counts['point_ids'])}"
+    return Outcome(expl, part.findings)
+
+
+@rule(
+    "GEO003",
+    "Cluster and zone geometries are polygons",
+    finish=_geo003_outcome,
+    zone_rows=True,
+)
+def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """An area needs a Polygon or MultiPolygon. Points are accepted only for clusters whose
     ``geometry_kind`` is ``point`` (the location is known but no area was published).
 
@@ -86,8 +122,9 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         )
         location_only += int((present & point_ok).sum())
         bad = present & ~polygonal & ~point_ok
+        idents = layer[id_col].to_numpy()
         for i in bad.nonzero()[0]:
-            ident = str(layer[id_col].iloc[i])
+            ident = str(idents[i])
             gtype = geoms[i].geom_type
             findings.append(
                 r.finding(
@@ -96,7 +133,6 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                     geom_type=gtype,
                 )
             )
-    expl = "geometry types checked"
-    if location_only:
-        expl += f"; {plural(location_only, 'cluster')} are locations only (no published area): {ids(plan.clusters.loc[plan.clusters['geometry_kind'].eq('point'), 'cluster_id'])}"
-    return Outcome(expl, findings)
+    cl = plan.clusters
+    points = [str(i) for i in cl.loc[cl["geometry_kind"].eq("point"), "cluster_id"]]
+    return Partial(findings, {"location_only": location_only, "point_ids": points})

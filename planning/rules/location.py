@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule, shared
+from planning.rules._base import CheckOptions, Outcome, Partial, Rule, plural, rule, shared
 
 if TYPE_CHECKING:
     import numpy as np
@@ -71,8 +71,15 @@ def _located(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return shared("located", (geoms, districts), compute)
 
 
-@rule("LOC001", "Clusters lie inside Hanoi")
-def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _loc001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    n = part.counts["located"]
+    return Outcome(
+        f"{plural(n, 'cluster')} located against the 30 district boundaries", part.findings
+    )
+
+
+@rule("LOC001", "Clusters lie inside Hanoi", finish=_loc001_outcome)
+def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster whose outline lies outside the 30 districts is misplaced: usually swapped
     lat/lon, a wrong CRS, or a VN-2000 layer that lost its datum shift (about 224 m off).
 
@@ -93,13 +100,16 @@ def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 lat=round(py, 6),
             )
         )
-    return Outcome(
-        f"{plural(len(rows), 'cluster')} located against the 30 district boundaries", findings
-    )
+    return Partial(findings, {"located": len(rows)})
 
 
-@rule("LOC002", "Clusters lie in their declared district")
-def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _loc002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    n = part.counts["checked"]
+    return Outcome(f"{plural(n, 'cluster')} with a declared district checked", part.findings)
+
+
+@rule("LOC002", "Clusters lie in their declared district", finish=_loc002_outcome)
+def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster's point on surface must fall in the district its row names.
 
     Fix: correct the row's district, or its geometry.
@@ -112,7 +122,8 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     names = plan.districts["district_vi"].to_numpy()
     declared = cl["district_code"].astype(str).to_numpy()[rows]
     checked = (declared != "") & (where >= 0)
-    found = np.where(where >= 0, codes[np.maximum(where, 0)], "")
+    found = np.full(len(where), "", dtype=object)
+    found[where >= 0] = codes[where[where >= 0]]
     wrong = (checked & (found != declared)).nonzero()[0]
     cids, cnames, dnames = (cl[c].to_numpy() for c in ("cluster_id", "name_vi", "district_vi"))
     findings = []
@@ -127,6 +138,4 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 found=str(codes[d]),
             )
         )
-    return Outcome(
-        f"{plural(int(checked.sum()), 'cluster')} with a declared district checked", findings
-    )
+    return Partial(findings, {"checked": int(checked.sum())})

@@ -8,9 +8,19 @@ reported as information, not as an error.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from planning.rules._base import CheckOptions, Finding, Outcome, Rule, plural, rule, shared
+from planning.rules._base import (
+    CheckOptions,
+    Finding,
+    Outcome,
+    Partial,
+    Rule,
+    plural,
+    rule,
+    shared,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -22,7 +32,8 @@ if TYPE_CHECKING:
 MIN_OVERLAP_M2 = 1.0
 
 
-def _polygonal(layer: gpd.GeoDataFrame) -> np.ndarray:
+def polygonal(layer: gpd.GeoDataFrame) -> np.ndarray:
+    """Boolean array: the feature is a valid, non-empty Polygon or MultiPolygon (TOP tests these)."""
     import shapely
 
     g = layer.geometry.to_numpy()
@@ -54,9 +65,9 @@ def overlap_pairs(
     from planning.area import equal_area_m2
 
     ga = a.geometry.to_numpy()
-    ok_a = _polygonal(a)
+    ok_a = polygonal(a)
     gb = ga if b is None else b.geometry.to_numpy()
-    ok_b = ok_a if b is None else _polygonal(b)
+    ok_b = ok_a if b is None else polygonal(b)
     tree = shapely.STRtree(np.where(ok_b, gb, None))
     qi, tj = tree.query(np.where(ok_a, ga, None), predicate="intersects")
     if b is None:
@@ -80,6 +91,39 @@ def _indicative(layer: gpd.GeoDataFrame) -> np.ndarray:
     return layer["geometry_kind"].astype(str).eq("indicative").to_numpy()
 
 
+def pair_findings(
+    r: Rule,
+    first: Iterable[Any],
+    second: Iterable[Any],
+    indicative: Iterable[bool],
+    areas_m2: Iterable[float],
+) -> list[Finding]:
+    """Return TOP001's findings for overlapping pairs (first id, second id, either indicative, m²)."""
+    findings = []
+    for a_id, b_id, ind, a in zip(first, second, indicative, areas_m2, strict=True):
+        ids_ = (str(a_id), str(b_id))
+        msg = f"clusters {ids_[0]} and {ids_[1]} overlap by {a / 1e4:,.3f} ha"
+        if ind:
+            msg += " (at least one footprint is indicative: its location is approximate)"
+        findings.append(
+            r.finding(
+                msg,
+                cluster_id=ids_[0],
+                severity="info" if ind else None,
+                other=ids_[1],
+                overlap_ha=round(a / 1e4, 6),
+            )
+        )
+    return findings
+
+
+def pairs_outcome(polygons: int, findings: list[Finding]) -> Outcome:
+    """Return TOP001's outcome: its findings and the number of polygons tested."""
+    return Outcome(
+        f"{plural(polygons, 'polygon')} tested pairwise through a spatial index", findings
+    )
+
+
 @rule("TOP001", "Clusters do not overlap each other")
 def clusters_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """Two clusters cannot occupy the same land. Fix: correct one of the outlines.
@@ -88,36 +132,31 @@ def clusters_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     cl = plan.clusters
     qi, tj, areas = overlap_pairs(cl)
-    findings: list[Finding] = []
     cids, ind = cl["cluster_id"].to_numpy(), _indicative(cl)
-    for i, j, a in zip(qi, tj, areas, strict=True):
-        ids_ = (str(cids[i]), str(cids[j]))
-        indicative = bool(ind[i] or ind[j])
-        msg = f"clusters {ids_[0]} and {ids_[1]} overlap by {a / 1e4:,.3f} ha"
-        if indicative:
-            msg += " (at least one footprint is indicative: its location is approximate)"
-        findings.append(
-            r.finding(
-                msg,
-                cluster_id=ids_[0],
-                severity="info" if indicative else None,
-                other=ids_[1],
-                overlap_ha=round(a / 1e4, 6),
-            )
-        )
-    n = int(_polygonal(cl).sum())
-    return Outcome(f"{plural(n, 'polygon')} tested pairwise through a spatial index", findings)
+    findings = pair_findings(r, cids[qi], cids[tj], ind[qi] | ind[tj], areas)
+    return pairs_outcome(int(polygonal(cl).sum()), findings)
 
 
-@rule("TOP002", "Clusters do not overlap the Hoa Lac Hi-Tech Park")
-def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
+def _top002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    zones = part.counts["zones"]
+    if not zones:
+        return Outcome("", skipped="no special zone loaded")
+    return Outcome(
+        f"{plural(part.counts['clusters'], 'cluster')} tested against {plural(len(zones), 'zone')}",
+        part.findings,
+    )
+
+
+@rule("TOP002", "Clusters do not overlap the Hoa Lac Hi-Tech Park", finish=_top002_outcome)
+def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """Industrial clusters are planned outside the Hi-Tech Park. Fix: correct the outline.
 
     While the park's footprint is indicative, overlaps are reported as information only.
     """
-    if not len(plan.zones):
-        return Outcome("", skipped="no special zone loaded")
     cl, zn = plan.clusters, plan.zones
+    counts = {"clusters": len(cl), "zones": tuple(str(z) for z in zn["zone_id"]) if len(zn) else ()}
+    if not len(zn):
+        return Partial([], counts)
     qi, tj, areas = overlap_pairs(cl, zn)
     findings = []
     cids, ind, zind = cl["cluster_id"].to_numpy(), _indicative(cl), _indicative(zn)
@@ -136,6 +175,4 @@ def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 overlap_ha=round(a / 1e4, 6),
             )
         )
-    return Outcome(
-        f"{plural(len(cl), 'cluster')} tested against {plural(len(zn), 'zone')}", findings
-    )
+    return Partial(findings, counts)
