@@ -192,6 +192,13 @@ class TreeCheck:
     consistent: bool
     terms: tuple[tuple[str, float], ...]
 
+    def short(self) -> str:
+        """Return a compact form: ``to2020 clusters 64 + 52 + 22 = 138 ✓``."""
+        dec = max(self.expected.decimals, 2) if self.quantity == "ha" else 0
+        parts = " + ".join(f"{v:,.{dec}f}" for _, v in self.terms)
+        mark = "✓" if self.consistent else f"≠ published {self.expected.formatted()}"
+        return f"{self.node} {self.quantity}: {parts} = {self.computed:,.{dec}f} {mark}"
+
     def explain(self) -> str:
         """Return ``a + b + c = computed; published X`` in words."""
         d = self.expected.decimals

@@ -106,7 +106,10 @@ def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         if not c.consistent
     ]
     derived = [f.key for f in plan.manifest.figures.values() if f.is_derived]
-    expl = f"{plural(len(checks), 'sum')} checked: " + "; ".join(c.explain() for c in checks)
+    expl = (
+        f"{plural(len(checks), 'sum')} checked at each figure's published precision: "
+        + "; ".join(c.short() for c in checks)
+    )
     if derived:
         expl += f". Derived (not published) figures: {', '.join(derived)}"
     return Outcome(expl, findings)
