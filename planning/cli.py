@@ -122,6 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip rules starting with CODE",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="also print information findings")
+    p.add_argument(
+        "--dask",
+        action="store_true",
+        help="check partitioned GeoParquet (files or directories) with dask-geopandas, "
+        "partition by partition; same results (pip install 'planning[dask]')",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --dask: a dask scheduler address (tcp://host:8786), or threads/processes; "
+        "implies --dask",
+    )
     p.set_defaults(handler=_cmd_check)
 
     p = sub.add_parser("areas", help="per-cluster and per-district areas (geodesic and VN-2000)")
@@ -260,10 +272,16 @@ def _emit(text: str, args: argparse.Namespace) -> None:
 def _cmd_check(args: argparse.Namespace) -> int:
     from planning.report import check
 
-    plan = _load(args)
-    report: Report = check(
-        plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore)
-    )
+    report: Report
+    if args.dask or args.scheduler:
+        from planning.distributed import check_from_args
+
+        report = check_from_args(args)
+    else:
+        plan = _load(args)
+        report = check(
+            plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore)
+        )
     if args.format == "json":
         _emit(report.to_json(), args)
     elif args.format == "md":

@@ -28,12 +28,13 @@ Dask is imported only here, so ``import planning`` and ``planning --help`` stay 
 
 from __future__ import annotations
 
-import operator
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from os import PathLike, fspath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError, UsageError, require
@@ -155,7 +156,7 @@ def check_partitioned(
     require("dask", extra="dask")
     from planning.model import load_plan
     from planning.report import Report, _figures, _tree
-    from planning.rules import CheckOptions, iter_rules
+    from planning.rules import iter_rules, shared_scope
     from planning.rules.coverage import coverage
 
     opts = _options(tolerance_pct, select, ignore)
@@ -163,10 +164,11 @@ def check_partitioned(
     scans = tuple(r.code for r in wanted if r.scan is not None)
     pairs = any(r.code in PAIRWISE_RULES for r in wanted)
     attrs = [r for r in wanted if r.family in ATTRIBUTE_FAMILIES and r.scan is None]
-    other = [r.code for r in wanted if r.code not in {*scans, *PAIRWISE_RULES, *(a.code for a in attrs)}]
+    other = [
+        r.code for r in wanted if r.code not in {*scans, *PAIRWISE_RULES, *(a.code for a in attrs)}
+    ]
     if other:
         raise UsageError(f"rule(s) {', '.join(other)} cannot run partitioned; --ignore them")
-    assert isinstance(opts, CheckOptions)
 
     if base is None:
         base = load_plan()
@@ -183,17 +185,16 @@ def check_partitioned(
     )
     say = progress or (lambda stage, done, total: None)
     with _scheduler(scheduler) as client:
-        summaries, polygon_parts = _scan(ddf, ctx, client, say)
-        thin = _attribute_plan(base, [s["thin"] for s in summaries], complete, name or label)
+        summaries = _scan(ddf, ctx, client, say)
+        thin = _attribute_plan(base, [s["thin"] for s in summaries], complete, label, name)
         results: dict[str, RuleResult] = {}
         for code in scans:
             results[code] = _finish(code, [s["partials"][code] for s in summaries], ctx, thin)
         if pairs:
             offsets = _offsets([len(s["thin"]) for s in summaries])
             polygons = sum(int(s["polygons"]) for s in summaries)
-            results["TOP001"] = _overlaps(polygon_parts, offsets, polygons, client, say)
-    from planning.rules import shared_scope
-
+            bounds = _total_bounds([s["bounds"] for s in summaries])
+            results["TOP001"] = _overlaps(ddf, ctx, offsets, polygons, bounds, client, say)
     with shared_scope():
         for r in attrs:
             results[r.code] = r.run(thin, opts)
@@ -332,7 +333,12 @@ def _read(source: Source, npartitions: int | None) -> tuple[Any, str]:
     if isinstance(source, dask_geopandas.GeoDataFrame):
         ddf, label = source, "a dask-geopandas GeoDataFrame"
     else:
-        paths = [fspath(p) for p in source] if isinstance(source, list | tuple) else [fspath(source)]
+        paths = (
+            [fspath(p) for p in source] if isinstance(source, list | tuple) else [fspath(source)]
+        )
+        for path in paths:
+            if "://" not in path and not Path(path).exists():
+                raise PlanDataError("file or directory not found", path=path)
         try:
             ddf = dask_geopandas.read_parquet(paths if len(paths) > 1 else paths[0])
         except (OSError, ValueError) as exc:
@@ -363,11 +369,13 @@ def _scheduler(scheduler: Any) -> Iterator[Any]:
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from None
         try:
-            yield client
+            with dask.config.set(scheduler=client):
+                yield client
         finally:
             client.close()
-    else:
-        yield scheduler  # a distributed.Client
+    else:  # a distributed.Client
+        with dask.config.set(scheduler=scheduler):
+            yield scheduler
 
 
 def _default_client() -> Any:
@@ -399,7 +407,7 @@ def _run(
             futures = client.compute(items)
         total = len(futures)
         say(stage, 0, total)
-        for done, _ in enumerate(as_completed(futures), start=1):
+        for done, _ in enumerate(as_completed(futures, loop=client.loop), start=1):
             say(stage, done, total)
         return list(out) if persist else list(client.gather(futures))
     with _LocalProgress(stage, say):
@@ -416,7 +424,7 @@ class _LocalProgress:
         self._done, self._total = 0, 0
         outer = self
 
-        class _Hook(Callback):  # type: ignore[misc]
+        class _Hook(Callback):
             def _start_state(self, dsk: Any, state: Any) -> None:
                 outer._total = len(dsk)
                 outer._say(outer._stage, 0, outer._total)
@@ -433,41 +441,47 @@ class _LocalProgress:
 
     def __exit__(self, *exc: object) -> None:
         self._hook.__exit__(*exc)
+        if exc[0] is None and self._total:
+            self._say(self._stage, self._total, self._total)
 
 
-def _scan(
-    ddf: Any, ctx: _Context, client: Any, say: Progress
-) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Scan every partition; return the small summaries and the (persisted) polygon parts."""
+def _scan(ddf: Any, ctx: _Context, client: Any, say: Progress) -> list[dict[str, Any]]:
+    """Scan every partition with the row-by-row rules; return one small summary each."""
     from dask import delayed
 
-    context = delayed(ctx, pure=True, traverse=False)
+    context = delayed(ctx, traverse=False, name=f"planning-context-{uuid.uuid4().hex}")
     parts = ddf.to_delayed()
-    scanned = [delayed(_scan_partition, pure=True)(p, k, context) for k, p in enumerate(parts)]
-    scanned = _run(scanned, "scanning partitions", client, say, persist=True)
-    summaries = _run(
-        [delayed(_summary, pure=True)(s) for s in scanned], "gathering results", client, say
-    )
-    polygon_parts = [delayed(operator.getitem, pure=True)(s, "polys") for s in scanned]
-    return summaries, polygon_parts
+    scans = [delayed(_scan_partition, pure=True)(p, k, context) for k, p in enumerate(parts)]
+    return _run(scans, "scanning partitions", client, say)
 
 
-def _scan_partition(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> dict[str, Any]:
-    """Normalise one partition, scan it with the row-by-row rules, keep what else is needed."""
+def _normalise(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> gpd.GeoDataFrame:
+    """Return a partition as ``Plan.with_clusters`` has it, before areas (errors name it)."""
     import geopandas as gpd
-    import pandas as pd
 
-    from planning.area import add_areas
-    from planning.model import Plan, _finish_clusters
-    from planning.rules import REGISTRY, shared_scope
+    from planning.model import _finish_clusters
 
     try:
-        clusters = add_areas(_finish_clusters(gpd.GeoDataFrame(part).copy(), path=ctx.path))
+        return _finish_clusters(gpd.GeoDataFrame(part).copy(), path=ctx.path)
     except PlanDataError as exc:
         where = f"partition {k}" + (f", row {exc.row}" if exc.row else "")
         raise PlanDataError(
             f"{exc.message} ({where})", path=exc.path, field=exc.field, ident=exc.ident
         ) from None
+
+
+def _scan_partition(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> dict[str, Any]:
+    """Normalise one partition, scan it with the row-by-row rules, keep what else is needed."""
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    from planning.area import add_areas
+    from planning.model import Plan
+    from planning.rules import REGISTRY, shared_scope
+    from planning.rules.overlap import polygonal
+
+    clusters = add_areas(_normalise(part, k, ctx))
     plan = Plan(
         clusters=clusters,
         districts=ctx.districts,
@@ -484,15 +498,21 @@ def _scan_partition(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> dict[str, 
             assert r.scan is not None
             partials[code] = r.scan(no_zones if r.zone_rows else plan, ctx.options, r)
         out["partials"] = partials
-        if ctx.pairs:
-            out["polys"], out["polygons"] = _polygon_part(clusters, k)
-        else:
-            out["polys"], out["polygons"] = None, 0
+        ok = polygonal(clusters) if ctx.pairs else np.zeros(len(clusters), dtype=bool)
+        out["polygons"] = int(ok.sum())
+        out["bounds"] = shapely.total_bounds(clusters.geometry.to_numpy()[ok])
     return out
 
 
-def _polygon_part(clusters: gpd.GeoDataFrame, k: int) -> tuple[gpd.GeoDataFrame, int]:
-    """The clusters TOP001 tests (valid polygons): partition, position, id, indicative."""
+def _polygon_partition(
+    part: gpd.GeoDataFrame, ctx: _Context, partition_info: dict[str, Any] | None = None
+) -> gpd.GeoDataFrame:
+    k = int(partition_info["number"]) if partition_info else 0
+    return _polygon_part(_normalise(part, k, ctx), k)
+
+
+def _polygon_part(clusters: gpd.GeoDataFrame, k: int) -> gpd.GeoDataFrame:
+    """Return the clusters TOP001 tests (valid polygons): partition, position, id, indicative."""
     import geopandas as gpd
     import numpy as np
 
@@ -510,11 +530,7 @@ def _polygon_part(clusters: gpd.GeoDataFrame, k: int) -> tuple[gpd.GeoDataFrame,
         geometry=clusters.geometry.to_numpy()[pos],
         crs=WGS84,
     )
-    return frame, len(pos)
-
-
-def _summary(scanned: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in scanned.items() if key != "polys"}
+    return frame
 
 
 def _offsets(lengths: list[int]) -> np.ndarray:
@@ -523,8 +539,10 @@ def _offsets(lengths: list[int]) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])[:-1].astype(np.int64)
 
 
-def _attribute_plan(base: Plan, thins: list[pd.DataFrame], complete: bool, label: str) -> Plan:
-    """The whole plan without geometries: what the PLN, IDS and COV rules and the report need."""
+def _attribute_plan(
+    base: Plan, thins: list[pd.DataFrame], complete: bool, label: str, name: str | None
+) -> Plan:
+    """Return the plan without geometries: what the PLN, IDS and COV rules and the report need."""
     import geopandas as gpd
     import pandas as pd
 
@@ -534,7 +552,13 @@ def _attribute_plan(base: Plan, thins: list[pd.DataFrame], complete: bool, label
         table, geometry=gpd.GeoSeries([None] * len(table), crs=WGS84), crs=WGS84
     )
     inputs = {**base.inputs, "clusters": label}
-    return replace(base, clusters=clusters, complete=complete, name=f"Plan from {label}", inputs=inputs)
+    return replace(
+        base,
+        clusters=clusters,
+        complete=complete,
+        name=name or f"Plan from {label}",
+        inputs=inputs,
+    )
 
 
 def _finish(code: str, parts: list[Partial], ctx: _Context, thin: Plan) -> RuleResult:
@@ -560,11 +584,31 @@ def _finish(code: str, parts: list[Partial], ctx: _Context, thin: Plan) -> RuleR
 # -- overlaps across partitions -------------------------------------------------------------------
 
 
+def _total_bounds(parts: list[np.ndarray]) -> tuple[float, float, float, float]:
+    import numpy as np
+
+    b = np.array(parts, dtype=float).reshape(-1, 4)
+    b = b[np.isfinite(b).all(axis=1)]
+    if not len(b):
+        return (0.0, 0.0, 0.0, 0.0)
+    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+
+
 def _overlaps(
-    polygon_parts: list[Any], offsets: np.ndarray, polygons: int, client: Any, say: Progress
+    ddf: Any,
+    ctx: _Context,
+    offsets: np.ndarray,
+    polygons: int,
+    bounds: tuple[float, float, float, float],
+    client: Any,
+    say: Progress,
 ) -> RuleResult:
-    """TOP001 on all partitions: spatial partitions, then pairs of neighbouring partitions."""
-    import dask.dataframe as dd
+    """TOP001 on all partitions: spatial partitions, then pairs of neighbouring partitions.
+
+    The valid polygons (with their partition and position, hence their row) are read
+    again, re-partitioned along a Hilbert curve and kept in memory; each spatial partition
+    is tested on its own and against every partition whose convex hull meets its own.
+    """
     import numpy as np
     import pandas as pd
     import shapely
@@ -575,19 +619,23 @@ def _overlaps(
 
     r = REGISTRY["TOP001"]
     tasks: list[Any] = []
-    if len(polygon_parts) == 1:
-        tasks = [delayed(_pairs, pure=True)(polygon_parts[0], None, offsets)]
-    elif polygons:
-        meta = _polygon_part(_empty_clusters(), 0)[0]
-        ddf = dd.from_delayed(polygon_parts, meta=meta, verify_meta=False)
-        say("spatial partitioning", 0, 0)
-        shuffled = ddf.spatial_shuffle(npartitions=len(polygon_parts), calculate_partitions=False)
-        (shuffled,) = _run([shuffled], "spatial partitioning", client, say, persist=True)
-        shuffled.calculate_spatial_partitions()
-        hulls = np.asarray(shuffled.spatial_partitions.to_numpy(), dtype=object)
+    if polygons:
+        meta = _polygon_part(_empty_clusters(), 0)
+        polys = ddf.map_partitions(_polygon_partition, ctx, meta=meta)
+        if polys.npartitions > 1:
+            (polys,) = _run([polys], "reading polygons", client, say, persist=True)
+            # dask_geopandas' spatial_shuffle, with the total bounds known beforehand (its own
+            # lazy ones would be computed inside the tasks).
+            distance = polys.hilbert_distance(total_bounds=bounds, level=16)
+            polys = polys.set_index(distance, sorted=False, npartitions=polys.npartitions)
+            (polys,) = _run([polys], "spatial partitioning", client, say, persist=True)
+            polys.calculate_spatial_partitions()
+            hulls = np.asarray(polys.spatial_partitions.to_numpy(), dtype=object)
+        else:
+            hulls = np.array([shapely.box(-180, -90, 180, 90)], dtype=object)
         ok = ~(shapely.is_missing(hulls) | shapely.is_empty(hulls))
-        hulls = np.where(ok, hulls, None)
-        pieces = shuffled.to_delayed()
+        hulls[~ok] = None
+        pieces = polys.to_delayed()
         p_idx, q_idx = shapely.STRtree(hulls).query(hulls, predicate="intersects")
         tasks = [delayed(_pairs, pure=True)(pieces[p], None, offsets) for p in np.flatnonzero(ok)]
         tasks += [
@@ -595,8 +643,7 @@ def _overlaps(
             for p, q in zip(p_idx, q_idx, strict=True)
             if p < q
         ]
-    found = _run(tasks, "testing overlaps", client, say)
-    found = [f for f in found if len(f)]
+    found = [f for f in _run(tasks, "testing overlaps", client, say) if len(f)]
     if found:
         table = pd.concat(found, ignore_index=True).sort_values(["lo", "hi"], kind="stable")
     else:
@@ -621,9 +668,7 @@ def _empty_clusters() -> gpd.GeoDataFrame:
     )
 
 
-def _pairs(
-    a: gpd.GeoDataFrame, b: gpd.GeoDataFrame | None, offsets: np.ndarray
-) -> pd.DataFrame:
+def _pairs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame | None, offsets: np.ndarray) -> pd.DataFrame:
     """Overlapping pairs within ``a`` (b None) or between ``a`` and ``b``, lower row first.
 
     As in :func:`planning.rules.overlap.overlap_pairs`: candidates that intersect, the
@@ -638,7 +683,9 @@ def _pairs(
     from planning.rules.overlap import MIN_OVERLAP_M2
 
     def rows(f: gpd.GeoDataFrame) -> np.ndarray:
-        return np.asarray(offsets[f["_part"].to_numpy(dtype=np.int64)] + f["_pos"].to_numpy(dtype=np.int64))
+        return np.asarray(
+            offsets[f["_part"].to_numpy(dtype=np.int64)] + f["_pos"].to_numpy(dtype=np.int64)
+        )
 
     empty = pd.DataFrame({"lo": [], "hi": [], "lo_id": [], "hi_id": [], "ind": [], "area": []})
     other = a if b is None else b

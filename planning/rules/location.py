@@ -39,7 +39,9 @@ def locate(x: np.ndarray, y: np.ndarray, polygons: np.ndarray) -> np.ndarray:
     out = np.full(len(x), -1, dtype=np.int64)
     if not len(x):
         return out
-    polys = np.array(polygons, dtype=object, copy=True)
+    # Preparing caches GEOS state on the geometry objects: prepare private copies, so that
+    # threads sharing one district layer (dask workers) never prepare the same object.
+    polys = shapely.from_wkb(shapely.to_wkb(np.asarray(polygons, dtype=object)))
     shapely.prepare(polys)
     bounds = shapely.bounds(polys)
     for i, poly in enumerate(polys):

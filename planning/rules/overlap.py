@@ -57,7 +57,8 @@ def overlap_pairs(
     Returns
     -------
     tuple of numpy.ndarray
-        Positional indices into ``a`` and ``b`` (or ``a``), and overlap areas (m²).
+        Positional indices into ``a`` and ``b`` (or ``a``), and overlap areas (m²),
+        ordered by ``i`` then ``j``.
     """
     import numpy as np
     import shapely
@@ -73,6 +74,8 @@ def overlap_pairs(
     if b is None:
         keep = qi < tj
         qi, tj = qi[keep], tj[keep]
+    order = np.lexsort((tj, qi))  # by row, then by the other row: a stable report
+    qi, tj = qi[order], tj[order]
     if not len(qi):
         empty = np.array([], dtype=np.int64)
         return empty, empty, np.array([], dtype=float)

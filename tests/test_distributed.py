@@ -1,0 +1,199 @@
+"""The dask path: the check suite on partitioned GeoParquet equals the in-memory one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from planning.cli import main
+from planning.distributed import ATTRIBUTE_FAMILIES, PAIRWISE_RULES, check_partitioned
+from planning.report import Report, check
+from planning.rules import REGISTRY, Partial
+from planning.testing import synthetic_clusters
+
+pytest.importorskip("dask_geopandas")
+pytest.importorskip("distributed")
+# dask's own parquet reader still passes inplace= to pandas 3.1
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword")
+
+
+@pytest.fixture(scope="module")
+def base():
+    import planning
+
+    return planning.load_plan()
+
+
+@pytest.fixture(scope="module")
+def layer():
+    # Every defect planted often enough to show up in several partitions.
+    return synthetic_clusters(
+        4000,
+        seed=11,
+        invalid_share=0.01,
+        overlap_share=0.05,
+        misdeclared_share=0.01,
+        wrong_district_share=0.01,
+        outside_share=0.005,
+        duplicate_share=0.005,
+    )
+
+
+@pytest.fixture(scope="module")
+def partitioned(layer, tmp_path_factory):
+    import dask_geopandas
+
+    path = tmp_path_factory.mktemp("parquet") / "clusters"
+    dask_geopandas.from_geopandas(layer, npartitions=6).to_parquet(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def in_memory(base, layer) -> Report:
+    return check(base.with_clusters(layer, complete=True))
+
+
+@pytest.fixture(scope="module")
+def local_cluster():
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    client = Client(cluster, set_as_default=False)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def _digest(report: Report):
+    return {
+        r.rule.code: (
+            r.status,
+            r.explanation,
+            sorted((f.code, f.severity, f.cluster_id or "", f.message) for f in r.findings),
+        )
+        for r in report.results
+    }
+
+
+def _assert_same(a: Report, b: Report) -> None:
+    da, db = _digest(a), _digest(b)
+    assert list(da) == list(db)
+    for code in da:
+        assert da[code][0] == db[code][0], code
+        assert da[code][1] == db[code][1], code
+        assert set(da[code][2]) == set(db[code][2]), code
+        assert da[code][2] == db[code][2], code  # no finding twice either
+    # The order and the numbers behind the messages agree as well.
+    for ra, rb in zip(a.results, b.results, strict=True):
+        assert [(f.message, f.detail) for f in ra.findings] == [
+            (f.message, f.detail) for f in rb.findings
+        ], ra.rule.code
+    assert a.coverage == b.coverage
+    assert a.notes == b.notes
+    assert a.exit_code == b.exit_code
+
+
+def test_local_cluster_equals_in_memory(base, partitioned, in_memory, local_cluster):
+    stages = []
+    report = check_partitioned(
+        partitioned,
+        scheduler=local_cluster,
+        base=base,
+        progress=lambda stage, done, total: stages.append((stage, done, total)),
+    )
+    _assert_same(in_memory, report)
+    # Every kind of defect was found, so the comparison means something.
+    found = {r.rule.code: len(r.findings) for r in report.results}
+    for code in ("ARE001", "GEO001", "IDS001", "IDS002", "LOC001", "LOC002", "TOP001", "TOP002"):
+        assert found[code] > 0, code
+    names = {s for s, _, _ in stages}
+    assert {"scanning partitions", "testing overlaps"} <= names
+    assert all(done <= total for _, done, total in stages if total)
+
+
+def test_threads_and_options_equal_in_memory(base, layer):
+    # A geopandas frame, split here; dask's default local scheduler; options passed on.
+    expected = check(
+        base.with_clusters(layer, complete=False), tolerance_pct=20, ignore=("PLN", "COV")
+    )
+    got = check_partitioned(
+        layer,
+        npartitions=3,
+        scheduler="threads",
+        base=base,
+        complete=False,
+        tolerance_pct=20,
+        ignore=("PLN", "COV"),
+    )
+    _assert_same(expected, got)
+    assert not any(r.rule.code.startswith("PLN") for r in got.results)
+
+
+def test_every_rule_can_run_partitioned():
+    for code, r in REGISTRY.items():
+        partitioned = r.scan is not None and r.finish is not None
+        assert partitioned or code in PAIRWISE_RULES or r.family in ATTRIBUTE_FAMILIES, code
+
+
+def test_partials_combine_in_order():
+    a = Partial(["f1"], {"n": 2, "ids": ["A"], "zones": ("Z",)})  # type: ignore[list-item]
+    b = Partial(["f2"], {"n": 3, "ids": ["B"], "zones": ("Z",)})  # type: ignore[list-item]
+    c = Partial.combine([a, b])
+    assert c.findings == ["f1", "f2"]
+    assert c.counts == {"n": 5, "ids": ["A", "B"], "zones": ("Z",)}
+    assert a.counts["ids"] == ["A"]  # inputs untouched
+    with pytest.raises(ValueError, match="differs"):
+        Partial.combine([a, Partial([], {"zones": ("Y",)})])
+
+
+def test_cli_dask_matches_cli_in_memory(tmp_path, capsys):
+    import dask_geopandas
+
+    # io refuses invalid polygons and repeated ids at read time, so a clean layer here.
+    clean = synthetic_clusters(1500, seed=5, invalid_share=0, duplicate_share=0)
+    clean.to_parquet(tmp_path / "clean.parquet")
+    dask_geopandas.from_geopandas(clean, npartitions=3).to_parquet(tmp_path / "parts")
+    code_a = main(["check", str(tmp_path / "clean.parquet"), "-f", "json"])
+    a = json.loads(capsys.readouterr().out)
+    code_b = main(["check", "--dask", str(tmp_path / "parts"), "-f", "json"])
+    b = json.loads(capsys.readouterr().out)
+    assert code_a == code_b == 1
+    assert a["summary"] == b["summary"]
+    for ra, rb in zip(a["rules"], b["rules"], strict=True):
+        assert (ra["code"], ra["status"], ra["explanation"]) == (
+            rb["code"],
+            rb["status"],
+            rb["explanation"],
+        )
+        assert ra["findings"] == rb["findings"], ra["code"]
+
+
+def test_cli_dask_usage_errors(tmp_path, capsys):
+    assert main(["check", "--dask"]) == 2
+    assert "GeoParquet" in capsys.readouterr().err
+    assert main(["check", "--dask", str(tmp_path / "missing.parquet")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_import_and_help_do_not_import_dask():
+    code = (
+        "import sys, planning, planning.cli as c\n"
+        "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', "
+        "'dask_geopandas')))"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
