@@ -35,6 +35,7 @@ _LAZY = {
     "write_map": "planning.maps",
     "write_report": "planning.htmlreport",
     "diff_plans": "planning.diff",
+    "check_partitioned": "planning.distributed",
     "PlanningError": "planning.errors",
     "PlanDataError": "planning.errors",
     "CRSError": "planning.errors",
@@ -46,6 +47,7 @@ __all__ = sorted([*_LAZY, "__version__"])
 if TYPE_CHECKING:
     from planning.area import add_areas, area_ha
     from planning.diff import diff_plans
+    from planning.distributed import check_partitioned
     from planning.errors import CRSError, GeodataUnavailable, PlanDataError, PlanningError
     from planning.geodata import load_communes, load_districts
     from planning.htmlreport import write_report
