@@ -47,6 +47,7 @@ from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarn
 from planning.settings import WGS84
 from planning.vietnamese import (
     LEGACY_ENCODINGS,
+    _repair_distinct,
     fold,
     name_key,
     nfc,
@@ -913,24 +914,88 @@ def _repair_frame_text(ctx: _Ctx, frame: Any, *, legacy: str | None, forced: boo
         frame = frame.rename(columns=rename)
         if geom_name in rename:
             frame = frame.set_geometry(rename[geom_name])
+    import numpy as np
+    import pandas as pd
+
     for col in frame.columns:
         if col == geom_name:
             continue
-        values = list(frame[col])
-        if not any(isinstance(v, str) for v in values):
+        # Work once per distinct string (a column of a million cells often holds a few
+        # dozen values); other cells pass through unchanged, as in repair_texts.
+        values = _object_array(frame[col])
+        is_str = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+        if not is_str.any():
             continue
-        fixed, det = repair_texts(values, encoding=legacy or ("unicode" if forced else None))
+        codes, uniques = pd.factorize(values[is_str])
+        counts = np.bincount(codes, minlength=len(uniques))
+        fixed, det = _repair_distinct(
+            list(uniques),
+            counts.tolist(),
+            encoding=legacy or ("unicode" if forced else None),
+        )
         if det.encoding != "unicode":
             ctx.notes.append(
                 f"{ctx.path}: column {col!r} decoded from {det.encoding} "
                 f"(confidence {det.confidence:.2f})"
             )
-        if fixed != values:
-            frame[col] = _object_series(fixed, frame.index)
+        if any(f != u for f, u in zip(fixed, uniques, strict=True)):
+            out = values.copy()
+            out[is_str] = _object_array(fixed)[codes]
+            frame[col] = _object_series(out, frame.index)
     return frame
 
 
-def _object_series(values: list[Any], index: Any) -> Any:
+def _object_array(values: Iterable[Any]) -> Any:
+    """Return the values as a 1-D object ndarray (the same objects as ``list(values)``)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values, pd.Series) and (
+        values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+    ):
+        # The same objects (strings, and NaN/None/NA for missing) without iterating.
+        return values.to_numpy(dtype=object, copy=True)
+    items = list(values)
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _per_value(values: Iterable[Any], func: Any) -> list[Any]:
+    """``[func(v) for v in values]``, calling ``func`` once per distinct string or float.
+
+    ``func`` must depend only on the value. Strings and non-zero finite floats are grouped
+    with :func:`pandas.factorize`; other cells (None, NaN, ±0.0, numbers of other types,
+    bytes …) are passed one by one.
+    """
+    import numpy as np
+    import pandas as pd
+
+    arr = _object_array(values)
+    n = len(arr)
+    out = np.empty(n, dtype=object)
+    kind = np.fromiter(
+        (
+            1 if type(v) is str else 2 if type(v) is float and v != 0 and math.isfinite(v) else 0
+            for v in arr
+        ),
+        dtype=np.int8,
+        count=n,
+    )
+    for k in (1, 2):
+        rows = kind == k
+        if not rows.any():
+            continue
+        group = arr[rows] if k == 1 else np.asarray(arr[rows], dtype=float)
+        codes, uniques = pd.factorize(group)
+        mapped = np.empty(len(uniques), dtype=object)
+        for j, u in enumerate(uniques.tolist()):
+            mapped[j] = func(u)
+        out[rows] = mapped[codes]
+    for i in np.flatnonzero(kind == 0):
+        out[i] = func(arr[i])
+    return out.tolist()
+
+
+def _object_series(values: Any, index: Any) -> Any:
     import pandas as pd
 
     return pd.Series(values, index=index, dtype=object)
@@ -941,7 +1006,7 @@ def _materialise(frame: Any) -> Any:
     geom_name = getattr(frame, "_geometry_column_name", None)
     for col in list(frame.columns):
         if col != geom_name:
-            frame[col] = _object_series(list(frame[col]), frame.index)
+            frame[col] = _object_series(_object_array(frame[col]), frame.index)
     return frame
 
 
@@ -1387,26 +1452,30 @@ def _fill_columns(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         src_col = "declared_ha" if "declared_ha" in gdf.columns else None
         if src_col is None and "declared_m2" in gdf.columns:
             src_col = "declared_m2"
-        areas: list[float] = []
-        quals: list[str] = []
-        for i, v in enumerate(gdf[src_col] if src_col else [None] * n):
-            try:
-                a, q = parse_area(v)
-            except ValueError as exc:
-                raise ctx.error(
-                    f"unreadable area: {exc}",
-                    row=i + 1,
-                    field=src_col,
-                    ident=_ident(ctx, gdf.iloc[i]),
-                ) from None
-            areas.append(a / 10_000.0 if src_col == "declared_m2" else a)
-            quals.append(q)
+        source = list(gdf[src_col]) if src_col else [None] * n
+        parsed = _per_value(source, _try_parse_area)
+        for i, res in enumerate(parsed):
+            if res is None:  # the first unreadable area: raise parse_area's own message
+                try:
+                    parse_area(source[i])
+                except ValueError as exc:
+                    raise ctx.error(
+                        f"unreadable area: {exc}",
+                        row=i + 1,
+                        field=src_col,
+                        ident=_ident(ctx, gdf.iloc[i]),
+                    ) from None
+        if src_col == "declared_m2":
+            areas = [a / 10_000.0 for a, _ in parsed]
+        else:
+            areas = [a for a, _ in parsed]
+        quals = [q for _, q in parsed]
         if src_col == "declared_m2":
             ctx.notes.append(f"{ctx.path}: areas converted from m² to ha")
             gdf = gdf.drop(columns=["declared_m2"])
         gdf["declared_ha"] = np.asarray(areas, dtype=float)
         if ctx.kind == "clusters":
-            given = [_text(v) for v in gdf["area_qualifier"]] if "area_qualifier" in gdf else []
+            given = _per_value(gdf["area_qualifier"], _text) if "area_qualifier" in gdf else []
             gdf["area_qualifier"] = [
                 (given[i] if given and given[i] else quals[i]) for i in range(n)
             ]
@@ -1429,7 +1498,7 @@ def _fill_columns(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for col in canon:
         if col == "declared_ha":
             continue
-        values = [_text(v) for v in gdf[col]]
+        values = _per_value(gdf[col], _text)
         if col == "geometry_kind":
             values = [
                 v
@@ -1440,7 +1509,7 @@ def _fill_columns(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 )
                 for i, v in enumerate(values)
             ]
-            for i, v in enumerate(values):
+            for i, v in enumerate(values if not set(values) <= set(_GEOMETRY_KINDS) else []):
                 if v not in _GEOMETRY_KINDS:
                     raise ctx.error(
                         f"geometry_kind {v!r} is not one of {', '.join(_GEOMETRY_KINDS)}",
@@ -1459,42 +1528,82 @@ def _fill_columns(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 for i, v in enumerate(values)
             ]
         elif col == "commune_vi":
-            values = [_split_location(v, gdf, i) for i, v in enumerate(values)]
+            values = _split_locations(values, gdf)
         elif col == "district_vi":
-            values = [split_admin_prefix(v)[1] if v else "" for v in values]
+            values = _per_value(values, _bare_name)
         elif col == "district_type" and "district_vi" in gdf.columns:
-            values = [
-                v or split_admin_prefix(_text(d))[0]
-                for v, d in zip(values, gdf["district_vi"], strict=True)
-            ]
+            types = _per_value(gdf["district_vi"], _admin_type)
+            values = [v or t for v, t in zip(values, types, strict=True)]
         elif not any(values) and col in _TEXT_DEFAULTS:
             values = [_TEXT_DEFAULTS[col]] * n
         else:
             values = [v or _TEXT_DEFAULTS.get(col, "") for v in values]
         gdf[col] = _object_series(values, gdf.index)
     if ctx.kind == "districts":
-        gdf["district_vi"] = [split_admin_prefix(_text(v))[1] for v in gdf["district_vi"]]
+        gdf["district_vi"] = _per_value(gdf["district_vi"], _text_bare_name)
     return gdf
 
 
-def _split_location(value: str, gdf: Any, i: int) -> str:
+def _try_parse_area(value: object) -> tuple[float, str] | None:
+    try:
+        return parse_area(value)
+    except ValueError:
+        return None
+
+
+def _bare_name(value: str) -> str:
+    return split_admin_prefix(value)[1] if value else ""
+
+
+def _admin_type(value: object) -> str:
+    return split_admin_prefix(_text(value))[0]
+
+
+def _text_bare_name(value: object) -> str:
+    return split_admin_prefix(_text(value))[1]
+
+
+def _split_locations(values: list[str], gdf: Any) -> list[str]:
+    """Communes from location cells, :func:`_split_location` once per distinct cell.
+
+    A district part fills an empty ``district_vi`` of the same row.
+    """
+    import numpy as np
+
+    split = _per_value(values, _split_location)
+    communes = [c for c, _ in split]
+    districts = [d for _, d in split]
+    rows = [i for i, d in enumerate(districts) if d is not None]
+    if rows:
+        current = list(gdf["district_vi"])
+        fill = [i for i in rows if not _text(current[i])]
+        if fill:
+            column = _object_array(current)
+            column[np.asarray(fill)] = _object_array([districts[i] for i in fill])
+            gdf["district_vi"] = _object_series(column, gdf.index)
+    return communes
+
+
+def _split_location(value: str) -> tuple[str, str | None]:
     """Commune from a location cell such as "xã Phùng Xá, huyện Thạch Thất".
 
-    The district part fills an empty ``district_vi`` of the same row.
+    Returns the commune and the bare name of the first district part (None if none),
+    which fills an empty ``district_vi`` of the same row.
     """
     if not value:
-        return ""
+        return "", None
     parts = [p.strip() for p in re.split(r"[,;]\s*", value) if p.strip()]
     if len(parts) == 1:
-        return split_admin_prefix(value)[1]
+        return split_admin_prefix(value)[1], None
     commune = ""
+    district: str | None = None
     for part in parts:
         kind, bare = split_admin_prefix(part)
         if kind in {"xã", "phường", "thị trấn"} and not commune:
             commune = bare
-        elif kind in {"huyện", "quận", "thị xã"} and not _text(gdf["district_vi"].iloc[i]):
-            gdf.loc[gdf.index[i], "district_vi"] = bare
-    return commune or split_admin_prefix(parts[0])[1]
+        elif kind in {"huyện", "quận", "thị xã"} and district is None:
+            district = bare
+    return commune or split_admin_prefix(parts[0])[1], district
 
 
 def _check_ids(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

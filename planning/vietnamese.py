@@ -612,15 +612,20 @@ def _candidates(text: str) -> dict[str, str]:
 def _detect(text: str) -> tuple[Detection, dict[str, str]]:
     cands = _candidates(text)
     scores = {enc: _score(t) for enc, t in cands.items()}
+    return _decide(scores), cands
+
+
+def _decide(scores: dict[str, tuple[int, int, int, int]]) -> Detection:
+    """Decide as :func:`_detect` does, from the scores of each candidate decoding."""
 
     def key(enc: str) -> tuple[int, int, int]:
         good, bad, junk, _ = scores[enc]
         return (good - bad, -junk, 1 if enc == "unicode" else 0)
 
-    best = max(cands, key=key)  # ties go to "unicode" (leave the text alone)
+    best = max(scores, key=key)  # ties go to "unicode" (leave the text alone)
     good, bad, _junk, n = scores[best]
     if n == 0:
-        return Detection(best, 1.0, 0), cands
+        return Detection(best, 1.0, 0)
     validity = good / n
     base = scores["unicode"][0] - scores["unicode"][1]
     if best == "unicode":
@@ -630,7 +635,7 @@ def _detect(text: str) -> tuple[Detection, dict[str, str]]:
     else:
         gain = (good - bad) - base
         confidence = validity * min(1.0, gain / n) * (1 - 0.5 ** min(n, 30))
-    return Detection(best, round(max(0.0, min(1.0, confidence)), 3), n), cands
+    return Detection(best, round(max(0.0, min(1.0, confidence)), 3), n)
 
 
 def detect_encoding(text: str | Iterable[str | None]) -> Detection:
@@ -722,6 +727,91 @@ def repair_texts(
         fixed = repair_text(v, encoding=det.encoding)
         if encoding is None and det.encoding != "unicode":
             # One decision for the column, but never make a value clearly worse.
+            before, after = _score(nfc(v)), _score(fixed)
+            if after[0] - after[1] < before[0] - before[1]:
+                fixed = nfc(v.translate(_D_ALIASES))
+        out.append(fixed)
+    return out, det
+
+
+#: Above this many distinct values, :func:`_repair_distinct` decides on a sample of them.
+_DETECT_SAMPLE = 10_000
+
+
+def _detect_distinct(texts: Sequence[str], counts: Sequence[int]) -> Detection:
+    """:func:`detect_encoding` of a column given as distinct values and their counts.
+
+    The same decision, confidence and evidence as ``detect_encoding`` of the column with
+    each value repeated ``count`` times: scores add up over values, and a decoding is a
+    candidate only if it can decode every value.
+    """
+    pairs = [(t, c) for t, c in zip(texts, counts, strict=True) if t and c > 0]
+    if all(t.isascii() for t, _ in pairs):
+        return Detection("unicode", 1.0, 0)
+
+    def total(decoded: Iterable[str]) -> tuple[int, int, int, int]:
+        g = b = j = n = 0
+        for text, (_, c) in zip(decoded, pairs, strict=True):
+            sg, sb, sj, sn = _score(text)
+            g, b, j, n = g + c * sg, b + c * sb, j + c * sj, n + c * sn
+        return g, b, j, n
+
+    scores = {"unicode": total(nfc(t.translate(_D_ALIASES)) for t, _ in pairs)}
+    raws = [_as_bytes(t) for t, _ in pairs]
+    if all(r is not None for r in raws):
+        for enc in LEGACY_ENCODINGS:
+            try:
+                if enc == "tcvn3":
+                    plain = ["".join(_TCVN3_DECODE[x] for x in r) for r in raws]  # type: ignore[union-attr]
+                    # The upper-case font fix is one decision over the joined column.
+                    letters = 0
+                    shout = True
+                    for text, (_, c) in zip(plain, pairs, strict=True):
+                        ascii_letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
+                        letters += c * len(ascii_letters)
+                        shout = shout and all(ch.isupper() for ch in ascii_letters)
+                    shout = shout and letters >= 3
+                    decoded = [nfc(t.upper() if shout else t) for t in plain]
+                else:
+                    decoded = [decode_legacy(r, enc) for r in raws]  # type: ignore[arg-type]
+            except (ValueError, UnicodeDecodeError):
+                continue
+            scores[enc] = total(decoded)
+    return _decide(scores)
+
+
+def _repair_distinct(
+    texts: Sequence[str],
+    counts: Sequence[int],
+    *,
+    encoding: str | None = None,
+    sample: int | None = _DETECT_SAMPLE,
+) -> tuple[list[str], Detection]:
+    """:func:`repair_texts` of a column of strings given as distinct values and counts.
+
+    Returns the repaired distinct values (in the order given) and the detection: the same
+    as ``repair_texts`` of the column with each value repeated ``count`` times. With more
+    than ``sample`` distinct values, the encoding is first detected on an evenly spaced
+    sample of them; when the sample reads as Unicode that decision stands (its
+    confidence and evidence are the sample's), otherwise every value is weighed.
+    """
+    if encoding is not None:
+        det = Detection(encoding, 1.0, sum(c for t, c in zip(texts, counts, strict=True)
+                                           if not t.isascii()))  # fmt: skip
+    else:
+        det = Detection("unicode", 1.0, 0)
+        decided = False
+        if sample is not None and len(texts) > sample:
+            step = len(texts) / sample
+            idx = [int(k * step) for k in range(sample)]
+            det = _detect_distinct([texts[i] for i in idx], [counts[i] for i in idx])
+            decided = det.encoding == "unicode"
+        if not decided:
+            det = _detect_distinct(texts, counts)
+    out: list[str] = []
+    for v in texts:
+        fixed = repair_text(v, encoding=det.encoding)
+        if encoding is None and det.encoding != "unicode":
             before, after = _score(nfc(v)), _score(fixed)
             if after[0] - after[1] < before[0] - before[1]:
                 fixed = nfc(v.translate(_D_ALIASES))
