@@ -196,3 +196,33 @@ def test_map_diff_usage_and_inputs(tmp_path, capsys):
     assert new.read_bytes() == before
     r = cli("map", "--diff", "bundled")
     assert r.returncode == 2 and "expected 2 arguments" in r.stderr
+
+
+def test_spreadsheet_of_names_becomes_a_checked_mapped_plan(tmp_path, capsys):
+    import pandas as pd
+
+    rows = [
+        ["PHỤ LỤC: DANH MỤC CỤM CÔNG NGHIỆP", None, None, None],
+        ["STT", "Tên cụm công nghiệp", "Địa điểm", "Diện tích (ha)"],
+        ["I", "Huyện Thạch Thất", None, None],
+        [1, "CCN Phùng Xá", "xã Phùng Xá", 4.2],
+        ["II", "Huyện Quốc Oai", None, None],
+        [1, "CCN Ngọc Liệp", "Xã Ngọc Liệp", "37,78"],
+        [2, "CCN Yên Sơn", "Yên Sơn", "khoảng 8,76"],
+    ]
+    xlsx = tmp_path / "phu_luc.xlsx"
+    pd.DataFrame(rows).to_excel(xlsx, index=False, header=False)
+    assert main(["check", str(xlsx), "--partial", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["coverage"]["clusters_loaded"] == 3
+    assert d["coverage"]["ha_declared"] == pytest.approx(4.2 + 37.78 + 8.76)
+    assert d["coverage"]["by_location_precision"] == {"commune": 3}
+    status = {r["code"]: r["status"] for r in d["rules"]}
+    assert status["LOC002"] == "pass"
+    out = tmp_path / "map.html"
+    assert main(["map", str(xlsx), "--partial", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    # names travel JSON-escaped inside the page's scripts
+    assert json.dumps("CCN Ngọc Liệp")[1:-1] in html
+    assert "INDICATIVE" in html
+    assert xlsx.is_file()
