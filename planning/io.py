@@ -1593,6 +1593,8 @@ def _split_location(value: str) -> tuple[str, str | None]:
     if not value:
         return "", None
     parts = [p.strip() for p in re.split(r"[,;]\s*", value) if p.strip()]
+    if not parts:  # only separators, e.g. ";"
+        return "", None
     if len(parts) == 1:
         return split_admin_prefix(value)[1], None
     commune = ""
