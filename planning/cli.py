@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planning import __version__
 from planning.errors import PlanningError, UsageError
@@ -230,20 +230,27 @@ def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> Non
 # -- commands -------------------------------------------------------------------------------------
 
 
+def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the options of ``load_plan`` and ``load_version`` that the arguments give.
+
+    ``diff`` has no ``--crs`` or ``--encoding``: they are then None, the functions' default.
+    """
+    return {
+        "manifest": args.manifest,
+        "districts": args.districts,
+        "zones": args.zones,
+        "complete": False if args.partial else None,
+        "mirror": args.mirror,
+        "fix": args.fix,
+        "crs": getattr(args, "crs", None),
+        "encoding": getattr(args, "encoding", None),
+    }
+
+
 def _load(args: argparse.Namespace) -> Plan:
     from planning.model import load_plan
 
-    return load_plan(
-        *args.files,
-        manifest=args.manifest,
-        districts=args.districts,
-        zones=args.zones,
-        complete=False if args.partial else None,
-        mirror=args.mirror,
-        fix=args.fix,
-        crs=args.crs,
-        encoding=args.encoding,
-    )
+    return load_plan(*args.files, **_plan_options(args))
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
@@ -251,19 +258,7 @@ def _emit(text: str, args: argparse.Namespace) -> None:
     if out:
         from planning.io import atomic_write
 
-        inputs = [
-            *getattr(args, "files", []),
-            *(
-                x
-                for x in (
-                    getattr(args, "manifest", None),
-                    getattr(args, "districts", None),
-                    getattr(args, "zones", None),
-                )
-                if x
-            ),
-        ]
-        atomic_write(out, text, protect=inputs)
+        atomic_write(out, text, protect=_inputs(args))
         print(f"wrote {out}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -346,14 +341,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from planning.diff import BUNDLED, diff_plans, load_version
 
     args.files = [f for f in (args.old, args.new) if f != BUNDLED]  # protected from -o
-    kwargs = {
-        "manifest": args.manifest,
-        "districts": args.districts,
-        "zones": args.zones,
-        "complete": False if args.partial else None,
-        "mirror": args.mirror,
-        "fix": args.fix,
-    }
+    kwargs = _plan_options(args)
     old, new = load_version(args.old, **kwargs), load_version(args.new, **kwargs)
     tolerances = {
         k: v
@@ -383,15 +371,13 @@ def _inputs(args: argparse.Namespace) -> list[str]:
     return [*getattr(args, "files", []), *(x for x in named if x)]
 
 
-def _cmd_map(args: argparse.Namespace) -> int:
-    from planning.maps import write_map
+def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) -> int:
+    """Load and check the plan, write the HTML page with ``write`` and say where it went."""
     from planning.report import check
 
-    if args.diff:
-        return _cmd_map_diff(args)
     plan = _load(args)
     report = check(plan, tolerance_pct=args.tolerance)
-    path = write_map(
+    path = write(
         plan,
         args.output,
         report=report,
@@ -399,8 +385,20 @@ def _cmd_map(args: argparse.Namespace) -> int:
         color_by=args.color_by,
         protect=_inputs(args),
     )
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
+    _print_written(path)
     return 0
+
+
+def _print_written(path: Path, note: str = "") -> None:
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB){note}", file=sys.stderr)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from planning.maps import write_map
+
+    if args.diff:
+        return _cmd_map_diff(args)
+    return _write_checked_html(args, write_map)
 
 
 def _cmd_map_diff(args: argparse.Namespace) -> int:
@@ -409,41 +407,20 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
 
     if args.files:
         raise UsageError("give either FILE arguments or --diff OLD NEW, not both")
-    kwargs = {
-        "manifest": args.manifest,
-        "districts": args.districts,
-        "zones": args.zones,
-        "complete": False if args.partial else None,
-        "mirror": args.mirror,
-        "fix": args.fix,
-        "crs": args.crs,
-        "encoding": args.encoding,
-    }
+    kwargs = _plan_options(args)
     old_spec, new_spec = args.diff
     old, new = load_version(old_spec, **kwargs), load_version(new_spec, **kwargs)
     d = diff_plans(old, new, tolerance_pct=args.tolerance)
     protect = [*_inputs(args), *(s for s in args.diff if s != BUNDLED)]
     path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): {d.summary()}", file=sys.stderr)
+    _print_written(path, f": {d.summary()}")
     return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from planning.htmlreport import write_report
-    from planning.report import check
 
-    plan = _load(args)
-    report = check(plan, tolerance_pct=args.tolerance)
-    path = write_report(
-        plan,
-        args.output,
-        report=report,
-        tiles=args.tiles,
-        color_by=args.color_by,
-        protect=_inputs(args),
-    )
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
-    return 0
+    return _write_checked_html(args, write_report)
 
 
 # -- entry point ------------------------------------------------------------------------------------

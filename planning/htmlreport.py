@@ -209,10 +209,10 @@ def write_report(
     PlanDataError
         If ``path`` is a protected input file or cannot be written.
     """
-    from planning.io import atomic_write
+    from planning.maps import _write_html
 
     text = render_report_html(plan, report=report, tiles=tiles, color_by=color_by)
-    return Path(atomic_write(path, text, protect=list(protect)))
+    return _write_html(path, text, protect=protect)
 
 
 # -- sections ------------------------------------------------------------------------------------------

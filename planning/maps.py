@@ -281,11 +281,8 @@ def write_map(
     UsageError
         If ``path`` is one of the protected files, or an option is unknown.
     """
-    from planning.io import atomic_write
-
     m = make_map(plan, report=report, tiles=tiles, color_by=color_by, simplify_m=simplify_m)
-    text = render_map_html(m)
-    return Path(atomic_write(path, text, protect=list(protect)))
+    return _write_html(path, render_map_html(m), protect=protect)
 
 
 def make_diff_map(
@@ -404,10 +401,8 @@ def write_diff_map(
     UsageError
         If ``path`` is one of the protected files, or an option is unknown.
     """
-    from planning.io import atomic_write
-
     m = make_diff_map(d, plan, old=old, tiles=tiles, simplify_m=simplify_m)
-    return Path(atomic_write(path, render_map_html(m), protect=list(protect)))
+    return _write_html(path, render_map_html(m), protect=protect)
 
 
 _EXTERNAL = re.compile(
@@ -573,6 +568,13 @@ def _Controls(**kwargs: Any) -> Any:  # noqa: N802
     return _element_classes()[1](**kwargs)
 
 
+def _write_html(path: PathType, text: str, *, protect: Iterable[PathType]) -> Path:
+    """Write an HTML document atomically, never over a protected file (the inputs)."""
+    from planning.io import atomic_write
+
+    return Path(atomic_write(path, text, protect=list(protect)))
+
+
 def _check_tiles(tiles: str) -> None:
     if tiles not in TILES:
         raise UsageError(f"tiles must be one of {', '.join(TILES)}, got {tiles!r}")
@@ -713,14 +715,7 @@ def _district_features(plan: Plan, *, simplify_m: float) -> dict[str, Any]:
             parts.append(f"<i>{_e(en)}</i>")
         if area is not None and _finite(area.iloc[i]):
             parts.append(f"{float(area.iloc[i]) / 100:,.2f} km²")
-        features.append(
-            {
-                "type": "Feature",
-                "id": f"d{i}",
-                "geometry": _geometry(geom, 5),
-                "properties": {"tooltip": " · ".join(parts)},
-            }
-        )
+        features.append(_feature(f"d{i}", geom, {"tooltip": " · ".join(parts)}, digits=5))
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -773,20 +768,55 @@ def _zone_features(plan: Plan) -> tuple[dict[str, Any], dict[str, dict[str, Any]
             popup += f"<p>{_e(note)}</p>"
         tooltip = f"<b>{_e(label)}</b>" + (" · <i>indicative footprint</i>" if indicative else "")
         features.append(
-            {
-                "type": "Feature",
-                "id": fid,
-                "geometry": _geometry(geom, 6),
-                "properties": {
+            _feature(
+                fid,
+                geom,
+                {
                     "popup": popup,
                     "tooltip": tooltip,
                     "label": f"{label} ({name_vi})" if name_vi and name_vi != label else label,
                     "layer": label,
                     "search": _fold(f"{name_vi} {name_en}"),
                 },
-            }
+            )
         )
     return {"type": "FeatureCollection", "features": features}, styles
+
+
+def _feature(fid: str, geom: Any, properties: dict[str, Any], *, digits: int = 6) -> dict[str, Any]:
+    """Return a GeoJSON feature with its coordinates rounded to ``digits`` decimals."""
+    return {
+        "type": "Feature",
+        "id": fid,
+        "geometry": _geometry(geom, digits),
+        "properties": properties,
+    }
+
+
+def _point_style(color: str, class_name: str) -> dict[str, Any]:
+    """Style of a location-only cluster: a hollow circle in ``color``."""
+    return {
+        "radius": 7,
+        "fill": True,
+        "color": color,
+        "weight": 3,
+        "fillColor": "#ffffff",
+        "fillOpacity": 0.9,
+        "className": class_name + " planning-point",
+    }
+
+
+def _dot_style(color: str, class_name: str) -> dict[str, Any]:
+    """Style of the dot that marks an outline at city scale."""
+    return {
+        "radius": 5,
+        "fill": True,
+        "color": "#ffffff",
+        "weight": 1.5,
+        "fillColor": color,
+        "fillOpacity": 1.0,
+        "className": class_name,
+    }
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
@@ -850,15 +880,7 @@ def _cluster_features(
         indicative = kind == "indicative"
         common = f"planning-cluster planning-cluster-shape planning-kind-{_css_token(kind)}"
         if is_point:
-            styles[fid] = {
-                "radius": 7,
-                "fill": True,
-                "color": color,
-                "weight": 3,
-                "fillColor": "#ffffff",
-                "fillOpacity": 0.9,
-                "className": common + " planning-point",
-            }
+            styles[fid] = _point_style(color, common)
         else:
             style: dict[str, Any] = {
                 "color": color,
@@ -891,11 +913,10 @@ def _cluster_features(
             tooltip += "<br><i>location only</i>"
         label = f"{name} — {district}" if district else name
         shapes.append(
-            {
-                "type": "Feature",
-                "id": fid,
-                "geometry": _geometry(geom, 6),
-                "properties": {
+            _feature(
+                fid,
+                geom,
+                {
                     "uid": fid,
                     "cluster_id": cid,
                     "popup": popup,
@@ -903,28 +924,13 @@ def _cluster_features(
                     "label": label,
                     "search": _fold(f"{name} {cid}"),
                 },
-            }
+            )
         )
         if not is_point:
             pt = geom.representative_point() if not indicative else geom.centroid
             did = f"{token}k{i}"
-            styles[did] = {
-                "radius": 5,
-                "fill": True,
-                "color": "#ffffff",
-                "weight": 1.5,
-                "fillColor": color,
-                "fillOpacity": 1.0,
-                "className": "planning-cluster-dot",
-            }
-            dots.append(
-                {
-                    "type": "Feature",
-                    "id": did,
-                    "geometry": _geometry(pt, 6),
-                    "properties": {"ref": fid},
-                }
-            )
+            styles[did] = _dot_style(color, "planning-cluster-dot")
+            dots.append(_feature(did, pt, {"ref": fid}))
     counts: dict[str, int] = {}
     for c in classes:
         counts[c] = counts.get(c, 0) + 1
@@ -1192,15 +1198,7 @@ def _change_features(
         is_point = geom.geom_type in ("Point", "MultiPoint")
         cls = f"planning-change planning-change-{kind}"
         if is_point:
-            styles[fid] = {
-                "radius": 7,
-                "fill": True,
-                "color": color,
-                "weight": 3,
-                "fillColor": "#ffffff",
-                "fillOpacity": 0.9,
-                "className": cls + " planning-point",
-            }
+            styles[fid] = _point_style(color, cls)
         else:
             styles[fid] = {
                 "color": color,
@@ -1231,11 +1229,10 @@ def _change_features(
         if _finite(moved):
             tip += f" · moved {float(moved):,.0f} m"
         shapes.append(
-            {
-                "type": "Feature",
-                "id": fid,
-                "geometry": _geometry(geom, 6),
-                "properties": {
+            _feature(
+                fid,
+                geom,
+                {
                     "uid": fid,
                     "cluster_id": cid,
                     "change": kind,
@@ -1244,7 +1241,7 @@ def _change_features(
                     "label": f"{name} — {kind}",
                     "search": _fold(f"{name} {cid}"),
                 },
-            }
+            )
         )
         locs = [row["old_lon"], row["old_lat"], row["new_lon"], row["new_lat"]]
         if kind == "moved" and all(_finite(v) for v in locs):
@@ -1268,32 +1265,10 @@ def _change_features(
                 (fid + "l", shapely.LineString([(ox, oy), (nx, ny)])),
                 (fid + "o", shapely.Point(ox, oy)),
             ):
-                extras.append(
-                    {
-                        "type": "Feature",
-                        "id": sid,
-                        "geometry": _geometry(g, 6),
-                        "properties": {"ref": fid},
-                    }
-                )
+                extras.append(_feature(sid, g, {"ref": fid}))
         if not is_point:
-            styles[fid + "k"] = {
-                "radius": 5,
-                "fill": True,
-                "color": "#ffffff",
-                "weight": 1.5,
-                "fillColor": color,
-                "fillOpacity": 1.0,
-                "className": "planning-cluster-dot planning-change-dot",
-            }
-            extras.append(
-                {
-                    "type": "Feature",
-                    "id": fid + "k",
-                    "geometry": _geometry(geom.representative_point(), 6),
-                    "properties": {"ref": fid},
-                }
-            )
+            styles[fid + "k"] = _dot_style(color, "planning-cluster-dot planning-change-dot")
+            extras.append(_feature(fid + "k", geom.representative_point(), {"ref": fid}))
     # shapes first: a line, an old location or a dot shares the popup of the shape it names
     return {"type": "FeatureCollection", "features": shapes + extras}, styles, len(shapes), missing
 

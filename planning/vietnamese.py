@@ -719,19 +719,25 @@ def repair_texts(
         if encoding is None
         else Detection(encoding, 1.0, sum(1 for t in texts if not t.isascii()))
     )
-    out: list[str | None] = []
-    for v in values:
-        if not isinstance(v, str):
-            out.append(v)
-            continue
-        fixed = repair_text(v, encoding=det.encoding)
-        if encoding is None and det.encoding != "unicode":
-            # One decision for the column, but never make a value clearly worse.
-            before, after = _score(nfc(v)), _score(fixed)
-            if after[0] - after[1] < before[0] - before[1]:
-                fixed = nfc(v.translate(_D_ALIASES))
-        out.append(fixed)
+    out = [
+        _repair_in_column(v, det, detected=encoding is None) if isinstance(v, str) else v
+        for v in values
+    ]
     return out, det
+
+
+def _repair_in_column(v: str, det: Detection, *, detected: bool) -> str:
+    """Repair one value with its column's decision ``det``.
+
+    One decision for the column, but when it was ``detected`` (not forced) never make a
+    value clearly worse: such a value is only normalised.
+    """
+    fixed = repair_text(v, encoding=det.encoding)
+    if detected and det.encoding != "unicode":
+        before, after = _score(nfc(v)), _score(fixed)
+        if after[0] - after[1] < before[0] - before[1]:
+            fixed = nfc(v.translate(_D_ALIASES))
+    return fixed
 
 
 #: Above this many distinct values, :func:`_repair_distinct` decides on a sample of them.
@@ -808,12 +814,4 @@ def _repair_distinct(
             decided = det.encoding == "unicode"
         if not decided:
             det = _detect_distinct(texts, counts)
-    out: list[str] = []
-    for v in texts:
-        fixed = repair_text(v, encoding=det.encoding)
-        if encoding is None and det.encoding != "unicode":
-            before, after = _score(nfc(v)), _score(fixed)
-            if after[0] - after[1] < before[0] - before[1]:
-                fixed = nfc(v.translate(_D_ALIASES))
-        out.append(fixed)
-    return out, det
+    return [_repair_in_column(v, det, detected=encoding is None) for v in texts], det
