@@ -61,9 +61,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLUSTER_COLUMNS",
+    "CLUSTER_DEFAULTS",
     "COLUMN_ALIASES",
     "COORDINATE_ALIASES",
     "DISTRICT_COLUMNS",
+    "GEOMETRY_KINDS",
     "SUPPORTED_SUFFIXES",
     "ZONE_COLUMNS",
     "AreaUnitWarning",
@@ -122,13 +124,15 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "zones": ZONE_COLUMNS,
 }
 _ID_COLUMN = {"clusters": "cluster_id", "districts": "district_code", "zones": "zone_id"}
-_TEXT_DEFAULTS = {
+#: Values a clusters layer's text columns take when the file leaves them empty.
+CLUSTER_DEFAULTS = {
     "category": "unknown",
     "phase": "unknown",
     "geometry_kind": "digitized",
     "location_precision": "digitized",
 }
-_GEOMETRY_KINDS = ("surveyed", "digitized", "indicative", "point")
+#: How a cluster's geometry is known.
+GEOMETRY_KINDS = ("surveyed", "digitized", "indicative", "point")
 
 
 def _aliases(canonical: str, *names: str) -> dict[str, str]:
@@ -1505,14 +1509,14 @@ def _fill_columns(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 or (
                     ("indicative" if math.isfinite(gdf["declared_ha"].iloc[i]) else "point")
                     if needs[i]
-                    else ("point" if is_point[i] else _TEXT_DEFAULTS["geometry_kind"])
+                    else ("point" if is_point[i] else CLUSTER_DEFAULTS["geometry_kind"])
                 )
                 for i, v in enumerate(values)
             ]
-            for i, v in enumerate(values if not set(values) <= set(_GEOMETRY_KINDS) else []):
-                if v not in _GEOMETRY_KINDS:
+            for i, v in enumerate(values if not set(values) <= set(GEOMETRY_KINDS) else []):
+                if v not in GEOMETRY_KINDS:
                     raise ctx.error(
-                        f"geometry_kind {v!r} is not one of {', '.join(_GEOMETRY_KINDS)}",
+                        f"geometry_kind {v!r} is not one of {', '.join(GEOMETRY_KINDS)}",
                         row=i + 1,
                         field="geometry_kind",
                         ident=_ident(ctx, gdf.iloc[i]),
@@ -1534,10 +1538,10 @@ def _fill_columns(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         elif col == "district_type" and "district_vi" in gdf.columns:
             types = _per_value(gdf["district_vi"], _admin_type)
             values = [v or t for v, t in zip(values, types, strict=True)]
-        elif not any(values) and col in _TEXT_DEFAULTS:
-            values = [_TEXT_DEFAULTS[col]] * n
+        elif not any(values) and col in CLUSTER_DEFAULTS:
+            values = [CLUSTER_DEFAULTS[col]] * n
         else:
-            values = [v or _TEXT_DEFAULTS.get(col, "") for v in values]
+            values = [v or CLUSTER_DEFAULTS.get(col, "") for v in values]
         gdf[col] = _object_series(values, gdf.index)
     if ctx.kind == "districts":
         gdf["district_vi"] = _per_value(gdf["district_vi"], _text_bare_name)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
-from planning.io import CLUSTER_COLUMNS
+from planning.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
 from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
 from planning.vietnamese import name_key, nfc, split_admin_prefix
 
@@ -38,22 +38,7 @@ __all__ = [
     "read_catalogue",
 ]
 
-#: How a cluster's geometry is known.
-GEOMETRY_KINDS = ("surveyed", "digitized", "indicative", "point")
 _CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
-_TEXT_DEFAULTS = {
-    "commune_vi": "",
-    "district_code": "",
-    "district_vi": "",
-    "category": "unknown",
-    "phase": "unknown",
-    "status": "",
-    "area_qualifier": "",
-    "geometry_kind": "digitized",
-    "location_precision": "digitized",
-    "source_url": "",
-    "source_note": "",
-}
 PathType = str | PathLike[str]
 
 
@@ -521,7 +506,7 @@ def _catalogue_to_layer(
         else:
             geom = point
             kind = "point"
-        out = {c: rec.get(c, _TEXT_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
+        out = {c: rec.get(c, CLUSTER_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
         out.update(
             district_code=code,
             district_vi=str(dist["district_vi"].iloc[pos]),
@@ -591,7 +576,7 @@ def _finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gp
         clusters = clusters.to_crs(WGS84)
     for col in CLUSTER_COLUMNS:
         if col not in clusters.columns:
-            clusters[col] = math.nan if col == "declared_ha" else _TEXT_DEFAULTS.get(col, "")
+            clusters[col] = math.nan if col == "declared_ha" else CLUSTER_DEFAULTS.get(col, "")
     clusters["declared_ha"] = pd.to_numeric(clusters["declared_ha"], errors="coerce").astype(float)
     for col in CLUSTER_COLUMNS:
         if col != "declared_ha":
