@@ -34,6 +34,11 @@ def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
         help="cluster layers (GeoJSON, GeoPackage, Shapefile or .zip, GeoParquet, KML, CSV, Excel); "
         "the bundled Hanoi catalogue when none is given",
     )
+    _add_layer_options(p)
+
+
+def _add_layer_options(p: argparse.ArgumentParser) -> None:
+    """Options saying how to read a plan's layers (shared by every command that loads one)."""
     p.add_argument(
         "--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one"
     )
@@ -155,13 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the old version: a cluster file, or 'bundled' for the bundled plan",
     )
     p.add_argument("new", metavar="NEW", help="the new version: a cluster file, or 'bundled'")
-    p.add_argument(
-        "--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one"
-    )
-    p.add_argument("--districts", metavar="FILE", help="district layer instead of OCHA COD-AB 2020")
-    p.add_argument("--zones", metavar="FILE", help="zones layer (e.g. a surveyed Hoa Lac polygon)")
-    p.add_argument("--partial", action="store_true", help="the files list only part of the plan")
-    p.add_argument("--fix", action="store_true", help="repair invalid geometries (make_valid)")
+    _add_layer_options(p)
     _add_output(p, ("text", "json", "md"), "text")
     p.add_argument(
         "--move-tolerance",
@@ -231,10 +230,7 @@ def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> Non
 
 
 def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
-    """Return the options of ``load_plan`` and ``load_version`` that the arguments give.
-
-    ``diff`` has no ``--crs`` or ``--encoding``: they are then None, the functions' default.
-    """
+    """Return the options of ``load_plan`` and ``load_version`` that the arguments give."""
     return {
         "manifest": args.manifest,
         "districts": args.districts,
@@ -242,8 +238,8 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
         "complete": False if args.partial else None,
         "mirror": args.mirror,
         "fix": args.fix,
-        "crs": getattr(args, "crs", None),
-        "encoding": getattr(args, "encoding", None),
+        "crs": args.crs,
+        "encoding": args.encoding,
     }
 
 

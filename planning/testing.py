@@ -8,6 +8,7 @@ pass or fail on data whose answer is known.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,17 @@ if TYPE_CHECKING:
 
     from planning.manifest import Manifest
     from planning.model import Plan
+
+
+#: Debian's chromium, which the browser tests and benchmarks drive (never a downloaded browser).
+CHROMIUM = os.environ.get("PLANNING_CHROMIUM", "/usr/bin/chromium")
+#: Flags for launching it headless as root on a closed network.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+)
 
 
 def district_point(name: str) -> tuple[str, float, float]:

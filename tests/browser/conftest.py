@@ -18,15 +18,10 @@ from typing import Any
 
 import pytest
 
+from planning.testing import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("PLANNING_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 def _chromium_or_fail() -> str:
@@ -69,7 +64,7 @@ def browser() -> Iterator[Any]:
     executable = _chromium_or_fail()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=executable, args=ARGS)
+        b = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         yield b
         b.close()
 
