@@ -1,10 +1,10 @@
-"""Benchmark planning.area against a plain GeographicLib loop and GeoPandas' to_crs().area.
+"""Benchmark planning.geo.area against a plain GeographicLib loop and GeoPandas' to_crs().area.
 
 Generates N synthetic star-shaped polygons of 1-100 ha inside Hanoi (lon 105.3-106.0,
 lat 20.6-21.4) and times, side by side in one run:
 
-* ``planning.area.equal_area_m2``   (the fast path)
-* ``planning.area.geodesic_area_m2`` (the reference, GeographicLib per ring)
+* ``planning.geo.area.equal_area_m2``   (the fast path)
+* ``planning.geo.area.geodesic_area_m2`` (the reference, GeographicLib per ring)
 * a plain loop of ``pyproj.Geod(ellps="WGS84").geometry_area_perimeter``
 * ``gdf.to_crs("EPSG:5897").area``  (what most scripts do)
 
@@ -34,10 +34,10 @@ import shapely
 from pyproj import Geod
 
 try:
-    from planning.area import equal_area_m2, geodesic_area_m2
+    from planning.geo.area import equal_area_m2, geodesic_area_m2
 except ImportError:  # run from a source checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from planning.area import equal_area_m2, geodesic_area_m2
+    from planning.geo.area import equal_area_m2, geodesic_area_m2
 
 HANOI = (105.3, 20.6, 106.0, 21.4)  # west, south, east, north
 EARTH_R = 6_371_008.8
@@ -123,8 +123,8 @@ def run(n: int, *, repeats: int, vertices: tuple[int, int], seed: int) -> None:
     print(f"\n{n:,} polygons, {n_coords:,} coordinates ({vertices[0]}-{vertices[1]} vertices), "
           f"median of {repeats} interleaved runs (Python loops: {slow_repeats})")  # fmt: skip
     rows = [
-        ("planning.area.equal_area_m2", t_fast),
-        ("planning.area.geodesic_area_m2", t_ref),
+        ("planning.geo.area.equal_area_m2", t_fast),
+        ("planning.geo.area.geodesic_area_m2", t_ref),
         ("Geod.geometry_area_perimeter loop", t_loop),
         ('gdf.to_crs("EPSG:5897").area', t_crs),
     ]

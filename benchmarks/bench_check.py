@@ -11,7 +11,7 @@ run's own) times, for each of ``--repeats`` rounds:
   STRtree, duplicates, plan totals, coverage);
 
 and reports the medians, the peak resident memory (``ru_maxrss``) and the cost per
-cluster relative to n log n. ``--dask`` also times ``planning.distributed.check_partitioned``
+cluster relative to n log n. ``--dask`` also times ``planning.partitioned.check_partitioned``
 on the same file split into partitions (dask's threads; in its own process, so its peak
 memory is its own too), and ``--load-plan`` times
 ``planning.load_plan(path)``, the command line's reader (without invalid polygons or
@@ -68,14 +68,14 @@ def _child(args: argparse.Namespace) -> None:
     import geopandas as gpd
 
     import planning
-    from planning.report import check
+    from planning.report.core import check
 
     base = planning.load_plan()  # districts, Hoa Lac, manifest (and warm caches)
     path = Path(args.child_path)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out: dict[str, Any] = {"n": args.child_n, "rss_after_imports_mb": rss0 / 1024}
     if args.child_mode == "dask":
-        from planning.distributed import check_partitioned
+        from planning.partitioned import check_partitioned
 
         times = []
         for _ in range(args.repeats):

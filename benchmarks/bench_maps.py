@@ -3,7 +3,7 @@
 For each size (159 and 10,000 synthetic clusters by default), the same plan is drawn two
 ways, side by side in one run:
 
-* ``planning.maps.write_map(plan, path)``: districts, clusters (with findings in the
+* ``planning.maps.api.write_map(plan, path)``: districts, clusters (with findings in the
   popups), Hoa Lac, controls, legend; everything inlined (no network);
 * ``plan.clusters.explore(tiles=None).save(path)``: the clusters layer only, with the
   JavaScript and CSS that folium links from CDNs.
@@ -54,8 +54,8 @@ DRAWN = (
 def build(n: int, out: Path) -> dict[str, Any]:
     """Write both maps of ``n`` synthetic clusters into ``out``; return paths, sizes, times."""
     import planning
-    from planning.maps import write_map
-    from planning.report import check
+    from planning.maps.api import write_map
+    from planning.report.core import check
     from planning.testing import synthetic_clusters
 
     base = planning.load_plan()
@@ -76,7 +76,7 @@ def build(n: int, out: Path) -> dict[str, Any]:
 
 def _route(route: Any) -> None:
     """Serve CDN files from disk (Leaflet) or as empty files; refuse everything else."""
-    from planning._assets import leaflet_dir
+    from planning.maps._assets import leaflet_dir
 
     url = route.request.url
     if url.startswith("file:"):

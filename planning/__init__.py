@@ -19,23 +19,23 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Plan": "planning.model",
-    "load_plan": "planning.model",
-    "indicative_footprint": "planning.model",
-    "load_manifest": "planning.manifest",
-    "Manifest": "planning.manifest",
-    "check": "planning.report",
-    "Report": "planning.report",
-    "area_ha": "planning.area",
-    "add_areas": "planning.area",
-    "load_districts": "planning.geodata",
-    "load_communes": "planning.geodata",
-    "read_layer": "planning.io",
-    "make_map": "planning.maps",
-    "write_map": "planning.maps",
-    "write_report": "planning.htmlreport",
+    "Plan": "planning.model.plan",
+    "load_plan": "planning.model.plan",
+    "indicative_footprint": "planning.model.plan",
+    "load_manifest": "planning.model.figures",
+    "Manifest": "planning.model.figures",
+    "check": "planning.report.core",
+    "Report": "planning.report.core",
+    "area_ha": "planning.geo.area",
+    "add_areas": "planning.geo.area",
+    "load_districts": "planning.sources.geodata",
+    "load_communes": "planning.sources.geodata",
+    "read_layer": "planning.readers.io",
+    "make_map": "planning.maps.api",
+    "write_map": "planning.maps.api",
+    "write_report": "planning.report.html",
     "diff_plans": "planning.diff",
-    "check_partitioned": "planning.distributed",
+    "check_partitioned": "planning.partitioned",
     "PlanningError": "planning.errors",
     "PlanDataError": "planning.errors",
     "CRSError": "planning.errors",
@@ -45,17 +45,17 @@ _LAZY = {
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:
-    from planning.area import add_areas, area_ha
     from planning.diff import diff_plans
-    from planning.distributed import check_partitioned
     from planning.errors import CRSError, GeodataUnavailable, PlanDataError, PlanningError
-    from planning.geodata import load_communes, load_districts
-    from planning.htmlreport import write_report
-    from planning.io import read_layer
-    from planning.manifest import Manifest, load_manifest
-    from planning.maps import make_map, write_map
-    from planning.model import Plan, indicative_footprint, load_plan
-    from planning.report import Report, check
+    from planning.geo.area import add_areas, area_ha
+    from planning.maps.api import make_map, write_map
+    from planning.model.figures import Manifest, load_manifest
+    from planning.model.plan import Plan, indicative_footprint, load_plan
+    from planning.partitioned import check_partitioned
+    from planning.readers.io import read_layer
+    from planning.report.core import Report, check
+    from planning.report.html import write_report
+    from planning.sources.geodata import load_communes, load_districts
 
 
 def __getattr__(name: str) -> Any:

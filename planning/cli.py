@@ -20,8 +20,8 @@ from planning.errors import PlanningError, UsageError
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
 if TYPE_CHECKING:
-    from planning.model import Plan
-    from planning.report import Report
+    from planning.model.plan import Plan
+    from planning.report.core import Report
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -244,7 +244,7 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _load(args: argparse.Namespace) -> Plan:
-    from planning.model import load_plan
+    from planning.model.plan import load_plan
 
     return load_plan(*args.files, **_plan_options(args))
 
@@ -252,7 +252,7 @@ def _load(args: argparse.Namespace) -> Plan:
 def _emit(text: str, args: argparse.Namespace) -> None:
     out = getattr(args, "output", None)
     if out:
-        from planning.io import atomic_write
+        from planning.readers.io import atomic_write
 
         atomic_write(out, text, protect=_inputs(args))
         print(f"wrote {out}", file=sys.stderr)
@@ -261,11 +261,11 @@ def _emit(text: str, args: argparse.Namespace) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from planning.report import check
+    from planning.report.core import check
 
     report: Report
     if args.dask or args.scheduler:
-        from planning.distributed import check_from_args
+        from planning.partitioned import check_from_args
 
         report = check_from_args(args)
     else:
@@ -287,7 +287,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_areas(args: argparse.Namespace) -> int:
-    from planning.report import area_tables
+    from planning.report.core import area_tables
 
     plan = _load(args)
     tables = area_tables(plan)
@@ -306,7 +306,7 @@ def _cmd_areas(args: argparse.Namespace) -> int:
     else:
         from rich.console import Console
 
-        from planning.report import print_tables
+        from planning.report.core import print_tables
 
         if args.output:
             import io
@@ -369,7 +369,7 @@ def _inputs(args: argparse.Namespace) -> list[str]:
 
 def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) -> int:
     """Load and check the plan, write the HTML page with ``write`` and say where it went."""
-    from planning.report import check
+    from planning.report.core import check
 
     plan = _load(args)
     report = check(plan, tolerance_pct=args.tolerance)
@@ -390,7 +390,7 @@ def _print_written(path: Path, note: str = "") -> None:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from planning.maps import write_map
+    from planning.maps.api import write_map
 
     if args.diff:
         return _cmd_map_diff(args)
@@ -399,7 +399,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 def _cmd_map_diff(args: argparse.Namespace) -> int:
     from planning.diff import BUNDLED, diff_plans, load_version
-    from planning.maps import write_diff_map
+    from planning.maps.api import write_diff_map
 
     if args.files:
         raise UsageError("give either FILE arguments or --diff OLD NEW, not both")
@@ -414,7 +414,7 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from planning.htmlreport import write_report
+    from planning.report.html import write_report
 
     return _write_checked_html(args, write_report)
 

@@ -23,7 +23,7 @@ cluster whose area becomes published (NaN → 60 ha) or withdrawn counts as resi
 missing area counts as 0 ha in every delta and total, so that the district and category
 deltas add up exactly to the cluster deltas.
 
-A :class:`PlanDiff` renders like a :class:`~planning.report.Report`: to plain data and
+A :class:`PlanDiff` renders like a :class:`~planning.report.core.Report`: to plain data and
 JSON (schema ``planning.diff/1``), to Markdown, and to the terminal with rich.
 :func:`diff_layer` returns the changes as a GeoDataFrame, for maps.
 """
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from rich.console import Console
 
-    from planning.model import Plan
-    from planning.report import Report
+    from planning.model.plan import Plan
+    from planning.report.core import Report
 
 __all__ = [
     "BUNDLED",
@@ -381,7 +381,7 @@ class PlanDiff:
 
     def to_markdown(self) -> str:
         """Return the diff as Markdown: summary, cluster changes, totals, rules."""
-        from planning.report import _md
+        from planning.report.core import _md
 
         out = [f"# Plan diff: {_md(self.old_name)} → {_md(self.new_name)}", ""]
         out += [f"**{_md(self.summary())}.**", ""]
@@ -578,7 +578,7 @@ def diff_plans(
         The declared vs measured tolerance the checks run with (default 5 %).
     old_report, new_report
         Check reports already computed for the versions; computed with
-        :func:`planning.report.check` when None.
+        :func:`planning.report.core.check` when None.
 
     Returns
     -------
@@ -592,7 +592,7 @@ def diff_plans(
     UsageError
         If a tolerance is negative or not a number.
     """
-    from planning.report import check
+    from planning.report.core import check
 
     for name, value in (
         ("move_tolerance_m", move_tolerance_m),
@@ -741,10 +741,10 @@ def load_version(
     ----------
     spec
         The word ``bundled`` (:data:`BUNDLED`) for the bundled catalogue, or a cluster
-        file in any format :func:`planning.io.read_layer` reads. The word wins over a
+        file in any format :func:`planning.readers.io.read_layer` reads. The word wins over a
         file of that name; write ``./bundled`` for the file.
     manifest, districts, zones, complete, mirror, fix, crs, encoding
-        As for :func:`planning.model.load_plan` (``crs`` and ``encoding`` apply to a
+        As for :func:`planning.model.plan.load_plan` (``crs`` and ``encoding`` apply to a
         cluster file only).
 
     Returns
@@ -754,7 +754,7 @@ def load_version(
     """
     from dataclasses import replace
 
-    from planning.model import load_plan
+    from planning.model.plan import load_plan
 
     kwargs: dict[str, Any] = {
         "manifest": manifest,

@@ -1,6 +1,6 @@
 """Helpers for building purpose-made plans in tests (the project's and the users').
 
-``make_plan`` assembles a :class:`~planning.model.Plan` from a few cluster dicts on top
+``make_plan`` assembles a :class:`~planning.model.plan.Plan` from a few cluster dicts on top
 of the real district layer and the bundled manifest, so that each rule can be made to
 pass or fail on data whose answer is known.
 """
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry import Polygon
 
-    from planning.manifest import Manifest
-    from planning.model import Plan
+    from planning.model.figures import Manifest
+    from planning.model.plan import Plan
 
 
 #: Debian's chromium, which the browser tests and benchmarks drive (never a downloaded browser).
@@ -46,8 +46,8 @@ def district_point(name: str) -> tuple[str, float, float]:
     tuple of (str, float, float)
         The OCHA PCODE and the district polygon's representative point.
     """
-    from planning.geodata import load_districts
-    from planning.vietnamese import name_key
+    from planning.sources.geodata import load_districts
+    from planning.text.vietnamese import name_key
 
     d = load_districts()
     hit = d.loc[d["district_vi"].map(name_key).eq(name_key(name))]
@@ -128,10 +128,10 @@ def make_plan(
     """
     import geopandas as gpd
 
-    from planning.area import add_areas
-    from planning.geodata import load_districts
-    from planning.manifest import load_manifest
-    from planning.model import Plan
+    from planning.geo.area import add_areas
+    from planning.model.figures import load_manifest
+    from planning.model.plan import Plan
+    from planning.sources.geodata import load_districts
 
     base = Plan(
         clusters=clusters_frame([{"cluster_id": "x", "geometry": square(105.56, 21.06, 1)}]),
@@ -204,26 +204,26 @@ def synthetic_clusters(
     duplicate_share
         Share of rows whose id, and as many again whose name, repeat another row's.
     districts
-        The district layer; :func:`planning.geodata.load_districts` by default.
+        The district layer; :func:`planning.sources.geodata.load_districts` by default.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        A clusters layer (EPSG:4326) with the columns of :data:`planning.model.CLUSTER_COLUMNS`.
+        A clusters layer (EPSG:4326) with the columns of :data:`planning.model.plan.CLUSTER_COLUMNS`.
     """
     import geopandas as gpd
     import numpy as np
     import shapely
 
-    from planning.area import equal_area_m2
+    from planning.geo.area import equal_area_m2
     from planning.rules.location import locate
-    from planning.vietnamese import fold
+    from planning.text.vietnamese import fold
 
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     rng = np.random.default_rng(seed)
     if districts is None:
-        from planning.geodata import load_districts
+        from planning.sources.geodata import load_districts
 
         districts = load_districts()
     dgeoms = districts.geometry.to_numpy()

@@ -1,4 +1,4 @@
-"""Tests of planning.area: known values, independent formulas, properties, errors."""
+"""Tests of planning.geo.area: known values, independent formulas, properties, errors."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
-from planning.area import (
+from planning.errors import CRSError, PlanningError, UsageError
+from planning.geo.area import (
     MAX_EDGE_M,
     add_areas,
     area_ha,
@@ -24,8 +25,7 @@ from planning.area import (
     geodesic_area_m2,
     planar_area_m2,
 )
-from planning.errors import CRSError, PlanningError, UsageError
-from planning.geodata import load_districts
+from planning.sources.geodata import load_districts
 
 A = 6378137.0
 F = 1 / 298.257223563
@@ -473,7 +473,7 @@ def test_hanoi_districts_total_3354_km2(mirror) -> None:
 
 def test_import_is_cheap() -> None:
     code = (
-        "import sys, planning.area; "
+        "import sys, planning.geo.area; "
         "print(sorted(m for m in ('geopandas', 'pyproj', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,8 +10,8 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from pyproj.crs import CoordinateOperation
 
-from planning import crs as vcrs
 from planning.errors import CRSError, PlanningError
+from planning.geo import crs as vcrs
 
 pytestmark = pytest.mark.filterwarnings("ignore:You will likely lose:UserWarning")
 

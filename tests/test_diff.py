@@ -23,7 +23,7 @@ from planning.diff import (
     load_version,
 )
 from planning.errors import PlanDataError, UsageError
-from planning.model import load_plan
+from planning.model.plan import load_plan
 from planning.settings import bundled_geodata_dir
 from planning.testing import district_point, make_plan, square
 

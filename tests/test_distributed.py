@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from planning.cli import main
-from planning.distributed import ATTRIBUTE_FAMILIES, PAIRWISE_RULES, check_partitioned
-from planning.report import Report, check
+from planning.partitioned import ATTRIBUTE_FAMILIES, PAIRWISE_RULES, check_partitioned
+from planning.report.core import Report, check
 from planning.rules import REGISTRY, Partial
 from planning.testing import synthetic_clusters
 

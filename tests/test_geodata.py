@@ -1,4 +1,4 @@
-"""Tests of planning.geodata: registry, fetch (cache / mirror / HTTP), districts, communes."""
+"""Tests of planning.sources.geodata: registry, fetch (cache / mirror / HTTP), districts, communes."""
 
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from planning import geodata, settings
+from planning import settings
 from planning.errors import GeodataHashMismatch, GeodataUnavailable
-from planning.vietnamese import split_admin_prefix
+from planning.sources import geodata
+from planning.text.vietnamese import split_admin_prefix
 
 OCHA = geodata.SOURCES["ocha-districts"]
 V63 = geodata.SOURCES["vietnam63-communes"]
@@ -124,7 +125,7 @@ def server(tmp_path: Path, mirror: Path) -> Iterator[Server]:
 
 def test_import_is_cheap() -> None:
     code = (
-        "import sys, planning.geodata\n"
+        "import sys, planning.sources.geodata\n"
         "heavy = [m for m in ('geopandas', 'pandas', 'pyogrio', 'rdata', 'rich', 'shapely')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))"

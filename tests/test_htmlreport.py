@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from planning import htmlreport
 from planning.cli import main
 from planning.errors import PlanDataError
-from planning.maps import external_resources
+from planning.maps.api import external_resources
+from planning.report import html as htmlreport
 from planning.testing import district_point, make_plan, square
 
 pytest.importorskip("folium")
@@ -48,7 +48,7 @@ def test_report_sections(page, bundled):
     for section in ("summary", "caveats", "rules", "charts", "map", "figures", "sources"):
         assert f'<section id="{section}">' in page
     # findings rule by rule, each rule once
-    from planning.report import check
+    from planning.report.core import check
 
     report = check(bundled)
     for r in report.results:

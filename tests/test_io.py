@@ -20,10 +20,10 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from pyproj.crs import CoordinateOperation
 
-from planning import io as pio
-from planning.crs import DatumShiftWarning
 from planning.errors import CRSError, PlanDataError, PlanningError
-from planning.vietnamese import encode_legacy
+from planning.geo.crs import DatumShiftWarning
+from planning.readers import io as pio
+from planning.text.vietnamese import encode_legacy
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:You will likely lose:UserWarning",
@@ -811,7 +811,7 @@ def test_import_is_cheap() -> None:
     import subprocess
     import sys
 
-    code = "import sys, planning.io; print(sorted(m for m in ('pandas','geopandas','pyogrio','shapely','pyproj') if m in sys.modules))"
+    code = "import sys, planning.readers.io; print(sorted(m for m in ('pandas','geopandas','pyogrio','shapely','pyproj') if m in sys.modules))"
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run(
@@ -972,7 +972,7 @@ def test_fuzz_geometries(
 
 # --- per-distinct-value work equals per-row work -------------------------------------------
 
-from planning import vietnamese as pvn  # noqa: E402
+from planning.text import vietnamese as pvn  # noqa: E402
 
 _WORDS = [
     "CCN Phùng Xá",
@@ -1082,7 +1082,7 @@ def _split_location_per_row(value: str, gdf: gpd.GeoDataFrame, i: int) -> str:
     """The per-row reference (the implementation before per-distinct-value work)."""
     import re
 
-    from planning.vietnamese import split_admin_prefix
+    from planning.text.vietnamese import split_admin_prefix
 
     if not value:
         return ""

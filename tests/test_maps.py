@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from planning import maps
 from planning.errors import MissingDependencyError, PlanDataError, UsageError
+from planning.maps import api as maps
 from planning.testing import district_point, make_plan, square
 
 folium = pytest.importorskip("folium")
@@ -230,7 +230,7 @@ def test_popup_has_facts_and_findings(small_plan):
 
 
 def test_report_findings_are_used_when_given(small_plan):
-    from planning.report import check
+    from planning.report.core import check
 
     report = check(small_plan, tolerance_pct=50)
     m = maps.make_map(small_plan, report=report)
@@ -340,7 +340,7 @@ def test_write_map_atomically_and_never_over_an_input(tmp_path, small_plan):
 def test_missing_leaflet_names_the_extra(monkeypatch):
     import importlib.util
 
-    from planning import _assets
+    from planning.maps import _assets
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -353,7 +353,7 @@ def test_missing_leaflet_names_the_extra(monkeypatch):
 
 
 def test_assets_cannot_close_their_element():
-    from planning import _assets
+    from planning.maps import _assets
 
     tag = _assets.script_tag('var s = "</script><script>alert(1)</script>"; <!-- x')
     assert tag.count("</script>") == 1 and "<!--" not in tag

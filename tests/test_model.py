@@ -10,7 +10,7 @@ from pyproj import Geod
 
 import planning
 from planning.errors import PlanDataError
-from planning.model import CLUSTER_COLUMNS, indicative_footprint, load_plan, read_catalogue
+from planning.model.plan import CLUSTER_COLUMNS, indicative_footprint, load_plan, read_catalogue
 
 GEOD = Geod(ellps="WGS84")
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from planning.errors import UsageError
-from planning.model import load_plan
-from planning.report import SCHEMA, area_tables, check
+from planning.model.plan import load_plan
+from planning.report.core import SCHEMA, area_tables, check
 from planning.rules import REGISTRY
 from planning.testing import make_plan, square
 

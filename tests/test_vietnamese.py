@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning import vietnamese as vn
+from planning.text import vietnamese as vn
 
 NAMES = [
     "Thạch Thất",

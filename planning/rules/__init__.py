@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planning.errors import UsageError
-from planning.rules import areas, coverage, geometry, identity, location, overlap  # noqa: F401
-from planning.rules import plan as plan_rules  # noqa: F401
+from planning.rules import areas, coverage, geometry, identity, location, topology  # noqa: F401
+from planning.rules import figures as figure_rules  # noqa: F401
 from planning.rules._base import (
     REGISTRY,
     CheckOptions,
@@ -27,7 +27,7 @@ from planning.rules._base import (
 )
 
 if TYPE_CHECKING:
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 __all__ = [
     "REGISTRY",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT
 
 if TYPE_CHECKING:
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["pass", "fail", "warn", "skip"]
@@ -94,7 +95,7 @@ class Partial:
     A rule that looks at one cluster at a time is written as a *scan*, returning a
     ``Partial`` for the clusters it is given, and a *finish* that turns the combined
     partials into the :class:`Outcome`. In memory the two run back to back; a partitioned
-    run (:mod:`planning.distributed`) scans every partition and finishes once.
+    run (:mod:`planning.partitioned`) scans every partition and finishes once.
 
     Attributes
     ----------
@@ -270,7 +271,7 @@ def rule(
             code=code,
             title=title,
             severity=severity,
-            family=func.__module__.rsplit(".", 1)[-1],
+            family=_family(func),
             doc=inspect.cleandoc(func.__doc__ or title),
             func=run,
             scan=scan,
@@ -333,3 +334,13 @@ def shared(name: str, objects: tuple[Any, ...], compute: Callable[[], _T]) -> _T
         store[key] = hit
     result: _T = hit[1]
     return result
+
+
+def _family(func: Callable[..., Any]) -> str:
+    """A rule's family: its module's ``FAMILY`` constant, else the module's name.
+
+    The family is part of the JSON report, so it is a stable name, not a file name.
+    """
+    module = sys.modules.get(func.__module__)
+    family = getattr(module, "FAMILY", None)
+    return family if isinstance(family, str) else func.__module__.rsplit(".", 1)[-1]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from planning.rules._base import CheckOptions, Outcome, Partial, Rule, ids, plural, rule
 
 if TYPE_CHECKING:
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 
 def _are001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from planning.rules._base import CheckOptions, Outcome, Rule, ids, plural, rule
 
 if TYPE_CHECKING:
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 
 def coverage(plan: Plan) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from planning.rules._base import (
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 
 def _layers(plan: Plan) -> list[tuple[str, gpd.GeoDataFrame, str]]:

@@ -14,7 +14,7 @@ from planning.rules._base import CheckOptions, Outcome, Partial, Rule, plural, r
 if TYPE_CHECKING:
     import numpy as np
 
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 
 def locate(x: np.ndarray, y: np.ndarray, polygons: np.ndarray) -> np.ndarray:

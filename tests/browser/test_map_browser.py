@@ -254,8 +254,8 @@ def test_tiles_are_the_only_network_use(visit, cli_outputs, bundled_plan, artifa
 
 @pytest.fixture(scope="module")
 def hostile_files(tmp_path_factory):
-    from planning.htmlreport import write_report
-    from planning.maps import write_map
+    from planning.maps.api import write_map
+    from planning.report.html import write_report
     from planning.testing import district_point, make_plan, square
 
     code, x, y = district_point("Thạch Thất")

@@ -17,7 +17,7 @@ from planning.rules import CheckOptions, RuleResult, run_rules
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 __all__ = ["SCHEMA", "Report", "area_tables", "check", "print_tables"]
 

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning import settings
 from planning.errors import GeodataHashMismatch, GeodataUnavailable
-from planning.vietnamese import split_admin_prefix
+from planning.text.vietnamese import split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd

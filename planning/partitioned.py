@@ -1,6 +1,6 @@
 """The check suite on partitioned GeoParquet, with dask-geopandas, on one machine or a cluster.
 
-:func:`check_partitioned` returns the :class:`~planning.report.Report` that
+:func:`check_partitioned` returns the :class:`~planning.report.core.Report` that
 :func:`planning.check` returns for the same clusters, computed partition by partition:
 
 * Rules that look at one cluster at a time (ARE, GEO, LOC, TOP002) *scan* each partition
@@ -19,7 +19,7 @@
 The input is a clusters layer with ``planning``'s column names (``docs/architecture.md``),
 such as GeoParquet written from ``Plan.clusters`` or by
 :func:`planning.testing.synthetic_clusters`. Each partition goes through the same
-normalisation as :meth:`planning.model.Plan.with_clusters` (missing columns filled, NFC
+normalisation as :meth:`planning.model.plan.Plan.with_clusters` (missing columns filled, NFC
 text, EPSG:4326, areas). Unlike ``planning.load_plan``, nothing is refused at read time:
 invalid polygons and repeated ids are what GEO001 and IDS001 report.
 
@@ -48,9 +48,9 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
-    from planning.manifest import Manifest
-    from planning.model import Plan
-    from planning.report import Report
+    from planning.model.figures import Manifest
+    from planning.model.plan import Plan
+    from planning.report.core import Report
     from planning.rules import CheckOptions, Partial, RuleResult
 
 __all__ = [
@@ -154,8 +154,8 @@ def check_partitioned(
     """
     require("dask_geopandas", extra="dask")
     require("dask", extra="dask")
-    from planning.model import load_plan
-    from planning.report import Report, _figures, _tree
+    from planning.model.plan import load_plan
+    from planning.report.core import Report, _figures, _tree
     from planning.rules import iter_rules, shared_scope
     from planning.rules.coverage import coverage
 
@@ -230,7 +230,7 @@ def check_from_args(args: argparse.Namespace) -> Report:
     UsageError
         Without GeoParquet inputs, or with options the partitioned path does not take.
     """
-    from planning.model import load_plan
+    from planning.model.plan import load_plan
 
     files = list(getattr(args, "files", []) or [])
     if not files:
@@ -459,7 +459,7 @@ def _normalise(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> gpd.GeoDataFram
     """Return a partition as ``Plan.with_clusters`` has it, before areas (errors name it)."""
     import geopandas as gpd
 
-    from planning.model import _finish_clusters
+    from planning.model.plan import _finish_clusters
 
     try:
         return _finish_clusters(gpd.GeoDataFrame(part).copy(), path=ctx.path)
@@ -476,10 +476,10 @@ def _scan_partition(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> dict[str, 
     import pandas as pd
     import shapely
 
-    from planning.area import add_areas
-    from planning.model import Plan
+    from planning.geo.area import add_areas
+    from planning.model.plan import Plan
     from planning.rules import REGISTRY, shared_scope
-    from planning.rules.overlap import polygonal
+    from planning.rules.topology import polygonal
 
     clusters = add_areas(_normalise(part, k, ctx))
     plan = Plan(
@@ -516,7 +516,7 @@ def _polygon_part(clusters: gpd.GeoDataFrame, k: int) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import numpy as np
 
-    from planning.rules.overlap import _indicative, polygonal
+    from planning.rules.topology import _indicative, polygonal
 
     ok = polygonal(clusters)
     pos = np.flatnonzero(ok)
@@ -563,7 +563,7 @@ def _attribute_plan(
 
 def _finish(code: str, parts: list[Partial], ctx: _Context, thin: Plan) -> RuleResult:
     """Combine a rule's partials (and, for GEO rules, the zones' own), then finish it."""
-    from planning.model import Plan
+    from planning.model.plan import Plan
     from planning.rules import REGISTRY, Partial
 
     r = REGISTRY[code]
@@ -615,7 +615,7 @@ def _overlaps(
     from dask import delayed
 
     from planning.rules import REGISTRY
-    from planning.rules.overlap import pair_findings, pairs_outcome
+    from planning.rules.topology import pair_findings, pairs_outcome
 
     r = REGISTRY["TOP001"]
     tasks: list[Any] = []
@@ -661,7 +661,7 @@ def _overlaps(
 def _empty_clusters() -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    from planning.model import CLUSTER_COLUMNS
+    from planning.model.plan import CLUSTER_COLUMNS
 
     return gpd.GeoDataFrame(
         {c: [] for c in CLUSTER_COLUMNS}, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84
@@ -671,16 +671,16 @@ def _empty_clusters() -> gpd.GeoDataFrame:
 def _pairs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame | None, offsets: np.ndarray) -> pd.DataFrame:
     """Overlapping pairs within ``a`` (b None) or between ``a`` and ``b``, lower row first.
 
-    As in :func:`planning.rules.overlap.overlap_pairs`: candidates that intersect, the
+    As in :func:`planning.rules.topology.overlap_pairs`: candidates that intersect, the
     intersection of the lower row's polygon with the higher row's, its equal-area area,
-    kept from :data:`~planning.rules.overlap.MIN_OVERLAP_M2`.
+    kept from :data:`~planning.rules.topology.MIN_OVERLAP_M2`.
     """
     import numpy as np
     import pandas as pd
     import shapely
 
-    from planning.area import equal_area_m2
-    from planning.rules.overlap import MIN_OVERLAP_M2
+    from planning.geo.area import equal_area_m2
+    from planning.rules.topology import MIN_OVERLAP_M2
 
     def rows(f: gpd.GeoDataFrame) -> np.ndarray:
         return np.asarray(

@@ -151,7 +151,7 @@ def style_tag(css: str) -> str:
 #
 # Every control below builds its DOM with textContent / createElement for text that comes from
 # data. The only HTML strings it inserts are the popup, tooltip, panel and legend markup that
-# planning.maps builds in Python with every data value escaped, and its own constant icons.
+# planning.maps.api builds in Python with every data value escaped, and its own constant icons.
 
 PLUGINS_JS = r"""
 (function () {
@@ -159,7 +159,7 @@ PLUGINS_JS = r"""
   var P = (window.PlanningMap = window.PlanningMap || {});
   window.planningMaps = window.planningMaps || [];
 
-  // The same folding as planning.vietnamese.fold: no diacritics, d for đ, lower case.
+  // The same folding as planning.text.vietnamese.fold: no diacritics, d for đ, lower case.
   P.fold = function (s) {
     return String(s == null ? "" : s)
       .replace(/\u0110/g, "D").replace(/\u0111/g, "d")
@@ -167,7 +167,7 @@ PLUGINS_JS = r"""
       .toLowerCase().replace(/\s+/g, " ").trim();
   };
 
-  // Popups and tooltips are HTML built (and escaped) in Python; see planning.maps.
+  // Popups and tooltips are HTML built (and escaped) in Python; see planning.maps.api.
   // A feature with "ref" (the dot marking a small cluster at city scale) shares the popup and
   // tooltip of the feature whose "uid" it names, so the markup is in the file once.
   var byUid = {};

@@ -3,7 +3,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from planning.rules.overlap import overlap_pairs
+from planning.rules.topology import overlap_pairs
 from planning.testing import make_plan, square
 from tests.rules.conftest import run
 

@@ -1,7 +1,7 @@
 """Self-contained Folium maps of a plan: districts, clusters and Hoa Lac, usable offline.
 
 :func:`make_map` returns a :class:`folium.Map`; :func:`write_map` writes it as one HTML file
-that needs no network: Leaflet and every control are inlined (see :mod:`planning._assets`),
+that needs no network: Leaflet and every control are inlined (see :mod:`planning.maps._assets`),
 and basemap tiles are the only thing that can be fetched, and only when asked for.
 
 Every value that comes from data (names, statuses, URLs, findings, caveats, sources) is
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     import folium
 
     from planning.diff import PlanDiff
-    from planning.model import Plan
-    from planning.report import Report
+    from planning.model.plan import Plan
+    from planning.report.core import Report
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -147,7 +147,7 @@ def make_map(
         The plan to show.
     report
         The check report whose findings go into the popups and whose failed rules are
-        counted in the summary; :func:`planning.report.check` with default options when None.
+        counted in the summary; :func:`planning.report.core.check` with default options when None.
     tiles
         ``"none"`` (a plain background; the file uses no network), ``"osm"`` or
         ``"cartodb"`` (basemap tiles fetched online; the vector layers work without them).
@@ -176,7 +176,7 @@ def make_map(
     if color_by not in COLOR_BY:
         raise UsageError(f"color_by must be one of {', '.join(COLOR_BY)}, got {color_by!r}")
     if report is None:
-        from planning.report import check
+        from planning.report.core import check
 
         report = check(plan)
 
@@ -508,7 +508,7 @@ def _element_classes() -> tuple[type, type]:
     from branca.element import Element, MacroElement
     from folium.template import Template
 
-    from planning import _assets
+    from planning.maps import _assets
 
     class InlineAssets(Element):
         """Leaflet's CSS and JS and the project's controls, inlined in the page's head."""
@@ -570,7 +570,7 @@ def _Controls(**kwargs: Any) -> Any:  # noqa: N802
 
 def _write_html(path: PathType, text: str, *, protect: Iterable[PathType]) -> Path:
     """Write an HTML document atomically, never over a protected file (the inputs)."""
-    from planning.io import atomic_write
+    from planning.readers.io import atomic_write
 
     return Path(atomic_write(path, text, protect=list(protect)))
 
@@ -627,7 +627,7 @@ def _district_layer(plan: Plan, *, simplify_m: float) -> Any:
 def _finish_map(m: Any, *, layers: dict[str, Any], config: dict[str, Any]) -> None:
     """Add the controls (``PlanningMap.init``) and the layer control to a map."""
     folium = _folium()
-    from planning import _assets
+    from planning.maps import _assets
 
     m.add_child(_Controls(layers=layers, config=config), name="planning_controls")
     folium.LayerControl(collapsed=False, position="topleft").add_to(m)
@@ -826,7 +826,7 @@ def _table(rows: Sequence[tuple[str, str]]) -> str:
 
 
 def _fold(text: str) -> str:
-    from planning.vietnamese import fold
+    from planning.text.vietnamese import fold
 
     return fold(text)
 
@@ -1124,7 +1124,7 @@ def _legend_html(
 
 
 def _attribution_html(*plans: Plan) -> str:
-    from planning.geodata import attribution_line
+    from planning.sources.geodata import attribution_line
 
     lines = []
     for key in _unique(k for plan in plans for k in plan.used_sources):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
 
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 #: Overlaps smaller than this (m²) are digitising noise and are ignored.
 MIN_OVERLAP_M2 = 1.0
@@ -63,7 +63,7 @@ def overlap_pairs(
     import numpy as np
     import shapely
 
-    from planning.area import equal_area_m2
+    from planning.geo.area import equal_area_m2
 
     ga = a.geometry.to_numpy()
     ok_a = polygonal(a)
@@ -125,6 +125,10 @@ def pairs_outcome(polygons: int, findings: list[Finding]) -> Outcome:
     return Outcome(
         f"{plural(polygons, 'polygon')} tested pairwise through a spatial index", findings
     )
+
+
+#: The family name in reports (stable; the JSON report carries it).
+FAMILY = "overlap"
 
 
 @rule("TOP001", "Clusters do not overlap each other")

@@ -8,9 +8,9 @@ the canonical columns of ``docs/architecture.md``. On the way it
 * maps Vietnamese and English column names (``Ten_CCN``, ``Dien_tich``, ``Huyen``, ``Xa``
   …) through :data:`COLUMN_ALIASES`, which users may extend, or through ``columns=``;
 * repairs text: TCVN3/VNI/Windows-1258 legacy encodings and UTF-8 mojibake become NFC
-  Unicode (:mod:`planning.vietnamese`), admin prefixes are split off communes/districts;
+  Unicode (:mod:`planning.text.vietnamese`), admin prefixes are split off communes/districts;
 * repairs a VN-2000 CRS that lost its datum shift and transforms with EPSG:6960
-  (:mod:`planning.crs`);
+  (:mod:`planning.geo.crs`);
 * refuses bad input with a one-line :class:`~planning.errors.PlanDataError` naming the
   file, the row and the field: unreadable files, a missing CRS, swapped latitude and
   longitude, coordinates outside Viet Nam, non-polygon or mixed geometries, empty layers,
@@ -42,10 +42,10 @@ from os import PathLike
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from planning.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
 from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarning
+from planning.geo.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
 from planning.settings import WGS84
-from planning.vietnamese import (
+from planning.text.vietnamese import (
     LEGACY_ENCODINGS,
     _repair_distinct,
     fold,
@@ -1737,7 +1737,7 @@ def place_at_communes(
         Rows from :func:`read_layer`; those with ``needs_placement`` True (or, without
         that column, no geometry) are placed.
     communes
-        The communes layer (:func:`planning.geodata.load_communes`): ``commune_vi``,
+        The communes layer (:func:`planning.sources.geodata.load_communes`): ``commune_vi``,
         ``district_code``, ``district_vi``, ``geometry`` (EPSG:4326).
     districts
         Optional districts layer; rows with a district but no commune are placed at the
@@ -1756,7 +1756,7 @@ def place_at_communes(
     ------
     PlanDataError
         If a row's district or commune is not found (matched with
-        :func:`~planning.vietnamese.name_key` within the district).
+        :func:`~planning.text.vietnamese.name_key` within the district).
     """
     import geopandas as gpd
     import numpy as np

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from planning.manifest import matches_published
+from planning.model.figures import matches_published
 from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule
 
 if TYPE_CHECKING:
-    from planning.model import Plan
+    from planning.model.plan import Plan
 
 
 def _partial(plan: Plan, what: str) -> str:
@@ -20,6 +20,10 @@ def _partial(plan: Plan, what: str) -> str:
         f"{what} cannot equal the plan's; see COV001 for coverage. A complete list is checked "
         "(load it with complete=True, or pass files without --partial)."
     )
+
+
+#: The family name in reports (stable; the JSON report carries it).
+FAMILY = "plan"
 
 
 @rule("PLN001", "The number of clusters equals the plan's published count")

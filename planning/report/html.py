@@ -2,7 +2,7 @@
 
 :func:`render_report_html` returns the page and :func:`write_report` writes it atomically.
 The page needs no network: its style sheet is inline, its charts are inline SVG drawn here
-(no plotting library), and the map from :func:`planning.maps.make_map` is embedded in an
+(no plotting library), and the map from :func:`planning.maps.api.make_map` is embedded in an
 ``<iframe>`` whose document is carried inside the page. Every value from data is escaped.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planning.maps import ColorBy, TilesOption
-    from planning.model import Plan
-    from planning.report import Report
+    from planning.maps.api import ColorBy, TilesOption
+    from planning.model.plan import Plan
+    from planning.report.core import Report
 
 __all__ = ["bar_chart_svg", "render_report_html", "write_report"]
 
@@ -98,9 +98,9 @@ def render_report_html(
     plan
         The plan.
     report
-        Its check report; :func:`planning.report.check` with default options when None.
+        Its check report; :func:`planning.report.core.check` with default options when None.
     tiles
-        Basemap of the embedded map (see :func:`planning.maps.make_map`); ``"none"`` keeps
+        Basemap of the embedded map (see :func:`planning.maps.api.make_map`); ``"none"`` keeps
         the page entirely offline.
     color_by
         What the map colours clusters by.
@@ -113,7 +113,7 @@ def render_report_html(
         The HTML document (UTF-8 text).
     """
     from planning import __version__
-    from planning.report import area_tables, check
+    from planning.report.core import area_tables, check
 
     if report is None:
         report = check(plan)
@@ -209,7 +209,7 @@ def write_report(
     PlanDataError
         If ``path`` is a protected input file or cannot be written.
     """
-    from planning.maps import _write_html
+    from planning.maps.api import _write_html
 
     text = render_report_html(plan, report=report, tiles=tiles, color_by=color_by)
     return _write_html(path, text, protect=protect)
@@ -223,7 +223,7 @@ def _e(value: object) -> str:
 
 
 def _style(css: str) -> str:
-    from planning._assets import style_tag
+    from planning.maps._assets import style_tag
 
     return style_tag(css)
 
@@ -236,7 +236,7 @@ def _card(n: str, label: str, key: str) -> str:
 
 
 def _summary_section(report: Report, d: dict[str, Any]) -> str:
-    from planning.report import _coverage_sentence
+    from planning.report.core import _coverage_sentence
 
     s = d["summary"]
     c = report.coverage
@@ -401,7 +401,7 @@ def _cluster_table(cl: Any) -> str:
 
 
 def _map_section(plan: Plan, report: Report, *, tiles: TilesOption, color_by: ColorBy) -> str:
-    from planning.maps import make_map, render_map_html
+    from planning.maps.api import make_map, render_map_html
 
     doc = render_map_html(make_map(plan, report=report, tiles=tiles, color_by=color_by))
     # A JSON string in a non-executed script element: "<" is escaped, so nothing in the map's
@@ -413,7 +413,7 @@ def _map_section(plan: Plan, report: Report, *, tiles: TilesOption, color_by: Co
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
-    from planning._assets import script_tag
+    from planning.maps._assets import script_tag
 
     return (
         '<section id="map"><h2>Map</h2>'
@@ -455,7 +455,7 @@ def _figures_section(d: dict[str, Any]) -> str:
 
 
 def _linkify(text: str) -> str:
-    from planning.maps import _linkify as linkify
+    from planning.maps.api import _linkify as linkify
 
     return linkify(text)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
-from planning.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
+from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
 from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
-from planning.vietnamese import name_key, nfc, split_admin_prefix
+from planning.text.vietnamese import name_key, nfc, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from shapely.geometry import Point, Polygon
     from shapely.geometry.base import BaseGeometry
 
-    from planning.manifest import Manifest
+    from planning.model.figures import Manifest
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -69,7 +69,7 @@ class Plan:
     inputs
         The files each layer came from (``"bundled"`` for the project's own data).
     used_sources
-        Keys of :data:`planning.geodata.SOURCES` whose data the plan holds.
+        Keys of :data:`planning.sources.geodata.SOURCES` whose data the plan holds.
     """
 
     clusters: gpd.GeoDataFrame
@@ -94,7 +94,7 @@ class Plan:
         list of str
             Geodata attributions (with licence), then the plan's figures' sources.
         """
-        from planning.geodata import attribution_line
+        from planning.sources.geodata import attribution_line
 
         lines = [attribution_line(k) for k in self.used_sources]
         m = self.manifest
@@ -167,7 +167,7 @@ class Plan:
         Plan
             The new plan.
         """
-        from planning.area import add_areas
+        from planning.geo.area import add_areas
 
         cl = _finish_clusters(clusters.copy(), path=None)
         return replace(
@@ -306,7 +306,7 @@ def load_plan(
     Parameters
     ----------
     *cluster_files
-        The user's cluster layers (any format :func:`planning.io.read_layer` reads);
+        The user's cluster layers (any format :func:`planning.readers.io.read_layer` reads);
         their rows are concatenated. Without any, the bundled catalogue is used.
     manifest
         A plan manifest (TOML); the bundled one by default.
@@ -342,9 +342,9 @@ def load_plan(
     GeodataUnavailable
         If the district or commune layer can be neither downloaded nor found.
     """
-    from planning.area import add_areas
-    from planning.geodata import load_communes, load_districts
-    from planning.manifest import load_manifest
+    from planning.geo.area import add_areas
+    from planning.model.figures import load_manifest
+    from planning.sources.geodata import load_communes, load_districts
 
     man = load_manifest(Path(manifest) if manifest is not None else None)
     used = ["ocha-districts"]
@@ -417,7 +417,7 @@ def _read_user_layer(
     crs: str | None = None,
     encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
-    from planning.io import read_layer
+    from planning.readers.io import read_layer
 
     return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding)
 
@@ -525,14 +525,14 @@ def _place_unplaced(
 ) -> gpd.GeoDataFrame:
     """Place rows without geometry at their commune (or district), then draw footprints.
 
-    Rows of a name/commune/area spreadsheet come from :func:`planning.io.read_layer` with
+    Rows of a name/commune/area spreadsheet come from :func:`planning.readers.io.read_layer` with
     ``needs_placement``; they are placed at the commune's representative point. Every
     point that has a declared area (placed, or read from lat/lon columns) then gets an
     indicative footprint of exactly that area.
     """
     out = clusters
     if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
-        from planning.io import place_at_communes
+        from planning.readers.io import place_at_communes
 
         out = place_at_communes(out, communes(), districts=dist, path=path)
     if "needs_placement" in out.columns:

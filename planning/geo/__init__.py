@@ -1,0 +1,1 @@
+"""Geodesy: VN-2000 detection and repair, the one EPSG:6960 transform, and areas (ha)."""

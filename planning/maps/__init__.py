@@ -1,0 +1,1 @@
+"""Self-contained folium maps of the plan and of the changes between plan versions."""

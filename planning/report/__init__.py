@@ -1,0 +1,1 @@
+"""The check report and its renderers: text, JSON, Markdown and the one-page HTML report."""

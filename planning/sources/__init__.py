@@ -1,0 +1,1 @@
+"""Upstream geodata: the registry of pinned files, download, sha256, cache and mirror; boundary loaders."""
