@@ -25,7 +25,7 @@ Usage::
     python benchmarks/bench_maps.py
     python benchmarks/bench_maps.py --sizes 159 10000 --runs 7 --keep out/
 
-Needs ``planning[maps]``, ``playwright`` (no browser download: ``/usr/bin/chromium``),
+Needs ``playwright`` (no browser download: ``/usr/bin/chromium``),
 ``matplotlib`` and ``mapclassify`` (for explore()), and the geodata.
 """
 

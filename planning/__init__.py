@@ -6,7 +6,7 @@ The public API is small::
     plan = planning.load_plan()            # the bundled catalogue, districts, Hoa Lac
     report = planning.check(plan)          # rules → findings, figures, coverage
     print(report.to_markdown())
-    m = planning.make_map(plan, report=report)   # a folium.Map (extra: maps)
+    m = planning.make_map(plan, report=report)   # a folium.Map
 
 Names are imported lazily, so ``import planning`` and the command line start fast.
 """
@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
-
-__version__ = "0.1.0"
 
 _LAZY = {
     "Plan": "planning.model.plan",
@@ -40,11 +38,13 @@ _LAZY = {
     "PlanDataError": "planning.errors",
     "CRSError": "planning.errors",
     "GeodataUnavailable": "planning.errors",
+    "__version__": "planning._version",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = sorted(_LAZY)
 
 if TYPE_CHECKING:
+    from planning._version import __version__
     from planning.diff import diff_plans
     from planning.errors import CRSError, GeodataUnavailable, PlanDataError, PlanningError
     from planning.geo.area import add_areas, area_ha

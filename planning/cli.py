@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planning import __version__
+from planning._version import __version__
 from planning.errors import PlanningError, UsageError
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask",
         action="store_true",
         help="check partitioned GeoParquet (files or directories) with dask-geopandas, "
-        "partition by partition; same results (pip install 'planning[dask]')",
+        "partition by partition; same results (pip install 'hanoi-ccn-planning[dask]')",
     )
     p.add_argument(
         "--scheduler",

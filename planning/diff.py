@@ -350,7 +350,7 @@ class PlanDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the diff as plain data following the ``planning.diff/1`` schema."""
-        from planning import __version__
+        from planning._version import __version__
 
         return {
             "schema": SCHEMA,

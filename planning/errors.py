@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from os import PathLike
 
+from planning._version import DISTRIBUTION
+
 
 class PlanningError(Exception):
     """Base class of every error raised on purpose by ``planning``."""
@@ -87,7 +89,7 @@ class UsageError(PlanningError, ValueError):
     """The caller asked for something impossible (bad option value, unknown rule code)."""
 
 
-def require(module: str, *, extra: str) -> object:
+def require(module: str, *, extra: str | None) -> object:
     """Import an optional dependency, or fail with a message naming the extra.
 
     Parameters
@@ -95,7 +97,8 @@ def require(module: str, *, extra: str) -> object:
     module
         The module to import, for example ``"folium"``.
     extra
-        The ``planning`` extra that installs it, for example ``"maps"``.
+        The extra of the ``hanoi-ccn-planning`` distribution that installs it, for example
+        ``"dask"``; None for a core dependency (its absence means a broken install).
 
     Returns
     -------
@@ -112,6 +115,8 @@ def require(module: str, *, extra: str) -> object:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise MissingDependencyError(
-            f"{module} is needed for this; install it with: pip install 'planning[{extra}]'"
-        ) from exc
+        if extra is None:
+            hint = f"reinstall it with: pip install --force-reinstall {DISTRIBUTION}"
+        else:
+            hint = f"install it with: pip install '{DISTRIBUTION}[{extra}]'"
+        raise MissingDependencyError(f"{module} is needed for this; {hint}") from exc

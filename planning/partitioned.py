@@ -146,7 +146,7 @@ def check_partitioned(
     Raises
     ------
     MissingDependencyError
-        If dask-geopandas is not installed (``pip install "planning[dask]"``).
+        If dask-geopandas is not installed (``pip install "hanoi-ccn-planning[dask]"``).
     UsageError
         For a bad tolerance or rule selection, or a rule that cannot run partitioned.
     PlanDataError
@@ -155,7 +155,7 @@ def check_partitioned(
     require("dask_geopandas", extra="dask")
     require("dask", extra="dask")
     from planning.model.plan import load_plan
-    from planning.report.core import Report, _figures, _tree
+    from planning.report.core import Report, category_tree_entries, figure_entries
     from planning.rules import iter_rules, shared_scope
     from planning.rules.coverage import coverage
 
@@ -201,8 +201,8 @@ def check_partitioned(
     return Report(
         plan_name=thin.name,
         results=[results[r.code] for r in wanted],
-        figures=_figures(thin),
-        category_tree=_tree(thin),
+        figures=figure_entries(thin),
+        category_tree=category_tree_entries(thin),
         coverage=coverage(thin),
         attributions=thin.attributions(),
         notes=thin.notes(),
@@ -459,10 +459,10 @@ def _normalise(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> gpd.GeoDataFram
     """Return a partition as ``Plan.with_clusters`` has it, before areas (errors name it)."""
     import geopandas as gpd
 
-    from planning.model.plan import _finish_clusters
+    from planning.model.plan import finish_clusters
 
     try:
-        return _finish_clusters(gpd.GeoDataFrame(part).copy(), path=ctx.path)
+        return finish_clusters(gpd.GeoDataFrame(part).copy(), path=ctx.path)
     except PlanDataError as exc:
         where = f"partition {k}" + (f", row {exc.row}" if exc.row else "")
         raise PlanDataError(
@@ -516,7 +516,7 @@ def _polygon_part(clusters: gpd.GeoDataFrame, k: int) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import numpy as np
 
-    from planning.rules.topology import _indicative, polygonal
+    from planning.rules.topology import indicative_mask, polygonal
 
     ok = polygonal(clusters)
     pos = np.flatnonzero(ok)
@@ -525,7 +525,7 @@ def _polygon_part(clusters: gpd.GeoDataFrame, k: int) -> gpd.GeoDataFrame:
             "_part": np.full(len(pos), k, dtype=np.int64),
             "_pos": pos.astype(np.int64),
             "cluster_id": np.asarray(clusters["cluster_id"].to_numpy(), dtype=object)[pos],
-            "_ind": _indicative(clusters)[pos],
+            "_ind": indicative_mask(clusters)[pos],
         },
         geometry=clusters.geometry.to_numpy()[pos],
         crs=WGS84,

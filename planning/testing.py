@@ -2,7 +2,12 @@
 
 ``make_plan`` assembles a :class:`~planning.model.plan.Plan` from a few cluster dicts on top
 of the real district layer and the bundled manifest, so that each rule can be made to
-pass or fail on data whose answer is known.
+pass or fail on data whose answer is known; :func:`run_rule` runs one rule on it::
+
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "geometry": square(105.56, 21.06, 10)}])
+    >>> run_rule("IDS001", plan).status
+    'pass'
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ if TYPE_CHECKING:
 
     from planning.model.figures import Manifest
     from planning.model.plan import Plan
+    from planning.rules import RuleResult
 
 
 #: Debian's chromium, which the browser tests and benchmarks drive (never a downloaded browser).
@@ -31,6 +37,34 @@ CHROMIUM_ARGS = (
     "--disable-background-networking",
     "--disable-component-update",
 )
+
+
+def run_rule(code: str, plan: Plan, **options: Any) -> RuleResult:
+    """Run one rule on a plan, as ``planning check --select CODE`` would, and return its verdict.
+
+    Parameters
+    ----------
+    code
+        The rule's code, for example ``"ARE001"`` (``planning rules`` lists them).
+    plan
+        The plan, for example from :func:`make_plan`.
+    **options
+        Options of the check (:class:`planning.rules.CheckOptions`), for example
+        ``tolerance_pct=10``.
+
+    Returns
+    -------
+    RuleResult
+        ``status`` (``pass``, ``fail``, ``warn`` or ``skip``), ``explanation`` and ``findings``.
+
+    Raises
+    ------
+    KeyError
+        If no rule has this code.
+    """
+    from planning.rules import REGISTRY, CheckOptions
+
+    return REGISTRY[code].run(plan, CheckOptions(**options))
 
 
 def district_point(name: str) -> tuple[str, float, float]:

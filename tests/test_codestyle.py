@@ -1,29 +1,20 @@
-"""ruff (lint and format) and mypy are clean: the suite fails otherwise."""
+"""Code style is checked by .ci/run beside the tests (ruff, mypy, import-linter), not inside them."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
-def test_ruff_lint_and_format():
-    lint = _run("ruff", "check", ".")
-    assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = _run("ruff", "format", "--check", ".")
-    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
-
-
-def test_mypy():
-    r = _run(sys.executable, "-m", "mypy", "planning")
-    assert r.returncode == 0, r.stdout + r.stderr
+LINTERS = ("ruff check .", "ruff format --check .", "python -m mypy planning", "lint-imports")
 
 
 def test_package_ships_py_typed():
     assert (ROOT / "planning" / "py.typed").is_file()
+
+
+def test_ci_runs_every_linter_before_the_tests():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    tests_at = ci.index("python -m pytest")
+    for cmd in LINTERS:
+        assert 0 <= ci.find(f'"{cmd}"') < tests_at, cmd

@@ -1038,7 +1038,7 @@ def _distinct(values: list[str]) -> tuple[list[str], list[int]]:
     layout=st.sampled_from(["mixed", "tcvn3", "vni", "mojibake", "upper-tcvn3"]),
     forced=st.sampled_from([None, None, "unicode", "tcvn3", "vni", "cp1258", "utf-8"]),
 )
-def test_repair_distinct_equals_repair_texts(
+def testrepair_distinct_equals_repair_texts(
     column: list[str], layout: str, forced: str | None
 ) -> None:
     if layout == "upper-tcvn3":
@@ -1047,20 +1047,20 @@ def test_repair_distinct_equals_repair_texts(
         column = [_mangle(w, layout) for w in _WORDS] * 2 + column[:3]
     want, want_det = pvn.repair_texts(column, encoding=forced)
     texts, counts = _distinct(column)
-    fixed, det = pvn._repair_distinct(texts, counts, encoding=forced, sample=None)
+    fixed, det = pvn.repair_distinct(texts, counts, encoding=forced, sample=None)
     got = [dict(zip(texts, fixed, strict=True))[v] for v in column]
     assert got == want
     assert det == want_det
     # A sample as large as the column changes nothing.
-    assert pvn._repair_distinct(texts, counts, encoding=forced, sample=len(texts)) == (fixed, det)
+    assert pvn.repair_distinct(texts, counts, encoding=forced, sample=len(texts)) == (fixed, det)
 
 
 @pytest.mark.parametrize("layout", ["unicode", "tcvn3", "vni"])
-def test_repair_distinct_sampled_decision(layout: str) -> None:
+def testrepair_distinct_sampled_decision(layout: str) -> None:
     column = [_mangle(f"{w} {i}", layout) for i in range(60) for w in _WORDS[:5]]
     want, want_det = pvn.repair_texts(column)
     texts, counts = _distinct(column)
-    fixed, det = pvn._repair_distinct(texts, counts, sample=20)
+    fixed, det = pvn.repair_distinct(texts, counts, sample=20)
     assert [dict(zip(texts, fixed, strict=True))[v] for v in column] == want
     assert det.encoding == want_det.encoding
     if layout != "unicode":  # a legacy decision is confirmed on every value: same note

@@ -276,7 +276,7 @@ def test_data_text_is_escaped_everywhere():
 
 
 def test_linkify_only_links_http():
-    out = maps._linkify('See https://a.example/x?y=1&z=2. And "javascript:alert(1)"')
+    out = maps.linkify('See https://a.example/x?y=1&z=2. And "javascript:alert(1)"')
     assert '<a href="https://a.example/x?y=1&amp;z=2"' in out
     assert "javascript:alert(1)" in out and 'href="javascript' not in out
 
@@ -337,7 +337,7 @@ def test_write_map_atomically_and_never_over_an_input(tmp_path, small_plan):
     assert src.read_text(encoding="utf-8") == "{}"
 
 
-def test_missing_leaflet_names_the_extra(monkeypatch):
+def test_missing_leaflet_names_the_distribution(monkeypatch):
     import importlib.util
 
     from planning.maps import _assets
@@ -348,7 +348,9 @@ def test_missing_leaflet_names_the_extra(monkeypatch):
         "find_spec",
         lambda name, *a: None if name == "js_lib_leaflet" else real(name, *a),
     )
-    with pytest.raises(MissingDependencyError, match=r"planning\[maps\]"):
+    with pytest.raises(
+        MissingDependencyError, match=r"pip install --force-reinstall hanoi-ccn-planning$"
+    ):
         _assets.leaflet_dir()
 
 
@@ -455,7 +457,7 @@ def test_diff_map_panel_legend_and_escaping(diff_map, diff_pair):
         for note in plan.notes():
             assert maps._e(note) in panel
         for source in plan.attributions():
-            assert maps._linkify(source) in panel
+            assert maps.linkify(source) in panel
     assert "&lt;b&gt;old&lt;/b&gt; → &lt;i&gt;new&lt;/i&gt;" in panel
     assert "OCHA" in config["attribution"]
     legend = config["legend"]

@@ -18,6 +18,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+from planning._version import DISTRIBUTION
 from planning.errors import MissingDependencyError
 
 __all__ = [
@@ -56,14 +57,14 @@ def leaflet_dir() -> Path:
     spec = importlib.util.find_spec(_LEAFLET_MODULE)
     if spec is None or not spec.submodule_search_locations:
         raise MissingDependencyError(
-            f"Leaflet's files come from {LEAFLET_PACKAGE}; install it with: "
-            "pip install 'planning[maps]'"
+            f"Leaflet's files come from {LEAFLET_PACKAGE}; reinstall it with: "
+            f"pip install --force-reinstall {DISTRIBUTION}"
         )
     folder = Path(next(iter(spec.submodule_search_locations))) / "static" / _LEAFLET_MODULE
     if not (folder / "leaflet.js").is_file():
         raise MissingDependencyError(
             f"{LEAFLET_PACKAGE} is installed but {folder / 'leaflet.js'} is missing; "
-            "reinstall it with: pip install --force-reinstall 'planning[maps]'"
+            f"reinstall it with: pip install --force-reinstall {DISTRIBUTION}"
         )
     return folder
 

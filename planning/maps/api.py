@@ -496,7 +496,7 @@ def simplify_coverage(geoms: Sequence[Any], *, tolerance: float) -> list[Any]:
 
 
 def _folium() -> Any:
-    return require("folium", extra="maps")
+    return require("folium", extra=None)
 
 
 def _element_classes() -> tuple[type, type]:
@@ -1060,7 +1060,7 @@ def _caveats_and_sources_html(plans: Sequence[Plan], *, titles: Sequence[str] = 
     parts.append(
         f'<details class="planning-sources"><summary>Sources ({len(sources) + 1})</summary><ul>'
     )
-    parts += [f"<li>{_linkify(a)}</li>" for a in sources]
+    parts += [f"<li>{linkify(a)}</li>" for a in sources]
     parts.append(
         "<li>Map: Leaflet (BSD-2-Clause), inlined; no basemap unless one was asked for.</li>"
         "</ul></details>"
@@ -1071,8 +1071,20 @@ def _caveats_and_sources_html(plans: Sequence[Plan], *, titles: Sequence[str] = 
 _URL = re.compile(r"https?://[^\s<>\"'”“]+")
 
 
-def _linkify(text: str) -> str:
-    """Escape text, turning the http(s) URLs in it into links."""
+def linkify(text: str) -> str:
+    """Return text escaped for HTML, its http(s) URLs turned into links (shared with the report).
+
+    Parameters
+    ----------
+    text
+        Plain text, for example an attribution line; only ``http://`` and ``https://`` URLs
+        become links, so a ``javascript:`` URL stays text.
+
+    Returns
+    -------
+    str
+        An HTML fragment.
+    """
     out: list[str] = []
     pos = 0
     for m in _URL.finditer(text):

@@ -169,7 +169,7 @@ class Plan:
         """
         from planning.geo.area import add_areas
 
-        cl = _finish_clusters(clusters.copy(), path=None)
+        cl = finish_clusters(clusters.copy(), path=None)
         return replace(
             self,
             clusters=add_areas(cl),
@@ -383,7 +383,7 @@ def load_plan(
         is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
         inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
         name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
-    clusters = _finish_clusters(clusters, path=inputs["clusters"])
+    clusters = finish_clusters(clusters, path=inputs["clusters"])
 
     if zones is not None:
         zone_layer = _read_user_layer(zones, kind="zones", fix=fix, crs=crs, encoding=encoding)
@@ -564,7 +564,31 @@ def _footprints_for_points(clusters: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd.GeoDataFrame:
+def finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd.GeoDataFrame:
+    """Return a clusters layer in the canonical form (shared with :mod:`planning.partitioned`).
+
+    The layer is moved to EPSG:4326, missing columns get their defaults, text is NFC and the
+    columns are put in the order of ``CLUSTER_COLUMNS`` (extra columns follow, areas dropped).
+
+    Parameters
+    ----------
+    clusters
+        A clusters layer (any CRS); modified in place, so pass a copy.
+    path
+        The file it came from, named in errors.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The canonical layer, with a fresh index.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS.
+    PlanDataError
+        If a ``geometry_kind`` is not one of ``GEOMETRY_KINDS``.
+    """
     import geopandas as gpd
     import pandas as pd
 

@@ -47,10 +47,10 @@ from planning.geo.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
 from planning.settings import WGS84
 from planning.text.vietnamese import (
     LEGACY_ENCODINGS,
-    _repair_distinct,
     fold,
     name_key,
     nfc,
+    repair_distinct,
     repair_texts,
     split_admin_prefix,
 )
@@ -932,7 +932,7 @@ def _repair_frame_text(ctx: _Ctx, frame: Any, *, legacy: str | None, forced: boo
             continue
         codes, uniques = pd.factorize(values[is_str])
         counts = np.bincount(codes, minlength=len(uniques))
-        fixed, det = _repair_distinct(
+        fixed, det = repair_distinct(
             list(uniques),
             counts.tolist(),
             encoding=legacy or ("unicode" if forced else None),

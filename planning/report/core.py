@@ -83,7 +83,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as plain data following the ``planning.report/1`` schema."""
-        from planning import __version__
+        from planning._version import __version__
 
         counts = {
             s: sum(1 for r in self.results if r.status == s)
@@ -142,7 +142,7 @@ class Report:
             f"{s['rules_warn']} with warnings, {s['rules_skip']} not applicable.** Exit code {s['exit_code']}."
         )
         out += ["", "## Caveats", ""] + [f"- {_md(n)}" for n in self.notes]
-        out += ["", "## Coverage", "", _md(_coverage_sentence(self.coverage))]
+        out += ["", "## Coverage", "", _md(coverage_sentence(self.coverage))]
         out += ["", "## The plan's figures", "", "| figure | value | source |", "|---|---|---|"]
         for fig in self.figures:
             out.append(f"| {_md(fig['label'])} | {_md(fig['formatted'])} | {_md(fig['source'])} |")
@@ -275,8 +275,8 @@ def check(
     return Report(
         plan_name=plan.name,
         results=results,
-        figures=_figures(plan),
-        category_tree=_tree(plan),
+        figures=figure_entries(plan),
+        category_tree=category_tree_entries(plan),
         coverage=coverage(plan),
         attributions=plan.attributions(),
         notes=plan.notes(),
@@ -284,7 +284,21 @@ def check(
     )
 
 
-def _figures(plan: Plan) -> list[dict[str, Any]]:
+def figure_entries(plan: Plan) -> list[dict[str, Any]]:
+    """Return the report's ``figures``: every figure of the plan's manifest, with its source.
+
+    Shared by :func:`check` and the partitioned check, so both write the same report.
+
+    Parameters
+    ----------
+    plan
+        The plan; only its manifest is read.
+
+    Returns
+    -------
+    list of dict
+        One entry per figure, in manifest order (keys as in the ``planning.report/1`` schema).
+    """
     m = plan.manifest
     out = []
     for f in m.figures.values():
@@ -308,7 +322,21 @@ def _figures(plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
-def _tree(plan: Plan) -> list[dict[str, Any]]:
+def category_tree_entries(plan: Plan) -> list[dict[str, Any]]:
+    """Return the report's ``category_tree``: the manifest's tree, depth first, with its checks.
+
+    Shared by :func:`check` and the partitioned check, so both write the same report.
+
+    Parameters
+    ----------
+    plan
+        The plan; only its manifest is read.
+
+    Returns
+    -------
+    list of dict
+        One entry per node (keys as in the ``planning.report/1`` schema).
+    """
     m = plan.manifest
     checks = {(c.node, c.quantity): c for c in m.check_tree()}
     out: list[dict[str, Any]] = []
@@ -344,7 +372,19 @@ def _tree(plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
-def _coverage_sentence(c: dict[str, Any]) -> str:
+def coverage_sentence(c: dict[str, Any]) -> str:
+    """Return the coverage as one sentence (Markdown and HTML reports).
+
+    Parameters
+    ----------
+    c
+        The report's ``coverage`` mapping (:func:`planning.rules.coverage.coverage`).
+
+    Returns
+    -------
+    str
+        For example ``27 clusters loaded of the plan's 159 (17.0 %); …``.
+    """
     s = f"{c['clusters_loaded']:,} clusters loaded"
     if c.get("clusters_planned"):
         s += f" of the plan's {c['clusters_planned']:,} ({100 * c['clusters_share']:.1f} %)"

@@ -112,7 +112,7 @@ def render_report_html(
     str
         The HTML document (UTF-8 text).
     """
-    from planning import __version__
+    from planning._version import __version__
     from planning.report.core import area_tables, check
 
     if report is None:
@@ -209,10 +209,10 @@ def write_report(
     PlanDataError
         If ``path`` is a protected input file or cannot be written.
     """
-    from planning.maps.api import _write_html
+    from planning.readers.io import atomic_write
 
     text = render_report_html(plan, report=report, tiles=tiles, color_by=color_by)
-    return _write_html(path, text, protect=protect)
+    return Path(atomic_write(path, text, protect=list(protect)))
 
 
 # -- sections ------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def _card(n: str, label: str, key: str) -> str:
 
 
 def _summary_section(report: Report, d: dict[str, Any]) -> str:
-    from planning.report.core import _coverage_sentence
+    from planning.report.core import coverage_sentence
 
     s = d["summary"]
     c = report.coverage
@@ -263,7 +263,7 @@ def _summary_section(report: Report, d: dict[str, Any]) -> str:
     return (
         '<section id="summary"><h2>Summary</h2>'
         f'<div class="cards">{"".join(cards)}</div>'
-        f"<p>{_e(_coverage_sentence(c))} Area tolerance: ±{_e(format(s['tolerance_pct'], 'g'))} %. "
+        f"<p>{_e(coverage_sentence(c))} Area tolerance: ±{_e(format(s['tolerance_pct'], 'g'))} %. "
         f"{_e(s['findings'])} finding(s) in all.</p></section>"
     )
 
@@ -455,7 +455,7 @@ def _figures_section(d: dict[str, Any]) -> str:
 
 
 def _linkify(text: str) -> str:
-    from planning.maps.api import _linkify as linkify
+    from planning.maps.api import linkify
 
     return linkify(text)
 

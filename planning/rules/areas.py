@@ -29,6 +29,16 @@ def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     Indicative footprints have the declared area by construction and are not compared.
     Fix: check the outline, the declared figure, or the layer's CRS (a VN-2000 layer read
     as another CRS gives wrong areas).
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "declared_ha": 12.0, "geometry": square(105.56, 21.06, 10)}])
+    >>> result = run_rule("ARE001", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    cluster A (CCN A): declared 12.00 ha, measured 10.02 ha (-16.5 %, tolerance ±5 %)
     """
     import numpy as np
 
@@ -76,6 +86,16 @@ def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A declared area above 1,000 ha is far larger than a CCN (Decree 68/2017/NĐ-CP sets
     75 ha as the usual maximum) and usually means square metres were typed as hectares.
     Fix: divide by 10,000 if the figure is in m².
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "declared_ha": 50_000, "geometry": square(105.56, 21.06, 5)}])
+    >>> result = run_rule("ARE002", plan)
+    >>> result.status
+    'warn'
+    >>> print(result.findings[0].message)
+    cluster A declares 50,000 ha: is that m²? (5.00 ha)
     """
     cl = plan.clusters
     big = cl["declared_ha"] > 1000

@@ -32,6 +32,16 @@ def cluster_count(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
 
     Applies only to a layer that claims to be complete. Fix: add the missing clusters or
     remove the extra ones; if the layer is only part of the plan, load it as partial.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "geometry": square(105.56, 21.06, 10)}], complete=True)
+    >>> result = run_rule("PLN001", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    1 clusters loaded, the plan has 159
     """
     fig = plan.manifest.figures.get("total_clusters")
     if fig is None:
@@ -58,6 +68,16 @@ def total_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
 
     A sum matches when it agrees after rounding to the figure's published decimals.
     Fix: correct the declared areas, or supply the missing ones.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "declared_ha": 10, "geometry": square(105.56, 21.06, 10)}])
+    >>> result = run_rule("PLN002", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    declared areas sum to 10.00 ha, the plan publishes 3,204.3 ha (difference -3,194.30 ha)
     """
     fig = plan.manifest.figures.get("total_ha")
     if fig is None:
@@ -94,6 +114,19 @@ def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     figure (such as the 64 kept clusters' 1,598.10 ha) is computed from the others, so its
     node agrees by construction; the report says which figures are derived.
     Fix: correct the manifest figure that disagrees with its source.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from planning.model.figures import load_manifest
+    >>> from planning.testing import make_plan, run_rule
+    >>> manifest = load_manifest()
+    >>> manifest.figures["new2020_clusters"] = replace(manifest.figures["new2020_clusters"], value=53)
+    >>> result = run_rule("PLN003", make_plan(manifest=manifest))
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    to2020 clusters: 64 + 53 + 22 = 139; published 138 clusters (DISAGREES at 0 decimals)
     """
     checks = plan.manifest.check_tree()
     if not checks:
@@ -126,6 +159,22 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     The bundled manifest has none: the decision's appendix was not found. A user manifest
     can add ``[district_subtotals.VN101xx]`` tables with ``clusters``, ``ha`` and ``source``.
     Fix: correct the clusters' districts or areas.
+
+    Examples
+    --------
+    >>> from planning.model.figures import load_manifest
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> manifest = load_manifest()
+    >>> manifest.district_subtotals["VN10135"] = {"clusters": 2, "ha": 30.5}
+    >>> plan = make_plan([{"cluster_id": "A", "declared_ha": 10, "district_code": "VN10135",
+    ...                    "geometry": square(105.56, 21.06, 10)}], manifest=manifest)
+    >>> result = run_rule("PLN004", plan)
+    >>> result.status
+    'fail'
+    >>> for finding in result.findings:
+    ...     print(finding.message)
+    VN10135: 1 clusters loaded, the plan has 2
+    VN10135: 10.00 ha declared, the plan has 30.50 ha
     """
     subs = plan.manifest.district_subtotals
     if not subs:
@@ -166,6 +215,19 @@ def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
 
     For example 453 of 455 markets is 99.56 %, published as 99.6 %. Fix: the figure that
     disagrees with its source.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from planning.model.figures import load_manifest
+    >>> from planning.testing import make_plan, run_rule
+    >>> manifest = load_manifest()
+    >>> manifest.figures["markets_share_pct"] = replace(manifest.figures["markets_share_pct"], value=99.7)
+    >>> result = run_rule("PLN005", make_plan(manifest=manifest))
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    Markets with a conversion plan: 99.56 % computed, 99.7% published
     """
     m = plan.manifest
     if not m.ratios:
@@ -198,6 +260,17 @@ def district_units(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
 
     Viet Nam abolished the district level in 2025, so a newer boundary layer will not fit.
     Fix: use the 2014-2025 boundaries (the default OCHA COD-AB 2020 layer).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from planning.testing import make_plan, run_rule
+    >>> plan = make_plan()
+    >>> result = run_rule("PLN006", replace(plan, districts=plan.districts.iloc[:29]))
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    29 district units loaded, the plan uses 30
     """
     fig = plan.manifest.figures.get("district_units")
     if fig is None:
@@ -221,6 +294,16 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     equal the plan's (64 kept, 52 new, 22 limited, 21 new in 2021-2030).
 
     Fix: correct the clusters' ``category`` values or their declared areas.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "category": "kept", "geometry": square(105.56, 21.06, 10)}])
+    >>> result = run_rule("PLN007", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    category 'kept': 1 clusters loaded, the plan has 64
     """
     cats = plan.manifest.categories
     cl = plan.clusters
@@ -269,6 +352,15 @@ def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """Figures whose only source is unverified are listed, so nobody quotes them as confirmed.
 
     Fix: add a public source for the figure to the manifest.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule
+    >>> result = run_rule("PLN008", make_plan())
+    >>> result.status
+    'pass'
+    >>> print(result.findings[0].message)
+    Districts with an approved market-conversion plan (27 districts) has no verified public source
     """
     m = plan.manifest
     bad = [k for k in m.figures if not m.is_verified(k)]

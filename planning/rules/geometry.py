@@ -39,6 +39,17 @@ def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 
     The finding gives GEOS's reason (``Self-intersection[105.53 21.0]``). Fix: repair the
     outline in QGIS, or load with ``--fix`` to apply ``make_valid`` and see what changed.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon
+    >>> from planning.testing import make_plan, run_rule
+    >>> bowtie = Polygon([(105.56, 21.06), (105.57, 21.07), (105.57, 21.06), (105.56, 21.07)])
+    >>> result = run_rule("GEO001", make_plan([{"cluster_id": "A", "geometry": bowtie}]))
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    cluster A: invalid geometry: Self-intersection[105.565 21.065]
     """
     import shapely
 
@@ -70,7 +81,18 @@ def _geo002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
 
 @rule("GEO002", "No geometry is missing or empty", finish=_geo002_outcome, zone_rows=True)
 def empty(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
-    """Every cluster and zone needs a location. Fix: add the outline, or at least the commune."""
+    """Every cluster and zone needs a location. Fix: add the outline, or at least the commune.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon
+    >>> from planning.testing import make_plan, run_rule
+    >>> result = run_rule("GEO002", make_plan([{"cluster_id": "A", "geometry": Polygon()}]))
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    cluster A: geometry is missing or empty
+    """
     import shapely
 
     findings = []
@@ -105,6 +127,17 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     ``geometry_kind`` is ``point`` (the location is known but no area was published).
 
     Fix: supply the outline, or the declared area so that an indicative footprint is drawn.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> from planning.testing import make_plan, run_rule
+    >>> line = LineString([(105.56, 21.06), (105.57, 21.06)])
+    >>> result = run_rule("GEO003", make_plan([{"cluster_id": "A", "geometry": line}]))
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    cluster A: geometry is not a polygon (LineString)
     """
     import shapely
 

@@ -15,7 +15,19 @@ if TYPE_CHECKING:
 
 @rule("IDS001", "Cluster ids are unique")
 def duplicate_ids(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
-    """Two rows with one id make every per-cluster figure ambiguous. Fix: renumber one."""
+    """Two rows with one id make every per-cluster figure ambiguous. Fix: renumber one.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "geometry": square(105.56, 21.06, 1)},
+    ...                   {"cluster_id": "A", "geometry": square(105.60, 21.06, 1)}])
+    >>> result = run_rule("IDS001", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    id 'A' is used by rows 1, 2
+    """
     ids_ = plan.clusters["cluster_id"].astype(str)
     findings = []
     blank = ids_.str.strip().eq("")
@@ -71,6 +83,19 @@ def duplicate_names(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     cannot tell apart. Names are compared without diacritics, case or the "CCN" prefix.
 
     Fix: merge the duplicate rows, or make the names distinct (add the commune).
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([
+    ...     {"cluster_id": "A", "name_vi": "CCN Phùng Xá", "geometry": square(105.56, 21.06, 1)},
+    ...     {"cluster_id": "B", "name_vi": "Cụm công nghiệp phung xa", "geometry": square(105.60, 21.06, 1)},
+    ... ])
+    >>> result = run_rule("IDS002", plan)
+    >>> result.status
+    'warn'
+    >>> print(result.findings[0].message)
+    names equal without diacritics ('phung xa'): A 'CCN Phùng Xá' (); B 'Cụm công nghiệp phung xa' ()
     """
     names = plan.clusters["name_vi"].astype(str)
     keys = _name_folds(names)

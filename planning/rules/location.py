@@ -86,6 +86,16 @@ def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     lat/lon, a wrong CRS, or a VN-2000 layer that lost its datum shift (about 224 m off).
 
     Fix: check the file's CRS (VN-2000 / TM-3 105° is EPSG:5897) and coordinates.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "geometry": square(106.68, 20.86, 5)}])  # Hai Phong
+    >>> result = run_rule("LOC001", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    cluster A (CCN A) lies outside Hanoi, at 20.86000 N 106.68000 E
     """
     rows, xy, where = _located(plan)
     cl = plan.clusters
@@ -115,6 +125,17 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster's point on surface must fall in the district its row names.
 
     Fix: correct the row's district, or its geometry.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "district_code": "VN10141", "district_vi": "Chương Mỹ",
+    ...                    "geometry": square(105.56, 21.06, 5)}])  # in Thạch Thất
+    >>> result = run_rule("LOC002", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    cluster A (CCN A) declares Chương Mỹ (VN10141) but lies in Thạch Thất (VN10135)
     """
     import numpy as np
 

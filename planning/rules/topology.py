@@ -85,8 +85,21 @@ def overlap_pairs(
     return qi[keep], tj[keep], areas[keep]
 
 
-def _indicative(layer: gpd.GeoDataFrame) -> np.ndarray:
-    """Boolean array: the feature's geometry is an indicative footprint."""
+def indicative_mask(layer: gpd.GeoDataFrame) -> np.ndarray:
+    """Return a boolean array: whether each feature's geometry is an indicative footprint.
+
+    Shared with :mod:`planning.partitioned`, which marks pairs the same way.
+
+    Parameters
+    ----------
+    layer
+        A clusters or zones layer; without a ``geometry_kind`` column nothing is indicative.
+
+    Returns
+    -------
+    numpy.ndarray
+        One bool per row.
+    """
     import numpy as np
 
     if "geometry_kind" not in layer.columns:
@@ -136,10 +149,21 @@ def clusters_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """Two clusters cannot occupy the same land. Fix: correct one of the outlines.
 
     Where either footprint is indicative, the overlap is reported as information only.
+
+    Examples
+    --------
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "geometry": square(105.56, 21.06, 4)},
+    ...                   {"cluster_id": "B", "geometry": square(105.561, 21.06, 4)}])
+    >>> result = run_rule("TOP001", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    clusters A and B overlap by 1.926 ha
     """
     cl = plan.clusters
     qi, tj, areas = overlap_pairs(cl)
-    cids, ind = cl["cluster_id"].to_numpy(), _indicative(cl)
+    cids, ind = cl["cluster_id"].to_numpy(), indicative_mask(cl)
     findings = pair_findings(r, cids[qi], cids[tj], ind[qi] | ind[tj], areas)
     return pairs_outcome(int(polygonal(cl).sum()), findings)
 
@@ -159,6 +183,20 @@ def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """Industrial clusters are planned outside the Hi-Tech Park. Fix: correct the outline.
 
     While the park's footprint is indicative, overlaps are reported as information only.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["hoalac"], "name_en": ["Hoa Lac Hi-Tech Park"],
+    ...                           "geometry_kind": ["surveyed"]},
+    ...                          geometry=[square(105.56, 21.06, 100)], crs="EPSG:4326")
+    >>> plan = make_plan([{"cluster_id": "A", "geometry": square(105.56, 21.06, 2)}], zones=zones)
+    >>> result = run_rule("TOP002", plan)
+    >>> result.status
+    'fail'
+    >>> print(result.findings[0].message)
+    cluster A overlaps Hoa Lac Hi-Tech Park by 2.003 ha
     """
     cl, zn = plan.clusters, plan.zones
     counts = {"clusters": len(cl), "zones": tuple(str(z) for z in zn["zone_id"]) if len(zn) else ()}
@@ -166,7 +204,7 @@ def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
         return Partial([], counts)
     qi, tj, areas = overlap_pairs(cl, zn)
     findings = []
-    cids, ind, zind = cl["cluster_id"].to_numpy(), _indicative(cl), _indicative(zn)
+    cids, ind, zind = cl["cluster_id"].to_numpy(), indicative_mask(cl), indicative_mask(zn)
     for i, j, a in zip(qi, tj, areas, strict=True):
         cid = str(cids[i])
         indicative = bool(ind[i] or zind[j])

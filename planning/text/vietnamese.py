@@ -740,7 +740,7 @@ def _repair_in_column(v: str, det: Detection, *, detected: bool) -> str:
     return fixed
 
 
-#: Above this many distinct values, :func:`_repair_distinct` decides on a sample of them.
+#: Above this many distinct values, :func:`repair_distinct` decides on a sample of them.
 _DETECT_SAMPLE = 10_000
 
 
@@ -786,7 +786,7 @@ def _detect_distinct(texts: Sequence[str], counts: Sequence[int]) -> Detection:
     return _decide(scores)
 
 
-def _repair_distinct(
+def repair_distinct(
     texts: Sequence[str],
     counts: Sequence[int],
     *,

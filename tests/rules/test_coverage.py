@@ -6,8 +6,7 @@ import pytest
 from shapely.geometry import Point
 
 from planning.rules.coverage import coverage
-from planning.testing import make_plan, square
-from tests.rules.conftest import run
+from planning.testing import make_plan, run_rule, square
 
 
 def test_coverage_counts(thach_that):
@@ -39,9 +38,9 @@ def test_coverage_counts(thach_that):
     assert c["ha_declared"] == pytest.approx(30.0)
     assert c["ha_share"] == pytest.approx(30 / 3204.31)
     assert c["by_geometry_kind"] == {"digitized": 1, "indicative": 1, "point": 1}
-    res = run("COV001", plan)
+    res = run_rule("COV001", plan)
     assert res.status == "pass"
     assert "3 clusters loaded of 159 planned (1.9 %)" in res.explanation
-    res = run("COV002", plan)
+    res = run_rule("COV002", plan)
     kinds = {(f.detail["kind"], f.detail["precision"]) for f in res.findings}
     assert kinds == {("indicative", "commune"), ("point", "district")}

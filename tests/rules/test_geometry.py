@@ -2,21 +2,20 @@ from __future__ import annotations
 
 from shapely.geometry import LineString, Point, Polygon
 
-from planning.testing import make_plan, square
-from tests.rules.conftest import run
+from planning.testing import make_plan, run_rule, square
 
 
 def test_valid_polygons_pass(thach_that):
     code, x, y = thach_that
     plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 10), "district_code": code}])
     for rule in ("GEO001", "GEO002", "GEO003"):
-        assert run(rule, plan).status == "pass", rule
+        assert run_rule(rule, plan).status == "pass", rule
 
 
 def test_bowtie_is_invalid_with_reason(thach_that):
     _, x, y = thach_that
     bowtie = Polygon([(x, y), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y + 0.01)])
-    res = run("GEO001", make_plan([{"cluster_id": "BOW", "geometry": bowtie}]))
+    res = run_rule("GEO001", make_plan([{"cluster_id": "BOW", "geometry": bowtie}]))
     assert res.status == "fail"
     (f,) = res.findings
     assert f.cluster_id == "BOW"
@@ -24,14 +23,14 @@ def test_bowtie_is_invalid_with_reason(thach_that):
 
 
 def test_empty_geometry_fails(thach_that):
-    res = run("GEO002", make_plan([{"cluster_id": "E", "geometry": Polygon()}]))
+    res = run_rule("GEO002", make_plan([{"cluster_id": "E", "geometry": Polygon()}]))
     assert res.status == "fail"
     assert res.findings[0].cluster_id == "E"
 
 
 def test_line_is_not_a_polygon(thach_that):
     _, x, y = thach_that
-    res = run(
+    res = run_rule(
         "GEO003", make_plan([{"cluster_id": "L", "geometry": LineString([(x, y), (x + 0.01, y)])}])
     )
     assert res.status == "fail"
@@ -41,8 +40,8 @@ def test_line_is_not_a_polygon(thach_that):
 def test_point_allowed_only_for_location_only_clusters(thach_that):
     _, x, y = thach_that
     ok = make_plan([{"cluster_id": "P", "geometry": Point(x, y), "geometry_kind": "point"}])
-    assert run("GEO003", ok).status == "pass"
+    assert run_rule("GEO003", ok).status == "pass"
     bad = make_plan([{"cluster_id": "P", "geometry": Point(x, y), "geometry_kind": "digitized"}])
-    res = run("GEO003", bad)
+    res = run_rule("GEO003", bad)
     assert res.status == "fail"
     assert "(Point)" in res.findings[0].message

@@ -3,8 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.testing import make_plan, square
-from tests.rules.conftest import run
+from planning.testing import make_plan, run_rule, square
 
 
 def test_unique_ids_pass(thach_that):
@@ -15,7 +14,7 @@ def test_unique_ids_pass(thach_that):
             {"cluster_id": "B", "geometry": square(x + 0.05, y, 1)},
         ]
     )
-    assert run("IDS001", plan).status == "pass"
+    assert run_rule("IDS001", plan).status == "pass"
 
 
 def test_duplicate_ids_fail_naming_rows(thach_that):
@@ -26,7 +25,7 @@ def test_duplicate_ids_fail_naming_rows(thach_that):
             {"cluster_id": "A", "geometry": square(x + 0.05, y, 1)},
         ]
     )
-    res = run("IDS001", plan)
+    res = run_rule("IDS001", plan)
     assert res.status == "fail"
     assert "rows 1, 2" in res.findings[0].message
 
@@ -44,7 +43,7 @@ def test_names_equal_without_diacritics_warn(thach_that):
             {"cluster_id": "C", "name_vi": "CCN Phú Xá", "geometry": square(x + 0.1, y, 1)},
         ]
     )
-    res = run("IDS002", plan)
+    res = run_rule("IDS002", plan)
     assert res.status == "warn"
     (f,) = res.findings
     assert f.detail["ids"] == ["A", "B"]
@@ -58,7 +57,7 @@ def test_distinct_names_pass(thach_that):
             {"cluster_id": "B", "name_vi": "CCN Phú Xá", "geometry": square(x + 0.05, y, 1)},
         ]
     )
-    assert run("IDS002", plan).status == "pass"
+    assert run_rule("IDS002", plan).status == "pass"
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from planning.testing import make_plan, square
-from tests.rules.conftest import run
+from planning.testing import make_plan, run_rule, square
 
 
 def test_inside_declared_district_passes(thach_that):
@@ -16,8 +15,8 @@ def test_inside_declared_district_passes(thach_that):
             }
         ]
     )
-    assert run("LOC001", plan).status == "pass"
-    res = run("LOC002", plan)
+    assert run_rule("LOC001", plan).status == "pass"
+    res = run_rule("LOC002", plan)
     assert res.status == "pass"
     assert "1 cluster with a declared district" in res.explanation
 
@@ -25,7 +24,7 @@ def test_inside_declared_district_passes(thach_that):
 def test_outside_hanoi_fails():
     # Hai Phong, well outside Hanoi
     plan = make_plan([{"cluster_id": "HP", "geometry": square(106.68, 20.86, 5)}])
-    res = run("LOC001", plan)
+    res = run_rule("LOC001", plan)
     assert res.status == "fail"
     assert "outside Hanoi" in res.findings[0].message
     assert res.findings[0].cluster_id == "HP"
@@ -44,7 +43,7 @@ def test_wrong_district_fails(thach_that, chuong_my):
             }
         ]
     )
-    res = run("LOC002", plan)
+    res = run_rule("LOC002", plan)
     assert res.status == "fail"
     f = res.findings[0]
     assert f.detail["declared"] == code_cm

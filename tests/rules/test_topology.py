@@ -4,8 +4,7 @@ import geopandas as gpd
 import pytest
 
 from planning.rules.topology import overlap_pairs
-from planning.testing import make_plan, square
-from tests.rules.conftest import run
+from planning.testing import make_plan, run_rule, square
 
 
 def test_disjoint_clusters_pass(thach_that):
@@ -16,7 +15,7 @@ def test_disjoint_clusters_pass(thach_that):
             {"cluster_id": "B", "geometry": square(x + 0.05, y, 4)},
         ]
     )
-    assert run("TOP001", plan).status == "pass"
+    assert run_rule("TOP001", plan).status == "pass"
 
 
 def test_overlapping_clusters_fail_with_area(thach_that):
@@ -24,7 +23,7 @@ def test_overlapping_clusters_fail_with_area(thach_that):
     a = square(x, y, 4)  # 200 m sides
     b = square(x + 0.00096, y, 4)  # shifted ~100 m east: about half overlaps
     plan = make_plan([{"cluster_id": "A", "geometry": a}, {"cluster_id": "B", "geometry": b}])
-    res = run("TOP001", plan)
+    res = run_rule("TOP001", plan)
     assert res.status == "fail"
     (f,) = res.findings
     assert f.detail["other"] == "B"
@@ -39,7 +38,7 @@ def test_indicative_overlap_is_info_only(thach_that):
             {"cluster_id": "B", "geometry": square(x, y, 4)},
         ]
     )
-    res = run("TOP001", plan)
+    res = run_rule("TOP001", plan)
     assert res.status == "pass"
     assert res.findings and res.findings[0].severity == "info"
 
@@ -52,11 +51,11 @@ def test_overlap_with_zone_fails(thach_that):
         crs="EPSG:4326",
     )
     plan = make_plan([{"cluster_id": "IN", "geometry": square(x, y, 2)}], zones=zone)
-    res = run("TOP002", plan)
+    res = run_rule("TOP002", plan)
     assert res.status == "fail"
     assert "Hoa Lac" in res.findings[0].message
     far = make_plan([{"cluster_id": "OUT", "geometry": square(x + 0.2, y, 2)}], zones=zone)
-    assert run("TOP002", far).status == "pass"
+    assert run_rule("TOP002", far).status == "pass"
 
 
 def test_overlap_pairs_matches_brute_force(thach_that):
