@@ -61,8 +61,10 @@ def in_memory(base, layer) -> Report:
 def local_cluster():
     from distributed import Client, LocalCluster
 
+    # The dashboard on any free port: the default 8787 may be taken on a shared machine, and
+    # distributed then warns and leaks the socket it tried (both errors under filterwarnings).
     cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     )
     client = Client(cluster, set_as_default=False)
     yield client

@@ -432,6 +432,7 @@ def _download(
                             out.write(chunk)
                             advance(len(chunk))
             except urllib.error.HTTPError as exc:
+                exc.close()  # it holds the response's socket open
                 raise GeodataUnavailable(
                     f"could not download {remote.name} from {remote.url}: HTTP {exc.code} "
                     f"{exc.reason}; {hint}"
