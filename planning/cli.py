@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning import __version__
 from planning.errors import PlanningError, UsageError
+from planning.outputs import STDOUT
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
 if TYPE_CHECKING:
@@ -73,7 +74,11 @@ def _add_output(p: argparse.ArgumentParser, formats: Sequence[str], default: str
         help=f"output format (default {default})",
     )
     p.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically; never over an input, a device or a link) "
+        "instead of stdout; '-' is stdout",
     )
 
 
@@ -203,7 +208,8 @@ def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> Non
         "--output",
         metavar="FILE",
         default=default_output,
-        help=f"HTML file to write, atomically (default {default_output}); never an input file",
+        help=f"HTML file to write, atomically (default {default_output}); never an input, "
+        "a device or a link; '-' writes the page to stdout",
     )
     p.add_argument(
         "--tiles",
@@ -251,8 +257,8 @@ def _load(args: argparse.Namespace) -> Plan:
 
 def _emit(text: str, args: argparse.Namespace) -> None:
     out = getattr(args, "output", None)
-    if out:
-        from planning.io import atomic_write
+    if out and out != STDOUT:
+        from planning.outputs import atomic_write
 
         atomic_write(out, text, protect=_inputs(args))
         print(f"wrote {out}", file=sys.stderr)
@@ -386,6 +392,8 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
 
 
 def _print_written(path: Path, note: str = "") -> None:
+    if str(path) == STDOUT:
+        return
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB){note}", file=sys.stderr)
 
 

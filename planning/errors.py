@@ -83,6 +83,10 @@ class PlanningWarning(UserWarning):
     """
 
 
+class CacheIntegrityWarning(PlanningWarning):
+    """A file derived from the geodata and cached failed its sha256 check, and is rebuilt."""
+
+
 class UsageError(PlanningError, ValueError):
     """The caller asked for something impossible (bad option value, unknown rule code)."""
 

@@ -193,7 +193,7 @@ def write_report(
     plan
         The plan.
     path
-        Where to write the ``.html`` file.
+        Where to write the ``.html`` file (``"-"``: standard output).
     report, tiles, color_by
         As for :func:`render_report_html`.
     protect

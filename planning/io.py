@@ -21,8 +21,9 @@ the canonical columns of ``docs/architecture.md``. On the way it
 Rows known only by name, commune and district come back with no geometry and
 ``needs_placement=True``; :func:`place_at_communes` (or the model layer) places them.
 
-:func:`atomic_write`, :func:`atomic_output` and :func:`atomic_path` write outputs through a
-temporary file in the target directory and ``os.replace``, and never overwrite an input.
+:func:`atomic_write`, :func:`atomic_output` and :func:`atomic_path` (from :mod:`planning.outputs`)
+write outputs through a temporary file in the target directory and ``os.replace``, and never
+overwrite an input.
 
 Heavy imports (pandas, geopandas, pyogrio, shapely) happen inside functions, so importing
 this module is cheap.
@@ -30,20 +31,18 @@ this module is cheap.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from planning.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
 from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarning
+from planning.outputs import atomic_output, atomic_path, atomic_write
 from planning.settings import WGS84
 from planning.vietnamese import (
     LEGACY_ENCODINGS,
@@ -374,177 +373,6 @@ def parse_area(value: object) -> tuple[float, str]:
     if number < 0:
         raise ValueError(f"{value!r} is negative")
     return number, qualifier
-
-
-# ---------------------------------------------------------------------------------------
-# atomic output
-# ---------------------------------------------------------------------------------------
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.realpath(a) == os.path.realpath(b)
-
-
-def _check_target(path: PathType, protect: Iterable[PathType | None]) -> Path:
-    target = Path(path)
-    for p in protect:
-        if p is None:
-            continue
-        src = Path(p)
-        if _same_file(target, src):
-            raise PlanDataError(
-                "refusing to overwrite an input file; choose another output path", path=target
-            )
-        # Overwriting one member of an input shapefile (x.shp → x.dbf) is as bad.
-        if src.suffix.lower() in {".shp", ".dbf", ".shx", ".prj", ".cpg"} and (
-            target.suffix.lower() in {".shp", ".dbf", ".shx", ".prj", ".cpg"}
-            and _same_file(target.with_suffix(""), src.with_suffix(""))
-        ):
-            raise PlanDataError(
-                f"refusing to overwrite part of the input shapefile {src}", path=target
-            )
-    if target.is_dir():
-        raise PlanDataError("the output path is a directory", path=target)
-    if not target.parent.is_dir():
-        raise PlanDataError(f"the directory {target.parent} does not exist", path=target)
-    return target
-
-
-def _new_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-@contextlib.contextmanager
-def atomic_path(path: PathType, *, protect: Iterable[PathType | None] = ()) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
-
-    For writers that want a file name (``folium.Map.save``, ``GeoDataFrame.to_file``).
-    If the block raises, the temporary file is removed and ``path`` is untouched.
-
-    Parameters
-    ----------
-    path
-        The final output path.
-    protect
-        Input paths that must never be overwritten.
-
-    Yields
-    ------
-    Path
-        A not-yet-existing path in the same directory, with the same suffix.
-
-    Raises
-    ------
-    PlanDataError
-        If ``path`` is one of ``protect``, a directory, or in a missing directory.
-    """
-    target = _check_target(path, protect)
-    fd, tmp_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        yield tmp
-        if not tmp.exists():
-            raise PlanDataError("nothing was written", path=target)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, _new_file_mode())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-@contextlib.contextmanager
-def atomic_output(
-    path: PathType,
-    *,
-    protect: Iterable[PathType | None] = (),
-    mode: Literal["w", "wb"] = "wb",
-    encoding: str = "utf-8",
-) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically.
-
-    Parameters
-    ----------
-    path
-        The final output path.
-    protect
-        Input paths that must never be overwritten.
-    mode
-        ``"wb"`` (bytes) or ``"w"`` (text).
-    encoding
-        Text encoding for ``mode="w"``.
-
-    Yields
-    ------
-    file object
-        Write to it; it is flushed, fsync'ed and renamed when the block ends normally.
-
-    Raises
-    ------
-    PlanDataError
-        If ``path`` is one of ``protect``, a directory, in a missing directory, or cannot
-        be written.
-    """
-    with atomic_path(path, protect=protect) as tmp:
-        try:
-            fh: IO[Any] = (
-                open(tmp, "w", encoding=encoding, newline="")  # noqa: SIM115
-                if mode == "w"
-                else open(tmp, "wb")  # noqa: SIM115
-            )
-        except OSError as exc:
-            raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        with fh:
-            yield fh
-            fh.flush()
-            with contextlib.suppress(OSError):
-                os.fsync(fh.fileno())
-
-
-def atomic_write(
-    path: PathType, data: bytes | str, *, protect: Iterable[PathType | None] = ()
-) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file in the same directory, rename).
-
-    Parameters
-    ----------
-    path
-        The output file.
-    data
-        Bytes, or text (written as UTF-8).
-    protect
-        Input paths that must never be overwritten.
-
-    Returns
-    -------
-    Path
-        The written path.
-
-    Raises
-    ------
-    PlanDataError
-        If ``path`` is one of ``protect``, a directory, in a missing directory, or cannot
-        be written.
-    """
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    try:
-        with atomic_output(path, protect=protect, mode="wb") as fh:
-            fh.write(payload)
-    except OSError as exc:
-        raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    return Path(path)
 
 
 # ---------------------------------------------------------------------------------------

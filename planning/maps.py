@@ -265,7 +265,7 @@ def write_map(
     plan
         The plan to show.
     path
-        Where to write the ``.html`` file.
+        Where to write the ``.html`` file (``"-"``: standard output).
     report, tiles, color_by, simplify_m
         As for :func:`make_map`.
     protect
@@ -387,7 +387,7 @@ def write_diff_map(
     d, plan, old, tiles, simplify_m
         As for :func:`make_diff_map`.
     path
-        Where to write the ``.html`` file.
+        Where to write the ``.html`` file (``"-"``: standard output).
     protect
         Files that must never be overwritten (both versions' inputs).
 
@@ -569,8 +569,8 @@ def _Controls(**kwargs: Any) -> Any:  # noqa: N802
 
 
 def _write_html(path: PathType, text: str, *, protect: Iterable[PathType]) -> Path:
-    """Write an HTML document atomically, never over a protected file (the inputs)."""
-    from planning.io import atomic_write
+    """Write an HTML document atomically, never over an input (``"-"``: standard output)."""
+    from planning.outputs import atomic_write
 
     return Path(atomic_write(path, text, protect=list(protect)))
 

@@ -789,13 +789,15 @@ def test_atomic_path(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
 
 
-def test_atomic_refuses_to_overwrite_inputs(tmp_path: Path) -> None:
+def test_atomic_refuses_to_overwrite_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = _write(_clusters(1), tmp_path / "in.shp")
     with pytest.raises(PlanDataError, match=r"in\.shp: refusing to overwrite an input file"):
         pio.atomic_write(src, "x", protect=[src])
     with pytest.raises(PlanDataError, match="refusing to overwrite part of the input shapefile"):
         pio.atomic_write(src.with_suffix(".dbf"), "x", protect=[str(src)])
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(PlanDataError, match="refusing"):
         pio.atomic_write("./in.shp", "x", protect=[src])
     with pytest.raises(PlanDataError, match="does not exist"):
