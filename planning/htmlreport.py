@@ -8,7 +8,6 @@ The page needs no network: its style sheet is inline, its charts are inline SVG 
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -219,7 +218,14 @@ def write_report(
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escape a value for HTML text or a quoted attribute, template delimiters too.
+
+    The page is not a template, but data on it stays inert if it ever becomes one
+    (see :mod:`planning._safetext`).
+    """
+    from planning._safetext import html_text
+
+    return html_text(value)
 
 
 def _style(css: str) -> str:

@@ -182,7 +182,7 @@ def test_map_diff_writes_the_changes(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "2 added, 0 removed, 1 resized, 0 moved" in r.stderr
     text = out.read_text(encoding="utf-8")
-    assert "planning-change-added" in text and json.dumps("CCN Lệ Chi")[1:-1] in text
+    assert "planning-change-added" in text and "CCN Lệ Chi" in text  # the page data is UTF-8
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "out.html"]
 
 
@@ -223,6 +223,6 @@ def test_spreadsheet_of_names_becomes_a_checked_mapped_plan(tmp_path, capsys):
     assert main(["map", str(xlsx), "--partial", "-o", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     # names travel JSON-escaped inside the page's scripts
-    assert json.dumps("CCN Ngọc Liệp")[1:-1] in html
+    assert "CCN Ngọc Liệp" in html
     assert "INDICATIVE" in html
     assert xlsx.is_file()

@@ -827,6 +827,8 @@ def test_import_is_cheap() -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from planning.testing import TEMPLATE_PAYLOADS  # noqa: E402
+
 #: Raise for a deeper run: PLANNING_FUZZ_EXAMPLES=2000 pytest tests/test_io.py -k fuzz
 FUZZ_EXAMPLES = int(os.environ.get("PLANNING_FUZZ_EXAMPLES", "70"))
 FUZZ_SUFFIXES = [
@@ -1011,6 +1013,7 @@ _cells = st.one_of(
         st.sampled_from(["unicode", "nfd", "mojibake", "tcvn3", "vni"]),
     ),
     st.text(max_size=8),
+    st.sampled_from(TEMPLATE_PAYLOADS),  # template syntax in a cell is plain text (issue 9)
     st.sampled_from(["50", "khoảng 20 ha", "1.234,5", "x", "-3"]),
     st.none(),
     st.sampled_from([math.nan, 0.0, -0.0, 12.5, 3.0, -1.0, math.inf, 7, True]),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.testing import make_plan, square
+from planning.testing import TEMPLATE_PAYLOADS, make_plan, square
 from tests.rules.conftest import run
 
 
@@ -64,7 +64,11 @@ def test_distinct_names_pass(thach_that):
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=20
+        st.one_of(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
+            st.sampled_from(TEMPLATE_PAYLOADS),
+        ),
+        max_size=20,
     )
 )
 def test_vectorised_name_fold_equals_the_scalar_one(names):
