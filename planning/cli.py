@@ -63,6 +63,12 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
         metavar="ENC",
         help="text encoding of DBF/CSV files: utf-8, cp1258, tcvn3, vni (default: detected)",
     )
+    p.add_argument(
+        "--sheet",
+        metavar="NAME|N",
+        help="sheet of Excel files, by name or number counting from 1 "
+        "(default: the first sheet holding a cluster table)",
+    )
 
 
 def _add_output(p: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
@@ -246,6 +252,7 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
         "fix": args.fix,
         "crs": args.crs,
         "encoding": args.encoding,
+        "sheet": args.sheet,
     }
 
 

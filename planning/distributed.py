@@ -66,7 +66,7 @@ Progress = Callable[[str, int, int], None]
 """A progress callback: ``progress(stage, done, total)``; ``total`` 0 when unknown."""
 
 #: Rule families run once, on the attribute table of all clusters (no geometry needed).
-ATTRIBUTE_FAMILIES = ("plan", "identity", "coverage")
+ATTRIBUTE_FAMILIES = ("plan", "identity", "coverage", "totals")
 #: Rules computed from pairs of clusters, across partitions.
 PAIRWISE_RULES = ("TOP001",)
 

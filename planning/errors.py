@@ -24,11 +24,14 @@ class PlanDataError(PlanningError, ValueError):
     path
         The file the bad data came from.
     row
-        The 1-based data row (header excluded) or feature number.
+        The 1-based data row (header excluded) or feature number; with ``sheet``, the
+        row number as Excel shows it.
     field
         The column or attribute at fault.
     ident
         The row's identifier, shown as ``field=value`` (for example ``cluster_id=CCN-03``).
+    sheet
+        The spreadsheet's sheet, for rows of an Excel workbook.
     """
 
     def __init__(
@@ -39,16 +42,20 @@ class PlanDataError(PlanningError, ValueError):
         row: int | None = None,
         field: str | None = None,
         ident: str | None = None,
+        sheet: str | None = None,
     ) -> None:
         self.message = message
         self.path = None if path is None else str(path)
         self.row = row
         self.field = field
         self.ident = ident
+        self.sheet = sheet
         super().__init__(self._format())
 
     def _format(self) -> str:
         where: list[str] = []
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet!r}")
         if self.row is not None:
             where.append(f"row {self.row}" + (f" ({self.ident})" if self.ident else ""))
         elif self.ident:
@@ -58,6 +65,44 @@ class PlanDataError(PlanningError, ValueError):
         prefix = f"{self.path}: " if self.path else ""
         loc = (", ".join(where) + ": ") if where else ""
         return f"{prefix}{loc}{self.message}"
+
+
+class RowErrors(PlanDataError):
+    """Several rows of one input are wrong; every one is listed (the first 20, then a count).
+
+    Parameters
+    ----------
+    errors
+        One :class:`PlanDataError` per bad row, in row order.
+    path
+        The file the rows came from.
+    limit
+        How many errors the message lists before giving the count of the rest.
+    """
+
+    def __init__(
+        self,
+        errors: list[PlanDataError],
+        *,
+        path: str | PathLike[str] | None = None,
+        limit: int = 20,
+    ) -> None:
+        self.errors = list(errors)
+        shown = [f"  {_without_path(e, path)}" for e in self.errors[:limit]]
+        rest = len(self.errors) - len(shown)
+        if rest > 0:
+            shown.append(f"  … and {rest} more")
+        n = len(self.errors)
+        message = f"{n} row{'' if n == 1 else 's'} cannot be used:\n" + "\n".join(shown)
+        super().__init__(message, path=path)
+
+
+def _without_path(err: PlanDataError, path: str | PathLike[str] | None) -> str:
+    if path is not None and err.path == str(path):
+        return PlanDataError(
+            err.message, row=err.row, field=err.field, ident=err.ident, sheet=err.sheet
+        ).args[0]
+    return str(err)
 
 
 class CRSError(PlanDataError):

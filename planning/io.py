@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
-from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarning
+from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarning, RowErrors
 from planning.outputs import atomic_output, atomic_path, atomic_write
 from planning.settings import WGS84
 from planning.vietnamese import (
@@ -69,6 +69,7 @@ __all__ = [
     "ZONE_COLUMNS",
     "AreaUnitWarning",
     "GeometryFixWarning",
+    "UnmappedColumnsWarning",
     "atomic_output",
     "atomic_path",
     "atomic_write",
@@ -388,6 +389,11 @@ class _Ctx:
         self.kind = kind
         self.notes: list[str] = []
         self.fixes: list[str] = []
+        # For a spreadsheet read by planning.tables: the sheet, each data row's Excel row
+        # number (messages name it), and the total rows it stated.
+        self.sheet: str | None = None
+        self.excel_rows: list[int] | None = None
+        self.totals: list[Any] = []
 
     def error(
         self,
@@ -397,6 +403,11 @@ class _Ctx:
         field: str | None = None,
         ident: str | None = None,
     ) -> PlanDataError:
+        if self.excel_rows is not None and row is not None and 1 <= row <= len(self.excel_rows):
+            return PlanDataError(
+                message, path=self.path, row=self.excel_rows[row - 1], field=field,
+                ident=ident, sheet=self.sheet,
+            )  # fmt: skip
         return PlanDataError(message, path=self.path, row=row, field=field, ident=ident)
 
 
@@ -477,7 +488,10 @@ def read_layer(
             f"unsupported file type {suffix or '(none)'!r}; expected one of "
             + ", ".join(SUPPORTED_SUFFIXES)
         )
+    dbf_codec = _dbf_codec(ctx) if encoding is None and suffix in {".shp", ".dbf"} else None
     legacy = encoding if encoding in LEGACY_ENCODINGS and encoding != "utf-8" else None
+    if dbf_codec == "cp1258":
+        legacy = dbf_codec  # read the bytes and decode them here: GDAL cuts the names
     if encoding is not None and legacy is None:
         import codecs
 
@@ -495,7 +509,7 @@ def read_layer(
         elif suffix in _PARQUET_SUFFIXES:
             gdf = _read_parquet(ctx, columns=columns, crs=crs, helmert=helmert)
         else:
-            raw = _read_vector(ctx, layer=layer, encoding=encoding, legacy=legacy)
+            raw = _read_vector(ctx, layer=layer, encoding=encoding or dbf_codec, legacy=legacy)
             raw = _repair_frame_text(ctx, raw, legacy=legacy, forced=encoding is not None)
             if raw.crs is None and crs is None:
                 raise CRSError(
@@ -512,6 +526,22 @@ def read_layer(
         raise ctx.error("file too large to read into memory") from None
     except RecursionError:
         raise ctx.error("file structure too deeply nested to read") from None
+
+
+def _dbf_codec(ctx: _Ctx) -> str | None:
+    """Return the code page a shapefile's ``.cpg`` names, when it is one GDAL may misread.
+
+    Only Windows-1258 (``1258``, ``CP1258``, ``ANSI 1258`` …) and UTF-8 (``65001``,
+    ``UTF-8``) are taken from the ``.cpg``: Western code pages (``ISO-8859-1``) are what
+    tools write for TCVN3/VNI data too, which detection then decodes.
+    """
+    from planning.codepages import shapefile_codec
+
+    codec = shapefile_codec(ctx.path)
+    if codec not in {"cp1258", "utf-8"}:
+        return None
+    ctx.notes.append(f"{ctx.path}: DBF code page {codec} (from the .cpg file)")
+    return codec
 
 
 # -- raw readers --------------------------------------------------------------------------
@@ -658,11 +688,20 @@ def _read_table(
     import pandas as pd
 
     suffix = ctx.path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls"}:
-        if suffix == ".xls":
-            from planning.errors import require
+    if suffix in {".xlsx", ".xlsm"}:
+        from planning.tables import read_workbook
 
-            require("xlrd", extra="io")
+        table = read_workbook(ctx.path, sheet=sheet, kind=ctx.kind)
+        ctx.sheet = table.sheet
+        ctx.excel_rows = [int(r) for r in table.frame["source_row"]]
+        ctx.totals = list(table.totals)
+        ctx.notes.extend(table.notes)
+        frame = table.frame.astype(object)
+        return _repair_frame_text(ctx, frame, legacy=legacy, forced=encoding is not None)
+    if suffix == ".xls":
+        from planning.errors import require
+
+        require("xlrd", extra="io")
         try:
             raw = pd.read_excel(
                 ctx.path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object
@@ -871,8 +910,17 @@ def _read_parquet(
 # -- columns --------------------------------------------------------------------------------
 
 
-def _column_map(ctx: _Ctx, names: list[str], columns: Mapping[str, str] | None) -> dict[str, str]:
-    """Return {source column: canonical or coordinate role}."""
+def _column_map(
+    ctx: _Ctx,
+    names: list[str],
+    columns: Mapping[str, str] | None,
+    *,
+    empty: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """Return {source column: canonical or coordinate role}.
+
+    ``empty`` names columns with only empty values: they are never mapped by alias.
+    """
     allowed = set(_COLUMNS[ctx.kind]) | {"declared_m2"}
     out: dict[str, str] = {}
     taken: set[str] = set()
@@ -890,21 +938,67 @@ def _column_map(ctx: _Ctx, names: list[str], columns: Mapping[str, str] | None) 
         out[src] = dst
         taken.add(dst)
     aliases = COLUMN_ALIASES[ctx.kind]
-    for name in names:
-        if name in out:
+    candidates: dict[str, list[tuple[int, int, str]]] = {}
+    for position, name in enumerate(names):
+        if name in out or name in empty:  # a column of only empty values is never chosen
             continue
         key = _norm(name)
-        dst = aliases.get(key) or COORDINATE_ALIASES.get(key) or ""
+        dst = aliases.get(key) or COORDINATE_ALIASES.get(key) or _truncated_alias(ctx, name)
         if dst and dst not in taken:
-            out[name] = dst
-            taken.add(dst)
+            # The file's own id column (Ma_CCN …) wins over generic ids ("id", "fid"),
+            # which GDAL's KML reader and GeoJSON writers add.
+            rank = 1 if key in _GENERIC_IDS else 0
+            candidates.setdefault(dst, []).append((rank, position, name))
+    for dst, found in candidates.items():
+        out[min(found)[2]] = dst
+    return out
+
+
+#: Column names that are library- or format-made ids rather than the file's own id column.
+_GENERIC_IDS = frozenset({"id", "fid", "ogcfid", "objectid", "code", "ma"})
+#: DBF field names are cut to this many characters.
+_DBF_NAME_LENGTH = 10
+
+
+def _truncated_alias(ctx: _Ctx, name: str) -> str:
+    """Return the column a DBF field name cut to 10 characters stands for, or "".
+
+    ``declared_h``, ``district_v``, ``Dien_tich_``: used when exactly one known name
+    starts with it.
+    """
+    if len(name) != _DBF_NAME_LENGTH:
+        return ""
+    key = _norm(name)
+    if len(key) < 4:
+        return ""
+    aliases = COLUMN_ALIASES[ctx.kind]
+    hits = {v for k, v in aliases.items() if k.startswith(key)}
+    hits |= {v for k, v in COORDINATE_ALIASES.items() if k.startswith(key)}
+    if len(hits) != 1:
+        return ""
+    dst = hits.pop()
+    ctx.notes.append(f"{ctx.path}: column {name!r} read as {dst} (a name cut to 10 characters)")
+    return dst
+
+
+def _empty_columns(frame: Any, names: list[str]) -> set[str]:
+    """Names of the columns whose every value is missing or blank text."""
+    out: set[str] = set()
+    if len(frame) == 0:
+        return out
+    for name in names:
+        values = frame[name]
+        blank = values.isna() | values.astype(str).str.strip().eq("")
+        if bool(blank.all()):
+            out.add(name)
     return out
 
 
 def _mapped(ctx: _Ctx, frame: Any, columns: Mapping[str, str] | None) -> tuple[Any, dict[str, str]]:
     geom_name = getattr(frame, "_geometry_column_name", None)
     names = [str(c) for c in frame.columns if c != geom_name]
-    cmap = _column_map(ctx, names, columns)
+    cmap = _column_map(ctx, names, columns, empty=_empty_columns(frame, names))
+    _warn_unmapped(ctx, names, cmap)
     coords = {v: k for k, v in cmap.items() if v in COORDINATE_ALIASES.values()}
     attr_map = {k: v for k, v in cmap.items() if v not in COORDINATE_ALIASES.values()}
     # Rename, moving clashing unmapped columns out of the way.
@@ -913,6 +1007,28 @@ def _mapped(ctx: _Ctx, frame: Any, columns: Mapping[str, str] | None) -> tuple[A
     }
     frame = frame.rename(columns={**clash, **attr_map})
     return frame, coords
+
+
+class UnmappedColumnsWarning(PlanningWarning):
+    """Columns of a shapefile map to no column of the layer; their data is kept as is."""
+
+
+def _warn_unmapped(ctx: _Ctx, names: list[str], cmap: Mapping[str, str]) -> None:
+    """Warn about a shapefile's columns that map to nothing.
+
+    They are often names cut to 10 characters that match no known column.
+    """
+    if ctx.path.suffix.lower() not in {".shp", ".dbf", ".zip"}:
+        return
+    unmapped = [n for n in names if n not in cmap and n not in _COLUMNS[ctx.kind]]
+    if unmapped:
+        message = (
+            f"{ctx.path}: column(s) {', '.join(repr(n) for n in unmapped)} map to no column "
+            f"of a {ctx.kind} layer and are kept unchecked; if one holds a known field, name "
+            "it with columns= (a DBF cuts names to 10 characters)"
+        )
+        ctx.notes.append(message)
+        warnings.warn(message, UnmappedColumnsWarning, stacklevel=4)
 
 
 # -- tables → layer ---------------------------------------------------------------------------
@@ -988,7 +1104,8 @@ def _table_to_layer(
     import shapely
 
     frame, coords = _mapped(ctx, frame, columns)
-    frame = _group_rows(ctx, frame)
+    if ctx.excel_rows is None:  # planning.tables has classified a workbook's rows already
+        frame = _group_rows(ctx, frame)
     if frame.empty:
         raise ctx.error("the table has no data rows")
     n = len(frame)
@@ -1541,6 +1658,7 @@ def _finish(ctx: _Ctx, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoDataFrame:
         "notes": [*crs_notes, *ctx.notes],
         "fixes": list(ctx.fixes),
         "source_crs": source_crs,
+        "stated_totals": list(ctx.totals),
     }
     return out
 
@@ -1624,12 +1742,38 @@ def place_at_communes(
         str(c): _text(d)
         for c, d in zip(communes["district_code"], communes["district_vi"], strict=True)
     }
+    from planning.matching import NameMatchWarning, match_name
+
+    display = dict(names_by_code)
+    if districts is not None:
+        for code, dname in zip(districts["district_code"], districts["district_vi"], strict=True):
+            display.setdefault(str(code), split_admin_prefix(_text(dname))[1])
+    code_of = {name: code for code, name in display.items()}
+    commune_names = {
+        code: {_text(communes["commune_vi"].iloc[j]): j for j in idx.values()}
+        for code, idx in by_district.items()
+    }
+    district_rows = {str(c): k for k, c in enumerate(districts["district_code"])} if (
+        districts is not None) else {}  # fmt: skip
+    has_source = "source_row" in out.columns and "source_sheet" in out.columns
+    errors: list[PlanDataError] = []
+    matched: list[str] = []
+
     for i in np.flatnonzero(todo):
-        row = int(i) + 1
         rec = out.iloc[int(i)]
+        row = int(i) + 1
+        sheet: str | None = None
+        if has_source and _text(rec["source_row"]):
+            row, sheet = int(float(rec["source_row"])), _text(rec["source_sheet"])
         ident = None
         if "cluster_id" in out.columns and _text(rec["cluster_id"]):
             ident = f"cluster_id={_text(rec['cluster_id'])}"
+
+        def error(message: str, fld: str, *, row: int = row, sheet: str | None = sheet,
+                  ident: str | None = ident) -> PlanDataError:  # fmt: skip
+            return PlanDataError(message, path=where, row=row, field=fld, ident=ident, sheet=sheet)
+
+        label = (f"sheet {sheet!r}, " if sheet else "") + f"row {row}"
         code = _text(cols["district_code"][i])
         dname = split_admin_prefix(_text(cols["district_vi"][i]))[1]
         commune = split_admin_prefix(_text(cols["commune_vi"][i]))[1]
@@ -1637,58 +1781,76 @@ def place_at_communes(
             # No district: a commune name that is unique in the layer is enough.
             hits = sorted(c for c, names in by_district.items() if name_key(commune) in names)
             if len(hits) > 1:
-                raise PlanDataError(
+                errors.append(error(
                     f"commune {commune!r} exists in {len(hits)} districts "
                     f"({', '.join(names_by_code.get(c, c) for c in hits)}); give the district",
-                    path=where, row=row, field="district_vi", ident=ident,
-                )  # fmt: skip
+                    "district_vi",
+                ))  # fmt: skip
+                continue
             code = hits[0] if hits else ""
             if not code:
-                raise PlanDataError(
-                    f"commune {commune!r} not found in the commune layer",
-                    path=where, row=row, field="commune_vi", ident=ident,
-                )  # fmt: skip
+                errors.append(error(
+                    f"commune {commune!r} not found in the commune layer; give its district",
+                    "commune_vi",
+                ))  # fmt: skip
+                continue
         if not code:
             if not dname:
-                raise PlanDataError(
-                    "no district given, so the row cannot be placed",
-                    path=where, row=row, field="district_vi", ident=ident,
-                )  # fmt: skip
-            code = district_names.get(name_key(dname), "")
-            if not code:
-                raise PlanDataError(
-                    f"unknown district {dname!r}", path=where, row=row, field="district_vi",
-                    ident=ident,
-                )  # fmt: skip
+                errors.append(error("no district given, so the row cannot be placed",
+                                    "district_vi"))  # fmt: skip
+                continue
+            found = match_name(dname, code_of)
+            if not found.name:
+                errors.append(error(f"unknown district {dname!r}{found.did_you_mean()}",
+                                    "district_vi"))  # fmt: skip
+                continue
+            if found.how == "folded":
+                matched.append(f"{label}: district {dname!r} read as {found.name!r}")
+            code = code_of[found.name]
         elif code not in by_district:
-            raise PlanDataError(
-                f"unknown district code {code!r}", path=where, row=row, field="district_code",
-                ident=ident,
-            )  # fmt: skip
+            errors.append(error(f"unknown district code {code!r}", "district_code"))
+            continue
         if commune:
             hit = by_district.get(code, {}).get(name_key(commune))
             if hit is None:
-                raise PlanDataError(
-                    f"commune {commune!r} not found in district {names_by_code.get(code, code)}"
-                    f" ({code}) of the commune layer",
-                    path=where, row=row, field="commune_vi", ident=ident,
-                )  # fmt: skip
+                found = match_name(commune, commune_names.get(code, {}))
+                if not found.name:
+                    errors.append(error(
+                        f"commune {commune!r} not found in district "
+                        f"{names_by_code.get(code, code)} ({code}) of the commune layer"
+                        + (found.did_you_mean() or "; no commune of that district has a "
+                           "similar name: check the district"),
+                        "commune_vi",
+                    ))  # fmt: skip
+                    continue
+                matched.append(f"{label}: commune {commune!r} read as {found.name!r}")
+                commune = found.name
+                hit = commune_names[code][found.name]
             geoms[i] = communes.geometry.iloc[hit].representative_point()
             cols["location_precision"][i] = "commune"
-        elif districts is not None and code in set(map(str, districts["district_code"])):
-            k = [str(c) for c in districts["district_code"]].index(code)
-            geoms[i] = districts.geometry.iloc[k].representative_point()
+        elif code in district_rows and districts is not None:
+            geoms[i] = districts.geometry.iloc[district_rows[code]].representative_point()
             cols["location_precision"][i] = "district"
         else:
-            raise PlanDataError(
-                "no commune given, so the row cannot be placed at a commune",
-                path=where, row=row, field="commune_vi", ident=ident,
-            )  # fmt: skip
+            errors.append(error("no commune given, so the row cannot be placed at a commune",
+                                "commune_vi"))  # fmt: skip
+            continue
         cols["district_code"][i] = code
-        cols["district_vi"][i] = names_by_code.get(code) or dname
+        cols["district_vi"][i] = names_by_code.get(code) or display.get(code) or dname
         cols["commune_vi"][i] = commune
+    if matched:  # said before any error, so the user sees what was accepted
+        message = (f"{where}: " if where else "") + (
+            "names matched without diacritics: " + "; ".join(matched)
+        )
+        warnings.warn(message, NameMatchWarning, stacklevel=2)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise RowErrors(errors, path=where)
     for c, values in cols.items():
         out[c] = _object_series(values, out.index)
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
     out["needs_placement"] = [bool(t) and g is None for t, g in zip(todo, geoms, strict=True)]
+    if matched:
+        out.attrs["notes"] = [*out.attrs.get("notes", []), *matched]
     return out

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from planning.manifest import Manifest
+    from planning.tables import StatedTotal
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -70,6 +71,9 @@ class Plan:
         The files each layer came from (``"bundled"`` for the project's own data).
     used_sources
         Keys of :data:`planning.geodata.SOURCES` whose data the plan holds.
+    stated_totals
+        Total rows of the user's spreadsheets (:class:`planning.tables.StatedTotal`),
+        checked by rule TOT001; never loaded as clusters.
     """
 
     clusters: gpd.GeoDataFrame
@@ -80,6 +84,7 @@ class Plan:
     name: str = "Hanoi CCN plan (bundled catalogue)"
     inputs: dict[str, str] = field(default_factory=dict)
     used_sources: tuple[str, ...] = ()
+    stated_totals: tuple[StatedTotal, ...] = ()
 
     @property
     def indicative(self) -> pd.Series:
@@ -300,6 +305,7 @@ def load_plan(
     fix: bool = False,
     crs: str | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> Plan:
     """Build a :class:`Plan` from the bundled data or from the user's files.
 
@@ -329,6 +335,9 @@ def load_plan(
     encoding
         The text encoding of user DBF/CSV files (``"tcvn3"``, ``"vni"``, ``"cp1258"`` …);
         detected when None.
+    sheet
+        The sheet of user Excel workbooks: its name, its number counting from 1 as text
+        (``"2"``), or a 0-based int. Default: the first sheet holding a cluster table.
 
     Returns
     -------
@@ -366,9 +375,12 @@ def load_plan(
     inputs: dict[str, str] = {}
     if cluster_files:
         frames = [
-            _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding)
+            _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding, sheet=sheet)
             for f in cluster_files
         ]
+        totals: tuple[StatedTotal, ...] = tuple(
+            t for f in frames for t in f.attrs.get("stated_totals", [])
+        )
         import pandas as pd
 
         clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -383,6 +395,7 @@ def load_plan(
         is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
         inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
         name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
+        totals = ()
     clusters = _finish_clusters(clusters, path=inputs["clusters"])
 
     if zones is not None:
@@ -403,6 +416,7 @@ def load_plan(
         name=name,
         inputs=inputs,
         used_sources=tuple(dict.fromkeys(used)),
+        stated_totals=totals,
     )
 
 
@@ -416,10 +430,11 @@ def _read_user_layer(
     fix: bool,
     crs: str | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> gpd.GeoDataFrame:
     from planning.io import read_layer
 
-    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding)
+    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet)
 
 
 def _district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:

@@ -234,7 +234,7 @@ def test_excel_appendix_names_only(tmp_path: Path) -> None:
     assert (out["geometry_kind"] == "indicative").all()
     assert out["cluster_id"].tolist()[:2] == ["phu_luc-001", "phu_luc-002"]
     notes = " ".join(out.attrs["notes"])
-    assert "header found on line 3" in notes and "Tổng cộng" in notes
+    assert "header found on Excel row 3" in notes and "Tổng cộng" in notes
 
 
 def test_csv_names_only_in_tcvn3_bytes(tmp_path: Path) -> None:

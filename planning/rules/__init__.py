@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planning.errors import UsageError
-from planning.rules import areas, coverage, geometry, identity, location, overlap  # noqa: F401
+from planning.rules import areas, coverage, geometry, identity, location, overlap, totals  # noqa: F401
 from planning.rules import plan as plan_rules  # noqa: F401
 from planning.rules._base import (
     REGISTRY,

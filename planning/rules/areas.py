@@ -18,7 +18,7 @@ def _are001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
         expl += f"; {plural(n_ind, 'indicative footprint')} not compared (their area is the declared one by construction)"
     if n == 0:
         return Outcome("", skipped=expl)
-    return Outcome(expl, part.findings)
+    return Outcome(expl, part.findings, checked=n)
 
 
 @rule("ARE001", "Declared area agrees with the measured area", finish=_are001_outcome)
@@ -68,7 +68,7 @@ def _are002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     expl = f"{plural(part.counts['declared'], 'declared area')} checked for m²-as-ha"
     if part.counts["big"]:
         expl += f" ({ids(part.counts['big'])})"
-    return Outcome(expl, part.findings)
+    return Outcome(expl, part.findings, checked=part.counts["declared"])
 
 
 @rule("ARE002", "Areas are plausible hectares", severity="warning", finish=_are002_outcome)

@@ -61,7 +61,7 @@ def plan_coverage(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             f"{c['ha_declared']:,.2f} ha of {c['ha_planned']:,.2f} ha declared ({100 * c['ha_share']:.1f} %)"
         )
     msg = "; ".join(parts)
-    return Outcome(msg, [r.finding(msg, **c)])
+    return Outcome(msg, [r.finding(msg, **c)], checked=c["clusters_loaded"])
 
 
 @rule("COV002", "Indicative footprints and location-only clusters are listed", severity="info")
@@ -95,4 +95,8 @@ def indicative(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             )
         )
     n = int(cl["geometry_kind"].isin(["indicative", "point"]).sum())
-    return Outcome(f"{plural(n, 'cluster')} of {len(cl):,} have approximate locations", findings)
+    return Outcome(
+        f"{plural(n, 'cluster')} of {len(cl):,} have approximate locations",
+        findings,
+        checked=len(cl),
+    )

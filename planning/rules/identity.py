@@ -31,7 +31,7 @@ def duplicate_ids(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 rows=[int(i) + 1 for i in group.index],
             )
         )
-    return Outcome(f"{plural(len(ids_), 'id')} checked", findings)
+    return Outcome(f"{plural(len(ids_), 'id')} checked", findings, checked=len(ids_))
 
 
 def _name_fold(name: str) -> str:
@@ -92,4 +92,6 @@ def duplicate_names(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 ids=list(rows["cluster_id"]),
             )
         )
-    return Outcome(f"{plural(len(names), 'name')} compared without diacritics", findings)
+    return Outcome(
+        f"{plural(len(names), 'name')} compared without diacritics", findings, checked=len(names)
+    )

@@ -37,10 +37,11 @@ def cluster_count(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     n = len(plan.clusters)
     expl = f"{plural(n, 'cluster')} loaded; the plan publishes {fig.formatted()}"
     if matches_published(n, fig):
-        return Outcome(expl)
+        return Outcome(expl, checked=1)
     return Outcome(
         expl,
-        [
+        checked=1,
+        findings=[
             r.finding(
                 f"{n} clusters loaded, the plan has {int(fig.value)}", loaded=n, published=fig.value
             )
@@ -78,7 +79,7 @@ def total_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 published_ha=fig.value,
             )
         )
-    return Outcome(expl, findings)
+    return Outcome(expl, findings, checked=1)
 
 
 @rule("PLN003", "The plan's category tree adds up (phases and categories)")
@@ -112,7 +113,7 @@ def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     )
     if derived:
         expl += f". Derived (not published) figures: {', '.join(derived)}"
-    return Outcome(expl, findings)
+    return Outcome(expl, findings, checked=len(checks))
 
 
 @rule("PLN004", "Per-district subtotals match the plan, where it publishes them")
@@ -153,7 +154,9 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                         district_code=code,
                     )
                 )
-    return Outcome(f"{plural(len(subs), 'district subtotal')} compared", findings)
+    return Outcome(
+        f"{plural(len(subs), 'district subtotal')} compared", findings, checked=len(subs)
+    )
 
 
 @rule("PLN005", "Published ratios agree with their parts")
@@ -185,7 +188,7 @@ def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                     ratio=ratio.key,
                 )
             )
-    return Outcome("; ".join(parts), findings)
+    return Outcome("; ".join(parts), findings, checked=len(m.ratios))
 
 
 @rule("PLN006", "The district layer has the plan's 30 district-level units")
@@ -208,7 +211,11 @@ def district_units(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     dups = sorted(set(codes[codes.duplicated()]))
     if dups:
         findings.append(r.finding(f"district codes repeated: {', '.join(dups)}", codes=dups))
-    return Outcome(f"{plural(n, 'district unit')} loaded; the plan uses {int(fig.value)}", findings)
+    return Outcome(
+        f"{plural(n, 'district unit')} loaded; the plan uses {int(fig.value)}",
+        findings,
+        checked=n,
+    )
 
 
 @rule("PLN007", "Per-category cluster counts match the plan's tree")
@@ -257,7 +264,9 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         findings.append(
             r.finding(f"{plural(unknown, 'cluster')} carry no plan category", severity="warning")
         )
-    return Outcome("; ".join(parts) or "no leaf category with a count", findings)
+    return Outcome(
+        "; ".join(parts) or "no leaf category with a count", findings, checked=int(known.sum())
+    )
 
 
 @rule("PLN008", "Every figure rests on a verified public source", severity="info")
@@ -276,4 +285,4 @@ def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         )
         for k in bad
     ]
-    return Outcome(expl, findings)
+    return Outcome(expl, findings, checked=len(m.figures))
