@@ -7,7 +7,8 @@ with a title, legend, scale bar, north arrow, the plan's caveats, its sources an
 :func:`write_static_map` writes it atomically; :func:`static_map_png` returns PNG bytes (the
 HTML report prints it where the interactive map is).
 
-Text is set in DejaVu Sans, which matplotlib ships and which has every Vietnamese glyph; PDF
+Names from data are drawn as plain text (mathtext is off), so ``$`` in a name is just a
+character. Text is set in DejaVu Sans, which matplotlib ships and which has every Vietnamese glyph; PDF
 output embeds it as TrueType (``pdf.fonttype`` 42), so names stay searchable text.
 """
 
@@ -297,6 +298,8 @@ def _style() -> Any:
     return matplotlib.rc_context(
         {
             "font.family": FONT,
+            "text.parse_math": False,  # names are data: "$x^$" is text, never mathtext
+            "text.usetex": False,
             "pdf.fonttype": 42,
             "ps.fonttype": 42,
             "svg.fonttype": "none",

@@ -100,3 +100,19 @@ def test_binary_map_needs_an_output_and_a_known_format(tmp_path, capsys):
     assert "add -o FILE" in capsys.readouterr().err
     assert main(["map", "--format", "pdf", "--dpi", "5", "-o", str(tmp_path / "m.pdf")]) == 2
     assert not (tmp_path / "m.pdf").exists()
+
+
+def test_names_with_dollars_are_text_not_mathtext():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from planning.maps import status_class
+    from planning.testing import district_point, make_plan, square
+
+    lon, lat = district_point("Thạch Thất")[1:]
+    name = r"CCN $x^$ \frac{ {"  # malformed mathtext: drawing it as math would raise
+    plan = make_plan(
+        [{"name_vi": name, "status": name, "declared_ha": 5, "geometry": square(lon, lat, 5)}]
+    )
+    fig = static_map_figure(plan)
+    FigureCanvasAgg(fig).draw()
+    assert any(status_class(name) in t for t in _texts(fig))  # the legend's status class
