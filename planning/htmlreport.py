@@ -3,7 +3,9 @@
 :func:`render_report_html` returns the page and :func:`write_report` writes it atomically.
 The page needs no network: its style sheet is inline, its charts are inline SVG drawn here
 (no plotting library), and the map from :func:`planning.maps.make_map` is embedded in an
-``<iframe>`` whose document is carried inside the page. Every value from data is escaped.
+``<iframe>`` whose document is carried inside the page. For print, the page also carries the
+static map of :mod:`planning.printmap` as a PNG ``data:`` URI, which its print style sheet
+shows where the interactive map is. Every value from data is escaped.
 """
 
 from __future__ import annotations
@@ -69,7 +71,12 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .mapframe { width: 100%; height: 680px; border: 1px solid var(--line); border-radius: 8px; background: #f3f1ec; }
 .sources li { margin: 3px 0; overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 30px; margin-top: 30px; }
-@media print { .mapframe { display: none; } nav { display: none; } }
+.printmap { display: none; }
+@media print {
+  .mapframe { display: none; } nav { display: none; } noscript { display: none; }
+  .printmap { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
+  #map { break-before: page; break-inside: avoid; }
+}
 """
 
 # Sets the iframe's document from the JSON string in the page (no network, no blob URL).
@@ -427,9 +434,28 @@ def _map_section(plan: Plan, report: Report, *, tiles: TilesOption, color_by: Co
         "footprints, not boundaries; click a cluster for its facts and findings.</p>"
         '<iframe id="planning-map-frame" class="mapframe" title="Map of the plan" '
         'allow="fullscreen"></iframe>'
+        f"{_print_map_img(plan, color_by=color_by)}"
         "<noscript><p>The map needs JavaScript.</p></noscript>"
         f'<script type="application/json" id="planning-map-source">{payload}</script>'
         f"{script_tag(_MAP_LOADER)}</section>"
+    )
+
+
+# Resolution of the static map the report carries for print (A4 landscape, dots per inch).
+_PRINT_MAP_DPI = 130
+
+
+def _print_map_img(plan: Plan, *, color_by: ColorBy) -> str:
+    """Return the static map as an ``<img>`` with a PNG ``data:`` URI, shown only in print."""
+    import base64
+
+    from planning.printmap import static_map_png
+
+    png = static_map_png(plan, dpi=_PRINT_MAP_DPI, paper="A4", color_by=color_by)
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        '<img id="planning-print-map" class="printmap" alt="Map of the plan (static, for print)" '
+        f'src="data:image/png;base64,{data}">'
     )
 
 

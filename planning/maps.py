@@ -49,6 +49,9 @@ __all__ = [
     "COLOR_BY",
     "PALETTE",
     "TILES",
+    "ZONE_COLOR",
+    "class_colors",
+    "cluster_classes",
     "external_resources",
     "make_diff_map",
     "make_map",
@@ -99,6 +102,8 @@ _CHANGE_LABELS = {
     "moved": "moved",
 }
 _ZONE_COLOR = "#6A3D9A"
+#: Colour of the special zones (Hoa Lac Hi-Tech Park) on every map, web, print and QGIS.
+ZONE_COLOR = _ZONE_COLOR
 _DISTRICT_STYLE = {
     "color": "#6b6b6b",
     "weight": 1,
@@ -452,6 +457,45 @@ def status_class(status: str) -> str:
     text = re.sub(r"\b(?:in\s+)?(?:h[12]\s+)?(?:19|20)\d\d\b", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+", " ", text).strip(" ,;:-").casefold()
     return text or "status not reported"
+
+
+def cluster_classes(clusters: Any, *, color_by: ColorBy) -> list[str]:
+    """Return the class each cluster is coloured by: its category, or its status's class.
+
+    Parameters
+    ----------
+    clusters
+        The clusters layer (``category`` and ``status`` columns).
+    color_by
+        ``"category"`` or ``"status"``.
+
+    Returns
+    -------
+    list of str
+        One class per row, in order (``"unknown"`` for an empty category).
+    """
+    if color_by == "category":
+        return [str(c or "unknown") for c in clusters["category"]]
+    return [status_class(s) for s in clusters["status"]]
+
+
+def class_colors(values: Sequence[str], *, color_by: ColorBy) -> dict[str, str]:
+    """Return the colour of each class, the same on the web map, the print map and in QGIS.
+
+    Parameters
+    ----------
+    values
+        The classes of the clusters (see :func:`cluster_classes`), one per cluster.
+    color_by
+        ``"category"`` (the plan's order) or ``"status"`` (the most frequent first).
+
+    Returns
+    -------
+    dict of str to str
+        Class → ``#RRGGBB`` from :data:`PALETTE`; unknown classes, and classes beyond the
+        palette, share its last colour (grey). Ordered as the legend lists them.
+    """
+    return _class_colors(values, color_by=color_by)
 
 
 def simplify_coverage(geoms: Sequence[Any], *, tolerance: float) -> list[Any]:
@@ -928,10 +972,7 @@ def _cluster_features(
     plan: Plan, report: Report, *, color_by: ColorBy, token: str
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[tuple[str, str, int]]]:
     cl = plan.clusters
-    if color_by == "category":
-        classes = [str(c or "unknown") for c in cl["category"]]
-    else:
-        classes = [status_class(s) for s in cl["status"]]
+    classes = cluster_classes(cl, color_by=color_by)
     colors = _class_colors(classes, color_by=color_by)
     shapes: list[dict[str, Any]] = []
     dots: list[dict[str, Any]] = []

@@ -126,7 +126,7 @@ def test_output_is_written_atomically_and_never_over_an_input(tmp_path, capsys):
 def test_areas(capsys):
     assert main(["areas", "--by", "district", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("district_code,district_vi,district_type,area_km2")
+    assert lines[0].startswith("\ufeffdistrict_code,district_vi,district_type,area_km2")
     assert len(lines) == 31
     assert main(["areas", "--format", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
@@ -134,7 +134,11 @@ def test_areas(capsys):
     assert main(["areas"]) == 0
     out = capsys.readouterr().out
     assert "Total of 30 districts" in out and "INDICATIVE" in out
-    assert main(["areas", "--format", "csv"]) == 2
+    # The README's `planning areas --format csv`: the clusters table, as Excel reads it.
+    assert main(["areas", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("\ufeffcluster_id,name_vi,") and len(lines) == 28
+    assert main(["areas", "--format", "csv", "--by", "both"]) == 2
 
 
 def test_rules_catalogue(capsys):
