@@ -463,6 +463,8 @@ def _figures_section(d: dict[str, Any]) -> str:
     rows = []
     for f in d["figures"]:
         ver = "" if f.get("verified") else ' <span class="status status-warn">unverified</span>'
+        if f.get("verified") and not f.get("attributed", True):
+            ver = ' <span class="status status-warn">outlet unknown</span>'
         note = f"<br><small>{_e(f['note'])}</small>" if f.get("note") else ""
         rows.append(
             f'<tr><td>{_e(f["label"])}{note}</td><td class="num">{_e(f["formatted"])}</td>'

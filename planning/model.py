@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
     from shapely.geometry import Point, Polygon
-    from shapely.geometry.base import BaseGeometry
 
     from planning.manifest import Manifest
     from planning.tables import StatedTotal
@@ -74,6 +73,9 @@ class Plan:
     stated_totals
         Total rows of the user's spreadsheets (:class:`planning.tables.StatedTotal`),
         checked by rule TOT001; never loaded as clusters.
+    facts
+        What each source reported about each cluster (``geodata/cluster_facts.csv``, see
+        :func:`planning.catalogue.read_facts`) for the bundled catalogue; None otherwise.
     """
 
     clusters: gpd.GeoDataFrame
@@ -85,6 +87,7 @@ class Plan:
     inputs: dict[str, str] = field(default_factory=dict)
     used_sources: tuple[str, ...] = ()
     stated_totals: tuple[StatedTotal, ...] = ()
+    facts: pd.DataFrame | None = None
 
     @property
     def indicative(self) -> pd.Series:
@@ -373,6 +376,7 @@ def load_plan(
         return communes_cache[0]
 
     inputs: dict[str, str] = {}
+    facts = None
     if cluster_files:
         frames = [
             _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding, sheet=sheet)
@@ -392,6 +396,10 @@ def load_plan(
         cat_path = Path(catalogue) if catalogue is not None else None
         cat = read_catalogue(cat_path)
         clusters = _catalogue_to_layer(cat, dist, communes, path=cat_path or "geodata/clusters.csv")
+        if cat_path is None:
+            from planning.catalogue import read_facts
+
+            facts = read_facts()
         is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
         inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
         name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
@@ -417,6 +425,7 @@ def load_plan(
         inputs=inputs,
         used_sources=tuple(dict.fromkeys(used)),
         stated_totals=totals,
+        facts=facts,
     )
 
 
@@ -497,42 +506,9 @@ def _catalogue_to_layer(
     *,
     path: PathType,
 ) -> gpd.GeoDataFrame:
-    import geopandas as gpd
+    from planning.catalogue import catalogue_layer
 
-    index = _district_index(dist)
-    rows: list[dict[str, Any]] = []
-    geoms: list[BaseGeometry] = []
-    for i, rec in enumerate(cat.to_dict("records"), start=1):
-        ident = f"cluster_id={rec['cluster_id']}"
-        pos = _resolve_district(rec["district_vi"], dist, index, path=path, row=i, ident=ident)
-        code = str(dist["district_code"].iloc[pos])
-        commune = str(rec.get("commune_vi", "") or "")
-        if commune:
-            point = _commune_point(commune, code, communes(), path=path, row=i, ident=ident)
-            precision = "commune"
-        else:
-            point = dist.geometry.iloc[pos].representative_point()
-            precision = "district"
-        area = rec["declared_ha"]
-        geom: BaseGeometry
-        if isinstance(area, float) and math.isfinite(area):
-            geom = indicative_footprint(point.x, point.y, area)
-            kind = "indicative"
-        else:
-            geom = point
-            kind = "point"
-        out = {c: rec.get(c, CLUSTER_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
-        out.update(
-            district_code=code,
-            district_vi=str(dist["district_vi"].iloc[pos]),
-            commune_vi=split_admin_prefix(commune)[1] if commune else "",
-            geometry_kind=kind,
-            location_precision=precision,
-            declared_ha=area,
-        )
-        rows.append(out)
-        geoms.append(geom)
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
+    return catalogue_layer(cat, dist, communes, path=path)
 
 
 def _place_unplaced(
@@ -552,7 +528,9 @@ def _place_unplaced(
         out = place_at_communes(out, communes(), districts=dist, path=path)
     if "needs_placement" in out.columns:
         out = out.drop(columns="needs_placement")
-    return _footprints_for_points(out)
+    from planning.catalogue import fill_district_codes
+
+    return _footprints_for_points(fill_district_codes(out, dist))
 
 
 def _footprints_for_points(clusters: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -300,6 +300,7 @@ def _figures(plan: Plan) -> list[dict[str, Any]]:
                 "formatted": f.formatted(),
                 "derived": f.derived or None,
                 "verified": m.is_verified(f.key),
+                "attributed": m.is_attributed(f.key),
                 "source": m.citation(f.key),
                 "source_url": src.url if src else None,
                 "note": f.note or None,

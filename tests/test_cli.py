@@ -130,7 +130,7 @@ def test_areas(capsys):
     assert len(lines) == 31
     assert main(["areas", "--format", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert len(d["clusters"]) == 27 and len(d["districts"]) == 30
+    assert len(d["clusters"]) == 75 and len(d["districts"]) == 30
     assert main(["areas"]) == 0
     out = capsys.readouterr().out
     assert "Total of 30 districts" in out and "INDICATIVE" in out

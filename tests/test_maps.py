@@ -154,7 +154,7 @@ def test_panel_states_coverage_failures_and_caveats(bundled, bundled_html):
     m = maps.make_map(bundled)
     ctl = m._children["planning_controls"]
     panel = ctl.config["panel"]
-    assert "27 of 159" in panel
+    assert "75 of 159" in panel
     assert "of 3,204.3 ha" in panel
     assert re.search(r"Rules failed</dt><dd[^>]*>\d+ of \d+", panel)
     assert "INDICATIVE" in panel

@@ -23,14 +23,14 @@ def plan():
 def test_bundled_plan_layers(plan):
     cl = plan.clusters
     assert list(cl.columns[: len(CLUSTER_COLUMNS)]) == list(CLUSTER_COLUMNS)
-    assert len(cl) == 27
+    assert len(cl) == 75
     assert cl["cluster_id"].is_unique
     assert cl.crs.to_epsg() == 4326
     assert len(plan.districts) == 30
     assert not plan.complete
     kinds = cl["geometry_kind"].value_counts().to_dict()
-    assert kinds == {"indicative": 17, "point": 10}
-    assert cl["declared_ha"].sum() == pytest.approx(271.46)
+    assert kinds == {"indicative": 69, "point": 6}
+    assert cl["declared_ha"].sum() == pytest.approx(1297.252)
 
 
 def test_indicative_footprints_have_exactly_the_declared_area(plan):
@@ -53,7 +53,12 @@ def test_location_precision_follows_the_catalogue(plan):
     cl = plan.clusters.set_index("cluster_id")
     assert cl.loc["CCN-09", "location_precision"] == "commune"  # Phùng Xá, Thạch Thất
     assert cl.loc["CCN-09", "district_vi"] == "Thạch Thất"
-    assert cl.loc["CCN-15", "location_precision"] == "district"  # Thiết Bình: commune not reported
+    assert cl.loc["CCN-18", "location_precision"] == "district"  # Thụy Lâm: commune not reported
+    assert cl.loc["CCN-15", "location_precision"] == "source point"  # Thiết Bình: IIPMap point
+    # Đông La: the portal's point lies just outside Hoài Đức, the district the news names
+    assert cl.loc["CCN-23", "location_precision"] == "commune"
+    assert "not used" in cl.loc["CCN-23", "source_note"]
+    assert cl.loc["CCN-56", "location_precision"] == "source point"  # Kim Bài
     assert cl.loc["CCN-14", "geometry_kind"] == "point"  # Hapro: no area
 
 
@@ -72,12 +77,13 @@ def test_hoa_lac_zone_is_indicative_with_published_area(plan):
 def test_notes_and_attributions_are_honest(plan):
     notes = " ".join(plan.notes())
     assert "INDICATIVE" in notes
-    assert "27 of 159" in notes
+    assert "75 of 159" in notes
     assert "abolished the district level in 2025" in notes
     attributions = " ".join(plan.attributions())
     assert "OCHA" in attributions and "CC BY 3.0 IGO" in attributions
     assert "vietnam63" in attributions
-    assert "UNVERIFIED" in attributions
+    assert "UNVERIFIED" not in attributions
+    assert "Nguyên Khôi" in attributions and "2020-08-14" in attributions
 
 
 def test_public_api_is_lazy_and_small():
@@ -173,7 +179,7 @@ def test_with_clusters_recomputes_areas(plan):
     assert new.complete and len(new.clusters) == 1
     assert new.clusters["measured_ha"].iloc[0] == pytest.approx(9, rel=0.01)
     assert new.clusters["geometry_kind"].iloc[0] == "digitized"
-    assert len(plan.clusters) == 27  # the original is untouched
+    assert len(plan.clusters) == 75  # the original is untouched
 
 
 def test_bundled_plan_round_trips_through_geojson(plan, tmp_path):
@@ -181,8 +187,8 @@ def test_bundled_plan_round_trips_through_geojson(plan, tmp_path):
     plan.clusters.drop(columns=["measured_ha", "measured_ha_vn2000"]).to_file(path)
     again = load_plan(path, complete=False)
     assert again.clusters["geometry_kind"].value_counts().to_dict() == {
-        "indicative": 17,
-        "point": 10,
+        "indicative": 69,
+        "point": 6,
     }
     assert again.clusters["measured_ha"].sum() == pytest.approx(
         plan.clusters["measured_ha"].sum(), rel=1e-9

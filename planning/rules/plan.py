@@ -269,20 +269,36 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     )
 
 
-@rule("PLN008", "Every figure rests on a verified public source", severity="info")
+@rule("PLN008", "Every figure rests on a verified, attributed public source", severity="info")
 def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
-    """Figures whose only source is unverified are listed, so nobody quotes them as confirmed.
+    """Figures whose only source is unverified, or a text whose outlet and URL are unknown
+    (the news article of 14/08/2020), are listed, so nobody quotes them as if a page could
+    be cited.
 
-    Fix: add a public source for the figure to the manifest.
+    Fix: add a public source with its outlet and URL for the figure to the manifest.
     """
     m = plan.manifest
-    bad = [k for k in m.figures if not m.is_verified(k)]
-    expl = f"{plural(len(m.figures), 'figure')} in the manifest, {len(bad)} unverified"
+    unverified = [k for k in m.figures if not m.is_verified(k)]
+    unattributed = [k for k in m.figures if m.is_verified(k) and not m.is_attributed(k)]
+    expl = (
+        f"{plural(len(m.figures), 'figure')} in the manifest: {len(unverified)} unverified, "
+        f"{len(unattributed)} from a source whose outlet is unknown"
+    )
     findings = [
         r.finding(
             f"{m.figures[k].label} ({m.figures[k].formatted()}) has no verified public source",
             figure=k,
+            reason="unverified",
         )
-        for k in bad
+        for k in unverified
+    ]
+    findings += [
+        r.finding(
+            f"{m.figures[k].label} ({m.figures[k].formatted()}): its only source has no known "
+            f"outlet or URL ({m.citation(k)})",
+            figure=k,
+            reason="unattributed",
+        )
+        for k in unattributed
     ]
     return Outcome(expl, findings, checked=len(m.figures))
