@@ -98,7 +98,7 @@ def _are003_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
         )
     n, tol = part.counts["compared"], options.tolerance_pct
     expl = f"{plural(n, 'cluster')} with a reported area compared across sources at ±{tol:g} %"
-    return Outcome(expl, part.findings)
+    return Outcome(expl, part.findings, checked=n)
 
 
 @rule("ARE003", "Sources agree on each cluster's area", severity="warning", finish=_are003_outcome)
