@@ -72,8 +72,15 @@ def duplicate_names(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
 
     Fix: merge the duplicate rows, or make the names distinct (add the commune).
     """
-    names = plan.clusters["name_vi"].astype(str)
-    keys = _name_folds(names)
+    return name_duplicates(plan, _name_folds(plan.clusters["name_vi"].astype(str)), r)
+
+
+def name_duplicates(plan: Plan, keys: pd.Series, r: Rule) -> Outcome:
+    """Return IDS002's outcome from the names' keys, already folded (``_name_folds``).
+
+    A hook for ``planning.distributed``, which folds the names partition by partition.
+    """
+    names = plan.clusters["name_vi"]
     findings = []
     dup = keys[keys.duplicated(keep=False) & keys.ne("")]
     picked = plan.clusters.loc[dup.index, ["cluster_id", "name_vi", "district_vi"]]
