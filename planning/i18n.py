@@ -68,7 +68,7 @@ def resolve_language(lang: str | None = None, *, default: Language | None = None
                 from planning.errors import UsageError
 
                 raise UsageError(f"{where}: unknown language {value!r}; use one of: vi, en")
-            return code  # type: ignore[return-value]
+            return code  # type: ignore[return-value,unused-ignore]
     if default is not None:
         return default
     loc = (locale.getlocale(locale.LC_MESSAGES)[0] if hasattr(locale, "LC_MESSAGES") else None) or (
