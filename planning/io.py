@@ -577,6 +577,8 @@ class _Ctx:
         self.fixes: list[str] = []
         #: Set when a text table is UTF-8 but for a few bytes (read with surrogate escapes).
         self.bad_utf8: tuple[int, int] | None = None
+        #: For a zip: the GIS file opened in it and every name in the archive.
+        self.zip_names: tuple[str, list[str]] | None = None
 
     def error(
         self,
@@ -709,8 +711,15 @@ def read_layer(
 _ZIP_MEMBER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb", ".gml")
 
 
-def _require_dbf(ctx: _Ctx, shp: str, names: Iterable[str]) -> None:
+def _require_dbf(ctx: _Ctx) -> None:
     """Refuse a shapefile without its ``.dbf``: its ids, names and areas would be lost."""
+    if ctx.path.suffix.lower() == ".shp":
+        shp = str(ctx.path)
+        names = [str(q) for q in ctx.path.parent.glob(f"{glob.escape(ctx.path.stem)}.*")]
+    elif ctx.zip_names is not None and ctx.zip_names[0].lower().endswith(".shp"):
+        shp, names = ctx.zip_names
+    else:
+        return
     stem = shp[: -len(".shp")]
     if not any(n.lower() == f"{stem}.dbf".lower() for n in names):
         raise ctx.error(
@@ -722,9 +731,6 @@ def _require_dbf(ctx: _Ctx, shp: str, names: Iterable[str]) -> None:
 
 def _source(ctx: _Ctx) -> str:
     """Return the GDAL path to open; a zip's one dataset is opened inside the archive."""
-    if ctx.path.suffix.lower() == ".shp":
-        sidecars = [str(q) for q in ctx.path.parent.glob(f"{glob.escape(ctx.path.stem)}.*")]
-        _require_dbf(ctx, str(ctx.path), sidecars)
     if ctx.path.suffix.lower() != ".zip":
         return str(ctx.path)
     import zipfile
@@ -748,8 +754,7 @@ def _source(ctx: _Ctx) -> str:
             f"the zip archive holds {len(members)} GIS files ({', '.join(members[:5])}); "
             "unzip it and read one"
         )
-    if members[0].lower().endswith(".shp"):
-        _require_dbf(ctx, members[0], names)
+    ctx.zip_names = (members[0], names)
     return f"/vsizip/{ctx.path.resolve()}/{members[0]}"
 
 
@@ -772,6 +777,7 @@ def _read_vector(
     import pyogrio
 
     layers = _list_layers(ctx)
+    _require_dbf(ctx)
     spatial = [name for name, geom in layers if geom is not None]
     names = [name for name, _ in layers]
     if not layers:
@@ -1344,20 +1350,29 @@ def _group_rows(ctx: _Ctx, frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _number_or_none(v: object) -> float | None:
+    """Return a cell as a float (NaN when empty), or None when it is not a finite number."""
+    t = _text(v).replace(",", ".") if isinstance(v, str) else v
+    if _is_missing(t) or t == "":
+        return math.nan
+    try:
+        x = float(t)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
 def _numbers(ctx: _Ctx, frame: pd.DataFrame, col: str) -> list[float]:
-    out: list[float] = []
-    for i, v in enumerate(frame[col], start=1):
-        t = _text(v).replace(",", ".") if isinstance(v, str) else v
-        if _is_missing(t) or t == "":
-            out.append(math.nan)
-            continue
-        try:
-            x = float(t)
-        except (TypeError, ValueError):
-            raise ctx.error(f"{_text(v)!r} is not a number", row=i, field=col) from None
-        if not math.isfinite(x):
+    out = _per_value(frame[col], _number_or_none)
+    for i, x in enumerate(out, start=1):
+        if x is None:
+            v = frame[col].iloc[i - 1]
+            t = _text(v).replace(",", ".")
+            try:
+                float(t)
+            except (TypeError, ValueError):
+                raise ctx.error(f"{_text(v)!r} is not a number", row=i, field=col) from None
             raise ctx.error(f"{_text(v)!r} is not a finite number", row=i, field=col)
-        out.append(x)
     return out
 
 
@@ -1410,13 +1425,18 @@ def _table_to_layer(
                         "(VN-2000 / TM-3 105°E, Hanoi)",
                         path=ctx.path,
                     )
-        xs, ys = _numbers(ctx, frame, xcol), _numbers(ctx, frame, ycol)
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            if math.isnan(x) != math.isnan(y):
-                bad = ycol if math.isnan(y) else xcol
-                raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
-            if not math.isnan(x):
-                geoms[i] = shapely.Point(x, y)
+        import numpy as np
+
+        xs = np.asarray(_numbers(ctx, frame, xcol), dtype=float)
+        ys = np.asarray(_numbers(ctx, frame, ycol), dtype=float)
+        half = np.isnan(xs) != np.isnan(ys)
+        if half.any():
+            i = int(np.flatnonzero(half)[0])
+            bad = ycol if math.isnan(ys[i]) else xcol
+            raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
+        points = shapely.points(xs, ys)
+        points[np.isnan(xs)] = None
+        geoms = points.tolist()
         frame = frame.drop(columns=[xcol, ycol])
     elif "lon" in coords or "lat" in coords or "x" in coords or "y" in coords:
         have = next(iter(coords.values()))

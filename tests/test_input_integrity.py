@@ -28,12 +28,19 @@ from planning.report import check
 NAMES = ["Phùng Xá", "Thạch Thất", "Bình Phú", "Đông Anh", "Hữu Bằng", "Quất Động"]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run this checkout's command line (from the repository root, whatever the cwd)."""
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "planning", *args],
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
+        cwd=ROOT,
+        env=env,
         timeout=300,
     )
 
