@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning import __version__
-from planning.errors import PlanningError, UsageError
+from planning.errors import PlanningError, UsageError, escape_text
 from planning.outputs import STDOUT
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
@@ -320,9 +320,35 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _load(args: argparse.Namespace) -> Plan:
+    from planning.distributed import rich_progress
     from planning.model import load_plan
 
-    return load_plan(*args.files, **_plan_options(args))
+    with rich_progress() as progress:
+        plan = load_plan(*args.files, **_plan_options(args), progress=progress)
+    _print_reader_notes(plan)
+    return plan
+
+
+def _print_reader_notes(*plans: Plan) -> None:
+    """Print what the reader decided about the user's files, one ``planning: note:`` line each.
+
+    A note already printed as a warning is not repeated.
+    """
+    for plan in plans:
+        for note in plan.reader_notes:
+            if escape_text(note) not in _PRINTED:
+                _say("note", note)
+
+
+#: The messages already printed on stderr (by :func:`_say`) in this run.
+_PRINTED: set[str] = set()
+
+
+def _say(kind: str, text: object) -> None:
+    """Print ``planning: KIND: TEXT`` on stderr as one line (control characters escaped)."""
+    line = escape_text(text)
+    _PRINTED.add(line)
+    print(f"planning: {kind}: {line}", file=sys.stderr)
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
@@ -331,7 +357,7 @@ def _emit(text: str, args: argparse.Namespace) -> None:
         from planning.outputs import atomic_write
 
         atomic_write(out, text, protect=_inputs(args))
-        print(f"wrote {out}", file=sys.stderr)
+        print(f"wrote {escape_text(out)}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -445,6 +471,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     args.files = [f for f in (args.old, args.new) if f != BUNDLED]  # protected from -o
     kwargs = _plan_options(args)
     old, new = load_version(args.old, **kwargs), load_version(args.new, **kwargs)
+    _print_reader_notes(old, new)
     tolerances = {
         k: v
         for k, v in (
@@ -494,7 +521,10 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
 def _print_written(path: Path, note: str = "") -> None:
     if str(path) == STDOUT:
         return
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB){note}", file=sys.stderr)
+    print(
+        f"wrote {escape_text(path)} ({path.stat().st_size / 1e6:.2f} MB){escape_text(note)}",
+        file=sys.stderr,
+    )
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
@@ -553,6 +583,7 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
     kwargs = _plan_options(args)
     old_spec, new_spec = args.diff
     old, new = load_version(old_spec, **kwargs), load_version(new_spec, **kwargs)
+    _print_reader_notes(old, new)
     d = diff_plans(old, new, tolerance_pct=args.tolerance)
     protect = [*_inputs(args), *(s for s in args.diff if s != BUNDLED)]
     path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
@@ -585,9 +616,9 @@ def _one_line_warnings() -> None:
         line: str | None = None,
     ) -> None:
         if issubclass(category, PlanningWarning):
-            print(f"planning: warning: {message}", file=sys.stderr)
+            _say("warning", message)
         else:
-            print(f"planning: warning ({category.__name__}): {message}", file=sys.stderr)
+            _say(f"warning ({category.__name__})", message)
 
     warnings.showwarning = show
 
@@ -614,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except PlanningError as exc:
-        print(f"planning: error: {exc}", file=sys.stderr)
+        _say("error", exc)
         return 2
     except KeyboardInterrupt:
         print("planning: interrupted", file=sys.stderr)

@@ -279,6 +279,18 @@ def check_from_args(args: argparse.Namespace) -> Report:
         )
 
 
+def _not_geoparquet(exc: BaseException) -> str:
+    """Return the one-line reason a ``--dask`` input could not be read as GeoParquet."""
+    text = str(exc)
+    if "magic bytes" in text or "Is this a 'parquet' file" in text:
+        return (
+            "not a GeoParquet file: --dask reads only GeoParquet files or directories of "
+            "them; check it without --dask, or convert it (geopandas: to_parquet)"
+        )
+    reason = " ".join(text.replace("Original Message:", ";").split())
+    return f"cannot read as GeoParquet: {reason[:300]}"
+
+
 @contextmanager
 def rich_progress(console: Console | None = None) -> Iterator[Progress]:
     """Show the stages of a partitioned run as rich progress bars (on a terminal only).
@@ -363,7 +375,7 @@ def _read(source: Source, npartitions: int | None) -> tuple[Any, str]:
         try:
             ddf = dask_geopandas.read_parquet(paths if len(paths) > 1 else paths[0])
         except (OSError, ValueError) as exc:
-            raise PlanDataError(f"cannot read as GeoParquet: {exc}", path=paths[0]) from None
+            raise PlanDataError(_not_geoparquet(exc), path=paths[0]) from None
         label = ", ".join(paths)
     if npartitions:
         ddf = ddf.repartition(npartitions=npartitions)

@@ -7,11 +7,51 @@ one-line message and exit code 2; anything else is a bug and keeps its traceback
 
 from __future__ import annotations
 
+import re
 from os import PathLike
+
+#: Characters a message must never carry raw: C0 and C1 controls (newline, carriage
+#: return, tab, ESC of terminal escapes, DEL), the Unicode line and paragraph separators,
+#: and the bidirectional marks, embeddings, overrides and isolates (which can reorder
+#: what a terminal shows). Vietnamese letters and combining marks are not among them.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_text(text: object) -> str:
+    r"""Return ``str(text)`` with control characters escaped as Python's ``repr`` does.
+
+    A value quoted in a message can then never split the message's line, forge a second
+    ``planning: error:`` line or send a terminal escape.
+
+    Parameters
+    ----------
+    text
+        Any value; it is turned into text with ``str``.
+
+    Returns
+    -------
+    str
+        The text, one line, with ``
+    ``, ``
+    ``, ``	``, ```` … written out.
+
+    Examples
+    --------
+    >>> escape_text("CCN A\nplanning: error: forged\x1b[2J")
+    'CCN A\\nplanning: error: forged\\x1b[2J'
+    """
+    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], str(text))
 
 
 class PlanningError(Exception):
-    """Base class of every error raised on purpose by ``planning``."""
+    """Base class of every error raised on purpose by ``planning``.
+
+    Its text is always one line: control characters from quoted data are escaped
+    (:func:`escape_text`).
+    """
+
+    def __str__(self) -> str:
+        return escape_text(super().__str__())
 
 
 class PlanDataError(PlanningError, ValueError):
@@ -124,8 +164,12 @@ class MissingDependencyError(PlanningError, ImportError):
 class PlanningWarning(UserWarning):
     """Base class of the warnings ``planning`` emits (datum shift repaired, m² as ha, …).
 
-    The command line prints each as one line, ``planning: warning: …``.
+    The command line prints each as one line, ``planning: warning: …``; its text is
+    always one line (:func:`escape_text`).
     """
+
+    def __str__(self) -> str:
+        return escape_text(super().__str__())
 
 
 class CacheIntegrityWarning(PlanningWarning):

@@ -165,7 +165,7 @@ def render_report_html(
         "</header>",
         "<main>",
         _summary_section(report, d),
-        _caveats_section(report.notes),
+        _caveats_section(report.notes, report.reader_notes),
         _rules_section(report),
         _charts_section(tables),
     ]
@@ -281,9 +281,13 @@ def _summary_section(report: Report, d: dict[str, Any]) -> str:
     )
 
 
-def _caveats_section(notes: Sequence[str]) -> str:
+def _caveats_section(notes: Sequence[str], reader_notes: Sequence[str] = ()) -> str:
     items = "".join(f"<li>{_e(n)}</li>" for n in notes)
-    return f'<section id="caveats"><h2>Caveats</h2><ul class="caveats">{items}</ul></section>'
+    out = f'<section id="caveats"><h2>Caveats</h2><ul class="caveats">{items}</ul>'
+    if reader_notes:
+        read = "".join(f"<li>{_e(n)}</li>" for n in reader_notes)
+        out += f'<h3>Reading the input</h3><ul class="reader-notes">{read}</ul>'
+    return out + "</section>"
 
 
 def _rules_section(report: Report) -> str:

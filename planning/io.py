@@ -31,6 +31,7 @@ this module is cheap.
 
 from __future__ import annotations
 
+import glob
 import math
 import re
 import unicodedata
@@ -88,6 +89,20 @@ class AreaUnitWarning(PlanningWarning):
 
 class GeometryFixWarning(PlanningWarning):
     """Invalid geometries were repaired (``fix=True``); the message says what changed."""
+
+
+class LegacyEncodingWarning(PlanningWarning):
+    """A text column looks mis-encoded, but no legacy encoding fits it well enough to apply."""
+
+
+#: Below this confidence a detected legacy encoding (TCVN3, VNI, Windows-1258, UTF-8 read
+#: as Windows-1252) is not applied: the column is left as read, with a
+#: :class:`LegacyEncodingWarning`. :func:`planning.vietnamese.detect_encoding` scores a
+#: decoding validity x gain x (1 - 0.5^n) over n words, so one word decoded perfectly
+#: scores 0.5 and two 0.75; under 0.5, most words are still not Vietnamese syllables with
+#: the best decoding, or it gains little over the text as read: a guess, not a finding
+#: (a UTF-8 file with one bad byte scored 0.08 as TCVN3 and came out garbled).
+LEGACY_MIN_CONFIDENCE = 0.5
 
 
 #: Canonical columns of a clusters layer, in order (``docs/architecture.md``).
@@ -394,6 +409,10 @@ class _Ctx:
         self.sheet: str | None = None
         self.excel_rows: list[int] | None = None
         self.totals: list[Any] = []
+        #: Set when a text table is UTF-8 but for a few bytes (read with surrogate escapes).
+        self.bad_utf8: tuple[int, int] | None = None
+        #: For a zip: the GIS file opened in it and every name in the archive.
+        self.zip_names: tuple[str, list[str]] | None = None
 
     def error(
         self,
@@ -550,6 +569,24 @@ def _dbf_codec(ctx: _Ctx) -> str | None:
 _ZIP_MEMBER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb", ".gml")
 
 
+def _require_dbf(ctx: _Ctx) -> None:
+    """Refuse a shapefile without its ``.dbf``: its ids, names and areas would be lost."""
+    if ctx.path.suffix.lower() == ".shp":
+        shp = str(ctx.path)
+        names = [str(q) for q in ctx.path.parent.glob(f"{glob.escape(ctx.path.stem)}.*")]
+    elif ctx.zip_names is not None and ctx.zip_names[0].lower().endswith(".shp"):
+        shp, names = ctx.zip_names
+    else:
+        return
+    stem = shp[: -len(".shp")]
+    if not any(n.lower() == f"{stem}.dbf".lower() for n in names):
+        raise ctx.error(
+            f"the shapefile's attribute table {Path(stem).name}.dbf is missing (a shapefile "
+            "is several files: .shp, .shx, .dbf, .prj); put the .dbf beside it, or zip them "
+            "together"
+        )
+
+
 def _source(ctx: _Ctx) -> str:
     """Return the GDAL path to open; a zip's one dataset is opened inside the archive."""
     if ctx.path.suffix.lower() != ".zip":
@@ -558,9 +595,10 @@ def _source(ctx: _Ctx) -> str:
 
     try:
         with zipfile.ZipFile(ctx.path) as z:
+            names = z.namelist()
             members = [
                 n
-                for n in z.namelist()
+                for n in names
                 if n.lower().endswith(_ZIP_MEMBER_SUFFIXES)
                 and not n.startswith("__MACOSX/")
                 and not Path(n).name.startswith(".")
@@ -574,14 +612,16 @@ def _source(ctx: _Ctx) -> str:
             f"the zip archive holds {len(members)} GIS files ({', '.join(members[:5])}); "
             "unzip it and read one"
         )
+    ctx.zip_names = (members[0], names)
     return f"/vsizip/{ctx.path.resolve()}/{members[0]}"
 
 
 def _list_layers(ctx: _Ctx) -> list[tuple[str, str | None]]:
     import pyogrio
 
+    source = _source(ctx)
     try:
-        layers = pyogrio.list_layers(_source(ctx))
+        layers = pyogrio.list_layers(source)
     except Exception as exc:  # third-party parser: any failure means an unreadable file
         raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
     return [(str(n), None if g is None else str(g)) for n, g in layers]
@@ -595,6 +635,7 @@ def _read_vector(
     import pyogrio
 
     layers = _list_layers(ctx)
+    _require_dbf(ctx)
     spatial = [name for name, geom in layers if geom is not None]
     names = [name for name, _ in layers]
     if not layers:
@@ -617,14 +658,13 @@ def _read_vector(
             f"the file has {len(spatial)} layers ({', '.join(spatial[:8])}); choose one with layer="
         )
     enc = "latin1" if legacy else encoding
+    source = _source(ctx)
     frames = []
     for name in chosen:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                df = pyogrio.read_dataframe(
-                    _source(ctx), layer=name, encoding=enc, on_invalid="ignore"
-                )
+                df = pyogrio.read_dataframe(source, layer=name, encoding=enc, on_invalid="ignore")
         except Exception as exc:  # third-party parser: any failure means an unreadable file
             raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
         if not isinstance(df, gpd.GeoDataFrame):
@@ -649,11 +689,58 @@ def _decode_bytes(ctx: _Ctx, data: bytes, encoding: str | None, legacy: str | No
         raise ctx.error("cannot read the file: binary data, not a text table")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
-        return (
-            data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
-        )
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - invalid
+    if valid > invalid:
+        # Mostly UTF-8: a legacy file's high bytes almost never form valid UTF-8
+        # sequences, so this is a UTF-8 file with damaged bytes; never guess around them.
+        # Each bad byte becomes a private-use character (_BAD_BYTE + byte) to be found
+        # again in the parsed table.
+        ctx.bad_utf8 = (first_bad, invalid)
+        return re.sub("[\udc80-\udcff]", lambda m: chr(_BAD_BYTE + ord(m.group()) - 0xDC00), text)
+    ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
+    return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+
+
+#: Code point standing for an undecodable byte b as _BAD_BYTE + b (supplementary
+#: private use area B, which no Vietnamese text uses).
+_BAD_BYTE = 0x10FE00
+
+
+def _is_escaped_byte(ch: str) -> bool:
+    return _BAD_BYTE + 0x80 <= ord(ch) <= _BAD_BYTE + 0xFF
+
+
+def _show_bad_bytes(value: str) -> str:
+    r"""Return ``value`` quoted, its undecodable bytes written ``\xNN``."""
+    shown = "".join(f"\\x{ord(c) - _BAD_BYTE:02x}" if _is_escaped_byte(c) else c for c in value)
+    return f"'{shown}'"
+
+
+def _raise_bad_utf8(ctx: _Ctx, data: bytes, frame: pd.DataFrame) -> None:
+    """Raise the error for a UTF-8 table with undecodable bytes, naming row and field."""
+    assert ctx.bad_utf8 is not None
+    first_bad, count = ctx.bad_utf8
+    line = data.count(b"\n", 0, first_bad) + 1
+    byte = data[first_bad]
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    what = (
+        f"byte 0x{byte:02x} on line {line} of the file{more} is not valid UTF-8, though the "
+        "rest of the file is; fix the file, or give its encoding with --encoding "
+        "(utf-8, cp1258, tcvn3, vni)"
+    )
+    for name in frame.columns:
+        if any(_is_escaped_byte(c) for c in str(name)):
+            raise ctx.error(f"in the header {_show_bad_bytes(str(name))}: {what}")
+    for j, name in enumerate(frame.columns):
+        col = frame.iloc[:, j]
+        for i, v in enumerate(col.tolist()):
+            if isinstance(v, str) and any(_is_escaped_byte(c) for c in v):
+                raise ctx.error(f"{_show_bad_bytes(v)}: {what}", row=i + 1, field=str(name))
+    raise ctx.error(what)
 
 
 def _cp1252_ok(data: bytes) -> bool:
@@ -708,6 +795,8 @@ def _read_table(
             )
         except Exception as exc:  # third-party parser: any failure means an unreadable file
             raise ctx.error(f"cannot read the spreadsheet: {_reason(exc)}") from None
+        if suffix != ".xls":
+            _check_formulas(ctx, sheet)
     else:
         try:
             data = ctx.path.read_bytes()
@@ -730,7 +819,56 @@ def _read_table(
             raise ctx.error(f"cannot read the table: {_reason(exc)}") from None
     raw = raw.astype(object)
     frame = _apply_header(ctx, raw)
+    if ctx.bad_utf8 is not None:
+        _raise_bad_utf8(ctx, data, frame)
     return _repair_frame_text(ctx, frame, legacy=legacy, forced=encoding is not None)
+
+
+def _check_formulas(ctx: _Ctx, sheet: str | int | None) -> None:
+    """Refuse formula cells that have no saved value (the file was never recalculated).
+
+    A workbook written by a script (openpyxl, xlsxwriter …) holds formulas but not their
+    results; read as values they are empty, losing areas, names or coordinates quietly.
+    """
+    try:
+        title, formulas = _sheet_cells(ctx.path, sheet, data_only=False)
+        formulas = {k: v for k, v in formulas.items() if isinstance(v, str) and v.startswith("=")}
+        if not formulas:
+            return
+        _, saved = _sheet_cells(ctx.path, sheet, data_only=True)
+    except Exception as exc:  # third-party parser: any failure means an unreadable file
+        raise ctx.error(f"cannot read the spreadsheet: {_reason(exc)}") from None
+    empty = [k for k in formulas if saved.get(k) is None]
+    if not empty:
+        return
+    shown = ", ".join(empty[:8]) + (f" and {len(empty) - 8} more" if len(empty) > 8 else "")
+    raise ctx.error(
+        f"{len(empty)} formula cell(s) with no saved value ({shown}): the workbook was "
+        "written by a program that does not calculate formulas; open and save it in "
+        "Excel or LibreOffice, or replace the formulas by their values",
+        ident=f"sheet {title!r}",
+    )
+
+
+def _sheet_cells(
+    path: Path, sheet: str | int | None, *, data_only: bool
+) -> tuple[str, dict[str, Any]]:
+    """Return a sheet's title and ``{cell reference: value}`` of its non-empty cells."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        ws = wb[sheet] if isinstance(sheet, str) else wb.worksheets[sheet or 0]
+        values = {
+            c.coordinate: c.value
+            for row in ws.iter_rows()
+            for c in row
+            if getattr(c, "value", None) is not None or data_only
+            if hasattr(c, "coordinate")
+        }
+        return str(ws.title), values
+    finally:
+        wb.close()
 
 
 def _header_score(cells: Iterable[object], kind: Kind) -> int:
@@ -804,6 +942,16 @@ def _repair_frame_text(ctx: _Ctx, frame: Any, *, legacy: str | None, forced: boo
             counts.tolist(),
             encoding=legacy or ("unicode" if forced else None),
         )
+        if det.encoding != "unicode" and det.confidence < LEGACY_MIN_CONFIDENCE:
+            message = (
+                f"{ctx.path}: column {col!r} looks mis-encoded, but no legacy encoding fits "
+                f"it (best {det.encoding}, confidence {det.confidence:.2f} < "
+                f"{LEGACY_MIN_CONFIDENCE}); left as read: give the file's encoding with "
+                "--encoding (utf-8, cp1258, tcvn3, vni)"
+            )
+            ctx.notes.append(message)
+            warnings.warn(message, LegacyEncodingWarning, stacklevel=2)
+            continue
         if det.encoding != "unicode":
             ctx.notes.append(
                 f"{ctx.path}: column {col!r} decoded from {det.encoding} "
@@ -881,6 +1029,44 @@ def _materialise(frame: Any) -> Any:
     return frame
 
 
+def _geo_metadata(ctx: _Ctx) -> dict[str, Any] | None:
+    """Return the file's GeoParquet ``geo`` metadata, None when it has none.
+
+    Raises a :class:`PlanDataError` saying what is wrong when the metadata is there but
+    is not a JSON object naming an existing primary geometry column.
+    """
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(ctx.path)
+    except Exception as exc:  # third-party parser: any failure means an unreadable file
+        raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
+    raw = (schema.metadata or {}).get(b"geo")
+    if raw is None:
+        return None
+    bad = "the GeoParquet 'geo' metadata"
+    fix = "; rewrite the file with a GeoParquet writer (geopandas, GDAL)"
+    try:
+        geo = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ctx.error(f"{bad} is not valid JSON ({_reason(exc)}){fix}") from None
+    if not isinstance(geo, dict):
+        raise ctx.error(f"{bad} is not a JSON object{fix}")
+    primary, columns = geo.get("primary_column"), geo.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        raise ctx.error(f"{bad} lists no geometry columns{fix}")
+    if primary not in columns:
+        raise ctx.error(f"{bad} names primary column {primary!r}, which it does not describe{fix}")
+    if primary not in schema.names:
+        raise ctx.error(
+            f"{bad} names geometry column {primary!r}, which is not in the file "
+            f"(columns: {', '.join(schema.names[:10])}){fix}"
+        )
+    return geo
+
+
 def _read_parquet(
     ctx: _Ctx, *, columns: Mapping[str, str] | None, crs: Any, helmert: Helmert | None
 ) -> gpd.GeoDataFrame:
@@ -888,14 +1074,22 @@ def _read_parquet(
     import pandas as pd
 
     table = False
+    geo = _geo_metadata(ctx)
     try:
         try:
             gdf = _materialise(gpd.read_parquet(ctx.path))
         except ValueError as exc:
             if "geo" not in str(exc).lower():
                 raise
+            if geo is not None:
+                raise ctx.error(
+                    f"the GeoParquet 'geo' metadata is unusable ({_reason(exc)}); "
+                    "rewrite the file with a GeoParquet writer (geopandas, GDAL)"
+                ) from None
             table = True
             frame = _materialise(pd.read_parquet(ctx.path))
+    except PlanningError:
+        raise
     except Exception as exc:  # third-party parser: any failure means an unreadable file
         raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
     if table:
@@ -1037,58 +1231,92 @@ def _warn_unmapped(ctx: _Ctx, names: list[str], cmap: Mapping[str, str]) -> None
 _TOTAL_LINE = re.compile(r"(tong cong|tong so|tong|cong|total|sum)\s*[:.]?\s*(\(.*\))?\s*")
 
 
+#: A cheap superset of the names :data:`_TOTAL_LINE` matches once folded ("Tổng cộng" …).
+_TOTAL_START = re.compile(r"\s*(t\S*ng|c\S*ng|total|sum)\b", re.I)
+
+
 def _group_rows(ctx: _Ctx, frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop total lines and use district heading lines ("II. Huyện Thạch Thất") as context."""
+    """Drop total lines and use district heading lines ("II. Huyện Thạch Thất") as context.
+
+    Only rows that can be a heading (no commune, no area) or a total line (no commune, a
+    name starting like "Tổng", "Cộng", "Total", "Sum") are looked at one by one, so a
+    large table of ordinary rows costs a few array operations.
+    """
     if ctx.kind != "clusters" or "name_vi" not in frame.columns:
         return frame
-    keep: list[bool] = []
-    current = ""
-    districts: list[str] = []
-    has_district = "district_vi" in frame.columns
-    for _, rec in frame.iterrows():
-        name = _text(rec.get("name_vi"))
-        area = _text(rec.get("declared_ha")) or _text(rec.get("declared_m2"))
-        commune = _text(rec.get("commune_vi"))
-        bare = re.sub(r"^\s*([ivxlcdm]+|\d+|[a-z])\s*[.):/-]\s*", "", name, flags=re.I)
-        kind, rest = split_admin_prefix(bare)
-        if kind in {"huyện", "quận", "thị xã"} and not commune and not area:
-            current = rest
-            keep.append(False)
-            districts.append("")
-            continue
-        if _TOTAL_LINE.fullmatch(fold(name)) and not commune:
+    import numpy as np
+
+    n = len(frame)
+
+    def texts(col: str) -> Any:
+        if col not in frame.columns:
+            return np.full(n, "", dtype=object)
+        return np.asarray(_per_value(frame[col], _text), dtype=object)
+
+    names = texts("name_vi")
+    no_commune = texts("commune_vi") == ""
+    no_area = (texts("declared_ha") == "") & (texts("declared_m2") == "")
+    starts_total = (
+        np.fromiter((bool(_TOTAL_START.match(v)) for v in names), dtype=bool, count=n)
+        if n
+        else np.zeros(0, dtype=bool)
+    )
+    keep = np.ones(n, dtype=bool)
+    heading_at: list[int] = []
+    heading_name: list[str] = []
+    for i in np.flatnonzero(no_commune & (no_area | starts_total)).tolist():
+        name = str(names[i])
+        if no_area[i]:
+            bare = re.sub(r"^\s*([ivxlcdm]+|\d+|[a-z])\s*[.):/-]\s*", "", name, flags=re.I)
+            kind, rest = split_admin_prefix(bare)
+            if kind in {"huyện", "quận", "thị xã"}:
+                keep[i] = False
+                heading_at.append(i)
+                heading_name.append(rest)
+                continue
+        if starts_total[i] and _TOTAL_LINE.fullmatch(fold(name)):
             ctx.notes.append(f"{ctx.path}: total line {name!r} skipped")
-            keep.append(False)
-            districts.append("")
-            continue
-        keep.append(True)
-        districts.append(current)
+            keep[i] = False
     out = frame.loc[keep].copy()
-    chosen = [d for d, k in zip(districts, keep, strict=True) if k]
-    if any(chosen):
-        if not has_district:
-            out["district_vi"] = _object_series(chosen, out.index)
-        else:
-            cur = [_text(v) or d for v, d in zip(out["district_vi"], chosen, strict=True)]
-            out["district_vi"] = _object_series(cur, out.index)
-        ctx.notes.append(f"{ctx.path}: districts taken from heading lines")
+    if heading_at:
+        # Each kept row takes the last heading above it ("" above the first heading).
+        labels = np.asarray(["", *heading_name], dtype=object)
+        rows = np.flatnonzero(keep)
+        chosen = labels[np.searchsorted(np.asarray(heading_at), rows, side="right")]
+        if any(chosen):
+            if "district_vi" not in frame.columns:
+                out["district_vi"] = _object_series(chosen, out.index)
+            else:
+                own = np.asarray(_per_value(out["district_vi"], _text), dtype=object)
+                cur = np.where(own != "", own, chosen)
+                out["district_vi"] = _object_series(cur, out.index)
+            ctx.notes.append(f"{ctx.path}: districts taken from heading lines")
     return out.reset_index(drop=True)
 
 
+def _number_or_none(v: object) -> float | None:
+    """Return a cell as a float (NaN when empty), or None when it is not a finite number."""
+    t = _text(v).replace(",", ".") if isinstance(v, str) else v
+    if _is_missing(t) or t == "":
+        return math.nan
+    try:
+        x = float(t)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
 def _numbers(ctx: _Ctx, frame: pd.DataFrame, col: str) -> list[float]:
-    out: list[float] = []
-    for i, v in enumerate(frame[col], start=1):
-        t = _text(v).replace(",", ".") if isinstance(v, str) else v
-        if _is_missing(t) or t == "":
-            out.append(math.nan)
-            continue
-        try:
-            x = float(t)
-        except (TypeError, ValueError):
-            raise ctx.error(f"{_text(v)!r} is not a number", row=i, field=col) from None
-        if not math.isfinite(x):
+    out = _per_value(frame[col], _number_or_none)
+    for i, x in enumerate(out, start=1):
+        if x is None:
+            v = frame[col].iloc[i - 1]
+            t = _text(v).replace(",", ".")
+            try:
+                float(t)
+            except (TypeError, ValueError):
+                raise ctx.error(f"{_text(v)!r} is not a number", row=i, field=col) from None
             raise ctx.error(f"{_text(v)!r} is not a finite number", row=i, field=col)
-        out.append(x)
     return out
 
 
@@ -1142,13 +1370,18 @@ def _table_to_layer(
                         "(VN-2000 / TM-3 105°E, Hanoi)",
                         path=ctx.path,
                     )
-        xs, ys = _numbers(ctx, frame, xcol), _numbers(ctx, frame, ycol)
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            if math.isnan(x) != math.isnan(y):
-                bad = ycol if math.isnan(y) else xcol
-                raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
-            if not math.isnan(x):
-                geoms[i] = shapely.Point(x, y)
+        import numpy as np
+
+        xs = np.asarray(_numbers(ctx, frame, xcol), dtype=float)
+        ys = np.asarray(_numbers(ctx, frame, ycol), dtype=float)
+        half = np.isnan(xs) != np.isnan(ys)
+        if half.any():
+            i = int(np.flatnonzero(half)[0])
+            bad = ycol if math.isnan(ys[i]) else xcol
+            raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
+        points = shapely.points(xs, ys)
+        points[np.isnan(xs)] = None
+        geoms = points.tolist()
         frame = frame.drop(columns=[xcol, ycol])
     elif "lon" in coords or "lat" in coords or "x" in coords or "y" in coords:
         have = next(iter(coords.values()))
@@ -1245,18 +1478,18 @@ def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
                         field="geometry", ident=_ident(ctx, gdf.iloc[first]))  # fmt: skip
     b = shapely.bounds(geoms)
     w, s, e, n = VIETNAM_BOUNDS
-    for i in np.flatnonzero(present):
+    with np.errstate(invalid="ignore"):
+        inside = (w <= b[:, 0]) & (b[:, 2] <= e) & (s <= b[:, 1]) & (b[:, 3] <= n)
+    for i in np.flatnonzero(present & ~inside)[:1]:
         minx, miny, maxx, maxy = (float(v) for v in b[i])
         if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
             raise ctx.error("coordinates are not finite numbers", row=int(i) + 1,
                             field="geometry", ident=_ident(ctx, gdf.iloc[i]))  # fmt: skip
-        if w <= minx and maxx <= e and s <= miny and maxy <= n:
-            continue
         ident = _ident(ctx, gdf.iloc[i])
         src = gdf.attrs.get("source_crs", "")
         if w <= miny and maxy <= e and s <= minx and maxx <= n:
             raise ctx.error(
-                f"latitude and longitude are swapped (x={minx:.5f}, y={miny:.5f} is "
+                f"latitude and longitude are swapped (x={_coord(minx, 5)}, y={_coord(miny, 5)} is "
                 "latitude, longitude); swap the columns or the coordinate order",
                 row=int(i) + 1,
                 field="geometry",
@@ -1264,7 +1497,7 @@ def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
             )
         if src == "EPSG:4326" and (abs(minx) > 180 or abs(maxy) > 90):
             raise ctx.error(
-                f"coordinates (x={minx:.1f}, y={miny:.1f}) are not longitude/latitude but "
+                f"coordinates (x={_coord(minx, 1)}, y={_coord(miny, 1)}) are not longitude/latitude but "
                 "the layer is read as EPSG:4326; give the CRS they are in, for example "
                 "EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)",
                 row=int(i) + 1,
@@ -1272,12 +1505,22 @@ def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
                 ident=ident,
             )
         raise ctx.error(
-            f"coordinates outside Viet Nam (lon {minx:.4f}..{maxx:.4f}, lat {miny:.4f}..{maxy:.4f}"
+            f"coordinates outside Viet Nam (lon {_coord(minx, 4)}..{_coord(maxx, 4)}, "
+            f"lat {_coord(miny, 4)}..{_coord(maxy, 4)}"
             f" after reading the layer as {src or 'its CRS'}); is the CRS right?",
             row=int(i) + 1,
             field="geometry",
             ident=ident,
         )
+
+
+def _coord(value: float, decimals: int) -> str:
+    """Format a coordinate for a message: fixed decimals, or 4 significant digits when huge.
+
+    >>> _coord(105.51234567, 4), _coord(1e308, 4)
+    ('105.5123', '1e+308')
+    """
+    return f"{value:.{decimals}f}" if abs(value) < 1e9 else f"{value:.4g}"
 
 
 _POLY = {"Polygon", "MultiPolygon"}

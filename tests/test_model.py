@@ -10,7 +10,14 @@ from pyproj import Geod
 
 import planning
 from planning.errors import PlanDataError
-from planning.model import CLUSTER_COLUMNS, indicative_footprint, load_plan, read_catalogue
+from planning.model import (
+    CLUSTER_COLUMNS,
+    indicative_footprint,
+    indicative_footprints,
+    load_plan,
+    read_catalogue,
+)
+from planning.settings import FOOTPRINT_VERTICES
 
 GEOD = Geod(ellps="WGS84")
 
@@ -207,3 +214,59 @@ def test_points_with_an_area_get_indicative_footprints(tmp_path):
     assert plan.clusters.set_index("cluster_id").loc["P1", "measured_ha"] == pytest.approx(
         12.5, rel=1e-7
     )
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(102.2, 109.4), st.floats(8.6, 23.3), st.floats(0.01, 5000)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_indicative_footprints_vectorised_are_exact(rows):
+    lon, lat, area = (list(c) for c in zip(*rows, strict=True))
+    polys = indicative_footprints(lon, lat, area)
+    assert len(polys) == len(rows)
+    for poly, x, y, a in zip(polys, lon, lat, area, strict=True):
+        assert poly.is_valid and len(poly.exterior.coords) == FOOTPRINT_VERTICES + 1
+        # GeographicLib's polygon area carries an absolute error of about 1e-4 m², so
+        # below 1 ha the comparison also allows 1e-3 m² (1e-7 ha).
+        geodesic = abs(GEOD.geometry_area_perimeter(poly)[0]) / 1e4
+        assert math.isclose(geodesic, a, rel_tol=1e-7, abs_tol=1e-7)
+        c = poly.centroid
+        assert abs(c.x - x) < 1e-3 and abs(c.y - y) < 1e-3
+        assert poly.equals_exact(indicative_footprint(x, y, a), 1e-12)
+
+
+def test_indicative_footprints_report_progress_by_block(monkeypatch):
+    import planning.model as model
+
+    monkeypatch.setattr(model, "_FOOTPRINT_BLOCK", 4)
+    calls: list[tuple[str, int, int]] = []
+    polys = indicative_footprints(
+        [105.5] * 10, [21.0] * 10, [1.0] * 10, progress=lambda *a: calls.append(a)
+    )
+    assert len(polys) == 10
+    assert calls == [("footprints", 4, 10), ("footprints", 8, 10), ("footprints", 10, 10)]
+
+
+def test_points_table_builds_no_transformer_per_point(tmp_path, monkeypatch):
+    import pyproj
+
+    made = []
+    real = pyproj.Transformer.from_crs
+
+    def counting(*args, **kwargs):
+        made.append(args)
+        return real(*args, **kwargs)
+
+    csv = tmp_path / "points.csv"
+    rows = [f"P{i},CCN {i},21.0{i % 10},105.5{i % 7},{1 + i % 5}" for i in range(200)]
+    csv.write_text("ma_ccn,ten_ccn,lat,lon,dien_tich\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    load_plan(csv, complete=False)  # warm caches (districts, transformers of the area engine)
+    made.clear()
+    monkeypatch.setattr(pyproj.Transformer, "from_crs", counting)
+    plan = load_plan(csv, complete=False)
+    assert plan.clusters["geometry_kind"].eq("indicative").all()
+    assert len(made) < 5  # was one per point (200)
