@@ -1,4 +1,4 @@
-"""The command line: ``planning check | areas | rules | map | report | diff``.
+"""The command line: ``planning check | areas | rules | map | report | diff | export``.
 
 This module only parses arguments and calls the library. A :class:`~planning.errors.PlanningError`
 (bad input, missing geodata, bad option) becomes one line on stderr and exit code 2, with
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning._version import __version__
-from planning.errors import PlanningError, UsageError
+from planning.errors import PlanningError, UsageError, escape_text
+from planning.outputs import STDOUT
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
+def _add_plan_inputs(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -> None:
     p.add_argument(
         "files",
         nargs="*",
@@ -34,10 +35,10 @@ def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
         help="cluster layers (GeoJSON, GeoPackage, Shapefile or .zip, GeoParquet, KML, CSV, Excel); "
         "the bundled Hanoi catalogue when none is given",
     )
-    _add_layer_options(p)
+    _add_layer_options(p, crs_flag=crs_flag)
 
 
-def _add_layer_options(p: argparse.ArgumentParser) -> None:
+def _add_layer_options(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -> None:
     """Options saying how to read a plan's layers (shared by every command that loads one)."""
     p.add_argument(
         "--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one"
@@ -53,7 +54,8 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
         "--fix", action="store_true", help="repair invalid geometries (make_valid) and report it"
     )
     p.add_argument(
-        "--crs",
+        crs_flag,
+        dest="crs",
         metavar="CRS",
         help="CRS of files that lack one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
     )
@@ -61,6 +63,12 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
         "--encoding",
         metavar="ENC",
         help="text encoding of DBF/CSV files: utf-8, cp1258, tcvn3, vni (default: detected)",
+    )
+    p.add_argument(
+        "--sheet",
+        metavar="NAME|N",
+        help="sheet of Excel files, by name or number counting from 1 "
+        "(default: the first sheet holding a cluster table)",
     )
 
 
@@ -73,7 +81,11 @@ def _add_output(p: argparse.ArgumentParser, formats: Sequence[str], default: str
         help=f"output format (default {default})",
     )
     p.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically; never over an input, a device or a link) "
+        "instead of stdout; '-' is stdout",
     )
 
 
@@ -104,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="run the consistency rules; exit 1 if one fails")
     _add_plan_inputs(p)
-    _add_output(p, ("text", "json", "md"), "text")
+    _add_output(p, ("text", "json", "md", "xlsx"), "text")
     p.add_argument(
         "--tolerance",
         type=_tolerance,
@@ -131,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask",
         action="store_true",
         help="check partitioned GeoParquet (files or directories) with dask-geopandas, "
-        "partition by partition; same results (pip install 'hanoi-ccn-planning[dask]')",
+        "partition by partition; same results (pip install 'hanoi-ccn-hanoi-ccn-planning[dask]')",
     )
     p.add_argument(
         "--scheduler",
@@ -143,8 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("areas", help="per-cluster and per-district areas (geodesic and VN-2000)")
     _add_plan_inputs(p)
-    _add_output(p, ("text", "csv", "json"), "text")
-    p.add_argument("--by", choices=("cluster", "district", "both"), default="both")
+    _add_output(p, ("text", "csv", "json", "xlsx"), "text")
+    p.add_argument(
+        "--by",
+        choices=("cluster", "district", "both"),
+        default=None,
+        help="which table (default both; cluster for csv, which holds one table)",
+    )
     p.set_defaults(handler=_cmd_areas)
 
     p = sub.add_parser("rules", help="list the rules, or document one")
@@ -178,9 +195,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_diff)
 
-    p = sub.add_parser("map", help="write a self-contained HTML map (works offline)")
+    p = sub.add_parser(
+        "map", help="write a self-contained HTML map (works offline), or a printable PNG/PDF map"
+    )
     _add_plan_inputs(p)
     _add_html_options(p, default_output="planning-map.html")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=("html", "png", "pdf"),
+        default="html",
+        help="html (interactive, default), or png/pdf: a static map for print (needs -o)",
+    )
+    p.add_argument(
+        "--paper",
+        choices=("A4", "A3"),
+        default="A4",
+        help="paper of the png/pdf map, landscape (default A4)",
+    )
+    p.add_argument(
+        "--dpi",
+        type=int,
+        default=300,
+        metavar="N",
+        help="resolution of the png/pdf map in dots per inch (default 300)",
+    )
     p.add_argument(
         "--diff",
         nargs=2,
@@ -194,16 +233,52 @@ def build_parser() -> argparse.ArgumentParser:
     _add_html_options(p, default_output="planning-report.html")
     p.set_defaults(handler=_cmd_report)
 
-    return parser
-
-
-def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write the plan's layers as a styled GeoPackage for QGIS, or a zipped Shapefile set",
+    )
+    _add_plan_inputs(p, crs_flag="--input-crs")
     p.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        default=default_output,
-        help=f"HTML file to write, atomically (default {default_output}); never an input file",
+        required=True,
+        help="the .gpkg (or, with --format shp, .zip) file to write, atomically",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=("gpkg", "shp"),
+        default="gpkg",
+        help="gpkg (GeoPackage 1.2 with QGIS styles, default) or shp (a .zip of Shapefiles)",
+    )
+    p.add_argument(
+        "--crs",
+        dest="output_crs",
+        choices=("EPSG:4326", "EPSG:5897"),
+        default="EPSG:4326",
+        help="CRS of the layers written: WGS 84 (default) or VN-2000 / TM-3 zone 482",
+    )
+    p.add_argument(
+        "--color-by",
+        choices=("status", "category"),
+        default="status",
+        help="colour clusters by reported status or by plan category, as the web map does",
+    )
+    p.set_defaults(handler=_cmd_export)
+
+    return parser
+
+
+def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> None:
+    p.set_defaults(html_default_output=default_output)
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help=f"file to write, atomically (default {default_output} for HTML); never an input, "
+        "a device or a link; '-' writes an HTML page to stdout",
     )
     p.add_argument(
         "--tiles",
@@ -240,29 +315,67 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
         "fix": args.fix,
         "crs": args.crs,
         "encoding": args.encoding,
+        "sheet": args.sheet,
     }
 
 
 def _load(args: argparse.Namespace) -> Plan:
     from planning.model.plan import load_plan
+    from planning.partitioned import rich_progress
 
-    return load_plan(*args.files, **_plan_options(args))
+    with rich_progress() as progress:
+        plan = load_plan(*args.files, **_plan_options(args), progress=progress)
+    _print_reader_notes(plan)
+    return plan
+
+
+def _print_reader_notes(*plans: Plan) -> None:
+    """Print what the reader decided about the user's files, one ``planning: note:`` line each.
+
+    A note already printed as a warning is not repeated.
+    """
+    for plan in plans:
+        for note in plan.reader_notes:
+            if escape_text(note) not in _PRINTED:
+                _say("note", note)
+
+
+#: The messages already printed on stderr (by :func:`_say`) in this run.
+_PRINTED: set[str] = set()
+
+
+def _say(kind: str, text: object) -> None:
+    """Print ``planning: KIND: TEXT`` on stderr as one line (control characters escaped)."""
+    line = escape_text(text)
+    _PRINTED.add(line)
+    print(f"planning: {kind}: {line}", file=sys.stderr)
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
     out = getattr(args, "output", None)
-    if out:
-        from planning.readers.io import atomic_write
+    if out and out != STDOUT:
+        from planning.outputs import atomic_write
 
         atomic_write(out, text, protect=_inputs(args))
-        print(f"wrote {out}", file=sys.stderr)
+        print(f"wrote {escape_text(out)}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _binary_output(args: argparse.Namespace) -> str:
+    """Return ``-o FILE``, which a binary format needs (it is never written to a terminal)."""
+    if not args.output or str(args.output) == "-":
+        raise UsageError(f"--format {args.format} writes a binary file: add -o FILE (not '-')")
+    return str(args.output)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from planning.report.core import check
 
+    if args.format == "xlsx":
+        _binary_output(args)
+        if args.dask or args.scheduler:
+            raise UsageError("--format xlsx needs the plan in memory: leave out --dask")
     report: Report
     if args.dask or args.scheduler:
         from planning.partitioned import check_from_args
@@ -273,7 +386,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         report = check(
             plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore)
         )
-    if args.format == "json":
+    if args.format == "xlsx":
+        from planning.report.excel import check_workbook, write_workbook
+
+        path = write_workbook(check_workbook(plan, report), args.output, protect=_inputs(args))
+        _print_written(path)
+    elif args.format == "json":
         _emit(report.to_json(), args)
     elif args.format == "md":
         _emit(report.to_markdown(), args)
@@ -289,10 +407,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_areas(args: argparse.Namespace) -> int:
     from planning.report.core import area_tables
 
+    by = args.by or ("cluster" if args.format == "csv" else "both")
+    if args.format == "xlsx":
+        _binary_output(args)
     plan = _load(args)
     tables = area_tables(plan)
-    wanted = ["clusters", "districts"] if args.by == "both" else [args.by + "s"]
-    if args.format == "json":
+    wanted = ["clusters", "districts"] if by == "both" else [by + "s"]
+    if args.format == "xlsx":
+        from planning.report.excel import areas_workbook, write_workbook
+
+        wb = areas_workbook(plan, tables=tables)
+        for key in ("clusters", "districts"):
+            if key not in wanted:
+                del wb[key]
+        path = write_workbook(wb, args.output, protect=_inputs(args))
+        _print_written(path)
+    elif args.format == "json":
         import json
 
         payload = {k: tables[k].to_dict(orient="records") for k in wanted}
@@ -302,7 +432,9 @@ def _cmd_areas(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         if len(wanted) > 1:
             raise UsageError("--format csv writes one table: add --by cluster or --by district")
-        _emit(tables[wanted[0]].to_csv(index=False), args)
+        from planning.report.excel import csv_text
+
+        _emit(csv_text(tables[wanted[0]]), args)
     else:
         from rich.console import Console
 
@@ -339,6 +471,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     args.files = [f for f in (args.old, args.new) if f != BUNDLED]  # protected from -o
     kwargs = _plan_options(args)
     old, new = load_version(args.old, **kwargs), load_version(args.new, **kwargs)
+    _print_reader_notes(old, new)
     tolerances = {
         k: v
         for k, v in (
@@ -386,15 +519,59 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
 
 
 def _print_written(path: Path, note: str = "") -> None:
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB){note}", file=sys.stderr)
+    if str(path) == STDOUT:
+        return
+    print(
+        f"wrote {escape_text(path)} ({path.stat().st_size / 1e6:.2f} MB){escape_text(note)}",
+        file=sys.stderr,
+    )
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from planning.maps.api import write_map
 
+    if args.format != "html":
+        return _cmd_map_print(args)
+    args.output = args.output or args.html_default_output
     if args.diff:
         return _cmd_map_diff(args)
     return _write_checked_html(args, write_map)
+
+
+def _cmd_map_print(args: argparse.Namespace) -> int:
+    from planning.maps.printmap import write_static_map
+
+    if args.diff:
+        raise UsageError("--diff draws an HTML map: leave out --format png/pdf")
+    _binary_output(args)
+    plan = _load(args)
+    path = write_static_map(
+        plan,
+        args.output,
+        fmt=args.format,
+        dpi=args.dpi,
+        paper=args.paper,
+        color_by=args.color_by,
+        protect=_inputs(args),
+    )
+    _print_written(path)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from planning.maps.geopackage import write_geopackage, write_shapefile_zip
+
+    plan = _load(args)
+    write = write_geopackage if args.format == "gpkg" else write_shapefile_zip
+    path = write(
+        plan,
+        args.output,
+        crs=args.output_crs,
+        color_by=args.color_by,
+        protect=_inputs(args),
+    )
+    _print_written(path, f" in {args.output_crs}")
+    return 0
 
 
 def _cmd_map_diff(args: argparse.Namespace) -> int:
@@ -406,6 +583,7 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
     kwargs = _plan_options(args)
     old_spec, new_spec = args.diff
     old, new = load_version(old_spec, **kwargs), load_version(new_spec, **kwargs)
+    _print_reader_notes(old, new)
     d = diff_plans(old, new, tolerance_pct=args.tolerance)
     protect = [*_inputs(args), *(s for s in args.diff if s != BUNDLED)]
     path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
@@ -416,6 +594,7 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from planning.report.html import write_report
 
+    args.output = args.output or args.html_default_output
     return _write_checked_html(args, write_report)
 
 
@@ -437,9 +616,9 @@ def _one_line_warnings() -> None:
         line: str | None = None,
     ) -> None:
         if issubclass(category, PlanningWarning):
-            print(f"planning: warning: {message}", file=sys.stderr)
+            _say("warning", message)
         else:
-            print(f"planning: warning ({category.__name__}): {message}", file=sys.stderr)
+            _say(f"warning ({category.__name__})", message)
 
     warnings.showwarning = show
 
@@ -466,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except PlanningError as exc:
-        print(f"planning: error: {exc}", file=sys.stderr)
+        _say("error", exc)
         return 2
     except KeyboardInterrupt:
         print("planning: interrupted", file=sys.stderr)

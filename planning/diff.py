@@ -734,6 +734,7 @@ def load_version(
     fix: bool = False,
     crs: str | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> Plan:
     """Load one version of a plan: the bundled plan, or a cluster file.
 
@@ -743,9 +744,9 @@ def load_version(
         The word ``bundled`` (:data:`BUNDLED`) for the bundled catalogue, or a cluster
         file in any format :func:`planning.readers.io.read_layer` reads. The word wins over a
         file of that name; write ``./bundled`` for the file.
-    manifest, districts, zones, complete, mirror, fix, crs, encoding
-        As for :func:`planning.model.plan.load_plan` (``crs`` and ``encoding`` apply to a
-        cluster file only).
+    manifest, districts, zones, complete, mirror, fix, crs, encoding, sheet
+        As for :func:`planning.model.plan.load_plan` (``crs``, ``encoding`` and ``sheet``
+        apply to a cluster file only).
 
     Returns
     -------
@@ -768,7 +769,7 @@ def load_version(
     }
     if str(spec) == BUNDLED:
         return load_plan(**kwargs)
-    plan = load_plan(spec, **kwargs)
+    plan = load_plan(spec, sheet=sheet, **kwargs)
     return replace(plan, name=str(spec))
 
 

@@ -7,14 +7,18 @@
   where it lies, on the workers. Their findings and counts are combined in partition
   order and *finished* once (see :class:`planning.rules.Partial`). The GEO rules scan the
   zones once, on their own.
-* Overlaps between clusters (TOP001) are found within and across *spatial* partitions.
-  The valid polygons are re-partitioned along a Hilbert curve
-  (``dask_geopandas.GeoDataFrame.spatial_shuffle``), and only partitions whose convex
-  hulls meet are compared, so the cost stays about n log n. Each overlapping pair is
-  measured in the orientation the in-memory rule uses (lower row first), so the areas
-  are the same to the last bit.
+* Overlaps between clusters (TOP001) are found within and across partitions, in
+  west-to-east *strips* holding about as many polygons each. Each partition's valid
+  polygons stay on the worker that read them and are sent to every strip their bounding
+  boxes reach (a halo as wide as the polygons); a pair is measured only in the strip that
+  holds the west edge of the two boxes' intersection, so each is found once, without a
+  global shuffle and without converting geometries. Each overlapping pair is measured in
+  the orientation the in-memory rule uses (lower row first), so the areas are the same to
+  the last bit.
 * Rules on the plan as a whole (PLN counts and totals, IDS duplicate ids and names, COV
-  coverage) run once on the clusters' attribute table, gathered without geometries.
+  coverage) run once on the clusters' attribute table, gathered without geometries (the
+  names are folded for IDS002 on the workers), while the overlaps are being tested.
+* The partitions are read once. Empty partitions and any number of workers are fine.
 
 The input is a clusters layer with ``planning``'s column names (``docs/architecture.md``),
 such as GeoParquet written from ``Plan.clusters`` or by
@@ -66,9 +70,12 @@ Progress = Callable[[str, int, int], None]
 """A progress callback: ``progress(stage, done, total)``; ``total`` 0 when unknown."""
 
 #: Rule families run once, on the attribute table of all clusters (no geometry needed).
-ATTRIBUTE_FAMILIES = ("plan", "identity", "coverage")
+ATTRIBUTE_FAMILIES = ("plan", "identity", "coverage", "totals")
 #: Rules computed from pairs of clusters, across partitions.
 PAIRWISE_RULES = ("TOP001",)
+
+#: The attribute rule whose costly part (folding every name) is done per partition.
+_NAMES_RULE = "IDS002"
 
 Source = Any
 """A GeoParquet path (file or directory), a list of them, a dask-geopandas or a geopandas
@@ -86,6 +93,7 @@ class _Context:
     options: CheckOptions
     scans: tuple[str, ...]  # codes of the rules scanned per partition
     pairs: bool  # whether TOP001 is wanted
+    name_keys: bool  # whether IDS002 is wanted (its names are folded per partition)
     path: str | None
 
 
@@ -146,7 +154,7 @@ def check_partitioned(
     Raises
     ------
     MissingDependencyError
-        If dask-geopandas is not installed (``pip install "hanoi-ccn-planning[dask]"``).
+        If dask-geopandas is not installed (``pip install "hanoi-ccn-hanoi-ccn-planning[dask]"``).
     UsageError
         For a bad tolerance or rule selection, or a rule that cannot run partitioned.
     PlanDataError
@@ -161,11 +169,13 @@ def check_partitioned(
 
     opts = _options(tolerance_pct, select, ignore)
     wanted = [r for r in iter_rules() if opts.wants(r.code)]
-    scans = tuple(r.code for r in wanted if r.scan is not None)
+    scans_codes = tuple(r.code for r in wanted if r.scan is not None)
     pairs = any(r.code in PAIRWISE_RULES for r in wanted)
     attrs = [r for r in wanted if r.family in ATTRIBUTE_FAMILIES and r.scan is None]
     other = [
-        r.code for r in wanted if r.code not in {*scans, *PAIRWISE_RULES, *(a.code for a in attrs)}
+        r.code
+        for r in wanted
+        if r.code not in {*scans_codes, *PAIRWISE_RULES, *(a.code for a in attrs)}
     ]
     if other:
         raise UsageError(f"rule(s) {', '.join(other)} cannot run partitioned; --ignore them")
@@ -179,25 +189,36 @@ def check_partitioned(
         manifest=base.manifest,
         complete=complete,
         options=opts,
-        scans=scans,
+        scans=scans_codes,
         pairs=pairs,
+        name_keys=any(r.code == _NAMES_RULE for r in attrs),
         path=label,
     )
     say = progress or (lambda stage, done, total: None)
     with _scheduler(scheduler) as client:
-        summaries = _scan(ddf, ctx, client, say)
+        from dask import delayed
+
+        scans = _scan_tasks(ddf, ctx)
+        stages = [("scanning partitions", [delayed(_summary)(s) for s in scans])]
+        if pairs:
+            strips = _strip_count(ddf.npartitions, client)
+            stages.append(("testing overlaps", _overlap_tasks(scans, strips)))
+        # The overlaps are tested on the workers while the attribute rules run here.
+        results_of = _staged(stages, client, say)
+        summaries = next(results_of)
         thin = _attribute_plan(base, [s["thin"] for s in summaries], complete, label, name)
         results: dict[str, RuleResult] = {}
-        for code in scans:
+        for code in scans_codes:
             results[code] = _finish(code, [s["partials"][code] for s in summaries], ctx, thin)
+        with shared_scope():
+            for r in attrs:
+                if r.code == _NAMES_RULE:
+                    results[r.code] = _names_result(thin, [s["name_keys"] for s in summaries])
+                else:
+                    results[r.code] = r.run(thin, opts)
         if pairs:
-            offsets = _offsets([len(s["thin"]) for s in summaries])
             polygons = sum(int(s["polygons"]) for s in summaries)
-            bounds = _total_bounds([s["bounds"] for s in summaries])
-            results["TOP001"] = _overlaps(ddf, ctx, offsets, polygons, bounds, client, say)
-    with shared_scope():
-        for r in attrs:
-            results[r.code] = r.run(thin, opts)
+            results["TOP001"] = _overlaps_result(next(results_of), polygons)
     return Report(
         plan_name=thin.name,
         results=[results[r.code] for r in wanted],
@@ -256,6 +277,18 @@ def check_from_args(args: argparse.Namespace) -> Report:
             complete=not args.partial,
             progress=progress,
         )
+
+
+def _not_geoparquet(exc: BaseException) -> str:
+    """Return the one-line reason a ``--dask`` input could not be read as GeoParquet."""
+    text = str(exc)
+    if "magic bytes" in text or "Is this a 'parquet' file" in text:
+        return (
+            "not a GeoParquet file: --dask reads only GeoParquet files or directories of "
+            "them; check it without --dask, or convert it (geopandas: to_parquet)"
+        )
+    reason = " ".join(text.replace("Original Message:", ";").split())
+    return f"cannot read as GeoParquet: {reason[:300]}"
 
 
 @contextmanager
@@ -342,7 +375,7 @@ def _read(source: Source, npartitions: int | None) -> tuple[Any, str]:
         try:
             ddf = dask_geopandas.read_parquet(paths if len(paths) > 1 else paths[0])
         except (OSError, ValueError) as exc:
-            raise PlanDataError(f"cannot read as GeoParquet: {exc}", path=paths[0]) from None
+            raise PlanDataError(_not_geoparquet(exc), path=paths[0]) from None
         label = ", ".join(paths)
     if npartitions:
         ddf = ddf.repartition(npartitions=npartitions)
@@ -389,29 +422,29 @@ def _default_client() -> Any:
         return None
 
 
-def _run(
-    items: list[Any], stage: str, client: Any, say: Progress, *, persist: bool = False
-) -> list[Any]:
-    """Compute (or persist) dask collections, reporting each finished task to ``say``."""
+def _staged(stages: list[tuple[str, list[Any]]], client: Any, say: Progress) -> Iterator[list[Any]]:
+    """Compute lists of lazy tasks that share dependencies; yield each list's results in turn.
+
+    On a distributed client every stage is submitted at once (shared tasks run once), and
+    the driver can work on a stage's results while the next one's tasks run. Local
+    schedulers compute all stages in one call.
+    """
     import dask
 
-    if not items:
-        return []
     if client is not None:
-        from distributed import as_completed, futures_of
+        from distributed import as_completed
 
-        if persist:
-            out = client.persist(items)
-            futures = futures_of(out)
-        else:
-            futures = client.compute(items)
-        total = len(futures)
-        say(stage, 0, total)
-        for done, _ in enumerate(as_completed(futures, loop=client.loop), start=1):
-            say(stage, done, total)
-        return list(out) if persist else list(client.gather(futures))
-    with _LocalProgress(stage, say):
-        return list(dask.persist(*items) if persist else dask.compute(*items))
+        submitted = [(stage, client.compute(items)) for stage, items in stages]
+        for stage, futures in submitted:
+            total = len(futures)
+            say(stage, 0, total)
+            for done, _ in enumerate(as_completed(futures, loop=client.loop), start=1):
+                say(stage, done, total)
+            yield list(client.gather(futures))
+        return
+    with _LocalProgress(", ".join(stage for stage, _ in stages), say):
+        computed = dask.compute(*(items for _, items in stages))
+    yield from (list(c) for c in computed)
 
 
 class _LocalProgress:
@@ -445,14 +478,13 @@ class _LocalProgress:
             self._say(self._stage, self._total, self._total)
 
 
-def _scan(ddf: Any, ctx: _Context, client: Any, say: Progress) -> list[dict[str, Any]]:
-    """Scan every partition with the row-by-row rules; return one small summary each."""
+def _scan_tasks(ddf: Any, ctx: _Context) -> list[Any]:
+    """One lazy task per partition: ``(summary, polygons)`` (see :func:`_scan_partition`)."""
     from dask import delayed
 
     context = delayed(ctx, traverse=False, name=f"planning-context-{uuid.uuid4().hex}")
     parts = ddf.to_delayed()
-    scans = [delayed(_scan_partition, pure=True)(p, k, context) for k, p in enumerate(parts)]
-    return _run(scans, "scanning partitions", client, say)
+    return [delayed(_scan_partition, pure=True, nout=2)(p, k, context) for k, p in enumerate(parts)]
 
 
 def _normalise(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> gpd.GeoDataFrame:
@@ -470,11 +502,16 @@ def _normalise(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> gpd.GeoDataFram
         ) from None
 
 
-def _scan_partition(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> dict[str, Any]:
-    """Normalise one partition, scan it with the row-by-row rules, keep what else is needed."""
+def _scan_partition(
+    part: gpd.GeoDataFrame, k: int, ctx: _Context
+) -> tuple[dict[str, Any], _Polygons]:
+    """Normalise one partition and scan it with the row-by-row rules.
+
+    Returns a small summary (the attribute table, the rules' partials, a sample of where
+    the polygons lie) and the polygons TOP001 tests, which stay on the worker.
+    """
     import numpy as np
     import pandas as pd
-    import shapely
 
     from planning.geo.area import add_areas
     from planning.model.plan import Plan
@@ -499,38 +536,82 @@ def _scan_partition(part: gpd.GeoDataFrame, k: int, ctx: _Context) -> dict[str, 
             partials[code] = r.scan(no_zones if r.zone_rows else plan, ctx.options, r)
         out["partials"] = partials
         ok = polygonal(clusters) if ctx.pairs else np.zeros(len(clusters), dtype=bool)
-        out["polygons"] = int(ok.sum())
-        out["bounds"] = shapely.total_bounds(clusters.geometry.to_numpy()[ok])
-    return out
+    if ctx.name_keys:
+        from planning.rules.identity import name_folds
+
+        out["name_keys"] = name_folds(clusters["name_vi"].astype(str)).to_numpy()
+    polys = _Polygons.of(clusters, ok, k)
+    out["polygons"] = len(polys.keys)
+    out["sample"] = polys.sample()
+    return out, polys
 
 
-def _polygon_partition(
-    part: gpd.GeoDataFrame, ctx: _Context, partition_info: dict[str, Any] | None = None
-) -> gpd.GeoDataFrame:
-    k = int(partition_info["number"]) if partition_info else 0
-    return _polygon_part(_normalise(part, k, ctx), k)
+def _summary(scan: tuple[dict[str, Any], _Polygons]) -> dict[str, Any]:
+    return scan[0]
 
 
-def _polygon_part(clusters: gpd.GeoDataFrame, k: int) -> gpd.GeoDataFrame:
-    """Return the clusters TOP001 tests (valid polygons): partition, position, id, indicative."""
-    import geopandas as gpd
-    import numpy as np
+@dataclass(frozen=True)
+class _Polygons:
+    """The polygons TOP001 tests (valid ones) from one partition, or one strip of them.
 
-    from planning.rules.topology import indicative_mask, polygonal
+    ``keys`` orders them as the layer's rows are ordered: ``partition << 32 | position``
+    (rows = partition offset + position, and offsets grow with the partition), so "the
+    lower row" of a pair is known without the other partitions' lengths.
+    """
 
-    ok = polygonal(clusters)
-    pos = np.flatnonzero(ok)
-    frame = gpd.GeoDataFrame(
-        {
-            "_part": np.full(len(pos), k, dtype=np.int64),
-            "_pos": pos.astype(np.int64),
-            "cluster_id": np.asarray(clusters["cluster_id"].to_numpy(), dtype=object)[pos],
-            "_ind": indicative_mask(clusters)[pos],
-        },
-        geometry=clusters.geometry.to_numpy()[pos],
-        crs=WGS84,
-    )
-    return frame
+    keys: np.ndarray  # int64
+    geoms: np.ndarray  # shapely geometries
+    ids: np.ndarray  # cluster ids (object)
+    indicative: np.ndarray  # bool: an indicative footprint
+    minx: np.ndarray  # float: the west edge of each polygon's bounding box (degrees)
+    maxx: np.ndarray  # float: its east edge
+
+    @classmethod
+    def of(cls, clusters: gpd.GeoDataFrame, ok: np.ndarray, k: int) -> _Polygons:
+        import numpy as np
+        import shapely
+
+        from planning.rules.topology import indicative_mask
+
+        pos = np.flatnonzero(ok).astype(np.int64)
+        geoms = clusters.geometry.to_numpy()[pos]
+        bounds = shapely.bounds(geoms).reshape(-1, 4)
+        return cls(
+            keys=(np.int64(k) << np.int64(32)) | pos,
+            geoms=geoms,
+            ids=np.asarray(clusters["cluster_id"].to_numpy(), dtype=object)[pos],
+            indicative=indicative_mask(clusters)[pos],
+            minx=bounds[:, 0],
+            maxx=bounds[:, 2],
+        )
+
+    def take(self, idx: np.ndarray) -> _Polygons:
+        return _Polygons(
+            self.keys[idx],
+            self.geoms[idx],
+            self.ids[idx],
+            self.indicative[idx],
+            self.minx[idx],
+            self.maxx[idx],
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[_Polygons]) -> _Polygons:
+        import numpy as np
+
+        return cls(
+            *(
+                np.concatenate([getattr(p, f) for p in parts])
+                for f in ("keys", "geoms", "ids", "indicative", "minx", "maxx")
+            )
+        )
+
+    def sample(self, size: int = 256) -> np.ndarray:
+        """Every m-th centre of the bounding boxes, west to east: about ``size`` of them."""
+        import numpy as np
+
+        centres = np.sort((self.minx + self.maxx) / 2)
+        return centres[:: max(1, len(centres) // size)]
 
 
 def _offsets(lengths: list[int]) -> np.ndarray:
@@ -561,6 +642,19 @@ def _attribute_plan(
     )
 
 
+def _names_result(thin: Plan, keys: list[np.ndarray]) -> RuleResult:
+    """IDS002 on the whole table, from the names folded on the workers."""
+    import numpy as np
+    import pandas as pd
+
+    from planning.rules import REGISTRY
+    from planning.rules.identity import name_duplicates
+
+    r = REGISTRY[_NAMES_RULE]
+    folded = pd.Series(np.concatenate([np.zeros(0, dtype=object), *keys]), dtype=object)
+    return r.result(name_duplicates(thin, folded, r))
+
+
 def _finish(code: str, parts: list[Partial], ctx: _Context, thin: Plan) -> RuleResult:
     """Combine a rule's partials (and, for GEO rules, the zones' own), then finish it."""
     from planning.model.plan import Plan
@@ -584,136 +678,118 @@ def _finish(code: str, parts: list[Partial], ctx: _Context, thin: Plan) -> RuleR
 # -- overlaps across partitions -------------------------------------------------------------------
 
 
-def _total_bounds(parts: list[np.ndarray]) -> tuple[float, float, float, float]:
-    import numpy as np
-
-    b = np.array(parts, dtype=float).reshape(-1, 4)
-    b = b[np.isfinite(b).all(axis=1)]
-    if not len(b):
-        return (0.0, 0.0, 0.0, 0.0)
-    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+def _strip_count(npartitions: int, client: Any) -> int:
+    """How many west-to-east strips TOP001 is tested in: one per partition or worker."""
+    workers = len(client.scheduler_info().get("workers", {})) if client is not None else 0
+    return max(npartitions, workers, 1)
 
 
-def _overlaps(
-    ddf: Any,
-    ctx: _Context,
-    offsets: np.ndarray,
-    polygons: int,
-    bounds: tuple[float, float, float, float],
-    client: Any,
-    say: Progress,
-) -> RuleResult:
-    """TOP001 on all partitions: spatial partitions, then pairs of neighbouring partitions.
+def _overlap_tasks(scans: list[Any], strips: int) -> list[Any]:
+    """Lazy TOP001 tasks: one per strip, each testing the polygons whose boxes reach into it.
 
-    The valid polygons (with their partition and position, hence their row) are read
-    again, re-partitioned along a Hilbert curve and kept in memory; each spatial partition
-    is tested on its own and against every partition whose convex hull meets its own.
+    The layer is cut into ``strips`` vertical strips holding about as many polygons each
+    (from the scans' samples). Each partition's polygons are sent to every strip their
+    bounding boxes reach (a halo as wide as the polygons). A pair is measured only in the
+    strip that holds the west edge of its two boxes' intersection, which both boxes reach,
+    so every overlapping pair is found exactly once, without a global shuffle.
     """
-    import numpy as np
-    import pandas as pd
-    import shapely
     from dask import delayed
 
-    from planning.rules import REGISTRY
-    from planning.rules.topology import pair_findings, pairs_outcome
-
-    r = REGISTRY["TOP001"]
-    tasks: list[Any] = []
-    if polygons:
-        meta = _polygon_part(_empty_clusters(), 0)
-        polys = ddf.map_partitions(_polygon_partition, ctx, meta=meta)
-        if polys.npartitions > 1:
-            (polys,) = _run([polys], "reading polygons", client, say, persist=True)
-            # dask_geopandas' spatial_shuffle, with the total bounds known beforehand (its own
-            # lazy ones would be computed inside the tasks).
-            distance = polys.hilbert_distance(total_bounds=bounds, level=16)
-            polys = polys.set_index(distance, sorted=False, npartitions=polys.npartitions)
-            (polys,) = _run([polys], "spatial partitioning", client, say, persist=True)
-            polys.calculate_spatial_partitions()
-            hulls = np.asarray(polys.spatial_partitions.to_numpy(), dtype=object)
-        else:
-            hulls = np.array([shapely.box(-180, -90, 180, 90)], dtype=object)
-        ok = ~(shapely.is_missing(hulls) | shapely.is_empty(hulls))
-        hulls[~ok] = None
-        pieces = polys.to_delayed()
-        p_idx, q_idx = shapely.STRtree(hulls).query(hulls, predicate="intersects")
-        tasks = [delayed(_pairs, pure=True)(pieces[p], None, offsets) for p in np.flatnonzero(ok)]
-        tasks += [
-            delayed(_pairs, pure=True)(pieces[p], pieces[q], offsets)
-            for p, q in zip(p_idx, q_idx, strict=True)
-            if p < q
-        ]
-    found = [f for f in _run(tasks, "testing overlaps", client, say) if len(f)]
-    if found:
-        table = pd.concat(found, ignore_index=True).sort_values(["lo", "hi"], kind="stable")
-    else:
-        table = pd.DataFrame({"lo_id": [], "hi_id": [], "ind": [], "area": []})
-    findings = pair_findings(
-        r,
-        table["lo_id"].to_numpy(),
-        table["hi_id"].to_numpy(),
-        table["ind"].to_numpy(dtype=bool),
-        table["area"].to_numpy(dtype=float),
-    )
-    return r.result(pairs_outcome(polygons, findings))
+    edges = delayed(_strip_edges, pure=True)([delayed(_sample)(s) for s in scans], strips)
+    pieces = [delayed(_split, pure=True, nout=strips)(s, edges, strips) for s in scans]
+    return [
+        delayed(_strip_pairs, pure=True)(j, edges, [p[j] for p in pieces]) for j in range(strips)
+    ]
 
 
-def _empty_clusters() -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
-    from planning.model.plan import CLUSTER_COLUMNS
-
-    return gpd.GeoDataFrame(
-        {c: [] for c in CLUSTER_COLUMNS}, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84
-    )
+def _sample(scan: tuple[dict[str, Any], _Polygons]) -> np.ndarray:
+    sample: np.ndarray = scan[0]["sample"]
+    return sample
 
 
-def _pairs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame | None, offsets: np.ndarray) -> pd.DataFrame:
-    """Overlapping pairs within ``a`` (b None) or between ``a`` and ``b``, lower row first.
+def _strip_edges(samples: list[np.ndarray], strips: int) -> np.ndarray:
+    """Return the ``strips - 1`` longitudes (degrees) between strips, from the samples."""
+    import numpy as np
+
+    centres = np.sort(np.concatenate([np.zeros(0), *(np.asarray(s, dtype=float) for s in samples)]))
+    if not len(centres):
+        return np.zeros(0)
+    return np.quantile(centres, np.arange(1, strips) / strips)
+
+
+def _strip_of(x: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return np.searchsorted(edges, x, side="right")
+
+
+def _split(
+    scan: tuple[dict[str, Any], _Polygons], edges: np.ndarray, strips: int
+) -> list[_Polygons]:
+    """One partition's polygons, by strip: each in every strip its bounding box reaches."""
+    import numpy as np
+
+    polys = scan[1]
+    first, last = _strip_of(polys.minx, edges), _strip_of(polys.maxx, edges)
+    reach = last - first + 1
+    rows = np.repeat(np.arange(len(reach)), reach)
+    starts = np.repeat(np.cumsum(reach) - reach, reach)
+    strip = first[rows] + (np.arange(len(rows)) - starts)
+    order = np.argsort(strip, kind="stable")
+    cuts = np.searchsorted(strip[order], np.arange(1, strips))
+    return [polys.take(rows[order][idx]) for idx in np.split(np.arange(len(order)), cuts)]
+
+
+def _strip_pairs(j: int, edges: np.ndarray, pieces: list[_Polygons]) -> dict[str, np.ndarray]:
+    """Return the overlapping pairs strip ``j`` owns, lower row first, and their areas (m²).
 
     As in :func:`planning.rules.topology.overlap_pairs`: candidates that intersect, the
     intersection of the lower row's polygon with the higher row's, its equal-area area,
     kept from :data:`~planning.rules.topology.MIN_OVERLAP_M2`.
     """
     import numpy as np
-    import pandas as pd
     import shapely
 
     from planning.geo.area import equal_area_m2
     from planning.rules.topology import MIN_OVERLAP_M2
 
-    def rows(f: gpd.GeoDataFrame) -> np.ndarray:
-        return np.asarray(
-            offsets[f["_part"].to_numpy(dtype=np.int64)] + f["_pos"].to_numpy(dtype=np.int64)
-        )
-
-    empty = pd.DataFrame({"lo": [], "hi": [], "lo_id": [], "hi_id": [], "ind": [], "area": []})
-    other = a if b is None else b
-    if not len(a) or not len(other):
-        return empty
-    ga, gb = a.geometry.to_numpy(), other.geometry.to_numpy()
-    ra, rb = rows(a), rows(other)
-    qi, tj = shapely.STRtree(gb).query(ga, predicate="intersects")
-    if b is None:
-        keep = ra[qi] < rb[tj]
-        qi, tj = qi[keep], tj[keep]
-    if not len(qi):
-        return empty
-    a_low = ra[qi] < rb[tj]
-    lo_g = np.where(a_low, ga[qi], gb[tj])
-    hi_g = np.where(a_low, gb[tj], ga[qi])
-    areas = equal_area_m2(shapely.intersection(lo_g, hi_g), crs=WGS84)
+    p = _Polygons.concat(pieces)
+    qi, tj = shapely.STRtree(p.geoms).query(p.geoms, predicate="intersects")
+    keep = p.keys[qi] < p.keys[tj]
+    qi, tj = qi[keep], tj[keep]
+    keep = _strip_of(np.maximum(p.minx[qi], p.minx[tj]), edges) == j
+    lo, hi = qi[keep], tj[keep]
+    areas = equal_area_m2(shapely.intersection(p.geoms[lo], p.geoms[hi]), crs=WGS84)
     keep = areas >= MIN_OVERLAP_M2
-    ids_a = np.asarray(a["cluster_id"].to_numpy(), dtype=object)[qi]
-    ids_b = np.asarray(other["cluster_id"].to_numpy(), dtype=object)[tj]
-    ind = a["_ind"].to_numpy(dtype=bool)[qi] | other["_ind"].to_numpy(dtype=bool)[tj]
-    return pd.DataFrame(
-        {
-            "lo": np.where(a_low, ra[qi], rb[tj])[keep],
-            "hi": np.where(a_low, rb[tj], ra[qi])[keep],
-            "lo_id": np.where(a_low, ids_a, ids_b)[keep],
-            "hi_id": np.where(a_low, ids_b, ids_a)[keep],
-            "ind": ind[keep],
-            "area": areas[keep],
-        }
+    lo, hi = lo[keep], hi[keep]
+    return {
+        "lo": p.keys[lo],
+        "hi": p.keys[hi],
+        "lo_id": p.ids[lo],
+        "hi_id": p.ids[hi],
+        "ind": p.indicative[lo] | p.indicative[hi],
+        "area": areas[keep],
+    }
+
+
+def _overlaps_result(found: list[dict[str, np.ndarray]], polygons: int) -> RuleResult:
+    """TOP001's result from the strips' pairs, in the in-memory rule's order (by rows)."""
+    import numpy as np
+
+    from planning.rules import REGISTRY
+    from planning.rules.topology import pair_findings, pairs_outcome
+
+    r = REGISTRY["TOP001"]
+    cols = ("lo", "hi", "lo_id", "hi_id", "ind", "area")
+    table = {c: np.concatenate([f[c] for f in found]) for c in cols} if found else {}
+    if not found or not len(table["lo"]):
+        table = {c: np.array([]) for c in cols}
+    order = np.lexsort((table["hi"], table["lo"]))
+    findings = pair_findings(
+        r,
+        table["lo_id"][order],
+        table["hi_id"][order],
+        table["ind"][order].astype(bool),
+        table["area"][order].astype(float),
     )
+    return r.result(pairs_outcome(polygons, findings))

@@ -38,6 +38,9 @@ ENV_OFFLINE = "PLANNING_OFFLINE"
 
 #: Seconds before a download gives up.
 DOWNLOAD_TIMEOUT_S = 60.0
+#: Seconds after which a temporary file that a run left beside an output or in the cache
+#: (``.<name>.planning-tmp-…``) counts as abandoned and is removed by the next write there.
+STALE_TEMPORARY_S = 3600.0
 
 
 def cache_dir() -> Path:

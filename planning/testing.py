@@ -401,3 +401,17 @@ def synthetic_clusters(
         "source_note": f"synthetic_clusters(seed={seed})",
     }
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=WGS84)
+
+
+#: Text that a template engine would run or choke on: Jinja2 expressions, statements and
+#: comments, and payloads that would run code (make a folder ``PWNED``, run ``touch``) in the
+#: working folder if they were ever rendered. Every text field must come out unchanged.
+TEMPLATE_PAYLOADS: tuple[str, ...] = (
+    "{{7*7}}",
+    "{% for x in y %}",
+    "{#",
+    "{%- raw %}{{ x }}",
+    "#}}%}{{",
+    "{{ cycler.__init__.__globals__.os.mkdir(dict(PWNED=1)|join) }}",
+    "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
+)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planning.cli import main
 from planning.partitioned import ATTRIBUTE_FAMILIES, PAIRWISE_RULES, check_partitioned
@@ -199,3 +202,122 @@ def test_import_and_help_do_not_import_dask():
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.fixture(scope="module")
+def small_layer():
+    return synthetic_clusters(800, seed=3, overlap_share=0.05, duplicate_share=0.01)
+
+
+@pytest.fixture(scope="module")
+def small_in_memory(base, small_layer) -> Report:
+    return check(base.with_clusters(small_layer, complete=True))
+
+
+def test_more_worker_processes_than_partitions(base, small_layer, small_in_memory, tmp_path):
+    # Worker processes that never read a partition used to get the re-partitioned
+    # polygons back as WKB (dask-geopandas' arrow hooks were not imported there) and crashed
+    # TOP001 with "TypeError: Input must be valid geometry objects".
+    import dask_geopandas
+    from distributed import Client, LocalCluster
+
+    dask_geopandas.from_geopandas(small_layer, npartitions=2).to_parquet(tmp_path / "parts")
+    with (
+        LocalCluster(
+            n_workers=4, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        report = check_partitioned(tmp_path / "parts", scheduler=client, base=base)
+        assert len(client.scheduler_info()["workers"]) == 4
+    _assert_same(small_in_memory, report)
+    top = {r.rule.code: r for r in report.results}["TOP001"]
+    assert top.findings  # the overlaps were tested, and found
+
+
+@pytest.mark.parametrize("scheduler", ["synchronous", "local_cluster"])
+def test_empty_partitions(base, small_layer, small_in_memory, tmp_path, scheduler, request):
+    # Empty files first, between and last; one partition without any polygon at all.
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    empty = small_layer.iloc[:0]
+    points = small_layer.iloc[400:401].copy()
+    points["geometry"] = points.geometry.representative_point()
+    layout = [empty, small_layer.iloc[:400], empty, points, small_layer.iloc[401:], empty]
+    for k, frame in enumerate(layout):
+        frame.to_parquet(parts / f"part.{k}.parquet")
+    layer = pd_concat(layout)
+    expected = check(base.with_clusters(layer, complete=True))
+    client = request.getfixturevalue("local_cluster") if scheduler == "local_cluster" else scheduler
+    report = check_partitioned(parts, scheduler=client, base=base)
+    _assert_same(expected, report)
+    assert {r.rule.code: r for r in report.results}["TOP001"].findings
+
+
+def test_only_empty_partitions(base, small_layer, tmp_path):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for k in range(2):
+        small_layer.iloc[:0].to_parquet(parts / f"part.{k}.parquet")
+    expected = check(base.with_clusters(small_layer.iloc[:0], complete=True))
+    _assert_same(expected, check_partitioned(parts, scheduler="synchronous", base=base))
+
+
+def pd_concat(frames):
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
+
+
+@given(
+    boxes=st.lists(
+        st.tuples(
+            st.floats(105.70, 105.80),
+            st.floats(21.00, 21.05),
+            st.floats(1e-4, 0.02),
+            st.floats(1e-4, 0.02),
+        ),
+        min_size=0,
+        max_size=40,
+    ),
+    cuts=st.lists(st.integers(0, 40), max_size=4),
+    strips=st.integers(1, 6),
+)
+@settings(max_examples=60, deadline=None)
+def test_strips_find_every_overlap_once(boxes, cuts, strips):
+    # Partitions cut anywhere, strips of any number: the same pairs, areas and order as the
+    # in-memory rule's spatial index.
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from planning.partitioned import (
+        _overlaps_result,
+        _Polygons,
+        _split,
+        _strip_edges,
+        _strip_pairs,
+    )
+    from planning.rules.topology import overlap_pairs
+
+    geoms = [shapely.box(x, y, x + w, y + h) for x, y, w, h in boxes]
+    layer = gpd.GeoDataFrame(
+        {"cluster_id": [f"C{i}" for i in range(len(geoms))], "geometry_kind": "surveyed"},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    bounds = [0, *sorted(min(c, len(layer)) for c in cuts), len(layer)]  # some empty
+    scans = []
+    for k, (a, b) in enumerate(itertools.pairwise(bounds)):
+        part = layer.iloc[a:b].reset_index(drop=True)
+        polys = _Polygons.of(part, np.ones(len(part), dtype=bool), k)
+        scans.append(({"sample": polys.sample(3)}, polys))
+    edges = _strip_edges([s[0]["sample"] for s in scans], strips)
+    pieces = [_split(s, edges, strips) for s in scans]
+    found = [_strip_pairs(j, edges, [p[j] for p in pieces]) for j in range(strips)]
+    got = _overlaps_result(found, len(layer))
+    qi, tj, areas = overlap_pairs(layer)
+    assert [(f.cluster_id, f.detail["other"]) for f in got.findings] == [
+        (f"C{i}", f"C{j}") for i, j in zip(qi, tj, strict=True)
+    ]
+    assert [f.detail["overlap_ha"] for f in got.findings] == [round(a / 1e4, 6) for a in areas]

@@ -9,7 +9,9 @@ import http.server
 import os
 import re
 import shutil
+import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -29,7 +31,7 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 from planning import settings
-from planning.errors import GeodataHashMismatch, GeodataUnavailable
+from planning.errors import CacheIntegrityWarning, GeodataHashMismatch, GeodataUnavailable
 from planning.sources import geodata
 from planning.text.vietnamese import split_admin_prefix
 
@@ -544,12 +546,11 @@ def test_communes_layer_is_cached_and_reused(
     communes_cache: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    layers = list((communes_cache / "vietnam63-communes").glob("hanoi-communes-*"))
-    assert [p.name for p in layers] == [
-        f"hanoi-communes-v1-{RDA.sha256[:16]}.parquet"
-        if geodata._has_pyarrow()
-        else f"hanoi-communes-v1-{RDA.sha256[:16]}.geojson"
-    ]
+    layers = sorted((communes_cache / "vietnam63-communes").glob("hanoi-communes-*"))
+    name = f"hanoi-communes-v1-{RDA.sha256[:16]}" + (
+        ".parquet" if geodata._has_pyarrow() else ".geojson"
+    )
+    assert [p.name for p in layers] == [name, f"{name}.sha256"]
 
     def fail(rda: Path) -> Any:
         raise AssertionError("must not convert the .rda again")
@@ -571,10 +572,12 @@ def test_damaged_communes_layer_is_rebuilt(
     monkeypatch.setattr(geodata, "_convert_communes", lambda rda: small.copy())
     layer = tmp_path / "layer.parquet"
     layer.write_bytes(b"not parquet")
-    frame = geodata._load_communes_cached.__wrapped__(str(tmp_path / "x.rda"), str(layer))
+    with pytest.warns(CacheIntegrityWarning, match="layer.parquet: .* rebuilding it from x.rda"):
+        frame = geodata._load_communes_cached.__wrapped__(str(tmp_path / "x.rda"), str(layer))
     assert len(frame) == 3
     assert len(geodata._read_layer(layer)) == 3
-    assert [p.name for p in _files_under(tmp_path)] == ["layer.parquet"]
+    assert [p.name for p in _files_under(tmp_path)] == ["layer.parquet", "layer.parquet.sha256"]
+    assert geodata._verify_derived(layer) is None
 
 
 def test_communes_layer_geojson_fallback(
@@ -589,7 +592,120 @@ def test_communes_layer_geojson_fallback(
     assert back.crs == "EPSG:4326"
     assert (back.drop(columns="geometry") == communes.drop(columns="geometry")).all().all()
     assert back.geom_equals_exact(communes, tolerance=1e-9).all()
-    assert _files_under(tmp_path) == [path]
+    assert _files_under(tmp_path) == [path, path.with_name(path.name + ".sha256")]
+    assert geodata._verify_derived(path) is None
+
+
+def test_flipped_bit_in_cached_communes_layer_is_detected_and_rebuilt(
+    mirror: Path, communes: gpd.GeoDataFrame, communes_cache: Path, tmp_path: Path
+) -> None:
+    shared = geodata._communes_layer_path(communes_cache, RDA.sha256)
+    cache = tmp_path / "cache"
+    layer = geodata._communes_layer_path(cache, RDA.sha256)
+    layer.parent.mkdir(parents=True)
+    for path in (shared, shared.with_name(shared.name + ".sha256")):
+        shutil.copyfile(path, layer.parent / path.name)
+    pristine = layer.read_bytes()
+    # A single-bit flip that the file format itself does not notice: it reads, changed.
+    for offset in range(len(pristine) // 3, len(pristine), 4099):
+        damaged = bytearray(pristine)
+        damaged[offset] ^= 0x04
+        layer.write_bytes(bytes(damaged))
+        try:
+            read = geodata._read_layer(layer)
+        except Exception:
+            continue
+        if len(read) == len(communes) and not read.geom_equals_exact(communes, 0).all():
+            break
+    else:
+        pytest.fail("no silent single-bit flip found")
+    geodata._load_communes_cached.cache_clear()
+    try:
+        with pytest.warns(CacheIntegrityWarning, match="does not match its recorded sha256"):
+            rebuilt = geodata.load_communes(mirror=mirror, cache=cache)
+    finally:
+        geodata._load_communes_cached.cache_clear()
+    assert rebuilt.geom_equals_exact(communes, tolerance=0).all()
+    assert rebuilt.drop(columns="geometry").equals(communes.drop(columns="geometry"))
+    assert geodata._verify_derived(layer) is None
+    assert geodata._read_layer(layer).geom_equals_exact(communes, tolerance=0).all()
+
+
+def test_derived_layer_record_catches_every_change(
+    communes: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    path = tmp_path / "layer.parquet"
+    geodata._write_layer(communes.head(5), path)
+    sidecar = path.with_name("layer.parquet.sha256")
+    assert sidecar.read_text(encoding="ascii") == f"{_sha(path)}  layer.parquet\n"
+    pristine = path.read_bytes()
+    for offset in range(0, len(pristine), max(1, len(pristine) // 97)):
+        for bit in (0x01, 0x80):
+            damaged = bytearray(pristine)
+            damaged[offset] ^= bit
+            path.write_bytes(bytes(damaged))
+            assert "does not match" in str(geodata._verify_derived(path))
+    path.write_bytes(pristine)
+    assert geodata._verify_derived(path) is None
+    sidecar.write_text("0" * 64, encoding="ascii")
+    assert "does not match" in str(geodata._verify_derived(path))
+    sidecar.unlink()
+    assert geodata._verify_derived(path) == "has no recorded sha256"
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_cache_files_honour_the_umask(
+    mask: int,
+    mode: int,
+    mirror: Path,
+    communes: gpd.GeoDataFrame,
+    server: Server,
+    tmp_path: Path,
+    no_mirror_online: None,
+) -> None:
+    cache = tmp_path / "cache"
+    old = os.umask(mask)
+    try:
+        geodata.fetch(server.remote(SHP), cache=cache)  # a download
+        geodata._copy_verified(mirror / DBF.mirror_path, cache / DBF.mirror_path, DBF)
+        layer = geodata._communes_layer_path(cache, RDA.sha256)
+        geodata._write_layer(communes.head(3), layer)
+    finally:
+        os.umask(old)
+    files = _files_under(cache)
+    assert {p.name for p in files} >= {SHP.name, DBF.name, layer.name}
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {
+        p.name: oct(mode) for p in files
+    }
+
+
+_KILLED_COPY = """
+import os, shutil, signal, sys
+from pathlib import Path
+from planning.sources import geodata
+
+def copy_and_die(source, target):
+    Path(target).write_bytes(b"part of a file")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+shutil.copyfile = copy_and_die
+remote = geodata.SOURCES["ocha-districts"].files[2]
+geodata._copy_verified(Path(sys.argv[1]), Path(sys.argv[2]), remote)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_cache_temporary_left_by_a_killed_run_is_removed(mirror: Path, tmp_path: Path) -> None:
+    source, target = mirror / DBF.mirror_path, tmp_path / "cache" / DBF.mirror_path
+    env = {**os.environ, "PYTHONPATH": str(Path(geodata.__file__).resolve().parent.parent)}
+    r = subprocess.run(
+        [sys.executable, "-c", _KILLED_COPY, str(source), str(target)], env=env, timeout=60
+    )
+    assert r.returncode == -signal.SIGKILL
+    assert len(_files_under(tmp_path / "cache")) == 1  # the killed run's temporary
+    geodata._copy_verified(source, target, DBF)
+    assert _files_under(tmp_path / "cache") == [target]
+    assert _sha(target) == DBF.sha256
 
 
 # --------------------------------------------------------------------------- sp conversion

@@ -55,7 +55,7 @@ def test_report_sections(page, bundled):
         assert page.count(f'id="rule-{r.rule.code}"') == 1
     for note in bundled.notes():
         assert htmlreport._e(note) in page
-    assert "27 of 159" in page
+    assert "75 of 159" in page
     assert "Khu công nghệ cao Hòa Lạc" in _map_doc(page) or "Hoa Lac" in _map_doc(page)
 
 

@@ -234,7 +234,7 @@ def test_excel_appendix_names_only(tmp_path: Path) -> None:
     assert (out["geometry_kind"] == "indicative").all()
     assert out["cluster_id"].tolist()[:2] == ["phu_luc-001", "phu_luc-002"]
     notes = " ".join(out.attrs["notes"])
-    assert "header found on line 3" in notes and "Tổng cộng" in notes
+    assert "header found on Excel row 3" in notes and "Tổng cộng" in notes
 
 
 def test_csv_names_only_in_tcvn3_bytes(tmp_path: Path) -> None:
@@ -789,13 +789,15 @@ def test_atomic_path(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
 
 
-def test_atomic_refuses_to_overwrite_inputs(tmp_path: Path) -> None:
+def test_atomic_refuses_to_overwrite_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = _write(_clusters(1), tmp_path / "in.shp")
     with pytest.raises(PlanDataError, match=r"in\.shp: refusing to overwrite an input file"):
         pio.atomic_write(src, "x", protect=[src])
     with pytest.raises(PlanDataError, match="refusing to overwrite part of the input shapefile"):
         pio.atomic_write(src.with_suffix(".dbf"), "x", protect=[str(src)])
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(PlanDataError, match="refusing"):
         pio.atomic_write("./in.shp", "x", protect=[src])
     with pytest.raises(PlanDataError, match="does not exist"):
@@ -824,6 +826,8 @@ def test_import_is_cheap() -> None:
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
+from planning.testing import TEMPLATE_PAYLOADS  # noqa: E402
 
 #: Raise for a deeper run: PLANNING_FUZZ_EXAMPLES=2000 pytest tests/test_io.py -k fuzz
 FUZZ_EXAMPLES = int(os.environ.get("PLANNING_FUZZ_EXAMPLES", "70"))
@@ -1009,6 +1013,7 @@ _cells = st.one_of(
         st.sampled_from(["unicode", "nfd", "mojibake", "tcvn3", "vni"]),
     ),
     st.text(max_size=8),
+    st.sampled_from(TEMPLATE_PAYLOADS),  # template syntax in a cell is plain text (issue 9)
     st.sampled_from(["50", "khoảng 20 ha", "1.234,5", "x", "-3"]),
     st.none(),
     st.sampled_from([math.nan, 0.0, -0.0, 12.5, 3.0, -1.0, math.inf, 7, True]),

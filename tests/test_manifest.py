@@ -42,8 +42,10 @@ def test_bundled_category_tree_is_consistent():
 
 def test_unverified_figures_are_marked():
     m = load_manifest()
-    assert not m.is_verified("markets_total")
-    assert m.is_verified("total_ha")
+    assert m.is_verified("markets_total") and not m.is_attributed("markets_total")
+    assert m.is_verified("total_ha") and m.is_attributed("total_ha")
+    assert m.figures["grdp_industry_trade_construction_pct"].value == 23
+    assert not m.is_attributed("grdp_industry_trade_construction_pct")
 
 
 @pytest.mark.parametrize(

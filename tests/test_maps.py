@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -79,7 +78,12 @@ def _geojson_layers(m):
 def _features(m, prefix):
     layers = _geojson_layers(m)
     name = next(k for k in layers if k.startswith(prefix))
-    return layers[name], layers[name].data["features"]
+    return layers[name], maps._layer_features(m, layers[name])
+
+
+def _layer_features(m, name):
+    """A layer's features with their properties (kept in the page's data block)."""
+    return maps._layer_features(m, _geojson_layers(m)[name])
 
 
 # -- self-contained ------------------------------------------------------------------------------------
@@ -124,8 +128,11 @@ def test_bundled_map_layers(bundled):
         "Hoa Lac Hi-Tech Park",
         f"Clusters ({len(bundled.clusters)})",
     }
-    districts = layers["Districts"].data["features"]
+    districts = _layer_features(m, "Districts")
     assert len(districts) == 30
+    # folium's tree holds no text from data: ids and geometry only
+    for layer in layers.values():
+        assert all(f["properties"] == {} for f in layer.data["features"])
     _, feats = _features(m, "Clusters")
     shapes = [f for f in feats if "uid" in f["properties"]]
     assert len(shapes) == len(bundled.clusters)
@@ -147,7 +154,7 @@ def test_panel_states_coverage_failures_and_caveats(bundled, bundled_html):
     m = maps.make_map(bundled)
     ctl = m._children["planning_controls"]
     panel = ctl.config["panel"]
-    assert "27 of 159" in panel
+    assert "75 of 159" in panel
     assert "of 3,204.3 ha" in panel
     assert re.search(r"Rules failed</dt><dd[^>]*>\d+ of \d+", panel)
     assert "INDICATIVE" in panel
@@ -159,7 +166,7 @@ def test_panel_states_coverage_failures_and_caveats(bundled, bundled_html):
 
 def test_district_tooltips_use_full_geometry_areas(bundled):
     m = maps.make_map(bundled)
-    feats = _geojson_layers(m)["Districts"].data["features"]
+    feats = _layer_features(m, "Districts")
     tips = {f["properties"]["tooltip"] for f in feats}
     for _, row in bundled.districts.iterrows():
         expected = f"{row['measured_ha'] / 100:,.2f} km²"
@@ -313,10 +320,7 @@ def test_simplification_can_be_turned_off(small_plan):
     simple = maps.make_map(small_plan)
 
     def n(m):
-        return sum(
-            len(str(f["geometry"]["coordinates"]))
-            for f in _geojson_layers(m)["Districts"].data["features"]
-        )
+        return sum(len(str(f["geometry"]["coordinates"])) for f in _layer_features(m, "Districts"))
 
     assert n(simple) < n(full)
 
@@ -328,7 +332,7 @@ def test_write_map_atomically_and_never_over_an_input(tmp_path, small_plan):
     out = maps.write_map(small_plan, tmp_path / "m.html")
     assert out == tmp_path / "m.html"
     text = out.read_text(encoding="utf-8")
-    assert json.dumps("CCN Phùng Xá")[1:-1] in text  # inside the embedded GeoJSON
+    assert "CCN Phùng Xá" in text  # inside the page data block (UTF-8)
     assert [p.name for p in tmp_path.iterdir()] == ["m.html"]
     src = tmp_path / "input.geojson"
     src.write_text("{}", encoding="utf-8")
@@ -412,14 +416,14 @@ def test_diff_map_draws_each_change(diff_map):
     assert set(layers) == {"Districts", "Added (1)", "Removed (1)", "Resized (1)", "Moved (1)"}
     for kind, cid in (("Added", "D"), ("Removed", "C"), ("Resized", "A"), ("Moved", "B")):
         layer = layers[f"{kind} (1)"]
-        shapes = [f for f in layer.data["features"] if "uid" in f["properties"]]
+        shapes = [f for f in maps._layer_features(m, layer) if "uid" in f["properties"]]
         assert [f["properties"]["cluster_id"] for f in shapes] == [cid]
         style = layer.style_function(shapes[0])
         assert style["color"] == maps.CHANGE_COLORS[kind.lower()]
         assert f"planning-change-{kind.lower()}" in style["className"]
         assert ("dashArray" in style) == (kind == "Removed")
     # the move: a line from the old centroid to the new one, sharing the shape's popup
-    moved = layers["Moved (1)"].data["features"]
+    moved = _layer_features(m, "Moved (1)")
     (line,) = [f for f in moved if f["geometry"]["type"] == "LineString"]
     (b,) = d.moved
     assert line["geometry"]["coordinates"] == [
@@ -434,7 +438,7 @@ def test_diff_map_popups(diff_map):
     popups = {
         f["properties"]["cluster_id"]: f["properties"]["popup"]
         for layer in _geojson_layers(m).values()
-        for f in layer.data["features"]
+        for f in maps._layer_features(m, layer)
         if "cluster_id" in f["properties"]
     }
     assert "10.00 → 12.00 ha (+2.00 ha)" in popups["A"]

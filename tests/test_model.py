@@ -10,7 +10,14 @@ from pyproj import Geod
 
 import planning
 from planning.errors import PlanDataError
-from planning.model.plan import CLUSTER_COLUMNS, indicative_footprint, load_plan, read_catalogue
+from planning.model.plan import (
+    CLUSTER_COLUMNS,
+    indicative_footprint,
+    indicative_footprints,
+    load_plan,
+    read_catalogue,
+)
+from planning.settings import FOOTPRINT_VERTICES
 
 GEOD = Geod(ellps="WGS84")
 
@@ -23,14 +30,14 @@ def plan():
 def test_bundled_plan_layers(plan):
     cl = plan.clusters
     assert list(cl.columns[: len(CLUSTER_COLUMNS)]) == list(CLUSTER_COLUMNS)
-    assert len(cl) == 27
+    assert len(cl) == 75
     assert cl["cluster_id"].is_unique
     assert cl.crs.to_epsg() == 4326
     assert len(plan.districts) == 30
     assert not plan.complete
     kinds = cl["geometry_kind"].value_counts().to_dict()
-    assert kinds == {"indicative": 17, "point": 10}
-    assert cl["declared_ha"].sum() == pytest.approx(271.46)
+    assert kinds == {"indicative": 69, "point": 6}
+    assert cl["declared_ha"].sum() == pytest.approx(1297.252)
 
 
 def test_indicative_footprints_have_exactly_the_declared_area(plan):
@@ -53,7 +60,12 @@ def test_location_precision_follows_the_catalogue(plan):
     cl = plan.clusters.set_index("cluster_id")
     assert cl.loc["CCN-09", "location_precision"] == "commune"  # Phùng Xá, Thạch Thất
     assert cl.loc["CCN-09", "district_vi"] == "Thạch Thất"
-    assert cl.loc["CCN-15", "location_precision"] == "district"  # Thiết Bình: commune not reported
+    assert cl.loc["CCN-18", "location_precision"] == "district"  # Thụy Lâm: commune not reported
+    assert cl.loc["CCN-15", "location_precision"] == "source point"  # Thiết Bình: IIPMap point
+    # Đông La: the portal's point lies just outside Hoài Đức, the district the news names
+    assert cl.loc["CCN-23", "location_precision"] == "commune"
+    assert "not used" in cl.loc["CCN-23", "source_note"]
+    assert cl.loc["CCN-56", "location_precision"] == "source point"  # Kim Bài
     assert cl.loc["CCN-14", "geometry_kind"] == "point"  # Hapro: no area
 
 
@@ -72,12 +84,13 @@ def test_hoa_lac_zone_is_indicative_with_published_area(plan):
 def test_notes_and_attributions_are_honest(plan):
     notes = " ".join(plan.notes())
     assert "INDICATIVE" in notes
-    assert "27 of 159" in notes
+    assert "75 of 159" in notes
     assert "abolished the district level in 2025" in notes
     attributions = " ".join(plan.attributions())
     assert "OCHA" in attributions and "CC BY 3.0 IGO" in attributions
     assert "vietnam63" in attributions
-    assert "UNVERIFIED" in attributions
+    assert "UNVERIFIED" not in attributions
+    assert "Nguyên Khôi" in attributions and "2020-08-14" in attributions
 
 
 def test_public_api_is_lazy_and_small():
@@ -173,7 +186,7 @@ def test_with_clusters_recomputes_areas(plan):
     assert new.complete and len(new.clusters) == 1
     assert new.clusters["measured_ha"].iloc[0] == pytest.approx(9, rel=0.01)
     assert new.clusters["geometry_kind"].iloc[0] == "digitized"
-    assert len(plan.clusters) == 27  # the original is untouched
+    assert len(plan.clusters) == 75  # the original is untouched
 
 
 def test_bundled_plan_round_trips_through_geojson(plan, tmp_path):
@@ -181,8 +194,8 @@ def test_bundled_plan_round_trips_through_geojson(plan, tmp_path):
     plan.clusters.drop(columns=["measured_ha", "measured_ha_vn2000"]).to_file(path)
     again = load_plan(path, complete=False)
     assert again.clusters["geometry_kind"].value_counts().to_dict() == {
-        "indicative": 17,
-        "point": 10,
+        "indicative": 69,
+        "point": 6,
     }
     assert again.clusters["measured_ha"].sum() == pytest.approx(
         plan.clusters["measured_ha"].sum(), rel=1e-9
@@ -201,3 +214,59 @@ def test_points_with_an_area_get_indicative_footprints(tmp_path):
     assert plan.clusters.set_index("cluster_id").loc["P1", "measured_ha"] == pytest.approx(
         12.5, rel=1e-7
     )
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(102.2, 109.4), st.floats(8.6, 23.3), st.floats(0.01, 5000)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_indicative_footprints_vectorised_are_exact(rows):
+    lon, lat, area = (list(c) for c in zip(*rows, strict=True))
+    polys = indicative_footprints(lon, lat, area)
+    assert len(polys) == len(rows)
+    for poly, x, y, a in zip(polys, lon, lat, area, strict=True):
+        assert poly.is_valid and len(poly.exterior.coords) == FOOTPRINT_VERTICES + 1
+        # GeographicLib's polygon area carries an absolute error of about 1e-4 m², so
+        # below 1 ha the comparison also allows 1e-3 m² (1e-7 ha).
+        geodesic = abs(GEOD.geometry_area_perimeter(poly)[0]) / 1e4
+        assert math.isclose(geodesic, a, rel_tol=1e-7, abs_tol=1e-7)
+        c = poly.centroid
+        assert abs(c.x - x) < 1e-3 and abs(c.y - y) < 1e-3
+        assert poly.equals_exact(indicative_footprint(x, y, a), 1e-12)
+
+
+def test_indicative_footprints_report_progress_by_block(monkeypatch):
+    import planning.model.plan as model
+
+    monkeypatch.setattr(model, "_FOOTPRINT_BLOCK", 4)
+    calls: list[tuple[str, int, int]] = []
+    polys = indicative_footprints(
+        [105.5] * 10, [21.0] * 10, [1.0] * 10, progress=lambda *a: calls.append(a)
+    )
+    assert len(polys) == 10
+    assert calls == [("footprints", 4, 10), ("footprints", 8, 10), ("footprints", 10, 10)]
+
+
+def test_points_table_builds_no_transformer_per_point(tmp_path, monkeypatch):
+    import pyproj
+
+    made = []
+    real = pyproj.Transformer.from_crs
+
+    def counting(*args, **kwargs):
+        made.append(args)
+        return real(*args, **kwargs)
+
+    csv = tmp_path / "points.csv"
+    rows = [f"P{i},CCN {i},21.0{i % 10},105.5{i % 7},{1 + i % 5}" for i in range(200)]
+    csv.write_text("ma_ccn,ten_ccn,lat,lon,dien_tich\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    load_plan(csv, complete=False)  # warm caches (districts, transformers of the area engine)
+    made.clear()
+    monkeypatch.setattr(pyproj.Transformer, "from_crs", counting)
+    plan = load_plan(csv, complete=False)
+    assert plan.clusters["geometry_kind"].eq("indicative").all()
+    assert len(made) < 5  # was one per point (200)

@@ -25,8 +25,8 @@ def test_bundled_report_passes_and_states_coverage_honestly(bundled):
     assert d["summary"]["rules_run"] == len(REGISTRY)
     cov = d["coverage"]
     assert cov["complete"] is False
-    assert (cov["clusters_loaded"], cov["clusters_planned"]) == (27, 159)
-    assert cov["ha_declared"] == pytest.approx(271.46)
+    assert (cov["clusters_loaded"], cov["clusters_planned"]) == (75, 159)
+    assert cov["ha_declared"] == pytest.approx(1297.252)
     assert cov["ha_planned"] == pytest.approx(3204.31)
     statuses = {r["code"]: r["status"] for r in d["rules"]}
     assert statuses["PLN003"] == "pass"
@@ -41,7 +41,8 @@ def test_report_carries_figures_tree_and_sources(bundled):
     assert figs["total_clusters"]["value"] == 159
     assert "hanoitimes" in figs["total_clusters"]["source_url"]
     assert figs["kept_ha"]["derived"] and figs["kept_ha"]["value"] == pytest.approx(1598.10)
-    assert figs["markets_total"]["verified"] is False
+    assert figs["markets_total"]["verified"] is True
+    assert figs["markets_total"]["attributed"] is False
     tree = {n["key"]: n for n in d["category_tree"]}
     assert tree["plan"]["consistent"] and tree["to2020"]["clusters_children_sum"] == 138
     assert all(n["consistent"] for n in d["category_tree"])
@@ -102,8 +103,8 @@ def test_area_tables(bundled):
     d = t["districts"]
     assert len(d) == 30
     assert d["area_km2"].sum() == pytest.approx(3354.4, rel=1e-3)
-    assert d["clusters"].sum() == 27
-    assert d.set_index("district_vi").loc["Chương Mỹ", "clusters"] == 4
+    assert d["clusters"].sum() == 75
+    assert d.set_index("district_vi").loc["Chương Mỹ", "clusters"] == 5
     c = t["clusters"]
     # VN-2000 planar area is within 0.05 % of geodesic for Hanoi's clusters
     ind = c[c["geometry_kind"] == "indicative"]

@@ -58,6 +58,7 @@ __all__ = [
     "equal_area_m2",
     "geodesic_area_m2",
     "planar_area_m2",
+    "ring_areas_m2",
 ]
 
 #: Semi-major axis of the WGS 84 ellipsoid, metres.
@@ -466,6 +467,31 @@ def _equal_area_rings(lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray) -> 
         a, b = offsets[r0], offsets[r1]
         out[r0:r1] = _equal_area_chunk(lon[a:b], lat[a:b], offsets[r0 : r1 + 1] - a)
     return out
+
+
+def ring_areas_m2(lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Return the signed geodesic area of closed rings given as coordinate arrays, in m².
+
+    The kernel of :func:`equal_area_m2` without building shapely geometries (for code
+    that makes many rings itself, such as indicative footprints).
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 degrees of every ring's coordinates, one ring after the other, each ring
+        closed (its last coordinate repeats its first).
+    offsets
+        Where each ring starts, plus the total length: ring ``i`` is
+        ``lon[offsets[i]:offsets[i + 1]]``; every ring non-empty.
+
+    Returns
+    -------
+    numpy.ndarray
+        Area of each ring in m², positive counter-clockwise.
+    """
+    return _equal_area_rings(
+        np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), np.asarray(offsets)
+    )
 
 
 def _equal_area_chunk(lon: np.ndarray, lat: np.ndarray, offsets: np.ndarray) -> np.ndarray:

@@ -153,6 +153,8 @@ def style_tag(css: str) -> str:
 # Every control below builds its DOM with textContent / createElement for text that comes from
 # data. The only HTML strings it inserts are the popup, tooltip, panel and legend markup that
 # planning.maps.api builds in Python with every data value escaped, and its own constant icons.
+# All of that data arrives through PlanningMap.addData (the page's data block), never through
+# folium's layers or templates (see planning.maps.api and planning._safetext).
 
 PLUGINS_JS = r"""
 (function () {
@@ -168,6 +170,16 @@ PLUGINS_JS = r"""
       .toLowerCase().replace(/\s+/g, " ").trim();
   };
 
+  // Everything from data comes from the page's data block (planning.maps.api PageData), written
+  // as JSON outside folium's templates: feature properties by feature id, config by map.
+  var props = {}, configs = {};
+  P.addData = function (token, data) {
+    var f = data.features || {};
+    Object.keys(f).forEach(function (id) { props[id] = f[id]; });
+    configs[token] = data.config || {};
+  };
+  P.config = function (token) { return configs[token] || {}; };
+
   // Popups and tooltips are HTML built (and escaped) in Python; see planning.maps.api.
   // A feature with "ref" (the dot marking a small cluster at city scale) shares the popup and
   // tooltip of the feature whose "uid" it names, so the markup is in the file once.
@@ -177,6 +189,7 @@ PLUGINS_JS = r"""
   var POPUP = { maxWidth: 380, className: "planning-popup", autoPanPaddingBottomRight: PAD_BR };
   var TOOLTIP = { sticky: true, className: "planning-tooltip" };
   P.bindFeature = function (feature, layer) {
+    if (Object.prototype.hasOwnProperty.call(props, feature.id)) { feature.properties = props[feature.id]; }
     var p = feature.properties || {};
     if (p.uid) { byUid[p.uid] = layer; }
     if (p.popup) { layer.bindPopup(p.popup, POPUP); }

@@ -4,10 +4,18 @@
 that needs no network: Leaflet and every control are inlined (see :mod:`planning.maps._assets`),
 and basemap tiles are the only thing that can be fetched, and only when asked for.
 
-Every value that comes from data (names, statuses, URLs, findings, caveats, sources) is
-HTML-escaped in Python before it reaches the page, and the page's own scripts insert text
-from data with ``textContent`` only, so a cluster named ``<img src=x onerror=alert(1)>`` shows
-as text.
+Every value that comes from data (names, statuses, URLs, findings, caveats, sources, file
+names) is HTML-escaped in Python before it reaches the page, and the page's own scripts insert
+text from data with ``textContent`` only, so a cluster named ``<img src=x onerror=alert(1)>``
+shows as text.
+
+Data is never template source. folium renders each element's script as a new Jinja2 template,
+so nothing from data goes into folium's element tree: the layers hold geometry, ids and styles,
+and every feature's properties (popup, tooltip, search key) and the controls' markup go into one
+data block (``PlanningMap.addData``) that is written as text after the templates have run, as
+JSON with ``{ } % #`` escaped (:func:`planning._safetext.script_json`). The few strings that
+folium must hold (the page title, layer names) are encoded with
+:func:`planning._safetext.html_text`, which leaves no template delimiter either.
 
 District boundaries are simplified for display only, as a coverage (shared edges are simplified
 once, so neighbours keep no gaps or slivers); every area shown is computed on the full geometry.
@@ -15,7 +23,6 @@ once, so neighbours keep no gaps or slivers); every area shown is computed on th
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -26,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from planning._safetext import html_text, script_json
 from planning.errors import UsageError, require
 
 if TYPE_CHECKING:
@@ -41,6 +49,9 @@ __all__ = [
     "COLOR_BY",
     "PALETTE",
     "TILES",
+    "ZONE_COLOR",
+    "class_colors",
+    "cluster_classes",
     "external_resources",
     "make_diff_map",
     "make_map",
@@ -91,6 +102,8 @@ _CHANGE_LABELS = {
     "moved": "moved",
 }
 _ZONE_COLOR = "#6A3D9A"
+#: Colour of the special zones (Hoa Lac Hi-Tech Park) on every map, web, print and QGIS.
+ZONE_COLOR = _ZONE_COLOR
 _DISTRICT_STYLE = {
     "color": "#6b6b6b",
     "weight": 1,
@@ -182,36 +195,28 @@ def make_map(
 
     bounds = _bounds(plan)
     m = _base_map(f"Map: {plan.name}", bounds, tiles)
-    district_layer = _district_layer(plan, simplify_m=simplify_m)
-    district_layer.add_to(m)
+    token = _page_data(m).token
+    district_layer = _district_layer(m, plan, simplify_m=simplify_m)
 
-    zones, zone_styles = _zone_features(plan)
+    zones, zone_styles = _zone_features(plan, token=token)
     zone_layer = None
     if zones["features"]:
         names = [str(f["properties"]["layer"]) for f in zones["features"]]
         zone_label = names[0] if len(names) == 1 else "Special zones"
-        zone_layer = folium.GeoJson(
-            zones,
-            name=_plain_label(zone_label),
-            style_function=_styler(zone_styles),
-            on_each_feature=_bind(),
-        )
-        zone_layer.add_to(m)
+        zone_layer = _add_layer(m, zones, name=zone_label, style_function=_styler(zone_styles))
 
-    token = secrets.token_hex(3)
     clusters, cluster_styles, legend_items = _cluster_features(
         plan, report, color_by=color_by, token=token
     )
     cluster_layer = None
     if clusters["features"]:
-        cluster_layer = folium.GeoJson(
+        cluster_layer = _add_layer(
+            m,
             clusters,
             name=f"Clusters ({len(plan.clusters)})",
             style_function=_styler(cluster_styles),
-            on_each_feature=_bind(),
             marker=folium.CircleMarker(radius=6),
         )
-        cluster_layer.add_to(m)
 
     layers = {"districts": district_layer, "clusters": cluster_layer, "zones": zone_layer}
     _finish_map(
@@ -265,7 +270,7 @@ def write_map(
     plan
         The plan to show.
     path
-        Where to write the ``.html`` file.
+        Where to write the ``.html`` file (``"-"``: standard output).
     report, tiles, color_by, simplify_m
         As for :func:`make_map`.
     protect
@@ -335,9 +340,8 @@ def make_diff_map(
     layer = diff_layer(d)
     bounds = _diff_bounds(layer, plan)
     m = _base_map(f"Plan changes: {d.old_name} → {d.new_name}", bounds, tiles)
-    layers = {"districts": _district_layer(plan, simplify_m=simplify_m)}
-    layers["districts"].add_to(m)
-    token = secrets.token_hex(3)
+    layers = {"districts": _district_layer(m, plan, simplify_m=simplify_m)}
+    token = _page_data(m).token
     drawn: dict[str, int] = {}
     undrawn: list[str] = []
     for kind in CHANGE_KINDS:
@@ -347,14 +351,13 @@ def make_diff_map(
         undrawn += missing
         if not features["features"]:
             continue
-        layers[kind] = folium.GeoJson(
+        layers[kind] = _add_layer(
+            m,
             features,
             name=f"{kind.capitalize()} ({n})",
             style_function=_styler(styles),
-            on_each_feature=_bind(),
             marker=folium.CircleMarker(radius=6),
         )
-        layers[kind].add_to(m)
     _finish_map(
         m,
         layers=layers,
@@ -387,7 +390,7 @@ def write_diff_map(
     d, plan, old, tiles, simplify_m
         As for :func:`make_diff_map`.
     path
-        Where to write the ``.html`` file.
+        Where to write the ``.html`` file (``"-"``: standard output).
     protect
         Files that must never be overwritten (both versions' inputs).
 
@@ -456,6 +459,45 @@ def status_class(status: str) -> str:
     return text or "status not reported"
 
 
+def cluster_classes(clusters: Any, *, color_by: ColorBy) -> list[str]:
+    """Return the class each cluster is coloured by: its category, or its status's class.
+
+    Parameters
+    ----------
+    clusters
+        The clusters layer (``category`` and ``status`` columns).
+    color_by
+        ``"category"`` or ``"status"``.
+
+    Returns
+    -------
+    list of str
+        One class per row, in order (``"unknown"`` for an empty category).
+    """
+    if color_by == "category":
+        return [str(c or "unknown") for c in clusters["category"]]
+    return [status_class(s) for s in clusters["status"]]
+
+
+def class_colors(values: Sequence[str], *, color_by: ColorBy) -> dict[str, str]:
+    """Return the colour of each class, the same on the web map, the print map and in QGIS.
+
+    Parameters
+    ----------
+    values
+        The classes of the clusters (see :func:`cluster_classes`), one per cluster.
+    color_by
+        ``"category"`` (the plan's order) or ``"status"`` (the most frequent first).
+
+    Returns
+    -------
+    dict of str to str
+        Class → ``#RRGGBB`` from :data:`PALETTE`; unknown classes, and classes beyond the
+        palette, share its last colour (grey). Ordered as the legend lists them.
+    """
+    return _class_colors(values, color_by=color_by)
+
+
 def simplify_coverage(geoms: Sequence[Any], *, tolerance: float) -> list[Any]:
     """Simplify polygons that tile an area without opening gaps or overlaps between them.
 
@@ -499,8 +541,8 @@ def _folium() -> Any:
     return require("folium", extra=None)
 
 
-def _element_classes() -> tuple[type, type]:
-    """Build the two folium elements lazily (folium is an optional dependency)."""
+def _element_classes() -> tuple[type, type, type]:
+    """Build the folium elements lazily (folium is an optional dependency)."""
     global _CLASSES
     if _CLASSES is not None:
         return _CLASSES
@@ -523,8 +565,33 @@ def _element_classes() -> tuple[type, type]:
                 ]
             )
 
+    class PageData(Element):
+        """Everything from data on the page: feature properties and the controls' markup.
+
+        Rendered as text (``render`` uses no template), in the page's head after the
+        controls' script, as :func:`planning._safetext.script_json`: it is the one way data
+        reaches a map, and it never becomes part of a template's source.
+        """
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "PlanningData"
+            self.token = secrets.token_hex(4)  # makes feature ids unique on a page
+            self.features: dict[str, dict[str, Any]] = {}
+            self.config: dict[str, Any] = {}
+
+        def render(self, **kwargs: Any) -> str:
+            data = {"features": self.features, "config": self.config}
+            return _assets.script_tag(
+                f"PlanningMap.addData({script_json(self.token)}, {script_json(data)});"
+            )
+
     class Controls(MacroElement):
-        """Calls ``PlanningMap.init`` with the map, its layers and the Python-built markup."""
+        """Calls ``PlanningMap.init`` with the map, its layers and the page data's config.
+
+        The template holds only element names and the data block's token: the config
+        itself (``config``, kept here for inspection) is written by ``PageData``.
+        """
 
         _template = Template(
             """
@@ -541,36 +608,80 @@ def _element_classes() -> tuple[type, type]:
                     {%- endfor %}
                 ],
                 minimap: {{ this.layers["districts"].get_name() }}
-            }, {{ this.config|tojson }}));
+            }, PlanningMap.config({{ this.token|tojson }})));
             {% endmacro %}
             """
         )
 
-        def __init__(self, *, layers: dict[str, Any], config: dict[str, Any]):
+        def __init__(self, *, layers: dict[str, Any], token: str, config: dict[str, Any]):
             super().__init__()
             self._name = "PlanningControls"
             self.layers = dict(layers)  # "districts" first: the minimap draws it
             self.searchable = [k for k in self.layers if k != "districts"]
+            self.token = token
             self.config = config
 
-    _CLASSES = (InlineAssets, Controls)
+    _CLASSES = (InlineAssets, PageData, Controls)
     return _CLASSES
 
 
-_CLASSES: tuple[type, type] | None = None
+_CLASSES: tuple[type, type, type] | None = None
 
 
 def _InlineAssets() -> Any:  # noqa: N802 - reads like the class it builds
     return _element_classes()[0]()
 
 
+def _page_data(m: Any) -> Any:
+    """Return the map's data block (see ``PageData``), adding it to the page if needed."""
+    header = m.get_root().header
+    data = header._children.get("planning_data")
+    if data is None:
+        data = _element_classes()[1]()
+        header.add_child(data, name="planning_data")
+    return data
+
+
 def _Controls(**kwargs: Any) -> Any:  # noqa: N802
-    return _element_classes()[1](**kwargs)
+    return _element_classes()[2](**kwargs)
+
+
+def _add_layer(m: Any, collection: dict[str, Any], *, name: str, **options: Any) -> Any:
+    """Add a GeoJSON layer whose features keep only id and geometry in folium's tree.
+
+    Each feature's properties go to the page's data block, from which the page's
+    ``PlanningMap.bindFeature`` takes them back; the layer's name (which Leaflet shows
+    as HTML) is encoded with :func:`planning._safetext.html_text`. So no text of a
+    feature, now or added later, can reach a folium template.
+    """
+    folium = _folium()
+    data = _page_data(m)
+    bare = []
+    for f in collection["features"]:
+        fid = str(f["id"])
+        if fid in data.features:
+            raise AssertionError(f"feature id {fid!r} used twice on one page")
+        data.features[fid] = dict(f.get("properties") or {})
+        bare.append({"type": "Feature", "id": fid, "geometry": f["geometry"], "properties": {}})
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": bare},
+        name=html_text(name),
+        on_each_feature=_bind(),
+        **options,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def _layer_features(m: Any, layer: Any) -> list[dict[str, Any]]:
+    """Return a layer's features with their properties from the page's data block."""
+    props = _page_data(m).features
+    return [{**f, "properties": props.get(str(f["id"]), {})} for f in layer.data["features"]]
 
 
 def _write_html(path: PathType, text: str, *, protect: Iterable[PathType]) -> Path:
-    """Write an HTML document atomically, never over a protected file (the inputs)."""
-    from planning.readers.io import atomic_write
+    """Write an HTML document atomically, never over an input (``"-"``: standard output)."""
+    from planning.outputs import atomic_write
 
     return Path(atomic_write(path, text, protect=list(protect)))
 
@@ -603,23 +714,23 @@ def _base_map(title: str, bounds: list[list[float]], tiles: str) -> Any:
     m.default_js = []
     m.default_css = []
     root = m.get_root()
-    root.title = html.escape(title)
+    root.title = html_text(title)
     root.header.add_child(_InlineAssets(), name="planning_assets")
+    _page_data(m)  # after the assets: it calls PlanningMap.addData
     if tiles != "none":
         url, credit, label = _TILE_LAYERS[tiles]
         folium.TileLayer(url, attr=credit, name=label, max_zoom=19, control=True).add_to(m)
     return m
 
 
-def _district_layer(plan: Plan, *, simplify_m: float) -> Any:
-    """Return the plan's districts (simplified for display) as a layer with tooltips."""
-    folium = _folium()
-    return folium.GeoJson(
-        _district_features(plan, simplify_m=simplify_m),
+def _district_layer(m: Any, plan: Plan, *, simplify_m: float) -> Any:
+    """Add the plan's districts (simplified for display) to a map as a layer with tooltips."""
+    return _add_layer(
+        m,
+        _district_features(plan, simplify_m=simplify_m, token=_page_data(m).token),
         name="Districts",
         style_function=lambda f: _DISTRICT_STYLE,
         highlight_function=lambda f: {"weight": 2.5, "color": "#333333", "fillOpacity": 0.7},
-        on_each_feature=_bind(),
         smooth_factor=0.5,
     )
 
@@ -629,7 +740,11 @@ def _finish_map(m: Any, *, layers: dict[str, Any], config: dict[str, Any]) -> No
     folium = _folium()
     from planning.maps import _assets
 
-    m.add_child(_Controls(layers=layers, config=config), name="planning_controls")
+    data = _page_data(m)
+    data.config.update(config)
+    m.add_child(
+        _Controls(layers=layers, token=data.token, config=data.config), name="planning_controls"
+    )
     folium.LayerControl(collapsed=False, position="topleft").add_to(m)
     _assets.leaflet_js()  # fail now, not at render time, if Leaflet's files are missing
 
@@ -645,8 +760,8 @@ def _styler(styles: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any]], dic
 
 
 def _e(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escape any value for HTML text or a quoted attribute, template delimiters too."""
+    return html_text(value)
 
 
 def _finite(x: Any) -> bool:
@@ -695,7 +810,7 @@ def _bounds(plan: Plan) -> list[list[float]]:
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-def _district_features(plan: Plan, *, simplify_m: float) -> dict[str, Any]:
+def _district_features(plan: Plan, *, simplify_m: float, token: str = "") -> dict[str, Any]:
     d = plan.districts
     tolerance = max(float(simplify_m), 0.0) / 111_320.0
     geoms = simplify_coverage(list(d.geometry), tolerance=tolerance)
@@ -715,11 +830,13 @@ def _district_features(plan: Plan, *, simplify_m: float) -> dict[str, Any]:
             parts.append(f"<i>{_e(en)}</i>")
         if area is not None and _finite(area.iloc[i]):
             parts.append(f"{float(area.iloc[i]) / 100:,.2f} km²")
-        features.append(_feature(f"d{i}", geom, {"tooltip": " · ".join(parts)}, digits=5))
+        features.append(_feature(f"{token}d{i}", geom, {"tooltip": " · ".join(parts)}, digits=5))
     return {"type": "FeatureCollection", "features": features}
 
 
-def _zone_features(plan: Plan) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def _zone_features(
+    plan: Plan, *, token: str = ""
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     z = plan.zones
     features: list[dict[str, Any]] = []
     styles: dict[str, dict[str, Any]] = {}
@@ -733,7 +850,7 @@ def _zone_features(plan: Plan) -> tuple[dict[str, Any], dict[str, dict[str, Any]
         label = name_en or name_vi or str(row.get("zone_id", "zone"))
         kind = str(row.get("geometry_kind", "") or "")
         indicative = kind == "indicative"
-        fid = f"z{i}"
+        fid = f"{token}z{i}"
         styles[fid] = {
             "color": _ZONE_COLOR,
             "weight": 2.5,
@@ -855,10 +972,7 @@ def _cluster_features(
     plan: Plan, report: Report, *, color_by: ColorBy, token: str
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[tuple[str, str, int]]]:
     cl = plan.clusters
-    if color_by == "category":
-        classes = [str(c or "unknown") for c in cl["category"]]
-    else:
-        classes = [status_class(s) for s in cl["status"]]
+    classes = cluster_classes(cl, color_by=color_by)
     colors = _class_colors(classes, color_by=color_by)
     shapes: list[dict[str, Any]] = []
     dots: list[dict[str, Any]] = []
@@ -996,11 +1110,6 @@ def _cluster_popup(
     else:
         tail = "<p>No rule findings for this cluster.</p>"
     return head + _table(rows) + tail
-
-
-def _plain_label(text: str) -> str:
-    """Layer-control labels are inserted as HTML by Leaflet: escape them."""
-    return _e(text)
 
 
 def _panel_html(plan: Plan, report: Report) -> str:
@@ -1203,7 +1312,7 @@ def _change_features(
         if geom is None or geom.is_empty:
             missing.append(cid)
             continue
-        fid = f"{token}{kind[0]}{i}"
+        fid = f"{token}{kind[:3]}{i}"
         name = str(row["name_vi"] or "")
         district = str(row["district_vi"] or "")
         gkind = str(row["geometry_kind"] or "")

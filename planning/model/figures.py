@@ -48,6 +48,10 @@ class SourceRef:
         The manifest's key for it.
     title, publisher, url, date
         What a reader needs to find it again (``url`` may be empty when not recorded).
+    verified
+        False when nobody could confirm the figures against the source.
+    attributed
+        False when the source's outlet and URL are unknown (a text kept without them).
     """
 
     key: str
@@ -56,6 +60,7 @@ class SourceRef:
     url: str
     date: str
     verified: bool = True
+    attributed: bool = True
 
     def citation(self) -> str:
         """Return a one-line citation: publisher, title, date and URL."""
@@ -340,6 +345,17 @@ class Manifest:
         src = self.sources.get(fig.source)
         return bool(src and src.verified)
 
+    def is_attributed(self, figure_key: str) -> bool:
+        """Whether a figure's sources all name their outlet (derived: all its terms)."""
+        fig = self.figure(figure_key)
+        if fig.derived:
+            return all(
+                self.is_attributed(n)
+                for _, n in _parse_derivation(fig.derived, fig.key, self.path or Path())
+            )
+        src = self.sources.get(fig.source)
+        return bool(src and src.attributed)
+
     def citation(self, figure_key: str) -> str:
         """Return where a figure comes from: its source's citation, or its derivation."""
         fig = self.figure(figure_key)
@@ -384,6 +400,7 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
             url=str(v.get("url", "")),
             date=str(v.get("date", "")),
             verified=bool(v.get("verified", True)),
+            attributed=bool(v.get("attributed", True)),
         )
         for k, v in raw.get("sources", {}).items()
     }

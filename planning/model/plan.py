@@ -11,6 +11,7 @@ appears. Hoa Lac Hi-Tech Park gets one too until a surveyed polygon is supplied.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
@@ -25,21 +26,24 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
     from shapely.geometry import Point, Polygon
-    from shapely.geometry.base import BaseGeometry
 
     from planning.model.figures import Manifest
+    from planning.readers.tables import StatedTotal
 
 __all__ = [
     "CLUSTER_COLUMNS",
     "GEOMETRY_KINDS",
     "Plan",
     "indicative_footprint",
+    "indicative_footprints",
     "load_plan",
     "read_catalogue",
 ]
 
 _CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
 PathType = str | PathLike[str]
+#: A progress callback: ``progress(stage, done, total)`` (as in :mod:`planning.partitioned`).
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -70,6 +74,16 @@ class Plan:
         The files each layer came from (``"bundled"`` for the project's own data).
     used_sources
         Keys of :data:`planning.sources.geodata.SOURCES` whose data the plan holds.
+    stated_totals
+        Total rows of the user's spreadsheets (:class:`planning.readers.tables.StatedTotal`),
+        checked by rule TOT001; never loaded as clusters.
+    facts
+        What each source reported about each cluster (``geodata/cluster_facts.csv``, see
+        :func:`planning.model.catalogue.read_facts`) for the bundled catalogue; None otherwise.
+    reader_notes
+        What the reader decided about the user's files (encoding detected and its
+        confidence, header line, ids assigned by row, columns ignored, rows skipped,
+        CRS repairs), one sentence each, naming the file; empty for the bundled data.
     """
 
     clusters: gpd.GeoDataFrame
@@ -80,6 +94,9 @@ class Plan:
     name: str = "Hanoi CCN plan (bundled catalogue)"
     inputs: dict[str, str] = field(default_factory=dict)
     used_sources: tuple[str, ...] = ()
+    stated_totals: tuple[StatedTotal, ...] = ()
+    facts: pd.DataFrame | None = None
+    reader_notes: list[str] = field(default_factory=list)
 
     @property
     def indicative(self) -> pd.Series:
@@ -182,9 +199,9 @@ def indicative_footprint(
 ) -> Polygon:
     """Return a circle-like polygon of exactly ``area_ha`` (geodesic) centred on a point.
 
-    The polygon is built in a Lambert azimuthal equal-area projection centred on the
-    point, then its radius is corrected once against the geodesic area, so the result
-    matches ``area_ha`` to about 1e-8 relative (the precision of the geodesic area of a small polygon).
+    One footprint of :func:`indicative_footprints`: a regular polygon around the point,
+    scaled until its geodesic area (WGS 84, geodesic edges) is ``area_ha`` to about 1e-8
+    relative.
 
     Parameters
     ----------
@@ -205,27 +222,126 @@ def indicative_footprint(
     PlanDataError
         If the area is not a positive finite number.
     """
-    import numpy as np
-    import shapely
-    from pyproj import Geod, Transformer
-
     if not (isinstance(area_ha, int | float) and math.isfinite(area_ha) and area_ha > 0):
         raise PlanDataError(f"an indicative footprint needs a positive area, got {area_ha!r} ha")
-    vertices = max(int(vertices), 8)
-    target = area_ha * 10_000.0
-    laea = f"+proj=laea +lat_0={lat} +lon_0={lon} +ellps=WGS84 +units=m +no_defs"
-    to_ll = Transformer.from_crs(laea, WGS84, always_xy=True)
-    theta = np.linspace(0.0, 2.0 * math.pi, vertices, endpoint=False)
-    radius = math.sqrt(2.0 * target / (vertices * math.sin(2.0 * math.pi / vertices)))
-    geod = Geod(ellps="WGS84")
-    poly = None
-    for _ in range(2):
-        xs, ys = to_ll.transform(radius * np.cos(theta), radius * np.sin(theta))
-        poly = shapely.Polygon(np.column_stack([xs, ys]))
-        measured = abs(geod.geometry_area_perimeter(poly)[0])
-        radius *= math.sqrt(target / measured)
-    assert poly is not None
+    poly: Polygon = indicative_footprints([lon], [lat], [area_ha], vertices=vertices)[0]
     return poly
+
+
+#: Footprints built per block by :func:`indicative_footprints` (bounds its memory: about
+#: 50 MB of coordinates with 64 vertices, and sets the progress callback's step).
+_FOOTPRINT_BLOCK = 50_000
+
+
+def indicative_footprints(
+    lon: Any,
+    lat: Any,
+    area_ha: Any,
+    *,
+    vertices: int = FOOTPRINT_VERTICES,
+    progress: Progress | None = None,
+) -> Any:
+    """Return circle-like polygons of exactly the given areas (geodesic), vectorised.
+
+    Each footprint starts as a regular polygon of ``vertices`` vertices in the local
+    tangent plane of the WGS 84 ellipsoid at its centre (offsets divided by the
+    meridional radius of curvature M and by N·cos φ, N the prime-vertical radius). Its
+    geodesic area is then measured by the area engine's equal-area path
+    (:func:`planning.geo.area.equal_area_m2`, about 1e-8 relative to GeographicLib) and its
+    radius scaled by √(target / measured), twice; the area is quadratic in the radius
+    to that precision, so the result matches ``area_ha`` to about 1e-8 relative. All of
+    it is numpy over arrays: no transformer and no Python loop per footprint.
+
+    Parameters
+    ----------
+    lon, lat
+        Centres, WGS 84 degrees (array-likes of one length; |lat| < 89.9°).
+    area_ha
+        Areas to give them, hectares (> 0 and finite).
+    vertices
+        Number of vertices of each footprint (>= 8).
+    progress
+        Called as ``progress("footprints", done, total)`` after each block of
+        :data:`_FOOTPRINT_BLOCK` footprints.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of shapely Polygons in WGS 84 lon/lat.
+
+    Raises
+    ------
+    PlanDataError
+        If an area is not a positive finite number, or a centre is not a valid
+        longitude/latitude (the message gives the 1-based position).
+    """
+    import numpy as np
+
+    lon_a = np.asarray(lon, dtype=float).ravel()
+    lat_a = np.asarray(lat, dtype=float).ravel()
+    area_a = np.asarray(area_ha, dtype=float).ravel()
+    if not len(lon_a) == len(lat_a) == len(area_a):
+        raise PlanDataError("lon, lat and area_ha must have the same length")
+    bad = ~(np.isfinite(area_a) & (area_a > 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise PlanDataError(
+            f"an indicative footprint needs a positive area, got {float(area_a[i])!r} ha",
+            row=i + 1,
+        )
+    bad = ~(np.isfinite(lon_a) & np.isfinite(lat_a) & (np.abs(lat_a) < 89.9))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise PlanDataError(
+            f"an indicative footprint needs a centre with |latitude| < 89.9°, got "
+            f"({lon_a[i]:.6g}, {lat_a[i]:.6g})",
+            row=i + 1,
+        )
+    vertices = max(int(vertices), 8)
+    n = len(lon_a)
+    out = np.empty(n, dtype=object)
+    for start in range(0, n, _FOOTPRINT_BLOCK):
+        stop = min(n, start + _FOOTPRINT_BLOCK)
+        out[start:stop] = _footprint_block(
+            lon_a[start:stop], lat_a[start:stop], area_a[start:stop], vertices
+        )
+        if progress is not None:
+            progress("footprints", stop, n)
+    return out
+
+
+def _footprint_block(lon: Any, lat: Any, area_ha: Any, vertices: int) -> Any:
+    """:func:`indicative_footprints` of one block (validated inputs)."""
+    import numpy as np
+    import shapely
+
+    from planning.geo.area import WGS84_A, WGS84_F, ring_areas_m2
+
+    e2 = WGS84_F * (2 - WGS84_F)
+    n = len(lon)
+    target = area_ha * 10_000.0
+    phi = np.radians(lat)
+    w = np.sqrt(1.0 - e2 * np.sin(phi) ** 2)
+    m_radius = WGS84_A * (1.0 - e2) / w**3  # meridional radius of curvature, m
+    n_radius = WGS84_A / w  # prime-vertical radius of curvature, m
+    theta = np.linspace(0.0, 2.0 * math.pi, vertices, endpoint=False)
+    theta = np.append(theta, 0.0)  # closed rings
+    # Degrees per metre of radius, per vertex: (n, vertices + 1).
+    unit_lon = np.degrees(np.cos(theta)[None, :] / (n_radius * np.cos(phi))[:, None])
+    unit_lat = np.degrees(np.sin(theta)[None, :] / m_radius[:, None])
+    # The area of a regular polygon of circumradius r is (V/2) r² sin(2π/V).
+    radius = np.sqrt(2.0 * target / (vertices * math.sin(2.0 * math.pi / vertices)))
+    offsets = np.arange(n + 1, dtype=np.int64) * (vertices + 1)
+    for _ in range(2):
+        xs = (lon[:, None] + radius[:, None] * unit_lon).ravel()
+        ys = (lat[:, None] + radius[:, None] * unit_lat).ravel()
+        measured = np.abs(ring_areas_m2(xs, ys, offsets))
+        radius = radius * np.sqrt(target / measured)
+    xs = lon[:, None] + radius[:, None] * unit_lon
+    ys = lat[:, None] + radius[:, None] * unit_lat
+    coords = np.stack([xs.ravel(), ys.ravel()], axis=1)
+    rings = shapely.linearrings(coords, indices=np.repeat(np.arange(n), vertices + 1))
+    return shapely.polygons(rings)
 
 
 def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
@@ -300,6 +416,8 @@ def load_plan(
     fix: bool = False,
     crs: str | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
     """Build a :class:`Plan` from the bundled data or from the user's files.
 
@@ -329,11 +447,18 @@ def load_plan(
     encoding
         The text encoding of user DBF/CSV files (``"tcvn3"``, ``"vni"``, ``"cp1258"`` …);
         detected when None.
+    sheet
+        The sheet of user Excel workbooks: its name, its number counting from 1 as text
+        (``"2"``), or a 0-based int. Default: the first sheet holding a cluster table.
+    progress
+        Called as ``progress(stage, done, total)`` during long steps (the indicative
+        footprints of a large points table); the command line draws it as a bar.
 
     Returns
     -------
     Plan
-        The plan, with ``measured_ha`` on every layer.
+        The plan, with ``measured_ha`` on every layer, and what the reader decided about
+        the user's files in ``reader_notes``.
 
     Raises
     ------
@@ -348,8 +473,10 @@ def load_plan(
 
     man = load_manifest(Path(manifest) if manifest is not None else None)
     used = ["ocha-districts"]
+    reader_notes: list[str] = []
     if districts is not None:
         dist = _read_user_layer(districts, kind="districts", fix=fix, crs=crs, encoding=encoding)
+        reader_notes += dist.attrs.get("notes", [])
         used = []
     else:
         dist = load_districts(mirror=mirror)
@@ -364,15 +491,23 @@ def load_plan(
         return communes_cache[0]
 
     inputs: dict[str, str] = {}
+    facts = None
     if cluster_files:
         frames = [
-            _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding)
+            _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding, sheet=sheet)
             for f in cluster_files
         ]
+        totals: tuple[StatedTotal, ...] = tuple(
+            t for f in frames for t in f.attrs.get("stated_totals", [])
+        )
+        for frame in frames:
+            reader_notes += frame.attrs.get("notes", [])
         import pandas as pd
 
         clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        clusters = _place_unplaced(clusters, dist, communes, path=cluster_files[0])
+        clusters = _place_unplaced(
+            clusters, dist, communes, path=cluster_files[0], progress=progress
+        )
         is_complete = True if complete is None else complete
         inputs["clusters"] = ", ".join(str(f) for f in cluster_files)
         name = f"Plan from {inputs['clusters']}"
@@ -380,13 +515,19 @@ def load_plan(
         cat_path = Path(catalogue) if catalogue is not None else None
         cat = read_catalogue(cat_path)
         clusters = _catalogue_to_layer(cat, dist, communes, path=cat_path or "geodata/clusters.csv")
+        if cat_path is None:
+            from planning.model.catalogue import read_facts
+
+            facts = read_facts()
         is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
         inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
         name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
+        totals = ()
     clusters = finish_clusters(clusters, path=inputs["clusters"])
 
     if zones is not None:
         zone_layer = _read_user_layer(zones, kind="zones", fix=fix, crs=crs, encoding=encoding)
+        reader_notes += zone_layer.attrs.get("notes", [])
         inputs["zones"] = str(zones)
     else:
         zone_layer = _indicative_zones(man, communes)
@@ -403,6 +544,9 @@ def load_plan(
         name=name,
         inputs=inputs,
         used_sources=tuple(dict.fromkeys(used)),
+        stated_totals=totals,
+        facts=facts,
+        reader_notes=list(dict.fromkeys(str(n) for n in reader_notes)),
     )
 
 
@@ -416,17 +560,18 @@ def _read_user_layer(
     fix: bool,
     crs: str | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> gpd.GeoDataFrame:
     from planning.readers.io import read_layer
 
-    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding)
+    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet)
 
 
-def _district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
+def district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
     return {name_key(split_admin_prefix(str(n))[1]): i for i, n in enumerate(dist["district_vi"])}
 
 
-def _resolve_district(
+def resolve_district(
     text: str,
     dist: gpd.GeoDataFrame,
     index: dict[str, int],
@@ -449,7 +594,7 @@ def _resolve_district(
     return pos
 
 
-def _commune_point(
+def commune_point(
     commune: str,
     district_code: str,
     communes: gpd.GeoDataFrame,
@@ -482,46 +627,18 @@ def _catalogue_to_layer(
     *,
     path: PathType,
 ) -> gpd.GeoDataFrame:
-    import geopandas as gpd
+    from planning.model.catalogue import catalogue_layer
 
-    index = _district_index(dist)
-    rows: list[dict[str, Any]] = []
-    geoms: list[BaseGeometry] = []
-    for i, rec in enumerate(cat.to_dict("records"), start=1):
-        ident = f"cluster_id={rec['cluster_id']}"
-        pos = _resolve_district(rec["district_vi"], dist, index, path=path, row=i, ident=ident)
-        code = str(dist["district_code"].iloc[pos])
-        commune = str(rec.get("commune_vi", "") or "")
-        if commune:
-            point = _commune_point(commune, code, communes(), path=path, row=i, ident=ident)
-            precision = "commune"
-        else:
-            point = dist.geometry.iloc[pos].representative_point()
-            precision = "district"
-        area = rec["declared_ha"]
-        geom: BaseGeometry
-        if isinstance(area, float) and math.isfinite(area):
-            geom = indicative_footprint(point.x, point.y, area)
-            kind = "indicative"
-        else:
-            geom = point
-            kind = "point"
-        out = {c: rec.get(c, CLUSTER_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
-        out.update(
-            district_code=code,
-            district_vi=str(dist["district_vi"].iloc[pos]),
-            commune_vi=split_admin_prefix(commune)[1] if commune else "",
-            geometry_kind=kind,
-            location_precision=precision,
-            declared_ha=area,
-        )
-        rows.append(out)
-        geoms.append(geom)
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
+    return catalogue_layer(cat, dist, communes, path=path)
 
 
 def _place_unplaced(
-    clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame, communes: Any, *, path: PathType
+    clusters: gpd.GeoDataFrame,
+    dist: gpd.GeoDataFrame,
+    communes: Any,
+    *,
+    path: PathType,
+    progress: Progress | None = None,
 ) -> gpd.GeoDataFrame:
     """Place rows without geometry at their commune (or district), then draw footprints.
 
@@ -537,10 +654,15 @@ def _place_unplaced(
         out = place_at_communes(out, communes(), districts=dist, path=path)
     if "needs_placement" in out.columns:
         out = out.drop(columns="needs_placement")
-    return _footprints_for_points(out)
+    from planning.model.catalogue import fill_district_codes
+
+    return _footprints_for_points(fill_district_codes(out, dist), progress=progress)
 
 
-def _footprints_for_points(clusters: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _footprints_for_points(
+    clusters: gpd.GeoDataFrame, *, progress: Progress | None = None
+) -> gpd.GeoDataFrame:
+    import numpy as np
     import shapely
 
     geoms = clusters.geometry.to_numpy()
@@ -550,15 +672,17 @@ def _footprints_for_points(clusters: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if area is None:
         return clusters
     is_point = shapely.get_type_id(geoms) == 0
-    todo = is_point & (area > 0) & ~shapely.is_empty(geoms)
+    todo = is_point & np.isfinite(area) & (area > 0) & ~shapely.is_empty(geoms)
     if not todo.any():
         return clusters
     import geopandas as gpd
 
     out = clusters.copy()
     new = geoms.copy()
-    for i in todo.nonzero()[0]:
-        new[i] = indicative_footprint(geoms[i].x, geoms[i].y, float(area[i]))
+    rows = todo.nonzero()[0]
+    new[rows] = indicative_footprints(
+        shapely.get_x(geoms[rows]), shapely.get_y(geoms[rows]), area[rows], progress=progress
+    )
     out[out.geometry.name] = gpd.GeoSeries(new, index=out.index, crs=clusters.crs)
     out.loc[todo, "geometry_kind"] = "indicative"
     return out

@@ -21,8 +21,9 @@ the canonical columns of ``docs/architecture.md``. On the way it
 Rows known only by name, commune and district come back with no geometry and
 ``needs_placement=True``; :func:`place_at_communes` (or the model layer) places them.
 
-:func:`atomic_write`, :func:`atomic_output` and :func:`atomic_path` write outputs through a
-temporary file in the target directory and ``os.replace``, and never overwrite an input.
+:func:`atomic_write`, :func:`atomic_output` and :func:`atomic_path` (from :mod:`planning.outputs`)
+write outputs through a temporary file in the target directory and ``os.replace``, and never
+overwrite an input.
 
 Heavy imports (pandas, geopandas, pyogrio, shapely) happen inside functions, so importing
 this module is cheap.
@@ -30,20 +31,19 @@ this module is cheap.
 
 from __future__ import annotations
 
-import contextlib
+import glob
 import math
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarning
+from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarning, RowErrors
 from planning.geo.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
+from planning.outputs import atomic_output, atomic_path, atomic_write
 from planning.settings import WGS84
 from planning.text.vietnamese import (
     LEGACY_ENCODINGS,
@@ -70,6 +70,7 @@ __all__ = [
     "ZONE_COLUMNS",
     "AreaUnitWarning",
     "GeometryFixWarning",
+    "UnmappedColumnsWarning",
     "atomic_output",
     "atomic_path",
     "atomic_write",
@@ -88,6 +89,20 @@ class AreaUnitWarning(PlanningWarning):
 
 class GeometryFixWarning(PlanningWarning):
     """Invalid geometries were repaired (``fix=True``); the message says what changed."""
+
+
+class LegacyEncodingWarning(PlanningWarning):
+    """A text column looks mis-encoded, but no legacy encoding fits it well enough to apply."""
+
+
+#: Below this confidence a detected legacy encoding (TCVN3, VNI, Windows-1258, UTF-8 read
+#: as Windows-1252) is not applied: the column is left as read, with a
+#: :class:`LegacyEncodingWarning`. :func:`planning.text.vietnamese.detect_encoding` scores a
+#: decoding validity x gain x (1 - 0.5^n) over n words, so one word decoded perfectly
+#: scores 0.5 and two 0.75; under 0.5, most words are still not Vietnamese syllables with
+#: the best decoding, or it gains little over the text as read: a guess, not a finding
+#: (a UTF-8 file with one bad byte scored 0.08 as TCVN3 and came out garbled).
+LEGACY_MIN_CONFIDENCE = 0.5
 
 
 #: Canonical columns of a clusters layer, in order (``docs/architecture.md``).
@@ -377,177 +392,6 @@ def parse_area(value: object) -> tuple[float, str]:
 
 
 # ---------------------------------------------------------------------------------------
-# atomic output
-# ---------------------------------------------------------------------------------------
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.realpath(a) == os.path.realpath(b)
-
-
-def _check_target(path: PathType, protect: Iterable[PathType | None]) -> Path:
-    target = Path(path)
-    for p in protect:
-        if p is None:
-            continue
-        src = Path(p)
-        if _same_file(target, src):
-            raise PlanDataError(
-                "refusing to overwrite an input file; choose another output path", path=target
-            )
-        # Overwriting one member of an input shapefile (x.shp → x.dbf) is as bad.
-        if src.suffix.lower() in {".shp", ".dbf", ".shx", ".prj", ".cpg"} and (
-            target.suffix.lower() in {".shp", ".dbf", ".shx", ".prj", ".cpg"}
-            and _same_file(target.with_suffix(""), src.with_suffix(""))
-        ):
-            raise PlanDataError(
-                f"refusing to overwrite part of the input shapefile {src}", path=target
-            )
-    if target.is_dir():
-        raise PlanDataError("the output path is a directory", path=target)
-    if not target.parent.is_dir():
-        raise PlanDataError(f"the directory {target.parent} does not exist", path=target)
-    return target
-
-
-def _new_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-@contextlib.contextmanager
-def atomic_path(path: PathType, *, protect: Iterable[PathType | None] = ()) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
-
-    For writers that want a file name (``folium.Map.save``, ``GeoDataFrame.to_file``).
-    If the block raises, the temporary file is removed and ``path`` is untouched.
-
-    Parameters
-    ----------
-    path
-        The final output path.
-    protect
-        Input paths that must never be overwritten.
-
-    Yields
-    ------
-    Path
-        A not-yet-existing path in the same directory, with the same suffix.
-
-    Raises
-    ------
-    PlanDataError
-        If ``path`` is one of ``protect``, a directory, or in a missing directory.
-    """
-    target = _check_target(path, protect)
-    fd, tmp_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        yield tmp
-        if not tmp.exists():
-            raise PlanDataError("nothing was written", path=target)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, _new_file_mode())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-@contextlib.contextmanager
-def atomic_output(
-    path: PathType,
-    *,
-    protect: Iterable[PathType | None] = (),
-    mode: Literal["w", "wb"] = "wb",
-    encoding: str = "utf-8",
-) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically.
-
-    Parameters
-    ----------
-    path
-        The final output path.
-    protect
-        Input paths that must never be overwritten.
-    mode
-        ``"wb"`` (bytes) or ``"w"`` (text).
-    encoding
-        Text encoding for ``mode="w"``.
-
-    Yields
-    ------
-    file object
-        Write to it; it is flushed, fsync'ed and renamed when the block ends normally.
-
-    Raises
-    ------
-    PlanDataError
-        If ``path`` is one of ``protect``, a directory, in a missing directory, or cannot
-        be written.
-    """
-    with atomic_path(path, protect=protect) as tmp:
-        try:
-            fh: IO[Any] = (
-                open(tmp, "w", encoding=encoding, newline="")  # noqa: SIM115
-                if mode == "w"
-                else open(tmp, "wb")  # noqa: SIM115
-            )
-        except OSError as exc:
-            raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        with fh:
-            yield fh
-            fh.flush()
-            with contextlib.suppress(OSError):
-                os.fsync(fh.fileno())
-
-
-def atomic_write(
-    path: PathType, data: bytes | str, *, protect: Iterable[PathType | None] = ()
-) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file in the same directory, rename).
-
-    Parameters
-    ----------
-    path
-        The output file.
-    data
-        Bytes, or text (written as UTF-8).
-    protect
-        Input paths that must never be overwritten.
-
-    Returns
-    -------
-    Path
-        The written path.
-
-    Raises
-    ------
-    PlanDataError
-        If ``path`` is one of ``protect``, a directory, in a missing directory, or cannot
-        be written.
-    """
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    try:
-        with atomic_output(path, protect=protect, mode="wb") as fh:
-            fh.write(payload)
-    except OSError as exc:
-        raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    return Path(path)
-
-
-# ---------------------------------------------------------------------------------------
 # reading
 # ---------------------------------------------------------------------------------------
 
@@ -560,6 +404,15 @@ class _Ctx:
         self.kind = kind
         self.notes: list[str] = []
         self.fixes: list[str] = []
+        # For a spreadsheet read by planning.readers.tables: the sheet, each data row's Excel row
+        # number (messages name it), and the total rows it stated.
+        self.sheet: str | None = None
+        self.excel_rows: list[int] | None = None
+        self.totals: list[Any] = []
+        #: Set when a text table is UTF-8 but for a few bytes (read with surrogate escapes).
+        self.bad_utf8: tuple[int, int] | None = None
+        #: For a zip: the GIS file opened in it and every name in the archive.
+        self.zip_names: tuple[str, list[str]] | None = None
 
     def error(
         self,
@@ -569,6 +422,11 @@ class _Ctx:
         field: str | None = None,
         ident: str | None = None,
     ) -> PlanDataError:
+        if self.excel_rows is not None and row is not None and 1 <= row <= len(self.excel_rows):
+            return PlanDataError(
+                message, path=self.path, row=self.excel_rows[row - 1], field=field,
+                ident=ident, sheet=self.sheet,
+            )  # fmt: skip
         return PlanDataError(message, path=self.path, row=row, field=field, ident=ident)
 
 
@@ -649,7 +507,10 @@ def read_layer(
             f"unsupported file type {suffix or '(none)'!r}; expected one of "
             + ", ".join(SUPPORTED_SUFFIXES)
         )
+    dbf_codec = _dbf_codec(ctx) if encoding is None and suffix in {".shp", ".dbf"} else None
     legacy = encoding if encoding in LEGACY_ENCODINGS and encoding != "utf-8" else None
+    if dbf_codec == "cp1258":
+        legacy = dbf_codec  # read the bytes and decode them here: GDAL cuts the names
     if encoding is not None and legacy is None:
         import codecs
 
@@ -667,7 +528,7 @@ def read_layer(
         elif suffix in _PARQUET_SUFFIXES:
             gdf = _read_parquet(ctx, columns=columns, crs=crs, helmert=helmert)
         else:
-            raw = _read_vector(ctx, layer=layer, encoding=encoding, legacy=legacy)
+            raw = _read_vector(ctx, layer=layer, encoding=encoding or dbf_codec, legacy=legacy)
             raw = _repair_frame_text(ctx, raw, legacy=legacy, forced=encoding is not None)
             if raw.crs is None and crs is None:
                 raise CRSError(
@@ -686,10 +547,44 @@ def read_layer(
         raise ctx.error("file structure too deeply nested to read") from None
 
 
+def _dbf_codec(ctx: _Ctx) -> str | None:
+    """Return the code page a shapefile's ``.cpg`` names, when it is one GDAL may misread.
+
+    Only Windows-1258 (``1258``, ``CP1258``, ``ANSI 1258`` …) and UTF-8 (``65001``,
+    ``UTF-8``) are taken from the ``.cpg``: Western code pages (``ISO-8859-1``) are what
+    tools write for TCVN3/VNI data too, which detection then decodes.
+    """
+    from planning.readers.codepages import shapefile_codec
+
+    codec = shapefile_codec(ctx.path)
+    if codec not in {"cp1258", "utf-8"}:
+        return None
+    ctx.notes.append(f"{ctx.path}: DBF code page {codec} (from the .cpg file)")
+    return codec
+
+
 # -- raw readers --------------------------------------------------------------------------
 
 
 _ZIP_MEMBER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb", ".gml")
+
+
+def _require_dbf(ctx: _Ctx) -> None:
+    """Refuse a shapefile without its ``.dbf``: its ids, names and areas would be lost."""
+    if ctx.path.suffix.lower() == ".shp":
+        shp = str(ctx.path)
+        names = [str(q) for q in ctx.path.parent.glob(f"{glob.escape(ctx.path.stem)}.*")]
+    elif ctx.zip_names is not None and ctx.zip_names[0].lower().endswith(".shp"):
+        shp, names = ctx.zip_names
+    else:
+        return
+    stem = shp[: -len(".shp")]
+    if not any(n.lower() == f"{stem}.dbf".lower() for n in names):
+        raise ctx.error(
+            f"the shapefile's attribute table {Path(stem).name}.dbf is missing (a shapefile "
+            "is several files: .shp, .shx, .dbf, .prj); put the .dbf beside it, or zip them "
+            "together"
+        )
 
 
 def _source(ctx: _Ctx) -> str:
@@ -700,9 +595,10 @@ def _source(ctx: _Ctx) -> str:
 
     try:
         with zipfile.ZipFile(ctx.path) as z:
+            names = z.namelist()
             members = [
                 n
-                for n in z.namelist()
+                for n in names
                 if n.lower().endswith(_ZIP_MEMBER_SUFFIXES)
                 and not n.startswith("__MACOSX/")
                 and not Path(n).name.startswith(".")
@@ -716,14 +612,16 @@ def _source(ctx: _Ctx) -> str:
             f"the zip archive holds {len(members)} GIS files ({', '.join(members[:5])}); "
             "unzip it and read one"
         )
+    ctx.zip_names = (members[0], names)
     return f"/vsizip/{ctx.path.resolve()}/{members[0]}"
 
 
 def _list_layers(ctx: _Ctx) -> list[tuple[str, str | None]]:
     import pyogrio
 
+    source = _source(ctx)
     try:
-        layers = pyogrio.list_layers(_source(ctx))
+        layers = pyogrio.list_layers(source)
     except Exception as exc:  # third-party parser: any failure means an unreadable file
         raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
     return [(str(n), None if g is None else str(g)) for n, g in layers]
@@ -737,6 +635,7 @@ def _read_vector(
     import pyogrio
 
     layers = _list_layers(ctx)
+    _require_dbf(ctx)
     spatial = [name for name, geom in layers if geom is not None]
     names = [name for name, _ in layers]
     if not layers:
@@ -759,14 +658,13 @@ def _read_vector(
             f"the file has {len(spatial)} layers ({', '.join(spatial[:8])}); choose one with layer="
         )
     enc = "latin1" if legacy else encoding
+    source = _source(ctx)
     frames = []
     for name in chosen:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                df = pyogrio.read_dataframe(
-                    _source(ctx), layer=name, encoding=enc, on_invalid="ignore"
-                )
+                df = pyogrio.read_dataframe(source, layer=name, encoding=enc, on_invalid="ignore")
         except Exception as exc:  # third-party parser: any failure means an unreadable file
             raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
         if not isinstance(df, gpd.GeoDataFrame):
@@ -791,11 +689,58 @@ def _decode_bytes(ctx: _Ctx, data: bytes, encoding: str | None, legacy: str | No
         raise ctx.error("cannot read the file: binary data, not a text table")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
-        return (
-            data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
-        )
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - invalid
+    if valid > invalid:
+        # Mostly UTF-8: a legacy file's high bytes almost never form valid UTF-8
+        # sequences, so this is a UTF-8 file with damaged bytes; never guess around them.
+        # Each bad byte becomes a private-use character (_BAD_BYTE + byte) to be found
+        # again in the parsed table.
+        ctx.bad_utf8 = (first_bad, invalid)
+        return re.sub("[\udc80-\udcff]", lambda m: chr(_BAD_BYTE + ord(m.group()) - 0xDC00), text)
+    ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
+    return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+
+
+#: Code point standing for an undecodable byte b as _BAD_BYTE + b (supplementary
+#: private use area B, which no Vietnamese text uses).
+_BAD_BYTE = 0x10FE00
+
+
+def _is_escaped_byte(ch: str) -> bool:
+    return _BAD_BYTE + 0x80 <= ord(ch) <= _BAD_BYTE + 0xFF
+
+
+def _show_bad_bytes(value: str) -> str:
+    r"""Return ``value`` quoted, its undecodable bytes written ``\xNN``."""
+    shown = "".join(f"\\x{ord(c) - _BAD_BYTE:02x}" if _is_escaped_byte(c) else c for c in value)
+    return f"'{shown}'"
+
+
+def _raise_bad_utf8(ctx: _Ctx, data: bytes, frame: pd.DataFrame) -> None:
+    """Raise the error for a UTF-8 table with undecodable bytes, naming row and field."""
+    assert ctx.bad_utf8 is not None
+    first_bad, count = ctx.bad_utf8
+    line = data.count(b"\n", 0, first_bad) + 1
+    byte = data[first_bad]
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    what = (
+        f"byte 0x{byte:02x} on line {line} of the file{more} is not valid UTF-8, though the "
+        "rest of the file is; fix the file, or give its encoding with --encoding "
+        "(utf-8, cp1258, tcvn3, vni)"
+    )
+    for name in frame.columns:
+        if any(_is_escaped_byte(c) for c in str(name)):
+            raise ctx.error(f"in the header {_show_bad_bytes(str(name))}: {what}")
+    for j, name in enumerate(frame.columns):
+        col = frame.iloc[:, j]
+        for i, v in enumerate(col.tolist()):
+            if isinstance(v, str) and any(_is_escaped_byte(c) for c in v):
+                raise ctx.error(f"{_show_bad_bytes(v)}: {what}", row=i + 1, field=str(name))
+    raise ctx.error(what)
 
 
 def _cp1252_ok(data: bytes) -> bool:
@@ -830,11 +775,21 @@ def _read_table(
     import pandas as pd
 
     suffix = ctx.path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls"}:
-        if suffix == ".xls":
-            from planning.errors import require
+    if suffix in {".xlsx", ".xlsm"}:
+        from planning.readers.tables import read_workbook
 
-            require("xlrd", extra="io")
+        table = read_workbook(ctx.path, sheet=sheet, kind=ctx.kind)
+        _check_formulas(ctx, table.sheet)
+        ctx.sheet = table.sheet
+        ctx.excel_rows = [int(r) for r in table.frame["source_row"]]
+        ctx.totals = list(table.totals)
+        ctx.notes.extend(table.notes)
+        frame = table.frame.astype(object)
+        return _repair_frame_text(ctx, frame, legacy=legacy, forced=encoding is not None)
+    if suffix == ".xls":
+        from planning.errors import require
+
+        require("xlrd", extra="io")
         try:
             raw = pd.read_excel(
                 ctx.path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object
@@ -863,7 +818,56 @@ def _read_table(
             raise ctx.error(f"cannot read the table: {_reason(exc)}") from None
     raw = raw.astype(object)
     frame = _apply_header(ctx, raw)
+    if ctx.bad_utf8 is not None:
+        _raise_bad_utf8(ctx, data, frame)
     return _repair_frame_text(ctx, frame, legacy=legacy, forced=encoding is not None)
+
+
+def _check_formulas(ctx: _Ctx, sheet: str | int | None) -> None:
+    """Refuse formula cells that have no saved value (the file was never recalculated).
+
+    A workbook written by a script (openpyxl, xlsxwriter …) holds formulas but not their
+    results; read as values they are empty, losing areas, names or coordinates quietly.
+    """
+    try:
+        title, formulas = _sheet_cells(ctx.path, sheet, data_only=False)
+        formulas = {k: v for k, v in formulas.items() if isinstance(v, str) and v.startswith("=")}
+        if not formulas:
+            return
+        _, saved = _sheet_cells(ctx.path, sheet, data_only=True)
+    except Exception as exc:  # third-party parser: any failure means an unreadable file
+        raise ctx.error(f"cannot read the spreadsheet: {_reason(exc)}") from None
+    empty = [k for k in formulas if saved.get(k) is None]
+    if not empty:
+        return
+    shown = ", ".join(empty[:8]) + (f" and {len(empty) - 8} more" if len(empty) > 8 else "")
+    raise ctx.error(
+        f"{len(empty)} formula cell(s) with no saved value ({shown}): the workbook was "
+        "written by a program that does not calculate formulas; open and save it in "
+        "Excel or LibreOffice, or replace the formulas by their values",
+        ident=f"sheet {title!r}",
+    )
+
+
+def _sheet_cells(
+    path: Path, sheet: str | int | None, *, data_only: bool
+) -> tuple[str, dict[str, Any]]:
+    """Return a sheet's title and ``{cell reference: value}`` of its non-empty cells."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        ws = wb[sheet] if isinstance(sheet, str) else wb.worksheets[sheet or 0]
+        values = {
+            c.coordinate: c.value
+            for row in ws.iter_rows()
+            for c in row
+            if getattr(c, "value", None) is not None or data_only
+            if hasattr(c, "coordinate")
+        }
+        return str(ws.title), values
+    finally:
+        wb.close()
 
 
 def _header_score(cells: Iterable[object], kind: Kind) -> int:
@@ -937,6 +941,16 @@ def _repair_frame_text(ctx: _Ctx, frame: Any, *, legacy: str | None, forced: boo
             counts.tolist(),
             encoding=legacy or ("unicode" if forced else None),
         )
+        if det.encoding != "unicode" and det.confidence < LEGACY_MIN_CONFIDENCE:
+            message = (
+                f"{ctx.path}: column {col!r} looks mis-encoded, but no legacy encoding fits "
+                f"it (best {det.encoding}, confidence {det.confidence:.2f} < "
+                f"{LEGACY_MIN_CONFIDENCE}); left as read: give the file's encoding with "
+                "--encoding (utf-8, cp1258, tcvn3, vni)"
+            )
+            ctx.notes.append(message)
+            warnings.warn(message, LegacyEncodingWarning, stacklevel=2)
+            continue
         if det.encoding != "unicode":
             ctx.notes.append(
                 f"{ctx.path}: column {col!r} decoded from {det.encoding} "
@@ -1014,6 +1028,44 @@ def _materialise(frame: Any) -> Any:
     return frame
 
 
+def _geo_metadata(ctx: _Ctx) -> dict[str, Any] | None:
+    """Return the file's GeoParquet ``geo`` metadata, None when it has none.
+
+    Raises a :class:`PlanDataError` saying what is wrong when the metadata is there but
+    is not a JSON object naming an existing primary geometry column.
+    """
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(ctx.path)
+    except Exception as exc:  # third-party parser: any failure means an unreadable file
+        raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
+    raw = (schema.metadata or {}).get(b"geo")
+    if raw is None:
+        return None
+    bad = "the GeoParquet 'geo' metadata"
+    fix = "; rewrite the file with a GeoParquet writer (geopandas, GDAL)"
+    try:
+        geo = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ctx.error(f"{bad} is not valid JSON ({_reason(exc)}){fix}") from None
+    if not isinstance(geo, dict):
+        raise ctx.error(f"{bad} is not a JSON object{fix}")
+    primary, columns = geo.get("primary_column"), geo.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        raise ctx.error(f"{bad} lists no geometry columns{fix}")
+    if primary not in columns:
+        raise ctx.error(f"{bad} names primary column {primary!r}, which it does not describe{fix}")
+    if primary not in schema.names:
+        raise ctx.error(
+            f"{bad} names geometry column {primary!r}, which is not in the file "
+            f"(columns: {', '.join(schema.names[:10])}){fix}"
+        )
+    return geo
+
+
 def _read_parquet(
     ctx: _Ctx, *, columns: Mapping[str, str] | None, crs: Any, helmert: Helmert | None
 ) -> gpd.GeoDataFrame:
@@ -1021,14 +1073,22 @@ def _read_parquet(
     import pandas as pd
 
     table = False
+    geo = _geo_metadata(ctx)
     try:
         try:
             gdf = _materialise(gpd.read_parquet(ctx.path))
         except ValueError as exc:
             if "geo" not in str(exc).lower():
                 raise
+            if geo is not None:
+                raise ctx.error(
+                    f"the GeoParquet 'geo' metadata is unusable ({_reason(exc)}); "
+                    "rewrite the file with a GeoParquet writer (geopandas, GDAL)"
+                ) from None
             table = True
             frame = _materialise(pd.read_parquet(ctx.path))
+    except PlanningError:
+        raise
     except Exception as exc:  # third-party parser: any failure means an unreadable file
         raise ctx.error(f"cannot read the file: {_reason(exc)}") from None
     if table:
@@ -1043,8 +1103,17 @@ def _read_parquet(
 # -- columns --------------------------------------------------------------------------------
 
 
-def _column_map(ctx: _Ctx, names: list[str], columns: Mapping[str, str] | None) -> dict[str, str]:
-    """Return {source column: canonical or coordinate role}."""
+def _column_map(
+    ctx: _Ctx,
+    names: list[str],
+    columns: Mapping[str, str] | None,
+    *,
+    empty: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """Return {source column: canonical or coordinate role}.
+
+    ``empty`` names columns with only empty values: they are never mapped by alias.
+    """
     allowed = set(_COLUMNS[ctx.kind]) | {"declared_m2"}
     out: dict[str, str] = {}
     taken: set[str] = set()
@@ -1062,21 +1131,67 @@ def _column_map(ctx: _Ctx, names: list[str], columns: Mapping[str, str] | None) 
         out[src] = dst
         taken.add(dst)
     aliases = COLUMN_ALIASES[ctx.kind]
-    for name in names:
-        if name in out:
+    candidates: dict[str, list[tuple[int, int, str]]] = {}
+    for position, name in enumerate(names):
+        if name in out or name in empty:  # a column of only empty values is never chosen
             continue
         key = _norm(name)
-        dst = aliases.get(key) or COORDINATE_ALIASES.get(key) or ""
+        dst = aliases.get(key) or COORDINATE_ALIASES.get(key) or _truncated_alias(ctx, name)
         if dst and dst not in taken:
-            out[name] = dst
-            taken.add(dst)
+            # The file's own id column (Ma_CCN …) wins over generic ids ("id", "fid"),
+            # which GDAL's KML reader and GeoJSON writers add.
+            rank = 1 if key in _GENERIC_IDS else 0
+            candidates.setdefault(dst, []).append((rank, position, name))
+    for dst, found in candidates.items():
+        out[min(found)[2]] = dst
+    return out
+
+
+#: Column names that are library- or format-made ids rather than the file's own id column.
+_GENERIC_IDS = frozenset({"id", "fid", "ogcfid", "objectid", "code", "ma"})
+#: DBF field names are cut to this many characters.
+_DBF_NAME_LENGTH = 10
+
+
+def _truncated_alias(ctx: _Ctx, name: str) -> str:
+    """Return the column a DBF field name cut to 10 characters stands for, or "".
+
+    ``declared_h``, ``district_v``, ``Dien_tich_``: used when exactly one known name
+    starts with it.
+    """
+    if len(name) != _DBF_NAME_LENGTH:
+        return ""
+    key = _norm(name)
+    if len(key) < 4:
+        return ""
+    aliases = COLUMN_ALIASES[ctx.kind]
+    hits = {v for k, v in aliases.items() if k.startswith(key)}
+    hits |= {v for k, v in COORDINATE_ALIASES.items() if k.startswith(key)}
+    if len(hits) != 1:
+        return ""
+    dst = hits.pop()
+    ctx.notes.append(f"{ctx.path}: column {name!r} read as {dst} (a name cut to 10 characters)")
+    return dst
+
+
+def _empty_columns(frame: Any, names: list[str]) -> set[str]:
+    """Names of the columns whose every value is missing or blank text."""
+    out: set[str] = set()
+    if len(frame) == 0:
+        return out
+    for name in names:
+        values = frame[name]
+        blank = values.isna() | values.astype(str).str.strip().eq("")
+        if bool(blank.all()):
+            out.add(name)
     return out
 
 
 def _mapped(ctx: _Ctx, frame: Any, columns: Mapping[str, str] | None) -> tuple[Any, dict[str, str]]:
     geom_name = getattr(frame, "_geometry_column_name", None)
     names = [str(c) for c in frame.columns if c != geom_name]
-    cmap = _column_map(ctx, names, columns)
+    cmap = _column_map(ctx, names, columns, empty=_empty_columns(frame, names))
+    _warn_unmapped(ctx, names, cmap)
     coords = {v: k for k, v in cmap.items() if v in COORDINATE_ALIASES.values()}
     attr_map = {k: v for k, v in cmap.items() if v not in COORDINATE_ALIASES.values()}
     # Rename, moving clashing unmapped columns out of the way.
@@ -1087,64 +1202,120 @@ def _mapped(ctx: _Ctx, frame: Any, columns: Mapping[str, str] | None) -> tuple[A
     return frame, coords
 
 
+class UnmappedColumnsWarning(PlanningWarning):
+    """Columns of a shapefile map to no column of the layer; their data is kept as is."""
+
+
+def _warn_unmapped(ctx: _Ctx, names: list[str], cmap: Mapping[str, str]) -> None:
+    """Warn about a shapefile's columns that map to nothing.
+
+    They are often names cut to 10 characters that match no known column.
+    """
+    if ctx.path.suffix.lower() not in {".shp", ".dbf", ".zip"}:
+        return
+    unmapped = [n for n in names if n not in cmap and n not in _COLUMNS[ctx.kind]]
+    if unmapped:
+        message = (
+            f"{ctx.path}: column(s) {', '.join(repr(n) for n in unmapped)} map to no column "
+            f"of a {ctx.kind} layer and are kept unchecked; if one holds a known field, name "
+            "it with columns= (a DBF cuts names to 10 characters)"
+        )
+        ctx.notes.append(message)
+        warnings.warn(message, UnmappedColumnsWarning, stacklevel=4)
+
+
 # -- tables → layer ---------------------------------------------------------------------------
 
 
 _TOTAL_LINE = re.compile(r"(tong cong|tong so|tong|cong|total|sum)\s*[:.]?\s*(\(.*\))?\s*")
 
 
+#: A cheap superset of the names :data:`_TOTAL_LINE` matches once folded ("Tổng cộng" …).
+_TOTAL_START = re.compile(r"\s*(t\S*ng|c\S*ng|total|sum)\b", re.I)
+
+
 def _group_rows(ctx: _Ctx, frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop total lines and use district heading lines ("II. Huyện Thạch Thất") as context."""
+    """Drop total lines and use district heading lines ("II. Huyện Thạch Thất") as context.
+
+    Only rows that can be a heading (no commune, no area) or a total line (no commune, a
+    name starting like "Tổng", "Cộng", "Total", "Sum") are looked at one by one, so a
+    large table of ordinary rows costs a few array operations.
+    """
     if ctx.kind != "clusters" or "name_vi" not in frame.columns:
         return frame
-    keep: list[bool] = []
-    current = ""
-    districts: list[str] = []
-    has_district = "district_vi" in frame.columns
-    for _, rec in frame.iterrows():
-        name = _text(rec.get("name_vi"))
-        area = _text(rec.get("declared_ha")) or _text(rec.get("declared_m2"))
-        commune = _text(rec.get("commune_vi"))
-        bare = re.sub(r"^\s*([ivxlcdm]+|\d+|[a-z])\s*[.):/-]\s*", "", name, flags=re.I)
-        kind, rest = split_admin_prefix(bare)
-        if kind in {"huyện", "quận", "thị xã"} and not commune and not area:
-            current = rest
-            keep.append(False)
-            districts.append("")
-            continue
-        if _TOTAL_LINE.fullmatch(fold(name)) and not commune:
+    import numpy as np
+
+    n = len(frame)
+
+    def texts(col: str) -> Any:
+        if col not in frame.columns:
+            return np.full(n, "", dtype=object)
+        return np.asarray(_per_value(frame[col], _text), dtype=object)
+
+    names = texts("name_vi")
+    no_commune = texts("commune_vi") == ""
+    no_area = (texts("declared_ha") == "") & (texts("declared_m2") == "")
+    starts_total = (
+        np.fromiter((bool(_TOTAL_START.match(v)) for v in names), dtype=bool, count=n)
+        if n
+        else np.zeros(0, dtype=bool)
+    )
+    keep = np.ones(n, dtype=bool)
+    heading_at: list[int] = []
+    heading_name: list[str] = []
+    for i in np.flatnonzero(no_commune & (no_area | starts_total)).tolist():
+        name = str(names[i])
+        if no_area[i]:
+            bare = re.sub(r"^\s*([ivxlcdm]+|\d+|[a-z])\s*[.):/-]\s*", "", name, flags=re.I)
+            kind, rest = split_admin_prefix(bare)
+            if kind in {"huyện", "quận", "thị xã"}:
+                keep[i] = False
+                heading_at.append(i)
+                heading_name.append(rest)
+                continue
+        if starts_total[i] and _TOTAL_LINE.fullmatch(fold(name)):
             ctx.notes.append(f"{ctx.path}: total line {name!r} skipped")
-            keep.append(False)
-            districts.append("")
-            continue
-        keep.append(True)
-        districts.append(current)
+            keep[i] = False
     out = frame.loc[keep].copy()
-    chosen = [d for d, k in zip(districts, keep, strict=True) if k]
-    if any(chosen):
-        if not has_district:
-            out["district_vi"] = _object_series(chosen, out.index)
-        else:
-            cur = [_text(v) or d for v, d in zip(out["district_vi"], chosen, strict=True)]
-            out["district_vi"] = _object_series(cur, out.index)
-        ctx.notes.append(f"{ctx.path}: districts taken from heading lines")
+    if heading_at:
+        # Each kept row takes the last heading above it ("" above the first heading).
+        labels = np.asarray(["", *heading_name], dtype=object)
+        rows = np.flatnonzero(keep)
+        chosen = labels[np.searchsorted(np.asarray(heading_at), rows, side="right")]
+        if any(chosen):
+            if "district_vi" not in frame.columns:
+                out["district_vi"] = _object_series(chosen, out.index)
+            else:
+                own = np.asarray(_per_value(out["district_vi"], _text), dtype=object)
+                cur = np.where(own != "", own, chosen)
+                out["district_vi"] = _object_series(cur, out.index)
+            ctx.notes.append(f"{ctx.path}: districts taken from heading lines")
     return out.reset_index(drop=True)
 
 
+def _number_or_none(v: object) -> float | None:
+    """Return a cell as a float (NaN when empty), or None when it is not a finite number."""
+    t = _text(v).replace(",", ".") if isinstance(v, str) else v
+    if _is_missing(t) or t == "":
+        return math.nan
+    try:
+        x = float(t)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
 def _numbers(ctx: _Ctx, frame: pd.DataFrame, col: str) -> list[float]:
-    out: list[float] = []
-    for i, v in enumerate(frame[col], start=1):
-        t = _text(v).replace(",", ".") if isinstance(v, str) else v
-        if _is_missing(t) or t == "":
-            out.append(math.nan)
-            continue
-        try:
-            x = float(t)
-        except (TypeError, ValueError):
-            raise ctx.error(f"{_text(v)!r} is not a number", row=i, field=col) from None
-        if not math.isfinite(x):
+    out = _per_value(frame[col], _number_or_none)
+    for i, x in enumerate(out, start=1):
+        if x is None:
+            v = frame[col].iloc[i - 1]
+            t = _text(v).replace(",", ".")
+            try:
+                float(t)
+            except (TypeError, ValueError):
+                raise ctx.error(f"{_text(v)!r} is not a number", row=i, field=col) from None
             raise ctx.error(f"{_text(v)!r} is not a finite number", row=i, field=col)
-        out.append(x)
     return out
 
 
@@ -1160,7 +1331,8 @@ def _table_to_layer(
     import shapely
 
     frame, coords = _mapped(ctx, frame, columns)
-    frame = _group_rows(ctx, frame)
+    if ctx.excel_rows is None:  # planning.readers.tables has classified a workbook's rows already
+        frame = _group_rows(ctx, frame)
     if frame.empty:
         raise ctx.error("the table has no data rows")
     n = len(frame)
@@ -1197,13 +1369,18 @@ def _table_to_layer(
                         "(VN-2000 / TM-3 105°E, Hanoi)",
                         path=ctx.path,
                     )
-        xs, ys = _numbers(ctx, frame, xcol), _numbers(ctx, frame, ycol)
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            if math.isnan(x) != math.isnan(y):
-                bad = ycol if math.isnan(y) else xcol
-                raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
-            if not math.isnan(x):
-                geoms[i] = shapely.Point(x, y)
+        import numpy as np
+
+        xs = np.asarray(_numbers(ctx, frame, xcol), dtype=float)
+        ys = np.asarray(_numbers(ctx, frame, ycol), dtype=float)
+        half = np.isnan(xs) != np.isnan(ys)
+        if half.any():
+            i = int(np.flatnonzero(half)[0])
+            bad = ycol if math.isnan(ys[i]) else xcol
+            raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
+        points = shapely.points(xs, ys)
+        points[np.isnan(xs)] = None
+        geoms = points.tolist()
         frame = frame.drop(columns=[xcol, ycol])
     elif "lon" in coords or "lat" in coords or "x" in coords or "y" in coords:
         have = next(iter(coords.values()))
@@ -1300,18 +1477,18 @@ def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
                         field="geometry", ident=_ident(ctx, gdf.iloc[first]))  # fmt: skip
     b = shapely.bounds(geoms)
     w, s, e, n = VIETNAM_BOUNDS
-    for i in np.flatnonzero(present):
+    with np.errstate(invalid="ignore"):
+        inside = (w <= b[:, 0]) & (b[:, 2] <= e) & (s <= b[:, 1]) & (b[:, 3] <= n)
+    for i in np.flatnonzero(present & ~inside)[:1]:
         minx, miny, maxx, maxy = (float(v) for v in b[i])
         if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
             raise ctx.error("coordinates are not finite numbers", row=int(i) + 1,
                             field="geometry", ident=_ident(ctx, gdf.iloc[i]))  # fmt: skip
-        if w <= minx and maxx <= e and s <= miny and maxy <= n:
-            continue
         ident = _ident(ctx, gdf.iloc[i])
         src = gdf.attrs.get("source_crs", "")
         if w <= miny and maxy <= e and s <= minx and maxx <= n:
             raise ctx.error(
-                f"latitude and longitude are swapped (x={minx:.5f}, y={miny:.5f} is "
+                f"latitude and longitude are swapped (x={_coord(minx, 5)}, y={_coord(miny, 5)} is "
                 "latitude, longitude); swap the columns or the coordinate order",
                 row=int(i) + 1,
                 field="geometry",
@@ -1319,7 +1496,7 @@ def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
             )
         if src == "EPSG:4326" and (abs(minx) > 180 or abs(maxy) > 90):
             raise ctx.error(
-                f"coordinates (x={minx:.1f}, y={miny:.1f}) are not longitude/latitude but "
+                f"coordinates (x={_coord(minx, 1)}, y={_coord(miny, 1)}) are not longitude/latitude but "
                 "the layer is read as EPSG:4326; give the CRS they are in, for example "
                 "EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)",
                 row=int(i) + 1,
@@ -1327,12 +1504,22 @@ def _check_coordinates(ctx: _Ctx, gdf: gpd.GeoDataFrame) -> None:
                 ident=ident,
             )
         raise ctx.error(
-            f"coordinates outside Viet Nam (lon {minx:.4f}..{maxx:.4f}, lat {miny:.4f}..{maxy:.4f}"
+            f"coordinates outside Viet Nam (lon {_coord(minx, 4)}..{_coord(maxx, 4)}, "
+            f"lat {_coord(miny, 4)}..{_coord(maxy, 4)}"
             f" after reading the layer as {src or 'its CRS'}); is the CRS right?",
             row=int(i) + 1,
             field="geometry",
             ident=ident,
         )
+
+
+def _coord(value: float, decimals: int) -> str:
+    """Format a coordinate for a message: fixed decimals, or 4 significant digits when huge.
+
+    >>> _coord(105.51234567, 4), _coord(1e308, 4)
+    ('105.5123', '1e+308')
+    """
+    return f"{value:.{decimals}f}" if abs(value) < 1e9 else f"{value:.4g}"
 
 
 _POLY = {"Polygon", "MultiPolygon"}
@@ -1713,6 +1900,7 @@ def _finish(ctx: _Ctx, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoDataFrame:
         "notes": [*crs_notes, *ctx.notes],
         "fixes": list(ctx.fixes),
         "source_crs": source_crs,
+        "stated_totals": list(ctx.totals),
     }
     return out
 
@@ -1796,12 +1984,38 @@ def place_at_communes(
         str(c): _text(d)
         for c, d in zip(communes["district_code"], communes["district_vi"], strict=True)
     }
+    from planning.readers.matching import NameMatchWarning, match_name
+
+    display = dict(names_by_code)
+    if districts is not None:
+        for code, dname in zip(districts["district_code"], districts["district_vi"], strict=True):
+            display.setdefault(str(code), split_admin_prefix(_text(dname))[1])
+    code_of = {name: code for code, name in display.items()}
+    commune_names = {
+        code: {_text(communes["commune_vi"].iloc[j]): j for j in idx.values()}
+        for code, idx in by_district.items()
+    }
+    district_rows = {str(c): k for k, c in enumerate(districts["district_code"])} if (
+        districts is not None) else {}  # fmt: skip
+    has_source = "source_row" in out.columns and "source_sheet" in out.columns
+    errors: list[PlanDataError] = []
+    matched: list[str] = []
+
     for i in np.flatnonzero(todo):
-        row = int(i) + 1
         rec = out.iloc[int(i)]
+        row = int(i) + 1
+        sheet: str | None = None
+        if has_source and _text(rec["source_row"]):
+            row, sheet = int(float(rec["source_row"])), _text(rec["source_sheet"])
         ident = None
         if "cluster_id" in out.columns and _text(rec["cluster_id"]):
             ident = f"cluster_id={_text(rec['cluster_id'])}"
+
+        def error(message: str, fld: str, *, row: int = row, sheet: str | None = sheet,
+                  ident: str | None = ident) -> PlanDataError:  # fmt: skip
+            return PlanDataError(message, path=where, row=row, field=fld, ident=ident, sheet=sheet)
+
+        label = (f"sheet {sheet!r}, " if sheet else "") + f"row {row}"
         code = _text(cols["district_code"][i])
         dname = split_admin_prefix(_text(cols["district_vi"][i]))[1]
         commune = split_admin_prefix(_text(cols["commune_vi"][i]))[1]
@@ -1809,58 +2023,76 @@ def place_at_communes(
             # No district: a commune name that is unique in the layer is enough.
             hits = sorted(c for c, names in by_district.items() if name_key(commune) in names)
             if len(hits) > 1:
-                raise PlanDataError(
+                errors.append(error(
                     f"commune {commune!r} exists in {len(hits)} districts "
                     f"({', '.join(names_by_code.get(c, c) for c in hits)}); give the district",
-                    path=where, row=row, field="district_vi", ident=ident,
-                )  # fmt: skip
+                    "district_vi",
+                ))  # fmt: skip
+                continue
             code = hits[0] if hits else ""
             if not code:
-                raise PlanDataError(
-                    f"commune {commune!r} not found in the commune layer",
-                    path=where, row=row, field="commune_vi", ident=ident,
-                )  # fmt: skip
+                errors.append(error(
+                    f"commune {commune!r} not found in the commune layer; give its district",
+                    "commune_vi",
+                ))  # fmt: skip
+                continue
         if not code:
             if not dname:
-                raise PlanDataError(
-                    "no district given, so the row cannot be placed",
-                    path=where, row=row, field="district_vi", ident=ident,
-                )  # fmt: skip
-            code = district_names.get(name_key(dname), "")
-            if not code:
-                raise PlanDataError(
-                    f"unknown district {dname!r}", path=where, row=row, field="district_vi",
-                    ident=ident,
-                )  # fmt: skip
+                errors.append(error("no district given, so the row cannot be placed",
+                                    "district_vi"))  # fmt: skip
+                continue
+            found = match_name(dname, code_of)
+            if not found.name:
+                errors.append(error(f"unknown district {dname!r}{found.did_you_mean()}",
+                                    "district_vi"))  # fmt: skip
+                continue
+            if found.how == "folded":
+                matched.append(f"{label}: district {dname!r} read as {found.name!r}")
+            code = code_of[found.name]
         elif code not in by_district:
-            raise PlanDataError(
-                f"unknown district code {code!r}", path=where, row=row, field="district_code",
-                ident=ident,
-            )  # fmt: skip
+            errors.append(error(f"unknown district code {code!r}", "district_code"))
+            continue
         if commune:
             hit = by_district.get(code, {}).get(name_key(commune))
             if hit is None:
-                raise PlanDataError(
-                    f"commune {commune!r} not found in district {names_by_code.get(code, code)}"
-                    f" ({code}) of the commune layer",
-                    path=where, row=row, field="commune_vi", ident=ident,
-                )  # fmt: skip
+                found = match_name(commune, commune_names.get(code, {}))
+                if not found.name:
+                    errors.append(error(
+                        f"commune {commune!r} not found in district "
+                        f"{names_by_code.get(code, code)} ({code}) of the commune layer"
+                        + (found.did_you_mean() or "; no commune of that district has a "
+                           "similar name: check the district"),
+                        "commune_vi",
+                    ))  # fmt: skip
+                    continue
+                matched.append(f"{label}: commune {commune!r} read as {found.name!r}")
+                commune = found.name
+                hit = commune_names[code][found.name]
             geoms[i] = communes.geometry.iloc[hit].representative_point()
             cols["location_precision"][i] = "commune"
-        elif districts is not None and code in set(map(str, districts["district_code"])):
-            k = [str(c) for c in districts["district_code"]].index(code)
-            geoms[i] = districts.geometry.iloc[k].representative_point()
+        elif code in district_rows and districts is not None:
+            geoms[i] = districts.geometry.iloc[district_rows[code]].representative_point()
             cols["location_precision"][i] = "district"
         else:
-            raise PlanDataError(
-                "no commune given, so the row cannot be placed at a commune",
-                path=where, row=row, field="commune_vi", ident=ident,
-            )  # fmt: skip
+            errors.append(error("no commune given, so the row cannot be placed at a commune",
+                                "commune_vi"))  # fmt: skip
+            continue
         cols["district_code"][i] = code
-        cols["district_vi"][i] = names_by_code.get(code) or dname
+        cols["district_vi"][i] = names_by_code.get(code) or display.get(code) or dname
         cols["commune_vi"][i] = commune
+    if matched:  # said before any error, so the user sees what was accepted
+        message = (f"{where}: " if where else "") + (
+            "names matched without diacritics: " + "; ".join(matched)
+        )
+        warnings.warn(message, NameMatchWarning, stacklevel=2)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise RowErrors(errors, path=where)
     for c, values in cols.items():
         out[c] = _object_series(values, out.index)
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
     out["needs_placement"] = [bool(t) and g is None for t, g in zip(todo, geoms, strict=True)]
+    if matched:
+        out.attrs["notes"] = [*out.attrs.get("notes", []), *matched]
     return out

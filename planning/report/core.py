@@ -49,6 +49,10 @@ class Report:
         Caveats (indicative footprints, partial coverage, district structure).
     options
         The options the checks ran with.
+    reader_notes
+        What the reader decided about the user's files (encoding and its confidence,
+        ids assigned by row, columns ignored, rows skipped …), from
+        :attr:`planning.model.plan.Plan.reader_notes`.
     """
 
     plan_name: str
@@ -59,6 +63,7 @@ class Report:
     attributions: list[str]
     notes: list[str]
     options: CheckOptions = field(default_factory=CheckOptions)
+    reader_notes: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -126,6 +131,7 @@ class Report:
             ],
             "notes": self.notes,
             "attributions": self.attributions,
+            "reader_notes": self.reader_notes,
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -142,6 +148,8 @@ class Report:
             f"{s['rules_warn']} with warnings, {s['rules_skip']} not applicable.** Exit code {s['exit_code']}."
         )
         out += ["", "## Caveats", ""] + [f"- {_md(n)}" for n in self.notes]
+        if self.reader_notes:
+            out += ["", "## Reading the input", ""] + [f"- {_md(n)}" for n in self.reader_notes]
         out += ["", "## Coverage", "", _md(coverage_sentence(self.coverage))]
         out += ["", "## The plan's figures", "", "| figure | value | source |", "|---|---|---|"]
         for fig in self.figures:
@@ -281,6 +289,7 @@ def check(
         attributions=plan.attributions(),
         notes=plan.notes(),
         options=opts,
+        reader_notes=list(plan.reader_notes),
     )
 
 
@@ -314,6 +323,7 @@ def figure_entries(plan: Plan) -> list[dict[str, Any]]:
                 "formatted": f.formatted(),
                 "derived": f.derived or None,
                 "verified": m.is_verified(f.key),
+                "attributed": m.is_attributed(f.key),
                 "source": m.citation(f.key),
                 "source_url": src.url if src else None,
                 "note": f.note or None,

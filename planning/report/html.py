@@ -3,12 +3,13 @@
 :func:`render_report_html` returns the page and :func:`write_report` writes it atomically.
 The page needs no network: its style sheet is inline, its charts are inline SVG drawn here
 (no plotting library), and the map from :func:`planning.maps.api.make_map` is embedded in an
-``<iframe>`` whose document is carried inside the page. Every value from data is escaped.
+``<iframe>`` whose document is carried inside the page. For print, the page also carries the
+static map of :mod:`planning.maps.printmap` as a PNG ``data:`` URI, which its print style sheet
+shows where the interactive map is. Every value from data is escaped.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -70,7 +71,12 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .mapframe { width: 100%; height: 680px; border: 1px solid var(--line); border-radius: 8px; background: #f3f1ec; }
 .sources li { margin: 3px 0; overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 30px; margin-top: 30px; }
-@media print { .mapframe { display: none; } nav { display: none; } }
+.printmap { display: none; }
+@media print {
+  .mapframe { display: none; } nav { display: none; } noscript { display: none; }
+  .printmap { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
+  #map { break-before: page; break-inside: avoid; }
+}
 """
 
 # Sets the iframe's document from the JSON string in the page (no network, no blob URL).
@@ -159,7 +165,7 @@ def render_report_html(
         "</header>",
         "<main>",
         _summary_section(report, d),
-        _caveats_section(report.notes),
+        _caveats_section(report.notes, report.reader_notes),
         _rules_section(report),
         _charts_section(tables),
     ]
@@ -193,7 +199,7 @@ def write_report(
     plan
         The plan.
     path
-        Where to write the ``.html`` file.
+        Where to write the ``.html`` file (``"-"``: standard output).
     report, tiles, color_by
         As for :func:`render_report_html`.
     protect
@@ -219,7 +225,14 @@ def write_report(
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escape a value for HTML text or a quoted attribute, template delimiters too.
+
+    The page is not a template, but data on it stays inert if it ever becomes one
+    (see :mod:`planning._safetext`).
+    """
+    from planning._safetext import html_text
+
+    return html_text(value)
 
 
 def _style(css: str) -> str:
@@ -268,9 +281,13 @@ def _summary_section(report: Report, d: dict[str, Any]) -> str:
     )
 
 
-def _caveats_section(notes: Sequence[str]) -> str:
+def _caveats_section(notes: Sequence[str], reader_notes: Sequence[str] = ()) -> str:
     items = "".join(f"<li>{_e(n)}</li>" for n in notes)
-    return f'<section id="caveats"><h2>Caveats</h2><ul class="caveats">{items}</ul></section>'
+    out = f'<section id="caveats"><h2>Caveats</h2><ul class="caveats">{items}</ul>'
+    if reader_notes:
+        read = "".join(f"<li>{_e(n)}</li>" for n in reader_notes)
+        out += f'<h3>Reading the input</h3><ul class="reader-notes">{read}</ul>'
+    return out + "</section>"
 
 
 def _rules_section(report: Report) -> str:
@@ -421,9 +438,28 @@ def _map_section(plan: Plan, report: Report, *, tiles: TilesOption, color_by: Co
         "footprints, not boundaries; click a cluster for its facts and findings.</p>"
         '<iframe id="planning-map-frame" class="mapframe" title="Map of the plan" '
         'allow="fullscreen"></iframe>'
+        f"{_print_map_img(plan, color_by=color_by)}"
         "<noscript><p>The map needs JavaScript.</p></noscript>"
         f'<script type="application/json" id="planning-map-source">{payload}</script>'
         f"{script_tag(_MAP_LOADER)}</section>"
+    )
+
+
+# Resolution of the static map the report carries for print (A4 landscape, dots per inch).
+_PRINT_MAP_DPI = 130
+
+
+def _print_map_img(plan: Plan, *, color_by: ColorBy) -> str:
+    """Return the static map as an ``<img>`` with a PNG ``data:`` URI, shown only in print."""
+    import base64
+
+    from planning.maps.printmap import static_map_png
+
+    png = static_map_png(plan, dpi=_PRINT_MAP_DPI, paper="A4", color_by=color_by)
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        '<img id="planning-print-map" class="printmap" alt="Map of the plan (static, for print)" '
+        f'src="data:image/png;base64,{data}">'
     )
 
 
@@ -431,6 +467,8 @@ def _figures_section(d: dict[str, Any]) -> str:
     rows = []
     for f in d["figures"]:
         ver = "" if f.get("verified") else ' <span class="status status-warn">unverified</span>'
+        if f.get("verified") and not f.get("attributed", True):
+            ver = ' <span class="status status-warn">outlet unknown</span>'
         note = f"<br><small>{_e(f['note'])}</small>" if f.get("note") else ""
         rows.append(
             f'<tr><td>{_e(f["label"])}{note}</td><td class="num">{_e(f["formatted"])}</td>'

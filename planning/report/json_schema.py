@@ -16,7 +16,7 @@ from typing import Any
 
 __all__ = ["SCHEMA_FILE", "report_schema"]
 
-#: The schema's file name inside the ``planning.report`` package.
+#: The schema's file name inside the ``planning.report.core`` package.
 SCHEMA_FILE = "report.schema.json"
 
 

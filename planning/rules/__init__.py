@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planning.errors import UsageError
-from planning.rules import areas, coverage, geometry, identity, location, topology  # noqa: F401
+from planning.rules import areas, coverage, geometry, identity, location, topology, totals  # noqa: F401
 from planning.rules import figures as figure_rules  # noqa: F401
 from planning.rules._base import (
     REGISTRY,

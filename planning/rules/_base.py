@@ -81,11 +81,16 @@ class Outcome:
         The findings.
     skipped
         Non-empty when the rule did not apply; says why.
+    checked
+        How many items (clusters, figures, total rows …) the rule looked at. Every rule
+        that runs says it: when it is 0 and there is no finding, the rule did not apply,
+        and :meth:`Rule.result` reports it as not applicable, never as a pass.
     """
 
     explanation: str
     findings: list[Finding] = field(default_factory=list)
     skipped: str = ""
+    checked: int | None = None
 
 
 @dataclass
@@ -158,6 +163,9 @@ class Rule:
     zone_rows
         Whether the scan also checks the zones layer row by row (GEO rules): a
         partitioned run then scans the zones once, on their own, after the clusters.
+    none_checked
+        Why the rule does not apply when it checked nothing (``"no cluster declares a
+        district"``), shown as the reason it is not applicable.
     """
 
     code: str
@@ -169,6 +177,7 @@ class Rule:
     scan: Scan | None = None
     finish: Finish | None = None
     zone_rows: bool = False
+    none_checked: str = "there was nothing to check"
 
     def finding(
         self,
@@ -186,7 +195,23 @@ class Rule:
         return self.result(self.func(plan, options, self))
 
     def result(self, out: Outcome) -> RuleResult:
-        """Classify an outcome of this rule: skip, fail (an error), warn (a warning) or pass."""
+        """Classify an outcome of this rule: skip, fail (an error), warn (a warning) or pass.
+
+        A rule that checked nothing and found no error or warning is skipped ("not
+        applicable") with :attr:`none_checked` as the reason: it never passes.
+
+        Raises
+        ------
+        TypeError
+            If the outcome neither is skipped nor says how many items were checked (a bug
+            in the rule).
+        """
+        if not out.skipped and out.checked is None:
+            raise TypeError(f"rule {self.code} did not say how many items it checked")
+        serious = any(f.severity != "info" for f in out.findings)
+        if not out.skipped and out.checked == 0 and not serious:
+            reason = f"not applicable: {self.none_checked}"
+            return RuleResult(self, "skip", reason, list(out.findings))
         if out.skipped:
             status: Status = "skip"
         elif any(f.severity == "error" for f in out.findings):
@@ -230,6 +255,7 @@ def rule(
     severity: Severity = "error",
     finish: Finish | None = None,
     zone_rows: bool = False,
+    none_checked: str = "there was nothing to check",
 ) -> Callable[[Callable[..., Any]], Rule]:
     """Register a rule function under ``code``; its docstring is the rule's documentation.
 
@@ -246,6 +272,8 @@ def rule(
         turns the combined partials into the outcome (see :class:`Partial`).
     zone_rows
         The scan checks the zones layer row by row too (see :class:`Rule`).
+    none_checked
+        Why the rule does not apply when it checks nothing (see :class:`Rule`).
 
     Returns
     -------
@@ -277,6 +305,7 @@ def rule(
             scan=scan,
             finish=finish,
             zone_rows=zone_rows,
+            none_checked=none_checked,
         )
         REGISTRY[code] = r
         return r

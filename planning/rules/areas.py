@@ -18,7 +18,7 @@ def _are001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
         expl += f"; {plural(n_ind, 'indicative footprint')} not compared (their area is the declared one by construction)"
     if n == 0:
         return Outcome("", skipped=expl)
-    return Outcome(expl, part.findings)
+    return Outcome(expl, part.findings, checked=n)
 
 
 @rule("ARE001", "Declared area agrees with the measured area", finish=_are001_outcome)
@@ -78,7 +78,7 @@ def _are002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     expl = f"{plural(part.counts['declared'], 'declared area')} checked for m²-as-ha"
     if part.counts["big"]:
         expl += f" ({ids(part.counts['big'])})"
-    return Outcome(expl, part.findings)
+    return Outcome(expl, part.findings, checked=part.counts["declared"])
 
 
 @rule("ARE002", "Areas are plausible hectares", severity="warning", finish=_are002_outcome)
@@ -109,3 +109,68 @@ def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     ]
     n = int(cl["declared_ha"].notna().sum())
     return Partial(findings, {"declared": n, "big": [str(i) for i in cl.loc[big, "cluster_id"]]})
+
+
+def _are003_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
+    if not part.counts["with_facts"]:
+        return Outcome(
+            "", skipped="no per-source facts are loaded (only the bundled catalogue has them)"
+        )
+    n, tol = part.counts["compared"], options.tolerance_pct
+    expl = f"{plural(n, 'cluster')} with a reported area compared across sources at ±{tol:g} %"
+    return Outcome(expl, part.findings, checked=n)
+
+
+@rule("ARE003", "Sources agree on each cluster's area", severity="warning", finish=_are003_outcome)
+def sources_disagree(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
+    """Lists clusters whose sources report areas further apart than the tolerance (default
+    5 %, of the smaller figure), with every figure and its source.
+
+    The declared area is the most authoritative source's (``docs/catalogue.md``); the others
+    are kept so a planner can see the disagreement. Applies to the bundled catalogue, whose
+    facts keep one row per cluster per source. Fix: find the establishing decision (or its
+    amendment) and record it as a ``decision`` fact.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> import pandas as pd
+    >>> from planning.testing import make_plan, run_rule, square
+    >>> plan = make_plan([{"cluster_id": "A", "declared_ha": 37.78, "geometry": square(105.56, 21.06, 37.78)}])
+    >>> facts = pd.DataFrame({"fact_id": ["A/1", "A/2"], "cluster_id": ["A", "A"],
+    ...     "declared_ha": [37.78, 27.0], "area_qualifier": ["", ""],
+    ...     "source_type": ["government page", "portal"], "source_url": ["https://a", "https://b"]})
+    >>> result = run_rule("ARE003", replace(plan, facts=facts))
+    >>> result.status
+    'warn'
+    >>> result.findings[0].cluster_id
+    'A'
+    """
+    from planning.model.catalogue import area_disagreements
+
+    facts = plan.facts
+    if facts is None or facts.empty:
+        return Partial([], {"with_facts": 0, "compared": 0})
+    cl = plan.clusters
+    facts = facts.loc[facts["cluster_id"].isin(cl["cluster_id"])]
+    tol = options.tolerance_pct
+    names = dict(zip(cl["cluster_id"], cl["name_vi"], strict=True))
+    declared = dict(zip(cl["cluster_id"], cl["declared_ha"], strict=True))
+    findings = []
+    for d in area_disagreements(facts, tolerance_pct=tol):
+        cid = d["cluster_id"]
+        values = "; ".join(f"{v['ha']:g} ha ({v['source_type']})" for v in d["values"])
+        findings.append(
+            r.finding(
+                f"cluster {cid} ({names.get(cid, '?')}): sources report {values}, "
+                f"{d['spread_pct']:.1f} % apart (tolerance {tol:g} %); "
+                f"declared {declared.get(cid, float('nan')):g} ha",
+                cluster_id=cid,
+                min_ha=d["min_ha"],
+                max_ha=d["max_ha"],
+                spread_pct=d["spread_pct"],
+                values=d["values"],
+            )
+        )
+    n = int(facts.loc[facts["declared_ha"].notna(), "cluster_id"].nunique())
+    return Partial(findings, {"with_facts": len(facts), "compared": n})

@@ -18,7 +18,12 @@ def coverage(plan: Plan) -> dict[str, Any]:
     dict
         ``clusters_loaded``, ``clusters_planned``, ``clusters_share``,
         ``clusters_with_area``, ``ha_declared``, ``ha_planned``, ``ha_share``,
-        ``by_geometry_kind``, ``by_location_precision``, ``complete``.
+        ``by_geometry_kind``, ``by_location_precision``, ``complete``; ``by_phase`` and
+        ``by_category`` (clusters and declared ha per plan phase or category, ``unknown``
+        where no source says); ``by_source_type`` (clusters and ha by the type of the source
+        their declared area comes from, ``none`` without an area; ``{}`` when the layer does
+        not say) and ``clusters_per_source_type`` (clusters with at least one fact from each
+        type of source; ``{}`` without per-source facts).
     """
     cl = plan.clusters
     figs = plan.manifest.figures
@@ -42,7 +47,38 @@ def coverage(plan: Plan) -> dict[str, Any]:
         "by_location_precision": {
             str(k): int(v) for k, v in cl["location_precision"].value_counts().sort_index().items()
         },
+        "by_phase": _breakdown(cl, "phase"),
+        "by_category": _breakdown(cl, "category"),
+        "by_source_type": _breakdown(cl, "declared_source_type", empty="none")
+        if "declared_source_type" in cl.columns
+        else {},
+        "clusters_per_source_type": _per_source_type(plan),
     }
+
+
+def _breakdown(cl: Any, column: str, *, empty: str = "unknown") -> dict[str, dict[str, Any]]:
+    keys = cl[column].fillna("").astype(str).replace("", empty)
+    out: dict[str, dict[str, Any]] = {}
+    for key, group in cl.groupby(keys, sort=True):
+        out[str(key)] = {
+            "clusters": len(group),
+            "clusters_with_area": int(group["declared_ha"].notna().sum()),
+            "ha_declared": round(float(group["declared_ha"].sum(skipna=True)), 6),
+        }
+    return out
+
+
+def _per_source_type(plan: Plan) -> dict[str, int]:
+    facts = getattr(plan, "facts", None)
+    if facts is None or facts.empty:
+        return {}
+    facts = facts.loc[facts["cluster_id"].isin(plan.clusters["cluster_id"])]
+    if facts.empty:
+        return {}
+    from planning.model.catalogue import SOURCE_TYPES
+
+    counts = facts.groupby("source_type")["cluster_id"].nunique()
+    return {t: int(counts.get(t, 0)) for t in SOURCE_TYPES}
 
 
 @rule("COV001", "Coverage of the plan's clusters and hectares", severity="info")
@@ -70,8 +106,25 @@ def plan_coverage(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         parts.append(
             f"{c['ha_declared']:,.2f} ha of {c['ha_planned']:,.2f} ha declared ({100 * c['ha_share']:.1f} %)"
         )
+    known = {k: v for k, v in c["by_phase"].items() if k != "unknown"}
+    if known:
+        parts.append(
+            "by phase: "
+            + ", ".join(
+                f"{k} {v['clusters']} clusters, {v['ha_declared']:,.2f} ha"
+                for k, v in known.items()
+            )
+        )
+    if c["by_source_type"]:
+        parts.append(
+            "declared areas by source type: "
+            + ", ".join(
+                f"{k} {v['clusters']} ({v['ha_declared']:,.2f} ha)"
+                for k, v in c["by_source_type"].items()
+            )
+        )
     msg = "; ".join(parts)
-    return Outcome(msg, [r.finding(msg, **c)])
+    return Outcome(msg, [r.finding(msg, **c)], checked=c["clusters_loaded"])
 
 
 @rule("COV002", "Indicative footprints and location-only clusters are listed", severity="info")
@@ -100,9 +153,14 @@ def indicative(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         mask = cl["geometry_kind"].eq(kind)
         if mask.any():
             for precision, group in cl.loc[mask].groupby("location_precision"):
+                where = (
+                    "placed at the point its source publishes"
+                    if precision == "source point"
+                    else f"placed at the {precision}'s representative point"
+                )
                 findings.append(
                     r.finding(
-                        f"{plural(len(group), 'cluster')}: {what}, placed at the {precision}'s representative point: {ids(group['cluster_id'])}",
+                        f"{plural(len(group), 'cluster')}: {what}, {where}: {ids(group['cluster_id'])}",
                         kind=kind,
                         precision=str(precision),
                         ids=list(group["cluster_id"]),
@@ -116,4 +174,8 @@ def indicative(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             )
         )
     n = int(cl["geometry_kind"].isin(["indicative", "point"]).sum())
-    return Outcome(f"{plural(n, 'cluster')} of {len(cl):,} have approximate locations", findings)
+    return Outcome(
+        f"{plural(n, 'cluster')} of {len(cl):,} have approximate locations",
+        findings,
+        checked=len(cl),
+    )

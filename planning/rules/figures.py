@@ -51,10 +51,11 @@ def cluster_count(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     n = len(plan.clusters)
     expl = f"{plural(n, 'cluster')} loaded; the plan publishes {fig.formatted()}"
     if matches_published(n, fig):
-        return Outcome(expl)
+        return Outcome(expl, checked=1)
     return Outcome(
         expl,
-        [
+        checked=1,
+        findings=[
             r.finding(
                 f"{n} clusters loaded, the plan has {int(fig.value)}", loaded=n, published=fig.value
             )
@@ -102,7 +103,7 @@ def total_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 published_ha=fig.value,
             )
         )
-    return Outcome(expl, findings)
+    return Outcome(expl, findings, checked=1)
 
 
 @rule("PLN003", "The plan's category tree adds up (phases and categories)")
@@ -149,7 +150,7 @@ def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     )
     if derived:
         expl += f". Derived (not published) figures: {', '.join(derived)}"
-    return Outcome(expl, findings)
+    return Outcome(expl, findings, checked=len(checks))
 
 
 @rule("PLN004", "Per-district subtotals match the plan, where it publishes them")
@@ -206,7 +207,9 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                         district_code=code,
                     )
                 )
-    return Outcome(f"{plural(len(subs), 'district subtotal')} compared", findings)
+    return Outcome(
+        f"{plural(len(subs), 'district subtotal')} compared", findings, checked=len(subs)
+    )
 
 
 @rule("PLN005", "Published ratios agree with their parts")
@@ -251,7 +254,7 @@ def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                     ratio=ratio.key,
                 )
             )
-    return Outcome("; ".join(parts), findings)
+    return Outcome("; ".join(parts), findings, checked=len(m.ratios))
 
 
 @rule("PLN006", "The district layer has the plan's 30 district-level units")
@@ -285,7 +288,11 @@ def district_units(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     dups = sorted(set(codes[codes.duplicated()]))
     if dups:
         findings.append(r.finding(f"district codes repeated: {', '.join(dups)}", codes=dups))
-    return Outcome(f"{plural(n, 'district unit')} loaded; the plan uses {int(fig.value)}", findings)
+    return Outcome(
+        f"{plural(n, 'district unit')} loaded; the plan uses {int(fig.value)}",
+        findings,
+        checked=n,
+    )
 
 
 @rule("PLN007", "Per-category cluster counts match the plan's tree")
@@ -344,14 +351,18 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         findings.append(
             r.finding(f"{plural(unknown, 'cluster')} carry no plan category", severity="warning")
         )
-    return Outcome("; ".join(parts) or "no leaf category with a count", findings)
+    return Outcome(
+        "; ".join(parts) or "no leaf category with a count", findings, checked=int(known.sum())
+    )
 
 
-@rule("PLN008", "Every figure rests on a verified public source", severity="info")
+@rule("PLN008", "Every figure rests on a verified, attributed public source", severity="info")
 def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
-    """Figures whose only source is unverified are listed, so nobody quotes them as confirmed.
+    """Figures whose only source is unverified, or a text whose outlet and URL are unknown
+    (the news article of 14/08/2020), are listed, so nobody quotes them as if a page could
+    be cited.
 
-    Fix: add a public source for the figure to the manifest.
+    Fix: add a public source with its outlet and URL for the figure to the manifest.
 
     Examples
     --------
@@ -359,17 +370,31 @@ def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     >>> result = run_rule("PLN008", make_plan())
     >>> result.status
     'pass'
-    >>> print(result.findings[0].message)
-    Districts with an approved market-conversion plan (27 districts) has no verified public source
+    >>> print(result.findings[0].message)  # doctest: +ELLIPSIS
+    Districts with an approved market-conversion plan (27 districts): its only source has no known outlet or URL (...)
     """
     m = plan.manifest
-    bad = [k for k in m.figures if not m.is_verified(k)]
-    expl = f"{plural(len(m.figures), 'figure')} in the manifest, {len(bad)} unverified"
+    unverified = [k for k in m.figures if not m.is_verified(k)]
+    unattributed = [k for k in m.figures if m.is_verified(k) and not m.is_attributed(k)]
+    expl = (
+        f"{plural(len(m.figures), 'figure')} in the manifest: {len(unverified)} unverified, "
+        f"{len(unattributed)} from a source whose outlet is unknown"
+    )
     findings = [
         r.finding(
             f"{m.figures[k].label} ({m.figures[k].formatted()}) has no verified public source",
             figure=k,
+            reason="unverified",
         )
-        for k in bad
+        for k in unverified
     ]
-    return Outcome(expl, findings)
+    findings += [
+        r.finding(
+            f"{m.figures[k].label} ({m.figures[k].formatted()}): its only source has no known "
+            f"outlet or URL ({m.citation(k)})",
+            figure=k,
+            reason="unattributed",
+        )
+        for k in unattributed
+    ]
+    return Outcome(expl, findings, checked=len(m.figures))

@@ -29,7 +29,9 @@ def _layers(plan: Plan) -> list[tuple[str, gpd.GeoDataFrame, str]]:
 def _geo001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     total = part.counts["present"]
     return Outcome(
-        f"{plural(total, 'geometry', 'geometries')} tested with GEOS is_valid", part.findings
+        f"{plural(total, 'geometry', 'geometries')} tested with GEOS is_valid",
+        part.findings,
+        checked=total,
     )
 
 
@@ -75,7 +77,9 @@ def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 
 def _geo002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     return Outcome(
-        f"{plural(part.counts['features'], 'feature')} checked for a geometry", part.findings
+        f"{plural(part.counts['features'], 'feature')} checked for a geometry",
+        part.findings,
+        checked=part.counts["features"],
     )
 
 
@@ -113,7 +117,7 @@ def _geo003_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     location_only = part.counts["location_only"]
     if location_only:
         expl += f"; {plural(location_only, 'cluster')} are locations only (no published area): {ids(part.counts['point_ids'])}"
-    return Outcome(expl, part.findings)
+    return Outcome(expl, part.findings, checked=part.counts.get("present", 0))
 
 
 @rule(
@@ -143,6 +147,7 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 
     findings = []
     location_only = 0
+    n_present = 0
     for label, layer, id_col in _layers(plan):
         geoms = layer.geometry.to_numpy()
         present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -154,6 +159,7 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
             else False
         )
         location_only += int((present & point_ok).sum())
+        n_present += int(present.sum())
         bad = present & ~polygonal & ~point_ok
         idents = layer[id_col].to_numpy()
         for i in bad.nonzero()[0]:
@@ -168,4 +174,6 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
             )
     cl = plan.clusters
     points = [str(i) for i in cl.loc[cl["geometry_kind"].eq("point"), "cluster_id"]]
-    return Partial(findings, {"location_only": location_only, "point_ids": points})
+    return Partial(
+        findings, {"location_only": location_only, "point_ids": points, "present": n_present}
+    )

@@ -43,7 +43,7 @@ def duplicate_ids(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 rows=[int(i) + 1 for i in group.index],
             )
         )
-    return Outcome(f"{plural(len(ids_), 'id')} checked", findings)
+    return Outcome(f"{plural(len(ids_), 'id')} checked", findings, checked=len(ids_))
 
 
 def _name_fold(name: str) -> str:
@@ -54,7 +54,7 @@ def _name_fold(name: str) -> str:
     return key.strip()
 
 
-def _name_folds(names: pd.Series) -> pd.Series:
+def name_folds(names: pd.Series) -> pd.Series:
     """:func:`_name_fold` of every name, vectorised: equal to ``names.map(_name_fold)``.
 
     :func:`~planning.text.vietnamese.fold` works character by character (decompose, drop the
@@ -97,8 +97,15 @@ def duplicate_names(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     >>> print(result.findings[0].message)
     names equal without diacritics ('phung xa'): A 'CCN Phùng Xá' (); B 'Cụm công nghiệp phung xa' ()
     """
-    names = plan.clusters["name_vi"].astype(str)
-    keys = _name_folds(names)
+    return name_duplicates(plan, name_folds(plan.clusters["name_vi"].astype(str)), r)
+
+
+def name_duplicates(plan: Plan, keys: pd.Series, r: Rule) -> Outcome:
+    """Return IDS002's outcome from the names' keys, already folded (``name_folds``).
+
+    A hook for ``planning.partitioned``, which folds the names partition by partition.
+    """
+    names = plan.clusters["name_vi"]
     findings = []
     dup = keys[keys.duplicated(keep=False) & keys.ne("")]
     picked = plan.clusters.loc[dup.index, ["cluster_id", "name_vi", "district_vi"]]
@@ -117,4 +124,6 @@ def duplicate_names(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
                 ids=list(rows["cluster_id"]),
             )
         )
-    return Outcome(f"{plural(len(names), 'name')} compared without diacritics", findings)
+    return Outcome(
+        f"{plural(len(names), 'name')} compared without diacritics", findings, checked=len(names)
+    )

@@ -76,11 +76,18 @@ def _located(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _loc001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     n = part.counts["located"]
     return Outcome(
-        f"{plural(n, 'cluster')} located against the 30 district boundaries", part.findings
+        f"{plural(n, 'cluster')} located against the 30 district boundaries",
+        part.findings,
+        checked=n,
     )
 
 
-@rule("LOC001", "Clusters lie inside Hanoi", finish=_loc001_outcome)
+@rule(
+    "LOC001",
+    "Clusters lie inside Hanoi",
+    finish=_loc001_outcome,
+    none_checked="no cluster has a geometry",
+)
 def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster whose outline lies outside the 30 districts is misplaced: usually swapped
     lat/lon, a wrong CRS, or a VN-2000 layer that lost its datum shift (about 224 m off).
@@ -117,10 +124,45 @@ def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 
 def _loc002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     n = part.counts["checked"]
-    return Outcome(f"{plural(n, 'cluster')} with a declared district checked", part.findings)
+    return Outcome(
+        f"{plural(n, 'cluster')} with a declared district checked", part.findings, checked=n
+    )
 
 
-@rule("LOC002", "Clusters lie in their declared district", finish=_loc002_outcome)
+def declared_codes(plan: Plan) -> np.ndarray:
+    """Each cluster's declared district code: its ``district_code``, or else the code of
+    the district its ``district_vi`` names in the plan's district layer ("" when none).
+
+    User files often give the district's name only (``Ba Vì``, ``huyện Ba Vì``); the name
+    is matched with :func:`~planning.text.vietnamese.name_key` after removing the prefix.
+    """
+    import numpy as np
+
+    from planning.text.vietnamese import name_key, split_admin_prefix
+
+    cl = plan.clusters
+    codes = cl["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    if "district_vi" not in cl.columns:
+        return codes
+    by_name = {
+        name_key(split_admin_prefix(str(n))[1]): str(c)
+        for c, n in zip(plan.districts["district_code"], plan.districts["district_vi"], strict=True)
+    }
+    names = cl["district_vi"].fillna("").astype(str).to_numpy(dtype=object)
+    empty = np.flatnonzero(codes == "")
+    for i in empty:
+        name = split_admin_prefix(names[i].strip())[1]
+        codes[i] = by_name.get(name_key(name), "") if name else ""
+    return codes
+
+
+@rule(
+    "LOC002",
+    "Clusters lie in their declared district",
+    finish=_loc002_outcome,
+    none_checked="no cluster with a geometry inside Hanoi declares a district "
+    "(district_code or district_vi)",
+)
 def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster's point on surface must fall in the district its row names.
 
@@ -143,7 +185,7 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     cl = plan.clusters
     codes = plan.districts["district_code"].to_numpy().astype(str)
     names = plan.districts["district_vi"].to_numpy()
-    declared = cl["district_code"].astype(str).to_numpy()[rows]
+    declared = declared_codes(plan)[rows].astype(str)
     checked = (declared != "") & (where >= 0)
     found = np.full(len(where), "", dtype=object)
     found[where >= 0] = codes[where[where >= 0]]

@@ -136,7 +136,9 @@ def pair_findings(
 def pairs_outcome(polygons: int, findings: list[Finding]) -> Outcome:
     """Return TOP001's outcome: its findings and the number of polygons tested."""
     return Outcome(
-        f"{plural(polygons, 'polygon')} tested pairwise through a spatial index", findings
+        f"{plural(polygons, 'polygon')} tested pairwise through a spatial index",
+        findings,
+        checked=polygons if polygons > 1 else 0,
     )
 
 
@@ -175,6 +177,7 @@ def _top002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     return Outcome(
         f"{plural(part.counts['clusters'], 'cluster')} tested against {plural(len(zones), 'zone')}",
         part.findings,
+        checked=part.counts["clusters"],
     )
 
 

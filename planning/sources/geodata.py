@@ -17,7 +17,14 @@ On top of that, two layers are built:
 
 * :func:`load_districts`: Hanoi's 30 district-level units (OCHA COD-AB 2020);
 * :func:`load_communes`: Hanoi's 584 communes and wards (R package ``vietnam63``),
-  converted once from an R ``sp`` object and cached as a ready-to-read layer.
+  converted once from an R ``sp`` object and cached as a ready-to-read layer. The
+  layer's sha256 is recorded beside it (``<layer>.sha256``) and checked on every first
+  load; a layer that fails the check is rebuilt, with a
+  :class:`~planning.errors.CacheIntegrityWarning`.
+
+Files in the cache are written atomically through temporaries that a later run
+removes if a killed run left them (:func:`planning.outputs.create_temporary`), with the
+permissions the umask gives (a cache shared by an office stays readable).
 
 Only the standard library is imported at module level; geopandas, pyogrio, rdata
 and rich are imported by the functions that need them.
@@ -33,7 +40,6 @@ import importlib.util
 import os
 import shutil
 import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -44,7 +50,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning import settings
-from planning.errors import GeodataHashMismatch, GeodataUnavailable
+from planning.errors import CacheIntegrityWarning, GeodataHashMismatch, GeodataUnavailable
+from planning.outputs import create_temporary
 from planning.text.vietnamese import split_admin_prefix
 
 if TYPE_CHECKING:
@@ -61,6 +68,7 @@ __all__ = [
     "fetch_source",
     "load_communes",
     "load_districts",
+    "source_folders",
 ]
 
 #: Columns of :func:`load_districts`, in order.
@@ -371,6 +379,35 @@ def _local_path(root: Path, remote: RemoteFile) -> Path:
     return root.joinpath(*remote.mirror_path.split("/"))
 
 
+def source_folders(
+    *,
+    mirror: str | os.PathLike[str] | None = None,
+    cache: str | os.PathLike[str] | None = None,
+) -> tuple[Path, ...]:
+    """Return the folders this module reads geodata from, which no output may be written in.
+
+    Parameters
+    ----------
+    mirror
+        Offline mirror folder; default ``settings.mirror_dir()``.
+    cache
+        Cache folder; default ``settings.cache_dir()``.
+
+    Returns
+    -------
+    tuple of Path
+        The cache folder (all of it: downloads and derived layers), then each folder of
+        the mirror that holds a pinned file (not the mirror's root, unless a file lies
+        there). The folders need not exist.
+    """
+    folders = [_cache_root(cache)]
+    mirror_root = _mirror_root(mirror)
+    if mirror_root is not None:
+        held = {_local_path(mirror_root, r).parent for s in SOURCES.values() for r in s.files}
+        folders.extend(sorted(held))
+    return tuple(folders)
+
+
 def _sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -411,12 +448,9 @@ def _download(
         hint = f"{remote.name} is not in the mirror {mirror_root} either; {hint}"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
+        fd, tmp = create_temporary(target, suffix=".part")
     except OSError as exc:
         raise GeodataUnavailable(f"cannot write to the cache {target.parent}: {exc}") from exc
-    tmp = Path(tmp_name)
     try:
         digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:
@@ -512,9 +546,8 @@ def _colocate(paths: tuple[Path, ...], remotes: tuple[RemoteFile, ...], cache_ro
 
 def _copy_verified(source: Path, target: Path, remote: RemoteFile) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = create_temporary(target, suffix=".part")
     os.close(fd)
-    tmp = Path(tmp_name)
     try:
         shutil.copyfile(source, tmp)
         actual = _sha256_file(tmp)
@@ -645,12 +678,21 @@ def _has_pyarrow() -> bool:
 def _load_communes_cached(rda: str, layer: str) -> gpd.GeoDataFrame:
     layer_path = Path(layer)
     if layer_path.is_file():
-        try:
-            frame = _read_layer(layer_path)
-        except Exception:  # a damaged cache file: convert again below
-            frame = None
+        problem = _verify_derived(layer_path)
+        frame = None
+        if problem is None:
+            try:
+                frame = _read_layer(layer_path)
+            except Exception as exc:  # a damaged cache file: convert again below
+                problem = f"cannot be read ({type(exc).__name__})"
         if frame is not None and tuple(frame.columns) == COMMUNE_COLUMNS and len(frame):
             return frame
+        warnings.warn(
+            f"{layer_path}: the cached communes layer {problem or 'has the wrong columns'}; "
+            f"rebuilding it from {Path(rda).name}",
+            CacheIntegrityWarning,
+            stacklevel=3,
+        )
     frame = _convert_communes(Path(rda))
     try:
         _write_layer(frame, layer_path)
@@ -663,12 +705,37 @@ def _load_communes_cached(rda: str, layer: str) -> gpd.GeoDataFrame:
     return frame
 
 
+def _digest_path(path: Path) -> Path:
+    """Return the sidecar holding the sha256 of a derived cache file (``sha256sum`` format)."""
+    return path.with_name(path.name + ".sha256")
+
+
+def _verify_derived(path: Path) -> str | None:
+    """Check a derived cache file against its recorded sha256; return what is wrong, or None."""
+    try:
+        recorded = _digest_path(path).read_text(encoding="ascii").split()
+    except FileNotFoundError:
+        return "has no recorded sha256"
+    except (OSError, UnicodeDecodeError):
+        return "has an unreadable sha256 record"
+    actual = _sha256_file(path)
+    if not recorded or recorded[0].lower() != actual:
+        return f"does not match its recorded sha256 (found {actual[:12]}…)"
+    return None
+
+
 def _write_layer(frame: gpd.GeoDataFrame, path: Path) -> None:
-    """Write a layer atomically: to a temporary sibling, then rename."""
+    """Write a derived layer atomically, with its sha256 in a sidecar (see :func:`_verify_derived`).
+
+    The layer is written to a temporary sibling, hashed, and renamed into place after its
+    digest; a crash between the two leaves a mismatch, which the next load rebuilds.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    fd, tmp = create_temporary(path, suffix=path.suffix)
     os.close(fd)
-    tmp = Path(tmp_name)
+    digest_path = _digest_path(path)
+    fd, digest_tmp = create_temporary(digest_path)
+    os.close(fd)
     try:
         if path.suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
@@ -677,9 +744,12 @@ def _write_layer(frame: gpd.GeoDataFrame, path: Path) -> None:
 
             tmp.unlink()  # the GeoJSON driver refuses to overwrite
             pyogrio.write_dataframe(frame, tmp, driver="GeoJSON")
+        digest_tmp.write_text(f"{_sha256_file(tmp)}  {path.name}\n", encoding="ascii")
+        os.replace(digest_tmp, digest_path)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        digest_tmp.unlink(missing_ok=True)
         raise
 
 

@@ -82,7 +82,7 @@ def test_diff_map_draws_the_changes_offline(visit, diff_map, artifacts):
     assert [t.strip() for t in overlays] == ["Districts", "Added (2)", "Resized (1)", "Moved (1)"]
     panel = page.inner_text(".planning-panel")
     assert "2 added, 0 removed, 1 resized, 1 moved" in panel
-    assert "27 → 29 (+2)" in panel
+    assert "75 → 77 (+2)" in panel
     assert "INDICATIVE" in panel and "rules newly failing (0)" in panel.lower()
     assert "added (2)" in page.inner_text(".planning-legend")
     # the moved cluster's popup: id, areas and distance

@@ -15,6 +15,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PHUNG_XA = "CCN đồ mộc dân dụng Phùng Xá"
+# A cluster alone on its spot (two Phùng Xá clusters share their commune's point).
+CANH_NAU = "CCN Canh Nậu"
 
 
 def _ready(frame: Any) -> None:
@@ -107,7 +109,7 @@ def test_map_loads_offline_and_draws_every_shape(visit, cli_outputs, bundled_pla
     ):
         assert page.locator(sel).count() == 1, sel
     panel = page.inner_text(".planning-panel")
-    assert "27 of 159" in panel and "of 3,204.3 ha" in panel and "Rules failed" in panel
+    assert "75 of 159" in panel and "of 3,204.3 ha" in panel and "Rules failed" in panel
     assert "INDICATIVE" in panel  # the caveat is on the map itself
     attribution = page.inner_text(".leaflet-control-attribution")
     assert "OCHA" in attribution and "vietnam63" in attribution
@@ -121,10 +123,10 @@ def test_clicking_a_cluster_opens_its_popup(visit, cli_outputs, bundled_plan):
     v = visit(cli_outputs["map"])
     page = v.page
     _ready(page)
-    cid = _cluster_id(bundled_plan, PHUNG_XA)
+    cid = _cluster_id(bundled_plan, CANH_NAU)
     page.mouse.click(*_cluster_point(page, cid, 16))
     text = _popup_text(page)
-    assert PHUNG_XA in text
+    assert CANH_NAU in text
     assert "Thạch Thất" in text and "Declared area" in text and "Measured area" in text
     assert "INDICATIVE" in text.upper()
     # a location-only cluster is a circle marker with its own popup
@@ -243,7 +245,7 @@ def test_tiles_are_the_only_network_use(visit, cli_outputs, bundled_plan, artifa
     page.wait_for_timeout(300)
     assert v.blocked, "the tiles were never requested"
     page.locator(".planning-search-input").fill("phung xa")
-    page.locator(".planning-search-hit").first.click()
+    page.locator(".planning-search-hit").filter(has_text=PHUNG_XA).first.click()
     assert PHUNG_XA in _popup_text(page)
     page.screenshot(path=str(artifacts / "map-osm-offline.png"))
     v.assert_clean(allow_blocked=lambda u: "tile.openstreetmap.org" in u)
@@ -336,7 +338,9 @@ def test_hostile_names_in_the_report_run_nothing(visit, hostile_files):
     _ready(frame)
     assert '<img src=y onerror="window.__xss=5">' in page.inner_text("h1")
     assert "<img src=x onerror=alert(1)>" in page.inner_text("#charts")
-    assert page.locator("main img").count() == 0
+    assert page.locator("main img:not(#planning-print-map)").count() == 0
+    src = page.get_attribute("#planning-print-map", "src")
+    assert src and src.startswith("data:image/png;base64,")  # the print map, drawn names and all
     assert page.evaluate("window.__xss") is None
     assert frame.evaluate("window.__xss") is None
     assert dialogs == []
@@ -365,9 +369,9 @@ def test_report_page_and_its_map(visit, cli_outputs, bundled_plan, artifacts):
     assert c["districts"] == 30 and c["clusters"] == len(bundled_plan.clusters) and c["zones"] == 1
     # click a cluster inside the embedded map
     box = frame_el.bounding_box()
-    x, y = _cluster_point(frame, _cluster_id(bundled_plan, PHUNG_XA), 16)
+    x, y = _cluster_point(frame, _cluster_id(bundled_plan, CANH_NAU), 16)
     page.mouse.click(box["x"] + x, box["y"] + y)
-    assert PHUNG_XA in _popup_text(frame)
+    assert CANH_NAU in _popup_text(frame)
     # layer toggling and search work in the embedded map too
     frame.locator(".leaflet-control-layers-overlays label").filter(has_text="Districts").locator(
         "input"

@@ -45,3 +45,46 @@ def test_square_metres_typed_as_hectares_warns(thach_that):
     assert "m²" in res.findings[0].message
     ok = make_plan([{"cluster_id": "HA", "geometry": square(x, y, 5), "declared_ha": 5.0}])
     assert run_rule("ARE002", ok).status == "pass"
+
+
+def _facts(rows):
+    import pandas as pd
+
+    base = {c: "" for c in ("fact_id", "cluster_id", "source_type", "source_url", "area_qualifier")}
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    frame["declared_ha"] = frame["declared_ha"].astype(float)
+    return frame
+
+
+def test_sources_that_disagree_on_area_are_listed(thach_that):
+    from dataclasses import replace
+
+    _, x, y = thach_that
+    plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 10), "declared_ha": 37.78}])
+    facts = _facts(
+        [
+            {
+                "fact_id": "A/1",
+                "cluster_id": "A",
+                "declared_ha": 37.78,
+                "source_type": "government page",
+            },
+            {"fact_id": "A/2", "cluster_id": "A", "declared_ha": 27.0, "source_type": "portal"},
+            {"fact_id": "B/1", "cluster_id": "B", "declared_ha": 9.55, "source_type": "news"},
+            {"fact_id": "B/2", "cluster_id": "B", "declared_ha": 9.6, "source_type": "portal"},
+        ]
+    )
+    res = run_rule("ARE003", replace(plan, facts=facts))
+    assert res.status == "warn"
+    (f,) = res.findings  # B's 9.55 vs 9.6 ha is within 5 %
+    assert f.cluster_id == "A"
+    assert f.detail["spread_pct"] > 39
+    assert {v["ha"] for v in f.detail["values"]} == {37.78, 27.0}
+    # a tolerance wider than the spread accepts it
+    assert run_rule("ARE003", replace(plan, facts=facts), tolerance_pct=45).status == "pass"
+
+
+def test_area_disagreement_is_skipped_without_facts(thach_that):
+    _, x, y = thach_that
+    plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 10), "declared_ha": 10.0}])
+    assert run_rule("ARE003", plan).status == "skip"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.testing import make_plan, run_rule, square
+from planning.testing import TEMPLATE_PAYLOADS, make_plan, run_rule, square
 
 
 def test_unique_ids_pass(thach_that):
@@ -63,14 +63,18 @@ def test_distinct_names_pass(thach_that):
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=20
+        st.one_of(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
+            st.sampled_from(TEMPLATE_PAYLOADS),
+        ),
+        max_size=20,
     )
 )
 def test_vectorised_name_fold_equals_the_scalar_one(names):
     import pandas as pd
 
-    from planning.rules.identity import _name_fold, _name_folds
+    from planning.rules.identity import _name_fold, name_folds
 
     extra = ["CCN Phùng Xá", "Cụm công nghiệp  phung\txa", "ĐỒNG ĐỨC", " ccn İstanbul ǰ\u00a0x "]
     series = pd.Series(names + extra, dtype=object)
-    assert list(_name_folds(series)) == [_name_fold(s) for s in series]
+    assert list(name_folds(series)) == [_name_fold(s) for s in series]

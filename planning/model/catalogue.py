@@ -1,0 +1,513 @@
+"""The bundled cluster catalogue: one row per cluster, one fact row per cluster per source.
+
+``geodata/clusters.csv`` lists each cluster once, with the value chosen for each field;
+``geodata/cluster_facts.csv`` keeps what every source reported, with its URL, type and date.
+This module reads the facts, applies the merge rules of ``docs/catalogue.md`` (which source
+wins the declared area, which event is the earliest, how well a cluster is located) and
+turns the catalogue into a clusters layer whose footprints sit on the best location known.
+
+Heavy imports (pandas, geopandas, shapely) happen inside functions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planning.errors import PlanDataError
+from planning.settings import WGS84, bundled_geodata_dir
+from planning.text.vietnamese import fold, nfc, split_admin_prefix
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = [
+    "EVENT_ORDER",
+    "FACT_COLUMNS",
+    "LOCATION_PRECISIONS",
+    "SOURCE_TYPES",
+    "area_disagreements",
+    "catalogue_layer",
+    "choose_declared",
+    "cluster_key",
+    "earliest_event",
+    "fill_district_codes",
+    "read_facts",
+]
+
+PathType = str | PathLike[str]
+
+#: Source types, most authoritative first: the declared area comes from the first of these
+#: that reports one (``docs/catalogue.md``).
+SOURCE_TYPES = ("decision", "government page", "portal", "news", "news repost")
+
+#: How well a cluster's location is known, best first. ``surveyed`` and ``digitized`` are
+#: outlines from the user's files; ``source point`` is a point a source publishes (the
+#: IIPMap portal); ``commune`` and ``district`` are representative points of the unit.
+LOCATION_PRECISIONS = ("surveyed", "digitized", "source point", "commune", "district")
+
+#: Reported events, in the order a cluster goes through them.
+EVENT_ORDER = (
+    "proposed for the plan",
+    "established",
+    "construction started",
+    "under construction",
+    "operating",
+    "listed",
+)
+
+#: Columns of ``geodata/cluster_facts.csv``.
+FACT_COLUMNS = (
+    "fact_id",
+    "cluster_id",
+    "name_reported",
+    "commune_reported",
+    "district_reported",
+    "commune_2025",
+    "declared_ha",
+    "area_qualifier",
+    "status",
+    "event",
+    "event_date",
+    "decision",
+    "lon",
+    "lat",
+    "operation_period",
+    "source_type",
+    "source_url",
+    "source_date",
+    "publisher",
+)
+
+#: Words that do not tell two clusters apart: the type of the cluster.
+_GENERIC = re.compile(r"^(?:ccn|cum cong nghiep)\s+(?:lang nghe\s+)?")
+_PUNCT = re.compile(r"[^0-9a-z]+")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def cluster_key(name: str, commune: str = "", district: str = "") -> tuple[str, str, str]:
+    """Return the merge key of a cluster: name, commune, district without diacritics or prefixes.
+
+    ``CCN``/``Cụm công nghiệp`` and ``làng nghề`` are dropped from the name, administrative
+    prefixes (``xã``, ``TT.`` …) from the commune and district; phase words (``giai đoạn 2``,
+    ``mở rộng``) are kept, so phases stay separate clusters.
+
+    Parameters
+    ----------
+    name, commune, district
+        As reported (any Unicode form).
+
+    Returns
+    -------
+    tuple of str
+        Folded ASCII-like name, commune and district.
+
+    Examples
+    --------
+    >>> cluster_key("CCN làng nghề Phương Trung", "Xã Phương Trung", "Thanh Oai")
+    ('phuong trung', 'phuong trung', 'thanh oai')
+    """
+
+    def unit(text: str) -> str:
+        return _PUNCT.sub(" ", fold(split_admin_prefix(text)[1] if text else "")).strip()
+
+    bare = _PUNCT.sub(" ", fold(name)).strip()
+    bare = _GENERIC.sub("", bare).strip()
+    return bare, unit(commune), unit(district)
+
+
+def read_facts(path: PathType | None = None) -> pd.DataFrame:
+    """Read the fact table (``geodata/cluster_facts.csv`` by default).
+
+    Parameters
+    ----------
+    path
+        A UTF-8 CSV with the columns of :data:`FACT_COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns NFC; ``declared_ha``, ``lon``, ``lat`` as float (NaN when empty).
+
+    Raises
+    ------
+    PlanDataError
+        Naming the file, row and field of the first bad value: a missing column, a fact
+        without a source, an unknown source type, a bad number or date.
+    """
+    import pandas as pd
+
+    p = Path(path) if path is not None else bundled_geodata_dir() / "cluster_facts.csv"
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise PlanDataError(f"cannot read the cluster facts: {exc}", path=p) from None
+    missing = [c for c in FACT_COLUMNS if c not in df.columns]
+    if missing:
+        raise PlanDataError(f"missing column(s) {', '.join(missing)}", path=p, field=missing[0])
+    for col in df.columns:
+        df[col] = df[col].map(lambda s: nfc(str(s)).strip())
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        ident = f"fact_id={rec['fact_id']}"
+        if not rec["source_url"] and not (rec["publisher"] and rec["source_date"]):
+            raise PlanDataError(
+                "fact has no source: give source_url, or publisher and source_date",
+                path=p,
+                row=i,
+                field="source_url",
+                ident=ident,
+            )
+        if rec["source_type"] not in SOURCE_TYPES:
+            raise PlanDataError(
+                f"source_type {rec['source_type']!r} is not one of {', '.join(SOURCE_TYPES)}",
+                path=p,
+                row=i,
+                field="source_type",
+                ident=ident,
+            )
+        for col in ("event_date", "source_date"):
+            if rec[col] and not _DATE.match(rec[col]):
+                raise PlanDataError(
+                    f"{col} {rec[col]!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+                    path=p,
+                    row=i,
+                    field=col,
+                    ident=ident,
+                )
+        if rec["event"] and rec["event"] not in EVENT_ORDER:
+            raise PlanDataError(
+                f"event {rec['event']!r} is not one of {', '.join(EVENT_ORDER)}",
+                path=p,
+                row=i,
+                field="event",
+                ident=ident,
+            )
+    if df["fact_id"].duplicated().any():
+        dup = str(df.loc[df["fact_id"].duplicated(), "fact_id"].iloc[0])
+        raise PlanDataError(f"fact id {dup!r} appears twice", path=p, field="fact_id")
+    for col in ("declared_ha", "lon", "lat"):
+        df[col] = pd.to_numeric(df[col].replace("", None), errors="raise").astype(float)
+    return df
+
+
+def _rank(source_type: str) -> int:
+    return SOURCE_TYPES.index(source_type) if source_type in SOURCE_TYPES else len(SOURCE_TYPES)
+
+
+def choose_declared(facts: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """Return the fact whose area becomes the cluster's declared area, or None.
+
+    The most authoritative source type wins (:data:`SOURCE_TYPES`); among equals, an
+    exact figure beats one published as ``about``/``nearly``/``more than``, then the
+    most recent source date, then the first row.
+
+    Parameters
+    ----------
+    facts
+        The cluster's fact rows (mappings with ``declared_ha``, ``source_type``,
+        ``area_qualifier``, ``source_date``).
+
+    Returns
+    -------
+    mapping or None
+        The chosen fact; None when no source reports an area.
+    """
+    with_area = [
+        f
+        for f in facts
+        if isinstance(f.get("declared_ha"), int | float) and math.isfinite(f["declared_ha"])
+    ]
+    if not with_area:
+        return None
+
+    def key(item: tuple[int, Mapping[str, Any]]) -> tuple[int, int, str, int]:
+        i, f = item
+        date = str(f.get("source_date") or "")
+        # Later dates first: invert by sorting on the negated characters.
+        inverted = "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff"
+        return (_rank(str(f.get("source_type"))), 1 if f.get("area_qualifier") else 0, inverted, i)
+
+    return min(enumerate(with_area), key=key)[1]
+
+
+def earliest_event(facts: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """Return the fact with the earliest dated event (a cluster's first known milestone).
+
+    Parameters
+    ----------
+    facts
+        The cluster's fact rows (``event``, ``event_date``).
+
+    Returns
+    -------
+    mapping or None
+        The fact with the smallest ``event_date`` (ties: the earlier stage of
+        :data:`EVENT_ORDER`); when no event is dated, the fact with the earliest stage;
+        None when no source reports an event.
+    """
+    with_event = [f for f in facts if f.get("event")]
+    if not with_event:
+        return None
+    dated = [f for f in with_event if f.get("event_date")]
+    if dated:
+        return min(dated, key=lambda f: (str(f["event_date"]), EVENT_ORDER.index(f["event"])))
+    return min(with_event, key=lambda f: EVENT_ORDER.index(f["event"]))
+
+
+def area_disagreements(facts: pd.DataFrame, *, tolerance_pct: float) -> list[dict[str, Any]]:
+    """List clusters whose sources report areas further apart than the tolerance.
+
+    Parameters
+    ----------
+    facts
+        The fact table (:func:`read_facts`).
+    tolerance_pct
+        Allowed spread, in percent of the smaller reported area.
+
+    Returns
+    -------
+    list of dict
+        Per cluster: ``cluster_id``, ``min_ha``, ``max_ha``, ``spread_pct`` and ``values``
+        (each reported area with its source type and URL), sorted by cluster id.
+    """
+    out: list[dict[str, Any]] = []
+    with_area = facts.loc[facts["declared_ha"].notna()]
+    for cid, group in with_area.groupby("cluster_id", sort=True):
+        lo, hi = float(group["declared_ha"].min()), float(group["declared_ha"].max())
+        spread = 100.0 * (hi - lo) / lo
+        if spread <= tolerance_pct:
+            continue
+        out.append(
+            {
+                "cluster_id": str(cid),
+                "min_ha": lo,
+                "max_ha": hi,
+                "spread_pct": round(spread, 4),
+                "values": [
+                    {
+                        "ha": float(r["declared_ha"]),
+                        "source_type": str(r["source_type"]),
+                        "source_url": str(r["source_url"]),
+                        "fact_id": str(r["fact_id"]),
+                    }
+                    for r in group.to_dict("records")
+                ],
+            }
+        )
+    return out
+
+
+def catalogue_layer(
+    cat: pd.DataFrame,
+    dist: gpd.GeoDataFrame,
+    communes: Any,
+    *,
+    path: PathType,
+) -> gpd.GeoDataFrame:
+    """Turn catalogue rows into a clusters layer, each footprint on the best location known.
+
+    A row with ``lon``/``lat`` (a point its source publishes) is placed there
+    (``location_precision`` ``source point``), and its district is the one containing the
+    point when the row names none; a point outside the district the row names is not used
+    (the row's ``source_note`` says so); otherwise it sits at its commune's representative point,
+    or at its district's. A row with a declared area gets an indicative footprint of exactly
+    that area; one without stays a point.
+
+    Parameters
+    ----------
+    cat
+        Catalogue rows (:func:`planning.model.plan.read_catalogue`); ``lon``, ``lat`` and the
+        catalogue's extra columns are optional.
+    dist
+        The district layer.
+    communes
+        A callable returning the commune layer (loaded only when needed).
+    path
+        The catalogue's path, for error messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, the columns of :data:`planning.readers.io.CLUSTER_COLUMNS` then the catalogue's
+        extra columns.
+
+    Raises
+    ------
+    PlanDataError
+        For an unknown district or commune, a bad coordinate, or a point outside every
+        district, naming the file, row and field.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from planning.model.plan import (
+        commune_point,
+        district_index,
+        indicative_footprint,
+        resolve_district,
+    )
+    from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
+
+    index = district_index(dist)
+    extra = [c for c in cat.columns if c not in CLUSTER_COLUMNS and c not in ("lon", "lat")]
+    rows: list[dict[str, Any]] = []
+    geoms: list[Any] = []
+    for i, rec in enumerate(cat.to_dict("records"), start=1):
+        ident = f"cluster_id={rec['cluster_id']}"
+        point = _source_point(rec, path=path, row=i, ident=ident)
+        district_text = str(rec.get("district_vi", "") or "")
+        if district_text:
+            pos = resolve_district(district_text, dist, index, path=path, row=i, ident=ident)
+        elif point is not None:
+            hits = dist.index[dist.geometry.contains(point)]
+            if len(hits) == 0:
+                raise PlanDataError(
+                    f"the point ({point.x:.5f}, {point.y:.5f}) lies in no district of Ha Noi",
+                    path=path,
+                    row=i,
+                    field="lon",
+                    ident=ident,
+                )
+            pos = int(dist.index.get_loc(hits[0]))
+        else:
+            raise PlanDataError(
+                "no district and no point: the cluster cannot be placed",
+                path=path,
+                row=i,
+                field="district_vi",
+                ident=ident,
+            )
+        code = str(dist["district_code"].iloc[pos])
+        commune = str(rec.get("commune_vi", "") or "")
+        note = str(rec.get("source_note", "") or "")
+        if point is not None and district_text and not dist.geometry.iloc[pos].contains(point):
+            # Two location facts disagree: the point falls outside the district the sources
+            # name. The district wins (docs/catalogue.md); the note says so.
+            note = "; ".join(
+                x
+                for x in (
+                    note,
+                    f"the source point ({point.x:.5f}, {point.y:.5f}) lies outside "
+                    f"{dist['district_vi'].iloc[pos]} and is not used",
+                )
+                if x
+            )
+            point = None
+        if point is not None:
+            precision = "source point"
+        elif commune:
+            point = commune_point(commune, code, communes(), path=path, row=i, ident=ident)
+            precision = "commune"
+        else:
+            point = dist.geometry.iloc[pos].representative_point()
+            precision = "district"
+        area = rec["declared_ha"]
+        if isinstance(area, float) and math.isfinite(area):
+            geom = indicative_footprint(point.x, point.y, area)
+            kind = "indicative"
+        else:
+            geom = shapely.Point(point.x, point.y)
+            kind = "point"
+        out = {c: rec.get(c, CLUSTER_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
+        out.update({c: rec.get(c, "") for c in extra})
+        if "sources_count" in out:
+            out["sources_count"] = int(out["sources_count"] or 0)
+        out.update(
+            district_code=code,
+            district_vi=str(dist["district_vi"].iloc[pos]),
+            commune_vi=split_admin_prefix(commune)[1] if commune else "",
+            geometry_kind=kind,
+            location_precision=precision,
+            declared_ha=area,
+            source_note=note,
+        )
+        rows.append(out)
+        geoms.append(geom)
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
+
+
+def _source_point(rec: Mapping[Any, Any], *, path: PathType, row: int, ident: str) -> Any:
+    import shapely
+
+    lon_text, lat_text = str(rec.get("lon", "") or ""), str(rec.get("lat", "") or "")
+    if not lon_text and not lat_text:
+        return None
+    try:
+        lon, lat = float(lon_text), float(lat_text)
+    except ValueError:
+        raise PlanDataError(
+            f"point ({lon_text!r}, {lat_text!r}) is not two numbers of degrees",
+            path=path,
+            row=row,
+            field="lon",
+            ident=ident,
+        ) from None
+    from planning.geo.crs import VIETNAM_BOUNDS
+
+    west, south, east, north = VIETNAM_BOUNDS
+    if not (west <= lon <= east and south <= lat <= north):
+        raise PlanDataError(
+            f"point ({lon}, {lat}) is outside Viet Nam (longitude, latitude in WGS 84 degrees)",
+            path=path,
+            row=row,
+            field="lon",
+            ident=ident,
+        )
+    return shapely.Point(lon, lat)
+
+
+def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Fill empty district codes from the district's name or from the geometry's location.
+
+    A row without ``district_code`` gets the code of its named district, or of the district
+    containing its geometry's representative point. Rows read with coordinates (a point published by a source, or a user's lon/lat table)
+    otherwise carry no district code, and per-district figures would miss them.
+
+    Parameters
+    ----------
+    clusters
+        A clusters layer (EPSG:4326) with ``district_code`` and ``district_vi`` when known.
+    dist
+        The district layer.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy with codes (and district names, when they were empty) filled where found;
+        rows whose district cannot be found keep an empty code.
+    """
+    from planning.model.plan import district_index
+    from planning.text.vietnamese import name_key
+
+    if "district_code" not in clusters.columns:
+        return clusters
+    codes = clusters["district_code"].fillna("").astype(str)
+    todo = codes.eq("").to_numpy()
+    if not todo.any():
+        return clusters
+    out = clusters.copy()
+    index = district_index(dist)
+    names = (
+        out["district_vi"].fillna("").astype(str)
+        if "district_vi" in out.columns
+        else codes.map(lambda _: "")
+    )
+    new_codes, new_names = list(codes), list(names)
+    for i in todo.nonzero()[0]:
+        pos = index.get(name_key(split_admin_prefix(names.iloc[i])[1])) if names.iloc[i] else None
+        geom = out.geometry.iloc[i]
+        if pos is None and geom is not None and not geom.is_empty:
+            hits = dist.index[dist.geometry.contains(geom.representative_point())]
+            pos = int(dist.index.get_loc(hits[0])) if len(hits) else None
+        if pos is not None:
+            new_codes[i] = str(dist["district_code"].iloc[pos])
+            new_names[i] = new_names[i] or str(dist["district_vi"].iloc[pos])
+    out["district_code"] = new_codes
+    if "district_vi" in out.columns:
+        out["district_vi"] = new_names
+    return out

@@ -1,0 +1,403 @@
+"""Write outputs safely: atomically, never over an input, never over a device.
+
+Every file ``planning`` writes for the user (reports, maps, tables) goes through
+:func:`atomic_write`, :func:`atomic_output` or :func:`atomic_path`. They
+
+* refuse a target that exists and is not a regular file (a character device such as
+  ``/dev/null``, a FIFO, a socket, a symbolic link, a directory): the rename at the end
+  of an atomic write would replace it with a regular file;
+* refuse a target that is a file the command reads, whether it was named (``protect=``,
+  the command line's inputs, with every part of a shapefile and everything under an
+  input folder) or read implicitly (:func:`implicit_inputs`: the geodata cache, the
+  mirror's data folders, the bundled plan and catalogue, the installed package);
+* write to a temporary sibling named ``.<name>.planning-tmp-<pid>-<host>-<random>``,
+  created with mode ``0o666`` less the umask, and rename it over the target only when
+  the write succeeded. A run that is killed leaves that file behind; the next write in
+  the same folder removes it once its process is gone (same host) or it is older than
+  :data:`planning.settings.STALE_TEMPORARY_S` (see :func:`remove_stale_temporaries`).
+
+:func:`atomic_write` also takes ``"-"`` for standard output (the command line's ``-o -``).
+Only the standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import socket
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from planning import settings
+from planning.errors import PlanDataError, UsageError
+
+__all__ = [
+    "STDOUT",
+    "atomic_output",
+    "atomic_path",
+    "atomic_write",
+    "create_temporary",
+    "implicit_inputs",
+    "remove_stale_temporaries",
+]
+
+PathType = str | os.PathLike[str]
+
+#: The output name that means standard output.
+STDOUT = "-"
+
+#: Marks the name of every temporary file ``planning`` writes beside a target.
+_TMP_TAG = ".planning-tmp-"
+_TMP_RE = re.compile(re.escape(_TMP_TAG) + r"(?P<pid>\d+)-(?P<host>[A-Za-z0-9._]*)-[0-9a-f]+")
+_SHAPEFILE_PARTS = frozenset({".shp", ".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx"})
+_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+# --------------------------------------------------------------------------- what is read
+
+
+def implicit_inputs() -> tuple[Path, ...]:
+    """Return the folders every command reads without the user naming them.
+
+    Returns
+    -------
+    tuple of Path
+        The geodata cache folder (``settings.cache_dir()``), each folder of the offline
+        mirror that holds a pinned file (``settings.mirror_dir()``), the folder of the
+        bundled plan and catalogue (``settings.bundled_geodata_dir()``) and the
+        installed ``planning`` package (which holds ``_bundled_geodata`` in a wheel).
+        An output is never written inside any of them.
+    """
+    from planning.sources.geodata import source_folders
+
+    package = Path(__file__).resolve().parent
+    return (*source_folders(), settings.bundled_geodata_dir(), package)
+
+
+def _stat(path: Path, *, follow: bool = True) -> os.stat_result | None:
+    try:
+        return path.stat() if follow else path.lstat()
+    except (OSError, ValueError):
+        return None
+
+
+def _same(a: os.stat_result | None, b: os.stat_result | None) -> bool:
+    return a is not None and b is not None and os.path.samestat(a, b)
+
+
+def _inside(target: Path, folder: Path) -> bool:
+    """Whether ``target`` (existing or not) lies in ``folder`` or below, links resolved."""
+    folder_stat = _stat(folder)
+    if folder_stat is None or not stat.S_ISDIR(folder_stat.st_mode):
+        return False
+    here = Path(os.path.realpath(target.parent))
+    return any(_same(_stat(ancestor), folder_stat) for ancestor in (here, *here.parents))
+
+
+def _refuse_input(target: Path, source: Path, *, named: bool) -> None:
+    target_stat, source_stat = _stat(target), _stat(source)
+    if target_stat is not None and source_stat is not None:
+        same = _same(target_stat, source_stat)
+    else:
+        same = os.path.realpath(target) == os.path.realpath(source)
+    if same:
+        raise PlanDataError(
+            "refusing to overwrite an input file; choose another output path", path=target
+        )
+    if _inside(target, source):
+        what = (
+            f"the input folder {source}"
+            if named
+            else f"{source}, a folder planning reads (geodata cache, mirror, bundled data)"
+        )
+        raise PlanDataError(
+            f"refusing to write inside {what}; choose another output path", path=target
+        )
+    # Overwriting one member of an input shapefile (x.shp → x.dbf) is as bad.
+    if (
+        source.suffix.lower() in _SHAPEFILE_PARTS
+        and target.suffix.lower() in _SHAPEFILE_PARTS
+        and os.path.realpath(target.with_suffix("")) == os.path.realpath(source.with_suffix(""))
+    ):
+        raise PlanDataError(
+            f"refusing to overwrite part of the input shapefile {source}", path=target
+        )
+
+
+def _check_target(path: PathType, protect: Iterable[PathType | None]) -> Path:
+    if os.fspath(path) == STDOUT:
+        raise UsageError("this output cannot go to standard output ('-'); name a file")
+    target = Path(path)
+    found = _stat(target, follow=False)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        kind = next((k for test, k in _KINDS if test(found.st_mode)), "not a regular file")
+        raise PlanDataError(
+            f"the output path is {kind}, not a regular file, and would be replaced; "
+            "name a regular file (or '-' for standard output)",
+            path=target,
+        )
+    for p in protect:
+        if p is not None and os.fspath(p) != STDOUT:
+            _refuse_input(target, Path(p), named=True)
+    for folder in implicit_inputs():
+        _refuse_input(target, folder, named=False)
+    if not target.parent.is_dir():
+        raise PlanDataError(f"the directory {target.parent} does not exist", path=target)
+    return target
+
+
+# --------------------------------------------------------------------------- temporaries
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:40]
+
+
+def create_temporary(target: Path, *, suffix: str = "") -> tuple[int, Path]:
+    """Create a new, empty temporary file beside ``target`` and open it for writing.
+
+    Stale temporaries left in the folder by killed runs are removed first. The file is
+    created with mode ``0o666`` less the umask (as any new file), not ``0o600``.
+
+    Parameters
+    ----------
+    target
+        The file the temporary will replace.
+    suffix
+        Added to the temporary's name (writers that choose a format by suffix need it).
+
+    Returns
+    -------
+    tuple of (int, Path)
+        An open, writable file descriptor and the temporary's path.
+
+    Raises
+    ------
+    OSError
+        If the folder cannot be written.
+    """
+    remove_stale_temporaries(target.parent)
+    prefix = f".{target.name[:120]}{_TMP_TAG}{os.getpid()}-{_host()}-"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = target.parent / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # pragma: no cover - 48 random bits collided
+            continue
+
+
+def _process_is_gone(pid: int) -> bool:
+    if os.name != "posix":  # os.kill would terminate the process on Windows
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but belongs to another user
+        return False
+    return False
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files that killed runs of ``planning`` left in ``folder``.
+
+    A temporary (``.<name>.planning-tmp-<pid>-<host>-<random>…``) is stale when it was
+    made on this host by a process that no longer runs, or when it has not been written
+    to for :data:`planning.settings.STALE_TEMPORARY_S` seconds (another host, or a
+    process id reused). Files that cannot be removed are left alone.
+
+    Parameters
+    ----------
+    folder
+        The folder to clean (not recursively).
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    removed: list[Path] = []
+    host = _host()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _TMP_RE.search(entry.name)
+        if not entry.name.startswith(".") or match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        dead = match["host"] == host and _process_is_gone(int(match["pid"]))
+        if dead or now - info.st_mtime > settings.STALE_TEMPORARY_S:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+# --------------------------------------------------------------------------- writers
+
+
+@contextlib.contextmanager
+def atomic_path(path: PathType, *, protect: Iterable[PathType | None] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
+
+    For writers that want a file name (``folium.Map.save``, ``GeoDataFrame.to_file``).
+    If the block raises, the temporary file is removed and ``path`` is untouched.
+
+    Parameters
+    ----------
+    path
+        The final output path: a new file or an existing regular file.
+    protect
+        Input paths that must never be overwritten (files, or folders: nothing inside
+        them is written). :func:`implicit_inputs` are always protected.
+
+    Yields
+    ------
+    Path
+        A not-yet-existing path in the same directory, with the same suffix.
+
+    Raises
+    ------
+    PlanDataError
+        If ``path`` is protected, exists and is not a regular file, or is in a missing
+        directory.
+    UsageError
+        If ``path`` is ``"-"``.
+    """
+    target = _check_target(path, protect)
+    try:
+        fd, tmp = create_temporary(target, suffix=target.suffix)
+    except OSError as exc:
+        raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=target) from None
+    os.close(fd)
+    tmp.unlink()
+    try:
+        yield tmp
+        if not tmp.exists():
+            raise PlanDataError("nothing was written", path=target)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: PathType,
+    *,
+    protect: Iterable[PathType | None] = (),
+    mode: Literal["w", "wb"] = "wb",
+    encoding: str = "utf-8",
+) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; on success it replaces ``path`` atomically.
+
+    Parameters
+    ----------
+    path
+        The final output path: a new file or an existing regular file.
+    protect
+        Input paths that must never be overwritten (see :func:`atomic_path`).
+    mode
+        ``"wb"`` (bytes) or ``"w"`` (text).
+    encoding
+        Text encoding for ``mode="w"``.
+
+    Yields
+    ------
+    file object
+        Write to it; it is flushed, fsync'ed and renamed when the block ends normally.
+
+    Raises
+    ------
+    PlanDataError
+        If ``path`` is protected, not a regular file, in a missing directory, or cannot
+        be written.
+    UsageError
+        If ``path`` is ``"-"``.
+    """
+    with atomic_path(path, protect=protect) as tmp:
+        try:
+            fh: IO[Any] = (
+                open(tmp, "w", encoding=encoding, newline="")  # noqa: SIM115
+                if mode == "w"
+                else open(tmp, "wb")  # noqa: SIM115
+            )
+        except OSError as exc:
+            raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        with fh:
+            yield fh
+            fh.flush()
+            with contextlib.suppress(OSError):
+                os.fsync(fh.fileno())
+
+
+def atomic_write(
+    path: PathType, data: bytes | str, *, protect: Iterable[PathType | None] = ()
+) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file in the same directory, rename).
+
+    Parameters
+    ----------
+    path
+        The output file, or ``"-"`` for standard output.
+    data
+        Bytes, or text (written as UTF-8).
+    protect
+        Input paths that must never be overwritten (see :func:`atomic_path`).
+
+    Returns
+    -------
+    Path
+        The written path (``Path("-")`` for standard output).
+
+    Raises
+    ------
+    PlanDataError
+        If ``path`` is protected, exists and is not a regular file, is in a missing
+        directory, or cannot be written.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if os.fspath(path) == STDOUT:
+        _write_stdout(payload)
+        return Path(STDOUT)
+    try:
+        with atomic_output(path, protect=protect, mode="wb") as fh:
+            fh.write(payload)
+    except OSError as exc:
+        raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    return Path(path)
+
+
+def _write_stdout(payload: bytes) -> None:
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a replaced text stream (an IDE, a test): write text
+        stream.write(payload.decode("utf-8"))
+        stream.flush()
+        return
+    stream.flush()
+    buffer.write(payload)
+    buffer.flush()
