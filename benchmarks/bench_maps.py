@@ -10,7 +10,7 @@ ways, side by side in one run:
 
 Each file is opened ``--runs`` times in headless Debian chromium (Playwright, a new browser
 context each time, so no cache). The network is cut: explore()'s CDN files are answered
-from the local disk instead (Leaflet from the ``django-js-lib-leaflet`` package, empty
+from the local disk instead (Leaflet from the copy vendored in ``planning/maps/static/leaflet/``, empty
 files for the rest: jQuery, Bootstrap, Font Awesome, awesome-markers), which is explore()'s
 best case, a warm browser cache. Timed from navigation start:
 
@@ -76,7 +76,7 @@ def build(n: int, out: Path) -> dict[str, Any]:
 
 def _route(route: Any) -> None:
     """Serve CDN files from disk (Leaflet) or as empty files; refuse everything else."""
-    from planning.maps._assets import leaflet_dir
+    from planning.maps.assets import leaflet_dir
 
     url = route.request.url
     if url.startswith("file:"):

@@ -481,16 +481,18 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         if v is not None
     }
     d = diff_plans(old, new, **tolerances)
+    from planning.report.diff_render import diff_markdown, diff_text, print_diff
+
     if args.format == "json":
         _emit(d.to_json(), args)
     elif args.format == "md":
-        _emit(d.to_markdown(), args)
+        _emit(diff_markdown(d), args)
     elif args.output:
-        _emit(d.to_text(), args)
+        _emit(diff_text(d), args)
     else:
         from rich.console import Console
 
-        d.print(Console())
+        print_diff(d, Console())
     return 0
 
 

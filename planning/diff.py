@@ -23,9 +23,10 @@ cluster whose area becomes published (NaN → 60 ha) or withdrawn counts as resi
 missing area counts as 0 ha in every delta and total, so that the district and category
 deltas add up exactly to the cluster deltas.
 
-A :class:`PlanDiff` renders like a :class:`~planning.report.core.Report`: to plain data and
-JSON (schema ``planning.diff/1``), to Markdown, and to the terminal with rich.
-:func:`diff_layer` returns the changes as a GeoDataFrame, for maps.
+A :class:`PlanDiff` is data: :meth:`PlanDiff.to_dict` and :meth:`PlanDiff.to_json` give it in
+the ``planning.diff/1`` schema, and :func:`diff_layer` returns the changes as a GeoDataFrame,
+for maps. Markdown and the terminal rendering are in :mod:`planning.report.diff_render`, the
+map in :func:`planning.maps.api.make_diff_map`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from planning.errors import PlanDataError, UsageError
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    from rich.console import Console
 
     from planning.model.plan import Plan
     from planning.report.core import Report
@@ -337,14 +337,30 @@ class PlanDiff:
         )
 
     def summary(self) -> str:
-        """Return one sentence: counts of each change and the plan's totals, old → new."""
+        """Return one sentence: counts of each change and the plan's totals, old → new.
+
+        In the language in force (:func:`planning.i18n.use_language`); the kinds of change
+        (``added`` …) are translated too.
+        """
+        from planning.i18n import gettext as _
+
         t = self.total
-        counts = ", ".join(f"{len(getattr(self, k))} {k}" for k in CHANGE_KINDS)
-        return (
-            f"{counts}; clusters {t.old_clusters:,} → {t.new_clusters:,} ({t.delta_clusters:+,}), "
-            f"declared {t.old_ha:,.2f} → {t.new_ha:,.2f} ha ({_signed(t.delta_ha)} ha); "
-            f"{len(self.newly_failing)} rule(s) newly failing, {len(self.newly_passing)} newly passing"
-        )
+        counts = ", ".join(f"{len(getattr(self, k))} {_(k)}" for k in CHANGE_KINDS)
+        return _(
+            "%(counts)s; clusters %(old_n)s → %(new_n)s (%(delta_n)s), declared %(old_ha)s → "
+            "%(new_ha)s ha (%(delta_ha)s ha); %(failing)s rule(s) newly failing, "
+            "%(passing)s newly passing"
+        ) % {
+            "counts": counts,
+            "old_n": f"{t.old_clusters:,}",
+            "new_n": f"{t.new_clusters:,}",
+            "delta_n": f"{t.delta_clusters:+,}",
+            "old_ha": f"{t.old_ha:,.2f}",
+            "new_ha": f"{t.new_ha:,.2f}",
+            "delta_ha": _signed(t.delta_ha),
+            "failing": len(self.newly_failing),
+            "passing": len(self.newly_passing),
+        }
 
     # -- renderings --------------------------------------------------------------------------
 
@@ -378,173 +394,6 @@ class PlanDiff:
     def to_json(self, *, indent: int | None = 2) -> str:
         """Return the diff as JSON (UTF-8 text, non-ASCII kept)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    def to_markdown(self) -> str:
-        """Return the diff as Markdown: summary, cluster changes, totals, rules."""
-        from planning.report.core import _md
-
-        out = [f"# Plan diff: {_md(self.old_name)} → {_md(self.new_name)}", ""]
-        out += [f"**{_md(self.summary())}.**", ""]
-        out.append(
-            "Clusters are matched by `cluster_id`. Areas are declared hectares; a missing area "
-            f"counts as 0 ha. Moves under {self.move_tolerance_m:g} m and area changes under "
-            f"{self.resize_tolerance_ha:g} ha are ignored."
-        )
-        changes = self.changes
-        if changes:
-            out += ["", "## Clusters", ""]
-            out += [
-                "| change | cluster | name | district | category | old ha | new ha | Δ ha | moved (m) |",
-                "|---|---|---|---|---|---:|---:|---:|---:|",
-            ]
-            for c in changes:
-                out.append(
-                    f"| {c.change} | {_md(c.cluster_id)} | {_md(c.name_vi)} | {_md(c.district_vi)} | "
-                    f"{_md(c.category)} | {_ha(c.old_ha)} | {_ha(c.new_ha)} | {_signed(c.delta_ha)} | "
-                    f"{'' if c.moved_m is None else f'{c.moved_m:,.0f}'} |"
-                )
-        if self.attributes:
-            out += [
-                "",
-                "## Other attribute changes",
-                "",
-                "| cluster | field | old | new |",
-                "|---|---|---|---|",
-            ]
-            for a in self.attributes:
-                out.append(f"| {_md(a.cluster_id)} | {a.field} | {_md(a.old)} | {_md(a.new)} |")
-        for title, rows in (
-            ("District totals", self.districts),
-            ("Category totals", self.categories),
-        ):
-            if not rows:
-                continue
-            out += ["", f"## {title}", ""]
-            out += [
-                "| key | name | clusters old | new | Δ | ha old | new | Δ ha |",
-                "|---|---|---:|---:|---:|---:|---:|---:|",
-            ]
-            for t in rows:
-                out.append(
-                    f"| {_md(t.key)} | {_md(t.label)} | {t.old_clusters} | {t.new_clusters} | "
-                    f"{t.delta_clusters:+d} | {t.old_ha:,.2f} | {t.new_ha:,.2f} | {_signed(t.delta_ha)} |"
-                )
-        out += ["", "## Rules", ""]
-        if not self.rules:
-            out.append("No rule changed its verdict or its number of findings.")
-        else:
-            out += ["| rule | old | new | findings old → new | title |", "|---|---|---|---|---|"]
-            for r in self.rules:
-                flag = (
-                    " **newly failing**"
-                    if r.newly_failing
-                    else (" newly passing" if r.newly_passing else "")
-                )
-                out.append(
-                    f"| {r.code} | {r.old_status or '—'} | {r.new_status or '—'}{flag} | "
-                    f"{r.old_findings} → {r.new_findings} | {_md(r.title)} |"
-                )
-            for r in self.rules:
-                for m in r.messages:
-                    out.append(f"- **{r.code}**: {_md(m)}")
-        return "\n".join(out) + "\n"
-
-    def print(self, console: Console | None = None) -> None:
-        """Print the diff to a terminal with rich.
-
-        Parameters
-        ----------
-        console
-            Where to print; a new stdout console by default.
-        """
-        from rich.console import Console
-        from rich.markup import escape
-        from rich.table import Table
-
-        con = console or Console()
-        con.print(f"[bold]{escape(self.old_name)}[/bold] → [bold]{escape(self.new_name)}[/bold]")
-        style = {"added": "green", "removed": "red", "resized": "yellow", "moved": "cyan"}
-        changes = self.changes
-        if changes:
-            t = Table(title="Clusters (matched by cluster_id)", title_justify="left")
-            for col in (
-                "change",
-                "cluster",
-                "name",
-                "district",
-                "old ha",
-                "new ha",
-                "Δ ha",
-                "moved m",
-            ):
-                t.add_column(col, justify="right" if col.endswith(("ha", " m")) else "left")
-            for c in changes:
-                t.add_row(
-                    f"[{style[c.change]}]{c.change}[/]",
-                    escape(c.cluster_id),
-                    escape(c.name_vi),
-                    escape(c.district_vi),
-                    _ha(c.old_ha),
-                    _ha(c.new_ha),
-                    _signed(c.delta_ha),
-                    "" if c.moved_m is None else f"{c.moved_m:,.0f}",
-                )
-            con.print(t)
-        for a in self.attributes:
-            con.print(f"{escape(a.cluster_id)}: {a.field} {escape(a.old)!r} → {escape(a.new)!r}")
-        for title, rows in (
-            ("District totals", self.districts),
-            ("Category totals", self.categories),
-        ):
-            if not rows:
-                continue
-            t = Table(title=title, title_justify="left")
-            for col in ("key", "name", "clusters", "Δ", "ha", "Δ ha"):
-                t.add_column(col, justify="left" if col in ("key", "name") else "right")
-            for tc in rows:
-                t.add_row(
-                    escape(tc.key),
-                    escape(tc.label),
-                    f"{tc.old_clusters} → {tc.new_clusters}",
-                    f"{tc.delta_clusters:+d}",
-                    f"{tc.old_ha:,.2f} → {tc.new_ha:,.2f}",
-                    _signed(tc.delta_ha),
-                )
-            con.print(t)
-        if self.rules:
-            t = Table(title="Rules whose verdict or findings changed", title_justify="left")
-            for col in ("rule", "old", "new", "findings", "title"):
-                t.add_column(col)
-            for r in self.rules:
-                new = r.new_status or "—"
-                if r.newly_failing:
-                    new = f"[bold red]{new}[/]"
-                elif r.newly_passing:
-                    new = f"[green]{new}[/]"
-                t.add_row(
-                    r.code,
-                    r.old_status or "—",
-                    new,
-                    f"{r.old_findings} → {r.new_findings}",
-                    escape(r.title),
-                )
-            con.print(t)
-            for r in self.rules:
-                for m in r.messages:
-                    con.print(f"  [dim]{r.code}[/dim] {escape(m)}")
-        else:
-            con.print("No rule changed its verdict or its number of findings.")
-        con.print(escape(self.summary()))
-
-    def to_text(self, *, width: int = 100) -> str:
-        """Return the terminal rendering as plain text (no colour)."""
-        import io
-
-        from rich.console import Console
-
-        buf = io.StringIO()
-        self.print(Console(file=buf, width=width, no_color=True, force_terminal=False))
-        return buf.getvalue()
 
 
 # -- computing the diff ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -415,3 +416,34 @@ TEMPLATE_PAYLOADS: tuple[str, ...] = (
     "{{ cycler.__init__.__globals__.os.mkdir(dict(PWNED=1)|join) }}",
     "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
 )
+
+
+# -- auditing HTML pages -----------------------------------------------------------------------------------
+
+_EXTERNAL = re.compile(
+    r"""<script[^>]+\bsrc\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|<link[^>]+\bhref\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|<iframe[^>]+\bsrc\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|<img[^>]+\bsrc\s*=\s*["']?(?:https?:)?//[^"'\s>]+"""
+    r"""|url\(\s*["']?(?:https?:)?//[^)"']+"""
+    r"""|@import\s+(?:url\()?\s*["']?(?:https?:)?//[^;"')]+""",
+    re.IGNORECASE,
+)
+
+
+def external_resources(text: str) -> list[str]:
+    """Return the external resources an HTML page would load (scripts, styles, images).
+
+    Links a reader may follow (``<a href>``) are not resources and are not listed.
+
+    Parameters
+    ----------
+    text
+        An HTML document.
+
+    Returns
+    -------
+    list of str
+        The offending snippets; empty for a self-contained page.
+    """
+    return [m.group(0) for m in _EXTERNAL.finditer(text)]

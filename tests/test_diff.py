@@ -24,6 +24,7 @@ from planning.diff import (
 )
 from planning.errors import PlanDataError, UsageError
 from planning.model.plan import load_plan
+from planning.report.diff_render import diff_markdown, diff_text
 from planning.settings import bundled_geodata_dir
 from planning.testing import district_point, make_plan, square
 
@@ -255,12 +256,12 @@ def test_renderings(d):
     assert s["rules_newly_failing"] == ["ARE001"]
     assert data["resized"][0]["delta_ha"] == 2.0
     assert "geometry" not in data["added"][0]
-    md = d.to_markdown()
+    md = diff_markdown(d)
     assert md.startswith("# Plan diff: test plan → test plan")
     for heading in ("## Clusters", "## District totals", "## Category totals", "## Rules"):
         assert heading in md
     assert "| ARE001 | pass | fail **newly failing** |" in md
-    text = d.to_text(width=160)
+    text = diff_text(d, width=160)
     assert "added" in text and "ARE001" in text and "Ba Vì" in text
     assert "1 added, 1 removed, 1 resized, 1 moved" in text
 

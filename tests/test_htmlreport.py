@@ -7,13 +7,21 @@ import re
 
 import pytest
 
+from planning._safetext import html_text
 from planning.cli import main
 from planning.errors import PlanDataError
-from planning.maps.api import external_resources
 from planning.report import html as htmlreport
-from planning.testing import district_point, make_plan, square
+from planning.testing import district_point, external_resources, make_plan, square
 
 pytest.importorskip("folium")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _english():
+    """The assertions below read English text: reports default to Vietnamese."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLANNING_LANG", "en")
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +62,7 @@ def test_report_sections(page, bundled):
     for r in report.results:
         assert page.count(f'id="rule-{r.rule.code}"') == 1
     for note in bundled.notes():
-        assert htmlreport._e(note) in page
+        assert html_text(note) in page
     assert "75 of 159" in page
     assert "Khu công nghệ cao Hòa Lạc" in _map_doc(page) or "Hoa Lac" in _map_doc(page)
 

@@ -7,11 +7,23 @@ import re
 
 import pytest
 
+from planning._safetext import html_text
 from planning.errors import MissingDependencyError, PlanDataError, UsageError
 from planning.maps import api as maps
-from planning.testing import district_point, make_plan, square
+from planning.maps.elements import layer_features
+from planning.report.templating import linkify
+from planning.testing import district_point, external_resources, make_plan, square
 
 folium = pytest.importorskip("folium")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _english():
+    """The assertions below read English text: maps default to Vietnamese."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLANNING_LANG", "en")
+        yield
+
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -78,12 +90,12 @@ def _geojson_layers(m):
 def _features(m, prefix):
     layers = _geojson_layers(m)
     name = next(k for k in layers if k.startswith(prefix))
-    return layers[name], maps._layer_features(m, layers[name])
+    return layers[name], layer_features(m, layers[name])
 
 
 def _layer_features(m, name):
     """A layer's features with their properties (kept in the page's data block)."""
-    return maps._layer_features(m, _geojson_layers(m)[name])
+    return layer_features(m, _geojson_layers(m)[name])
 
 
 # -- self-contained ------------------------------------------------------------------------------------
@@ -92,7 +104,7 @@ def _layer_features(m, name):
 def test_bundled_map_is_self_contained_and_small(bundled_html):
     size = len(bundled_html.encode("utf-8"))
     assert size < 1_500_000, f"default map is {size / 1e6:.2f} MB"
-    assert maps.external_resources(bundled_html) == []
+    assert external_resources(bundled_html) == []
     lowered = bundled_html.lower()
     for word in ("cdn.", "jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers"):
         assert word not in lowered, word
@@ -115,7 +127,7 @@ def test_external_resources_finds_cdn_links():
         'href="//cdn.example/x.css"><style>a{background:url(https://x/y.png)}</style>'
         '<a href="https://example.org">a link is fine</a>'
     )
-    found = maps.external_resources(page)
+    found = external_resources(page)
     assert len(found) == 3
     assert all("example.org" not in f for f in found)
 
@@ -159,7 +171,7 @@ def test_panel_states_coverage_failures_and_caveats(bundled, bundled_html):
     assert re.search(r"Rules failed</dt><dd[^>]*>\d+ of \d+", panel)
     assert "INDICATIVE" in panel
     for note in bundled.notes():
-        assert maps._e(note) in panel
+        assert html_text(note) in panel
     assert "Sources" in panel
     assert "OCHA" in ctl.config["attribution"]
 
@@ -170,7 +182,7 @@ def test_district_tooltips_use_full_geometry_areas(bundled):
     tips = {f["properties"]["tooltip"] for f in feats}
     for _, row in bundled.districts.iterrows():
         expected = f"{row['measured_ha'] / 100:,.2f} km²"
-        assert any(maps._e(row["district_vi"]) in t and expected in t for t in tips), row[
+        assert any(html_text(row["district_vi"]) in t and expected in t for t in tips), row[
             "district_vi"
         ]
     assert any("thị xã" in t for t in tips) and any("quận" in t for t in tips)
@@ -193,7 +205,7 @@ def test_tiles_options(small_plan):
     carto = maps.render_map_html(maps.make_map(small_plan, tiles="cartodb"))
     assert "basemaps.cartocdn.com" in carto
     # tiles are the only network use: still no script or style from the network
-    assert maps.external_resources(osm) == []
+    assert external_resources(osm) == []
     with pytest.raises(UsageError):
         maps.make_map(small_plan, tiles="google")  # type: ignore[arg-type]
     with pytest.raises(UsageError):
@@ -283,7 +295,7 @@ def test_data_text_is_escaped_everywhere():
 
 
 def test_linkify_only_links_http():
-    out = maps.linkify('See https://a.example/x?y=1&z=2. And "javascript:alert(1)"')
+    out = linkify('See https://a.example/x?y=1&z=2. And "javascript:alert(1)"')
     assert '<a href="https://a.example/x?y=1&amp;z=2"' in out
     assert "javascript:alert(1)" in out and 'href="javascript' not in out
 
@@ -341,32 +353,35 @@ def test_write_map_atomically_and_never_over_an_input(tmp_path, small_plan):
     assert src.read_text(encoding="utf-8") == "{}"
 
 
-def test_missing_leaflet_names_the_distribution(monkeypatch):
-    import importlib.util
+def test_missing_leaflet_names_the_distribution(monkeypatch, tmp_path):
+    from planning.maps import assets
 
-    from planning.maps import _assets
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "js_lib_leaflet" else real(name, *a),
-    )
+    monkeypatch.setattr(assets, "static_dir", lambda: tmp_path)  # a broken installation
     with pytest.raises(
         MissingDependencyError, match=r"pip install --force-reinstall hanoi-ccn-planning$"
     ):
-        _assets.leaflet_dir()
+        assets.leaflet_dir()
 
 
 def test_assets_cannot_close_their_element():
-    from planning.maps import _assets
+    from planning.maps import assets
 
-    tag = _assets.script_tag('var s = "</script><script>alert(1)</script>"; <!-- x')
+    tag = assets.script_tag('var s = "</script><script>alert(1)</script>"; <!-- x')
     assert tag.count("</script>") == 1 and "<!--" not in tag
-    style = _assets.style_tag("a{} </style><script>")
+    style = assets.style_tag("a{} </style><script>")
     assert style.count("</style>") == 1
-    css = _assets.leaflet_css()
+    css = assets.leaflet_css()
     assert "url(images/" not in css and "data:image/png;base64," in css
+
+
+def test_vendored_leaflet_is_the_release_with_its_licence():
+    from planning.maps import assets
+
+    folder = assets.leaflet_dir()
+    assert assets.leaflet_version() == assets.LEAFLET_VERSION == "1.9.4"
+    assert "BSD 2-Clause" in (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "sourceMappingURL" not in assets.leaflet_js()
+    assert "PlanningMap.init" in assets.plugins_js() or "P.init" in assets.plugins_js()
 
 
 # -- the diff map -----------------------------------------------------------------------------------------
@@ -416,7 +431,7 @@ def test_diff_map_draws_each_change(diff_map):
     assert set(layers) == {"Districts", "Added (1)", "Removed (1)", "Resized (1)", "Moved (1)"}
     for kind, cid in (("Added", "D"), ("Removed", "C"), ("Resized", "A"), ("Moved", "B")):
         layer = layers[f"{kind} (1)"]
-        shapes = [f for f in maps._layer_features(m, layer) if "uid" in f["properties"]]
+        shapes = [f for f in layer_features(m, layer) if "uid" in f["properties"]]
         assert [f["properties"]["cluster_id"] for f in shapes] == [cid]
         style = layer.style_function(shapes[0])
         assert style["color"] == maps.CHANGE_COLORS[kind.lower()]
@@ -438,7 +453,7 @@ def test_diff_map_popups(diff_map):
     popups = {
         f["properties"]["cluster_id"]: f["properties"]["popup"]
         for layer in _geojson_layers(m).values()
-        for f in maps._layer_features(m, layer)
+        for f in layer_features(m, layer)
         if "cluster_id" in f["properties"]
     }
     assert "10.00 → 12.00 ha (+2.00 ha)" in popups["A"]
@@ -454,14 +469,14 @@ def test_diff_map_panel_legend_and_escaping(diff_map, diff_pair):
     d, m = diff_map
     config = m._children["planning_controls"].config
     panel = config["panel"]
-    assert maps._e(d.summary()) in panel
+    assert html_text(d.summary()) in panel
     assert [r.code for r in d.newly_failing] == ["ARE001"]
     assert '<ul class="planning-rules-failing"><li><b>ARE001</b>' in panel
     for plan in diff_pair:
         for note in plan.notes():
-            assert maps._e(note) in panel
+            assert html_text(note) in panel
         for source in plan.attributions():
-            assert maps.linkify(source) in panel
+            assert linkify(source) in panel
     assert "&lt;b&gt;old&lt;/b&gt; → &lt;i&gt;new&lt;/i&gt;" in panel
     assert "OCHA" in config["attribution"]
     legend = config["legend"]
@@ -469,7 +484,7 @@ def test_diff_map_panel_legend_and_escaping(diff_map, diff_pair):
     text = maps.render_map_html(m)
     for raw in (XSS, "<b>old</b>", "<i>new</i>"):
         assert raw not in text, raw
-    assert maps.external_resources(text) == []
+    assert external_resources(text) == []
     assert "Leaflet 1.9.4" in text and "tile.openstreetmap.org" not in text
     assert "cdn." not in text.lower()
 

@@ -10,7 +10,7 @@ and its source.
 option: QGIS 3.22, which many offices run, warns that the 1.4 files of today's GDAL "may only
 be partially supported"), with one QGIS style (QML) per layer in the ``layer_styles`` table,
 marked default, so each layer opens styled: clusters coloured as on the web map
-(:func:`planning.maps.api.class_colors`), indicative footprints dashed, labels from the Vietnamese
+(:func:`planning.maps.features.class_colors`), indicative footprints dashed, labels from the Vietnamese
 names. :func:`write_shapefile_zip` writes a ``.zip`` of one Shapefile per layer with a UTF-8
 ``.cpg`` and the same style as a ``.qml`` beside it (QGIS loads it by default).
 
@@ -33,7 +33,7 @@ from planning.errors import UsageError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from planning.maps.api import ColorBy
+    from planning.maps.features import ColorBy
     from planning.model.plan import Plan
 
 __all__ = [
@@ -146,7 +146,7 @@ def export_layers(
     """
     import geopandas as gpd
 
-    from planning.maps.api import COLOR_BY, ZONE_COLOR, class_colors, cluster_classes
+    from planning.maps.features import COLOR_BY, ZONE_COLOR, class_colors, cluster_classes
     from planning.sources.geodata import attribution_line, load_communes
 
     if crs not in EXPORT_CRS:
@@ -313,7 +313,7 @@ def export_layers(
 def _class_labels(
     classes: list[str], colors: Mapping[str, str], *, color_by: ColorBy
 ) -> dict[str, str]:
-    from planning.maps.api import CATEGORY_LABELS
+    from planning.maps.features import CATEGORY_LABELS
 
     counts = {c: classes.count(c) for c in colors}
     return {

@@ -1,7 +1,7 @@
 """A static map of the plan for print: PNG or PDF, A4 or A3, drawn with matplotlib.
 
 :func:`static_map_figure` draws districts, clusters (coloured as on the web map, see
-:func:`planning.maps.api.class_colors`; indicative footprints dashed; location-only clusters as
+:func:`planning.maps.features.class_colors`; indicative footprints dashed; location-only clusters as
 hollow circles) and the Hoa Lac Hi-Tech Park in VN-2000 / TM-3 zone 482 (EPSG:5897, metres),
 with a title, legend, scale bar, north arrow, the plan's caveats, its sources and the date.
 :func:`write_static_map` writes it atomically; :func:`static_map_png` returns PNG bytes (the
@@ -28,7 +28,7 @@ from planning.errors import UsageError, require
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from planning.maps.api import ColorBy
+    from planning.maps.features import ColorBy
     from planning.model.plan import Plan
 
 __all__ = [
@@ -95,7 +95,7 @@ def static_map_figure(
     require("matplotlib", extra=None)
     from matplotlib.figure import Figure
 
-    from planning.maps.api import CATEGORY_LABELS, ZONE_COLOR, class_colors, cluster_classes
+    from planning.maps.features import CATEGORY_LABELS, ZONE_COLOR, class_colors, cluster_classes
 
     if paper not in PAPER_SIZES:
         raise UsageError(f"paper must be one of {', '.join(PAPER_SIZES)}, got {paper!r}")
@@ -201,7 +201,7 @@ def static_map_figure(
             linespacing=1.2,
         )
         when = (date or _dt.date.today()).isoformat()
-        from planning import __version__
+        from planning._version import __version__
 
         fig.text(
             0.02,
@@ -309,7 +309,7 @@ def _style() -> Any:
 
 
 def _metadata(plan: Plan, fmt: str) -> dict[str, str]:
-    from planning import __version__
+    from planning._version import __version__
 
     if fmt == "pdf":
         return {"Title": plan.name, "Creator": f"planning {__version__}"}

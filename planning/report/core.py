@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from planning.model.plan import Plan
 
-__all__ = ["SCHEMA", "Report", "area_tables", "check", "print_tables"]
+__all__ = ["SCHEMA", "Report", "area_tables", "check", "md_cell", "print_tables"]
 
 #: Identifier of the JSON schema; bumped only on incompatible changes.
 SCHEMA = "planning.report/1"
@@ -404,11 +404,14 @@ def coverage_sentence(c: dict[str, Any]) -> str:
     return s + "."
 
 
-def _md(text: object) -> str:
+def md_cell(text: object) -> str:
     """Escape text for a Markdown table cell (no raw HTML, no broken tables)."""
     import html
 
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+_md = md_cell
 
 
 def _json_default(o: object) -> object:

@@ -59,6 +59,14 @@ class Visit:
         assert errors == [], f"console errors: {errors[:5]}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english() -> Iterator[None]:
+    """The browser tests read English text: maps and reports default to Vietnamese."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLANNING_LANG", "en")
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     executable = _chromium_or_fail()

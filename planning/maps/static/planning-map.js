@@ -1,162 +1,3 @@
-"""The JavaScript and CSS that maps and reports inline, so that they work with no network.
-
-Leaflet itself comes from the ``django-js-lib-leaflet`` package (Leaflet 1.9.4, BSD-2-Clause),
-which ships ``leaflet.js`` and ``leaflet.css`` as plain files and depends on nothing (Django is
-*not* needed: only the files are read, the package is never imported). The map controls the
-project needs beyond Leaflet's own (search, full screen, measure, minimap, panel, legend) are
-small implementations of the project's own, below, so that nothing is fetched from a CDN.
-
-Everything here is text; :func:`script_tag` and :func:`style_tag` wrap it for inlining so that
-no asset can close its own ``<script>`` or ``<style>`` element early.
-"""
-
-from __future__ import annotations
-
-import base64
-import functools
-import importlib.util
-import re
-from pathlib import Path
-
-from planning._version import DISTRIBUTION
-from planning.errors import MissingDependencyError
-
-__all__ = [
-    "LEAFLET_PACKAGE",
-    "PLUGINS_CSS",
-    "PLUGINS_JS",
-    "leaflet_css",
-    "leaflet_dir",
-    "leaflet_js",
-    "leaflet_version",
-    "script_tag",
-    "style_tag",
-]
-
-#: The PyPI distribution that supplies Leaflet's files (import name ``js_lib_leaflet``).
-LEAFLET_PACKAGE = "django-js-lib-leaflet"
-_LEAFLET_MODULE = "js_lib_leaflet"
-
-
-def leaflet_dir() -> Path:
-    """Return the folder holding ``leaflet.js``, ``leaflet.css`` and ``images/``.
-
-    The package is located without being imported (its ``__init__`` is trivial, but its
-    ``apps`` module would want Django).
-
-    Returns
-    -------
-    Path
-        ``.../site-packages/js_lib_leaflet/static/js_lib_leaflet``.
-
-    Raises
-    ------
-    MissingDependencyError
-        If the package is not installed.
-    """
-    spec = importlib.util.find_spec(_LEAFLET_MODULE)
-    if spec is None or not spec.submodule_search_locations:
-        raise MissingDependencyError(
-            f"Leaflet's files come from {LEAFLET_PACKAGE}; reinstall it with: "
-            f"pip install --force-reinstall {DISTRIBUTION}"
-        )
-    folder = Path(next(iter(spec.submodule_search_locations))) / "static" / _LEAFLET_MODULE
-    if not (folder / "leaflet.js").is_file():
-        raise MissingDependencyError(
-            f"{LEAFLET_PACKAGE} is installed but {folder / 'leaflet.js'} is missing; "
-            f"reinstall it with: pip install --force-reinstall {DISTRIBUTION}"
-        )
-    return folder
-
-
-@functools.cache
-def leaflet_js() -> str:
-    """Return Leaflet's minified JavaScript, without its source-map comment.
-
-    Returns
-    -------
-    str
-        The contents of ``leaflet.js``.
-    """
-    text = (leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")
-    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", text)
-
-
-@functools.cache
-def leaflet_css() -> str:
-    """Return Leaflet's CSS with its images inlined as ``data:`` URIs.
-
-    Returns
-    -------
-    str
-        The contents of ``leaflet.css``; ``url(images/x.png)`` become data URIs, so the
-        layer control's icon shows with no file beside the page.
-    """
-    folder = leaflet_dir()
-    css = (folder / "leaflet.css").read_text(encoding="utf-8")
-
-    def inline(match: re.Match[str]) -> str:
-        path = folder / match.group(1)
-        if not path.is_file():
-            return "url(data:,)"
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f"url(data:image/png;base64,{data})"
-
-    # Marker icons are never used (markers are circle markers): drop them, keep the rest.
-    css = re.sub(r"url\((images/marker-[^)]+\.png)\)", "url(data:,)", css)
-    return re.sub(r"url\((images/[^)]+\.png)\)", inline, css)
-
-
-@functools.cache
-def leaflet_version() -> str:
-    """Return the Leaflet version named in ``leaflet.js``'s banner (``"1.9.4"``)."""
-    m = re.search(r"Leaflet (\d+\.\d+\.\d+)", leaflet_js()[:400])
-    return m.group(1) if m else "unknown"
-
-
-def script_tag(js: str) -> str:
-    """Return ``js`` inside a ``<script>`` element that nothing in it can close early.
-
-    Parameters
-    ----------
-    js
-        JavaScript source.
-
-    Returns
-    -------
-    str
-        ``<script>…</script>`` with ``</script`` and ``<!--`` neutralised.
-    """
-    safe = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
-    return f"<script>\n{safe}\n</script>"
-
-
-def style_tag(css: str) -> str:
-    """Return ``css`` inside a ``<style>`` element that nothing in it can close early.
-
-    Parameters
-    ----------
-    css
-        A style sheet.
-
-    Returns
-    -------
-    str
-        ``<style>…</style>``.
-    """
-    safe = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
-    return f"<style>\n{safe}\n</style>"
-
-
-# -- the project's own controls ---------------------------------------------------------------------
-#
-# Every control below builds its DOM with textContent / createElement for text that comes from
-# data. The only HTML strings it inserts are the popup, tooltip, panel and legend markup that
-# planning.maps.api builds in Python with every data value escaped, and its own constant icons.
-# All of that data arrives through PlanningMap.addData (the page's data block), never through
-# folium's layers or templates (see planning.maps.api and planning._safetext).
-
-PLUGINS_JS = r"""
 (function () {
   "use strict";
   var P = (window.PlanningMap = window.PlanningMap || {});
@@ -177,8 +18,16 @@ PLUGINS_JS = r"""
     var f = data.features || {};
     Object.keys(f).forEach(function (id) { props[id] = f[id]; });
     configs[token] = data.config || {};
+    var msgs = configs[token].messages || {};
+    Object.keys(msgs).forEach(function (k) { messages[k] = msgs[k]; });
   };
   P.config = function (token) { return configs[token] || {}; };
+
+  // Interface text in the page's language: the English text is the key (planning.maps.elements
+  // JS_MESSAGES); the translations arrive with the data block's config.
+  var messages = {};
+  function T(text) { return Object.prototype.hasOwnProperty.call(messages, text) ? messages[text] : text; }
+  P.t = T;
 
   // Popups and tooltips are HTML built (and escaped) in Python; see planning.maps.api.
   // A feature with "ref" (the dot marking a small cluster at city scale) shares the popup and
@@ -240,8 +89,8 @@ PLUGINS_JS = r"""
       var box = L.DomUtil.create("div", "leaflet-bar planning-search");
       var input = L.DomUtil.create("input", "planning-search-input", box);
       input.type = "search";
-      input.placeholder = "Search clusters (e.g. phung xa)";
-      input.setAttribute("aria-label", "Search clusters by name");
+      input.placeholder = T("Search clusters (e.g. phung xa)");
+      input.setAttribute("aria-label", T("Search clusters by name"));
       input.autocomplete = "off";
       var list = L.DomUtil.create("ul", "planning-search-results", box);
       list.setAttribute("role", "listbox");
@@ -261,7 +110,7 @@ PLUGINS_JS = r"""
         var found = hits();
         if (!found.length) {
           var none = L.DomUtil.create("li", "planning-search-none", list);
-          none.textContent = "No cluster matches \u201c" + input.value + "\u201d";
+          none.textContent = T("No cluster matches \u201c%s\u201d").replace("%s", input.value);
           return;
         }
         found.slice(0, self.options.max).forEach(function (e) {
@@ -274,7 +123,7 @@ PLUGINS_JS = r"""
         });
         if (found.length > self.options.max) {
           var more = L.DomUtil.create("li", "planning-search-none", list);
-          more.textContent = "\u2026 and " + (found.length - self.options.max) + " more";
+          more.textContent = T("\u2026 and %s more").replace("%s", String(found.length - self.options.max));
         }
       }
       L.DomEvent.on(input, "input", render);
@@ -302,7 +151,7 @@ PLUGINS_JS = r"""
     onAdd: function (map) {
       var bar = L.DomUtil.create("div", "leaflet-bar planning-fullscreen");
       var c = map.getContainer();
-      var a = button(bar, "Full screen", "M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5");
+      var a = button(bar, T("Full screen"), "M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5");
       function pseudo(on) {
         if (on) { L.DomUtil.addClass(c, "planning-pseudo-fullscreen"); }
         else { L.DomUtil.removeClass(c, "planning-pseudo-fullscreen"); }
@@ -346,13 +195,13 @@ PLUGINS_JS = r"""
     onAdd: function (map) {
       var self = this;
       var bar = L.DomUtil.create("div", "leaflet-bar planning-measure");
-      var a = button(bar, "Measure distances and areas", "M3 17L17 3l4 4L7 21zM7 13l2 2M10 10l2 2M13 7l2 2");
+      var a = button(bar, T("Measure distances and areas"), "M3 17L17 3l4 4L7 21zM7 13l2 2M10 10l2 2M13 7l2 2");
       var out = L.DomUtil.create("div", "planning-measure-out", bar);
       out.hidden = true;
       var text = L.DomUtil.create("div", "planning-measure-text", out);
       var clear = L.DomUtil.create("button", "planning-measure-clear", out);
       clear.type = "button";
-      clear.textContent = "Clear";
+      clear.textContent = T("Clear");
       L.DomEvent.disableClickPropagation(out);
       this._points = [];
       this._group = L.layerGroup();
@@ -364,8 +213,8 @@ PLUGINS_JS = r"""
         for (var i = 1; i < pts.length; i++) { d += map.distance(pts[i - 1], pts[i]); }
         self._line.setLatLngs(pts);
         self._poly.setLatLngs(pts.length > 2 ? pts : []);
-        var s = pts.length < 2 ? "Click on the map to add points." : "Distance: " + fmtLength(d);
-        if (pts.length > 2) { s += " \u00b7 Area: " + fmtArea(sphericalArea(pts)); }
+        var s = pts.length < 2 ? T("Click on the map to add points.") : T("Distance: %s").replace("%s", fmtLength(d));
+        if (pts.length > 2) { s += " \u00b7 " + T("Area: %s").replace("%s", fmtArea(sphericalArea(pts))); }
         text.textContent = s;
       }
       function onClick(e) {
@@ -415,7 +264,7 @@ PLUGINS_JS = r"""
       var box = L.DomUtil.create("div", "leaflet-bar planning-minimap");
       box.style.width = this.options.width + "px";
       box.style.height = this.options.height + "px";
-      box.title = "Overview (click to move the map there)";
+      box.title = T("Overview (click to move the map there)");
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       this._box = box;
@@ -459,7 +308,7 @@ PLUGINS_JS = r"""
         var t = L.DomUtil.create("button", "planning-box-toggle", box);
         t.type = "button";
         t.textContent = "\u2212";
-        t.title = "Hide or show " + this.options.title;
+        t.title = T("Hide or show %s").replace("%s", this.options.title);
         t.setAttribute("aria-label", t.title);
         t.setAttribute("aria-expanded", "true");
         L.DomEvent.on(t, "click", function () {
@@ -495,7 +344,7 @@ PLUGINS_JS = r"""
       });
     });
     entries.sort(function (a, b) { return a.label.localeCompare(b.label, "vi"); });
-    if (cfg.panel) { new P.HtmlBox(cfg.panel, { position: "topright", className: "planning-panel", collapsible: true, title: "the summary" }).addTo(map); }
+    if (cfg.panel) { new P.HtmlBox(cfg.panel, { position: "topright", className: "planning-panel", collapsible: true, title: T("the summary") }).addTo(map); }
     new P.Search(entries).addTo(map);
     new P.Fullscreen().addTo(map);
     new P.Measure().addTo(map);
@@ -536,63 +385,3 @@ PLUGINS_JS = r"""
     return record;
   };
 })();
-"""
-
-PLUGINS_CSS = r"""
-.leaflet-container.planning-map { background: #f3f1ec; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; }
-.planning-map .leaflet-bar a { display: flex; align-items: center; justify-content: center; color: #333; }
-.planning-map .leaflet-bar a.planning-active { background: #fde2de; color: #c0392b; }
-.planning-map.planning-measuring { cursor: crosshair; }
-.planning-pseudo-fullscreen { position: fixed !important; inset: 0 !important; width: 100% !important; height: 100% !important; z-index: 10000; }
-.planning-search { background: #fff; padding: 4px; width: 230px; }
-.planning-search-input { width: 100%; box-sizing: border-box; padding: 4px 6px; border: 1px solid #bbb; border-radius: 3px; font: inherit; }
-.planning-search-results { list-style: none; margin: 0; padding: 0; max-height: 240px; overflow-y: auto; }
-.planning-search-results li { padding: 3px 6px; border-top: 1px solid #eee; }
-.planning-search-hit { cursor: pointer; }
-.planning-search-hit:hover, .planning-search-hit:focus { background: #eef4fb; outline: none; }
-.planning-search-none { color: #777; font-style: italic; }
-.planning-measure { background: #fff; }
-.planning-measure-out { padding: 4px 6px; max-width: 220px; }
-.planning-measure-out button { margin-top: 4px; font: inherit; }
-.planning-minimap { background: #f3f1ec; overflow: hidden; }
-.planning-minimap-inner { width: 100%; height: 100%; cursor: pointer; }
-.planning-box { background: rgba(255, 255, 255, 0.95); border-radius: 5px; box-shadow: 0 1px 5px rgba(0, 0, 0, 0.35); padding: 6px 8px; position: relative; }
-.planning-box-toggle { position: absolute; top: 4px; right: 4px; width: 22px; height: 22px; border: 1px solid #ccc; border-radius: 3px; background: #fff; cursor: pointer; line-height: 1; padding: 0; }
-.planning-box-collapsed { min-width: 90px; min-height: 22px; }
-.planning-box-collapsed::before { content: "Summary"; font-weight: 600; }
-.planning-panel { max-width: 310px; }
-.planning-panel .planning-box-body { max-height: 45vh; overflow-y: auto; padding-right: 22px; }
-.planning-panel h2 { font-size: 14px; margin: 0 0 4px; }
-.planning-panel h3 { font-size: 12px; margin: 8px 0 2px; text-transform: uppercase; letter-spacing: .03em; color: #555; }
-.planning-panel ul { margin: 2px 0; padding-left: 16px; }
-.planning-panel .planning-figures { margin: 0; }
-.planning-panel .planning-figures div { display: flex; justify-content: space-between; gap: 8px; }
-.planning-panel .planning-figures dt { font-weight: normal; white-space: nowrap; }
-.planning-panel .planning-figures dd { margin: 0; font-weight: 600; text-align: right; }
-.planning-caveats li { color: #7a4b00; }
-.planning-sources { font-size: 11px; color: #444; margin-top: 6px; }
-.planning-sources summary { cursor: pointer; font-size: 12px; font-weight: 600; color: #555; }
-.planning-map .leaflet-control-attribution { max-width: 55vw; font-size: 10px; }
-.planning-legend { max-width: 230px; }
-.planning-legend h3 { font-size: 12px; margin: 0 0 3px; }
-.planning-legend ul { list-style: none; margin: 0 0 4px; padding: 0; }
-.planning-legend li { display: flex; align-items: center; gap: 6px; }
-.planning-legend svg { flex: none; }
-.planning-popup h3 { font-size: 14px; margin: 0 0 4px; }
-.planning-popup table { border-collapse: collapse; }
-.planning-popup th { text-align: left; font-weight: 600; padding: 1px 8px 1px 0; vertical-align: top; white-space: nowrap; }
-.planning-popup td { padding: 1px 0; }
-.planning-popup ul { margin: 4px 0 0; padding-left: 16px; }
-.planning-badge { display: inline-block; font-size: 10px; font-weight: 700; letter-spacing: .04em; text-transform: uppercase; padding: 1px 5px; border-radius: 3px; background: #fff3cd; color: #7a4b00; border: 1px dashed #b07d00; }
-.planning-badge-added { background: #e3f4e9; color: #11622f; border: 1px solid #1A9850; }
-.planning-badge-removed { background: #fbe4e1; color: #8f1d10; border: 1px dashed #D7301F; }
-.planning-badge-resized { background: #fff3cd; color: #7a4b00; border: 1px solid #E69F00; }
-.planning-badge-moved { background: #e1eef8; color: #00446b; border: 1px solid #0072B2; }
-.planning-versions { margin: 0 0 4px; color: #555; word-break: break-all; }
-.planning-diff-summary { margin: 6px 0 0; }
-.planning-sev-error { color: #b00020; }
-.planning-sev-warning { color: #8a5a00; }
-.planning-sev-info { color: #335; }
-.planning-map.planning-zoomed-in .planning-cluster-dot { display: none; }
-.planning-map path.leaflet-interactive:focus { outline: none; }
-"""
