@@ -6,6 +6,7 @@ import math
 import re
 
 import pytest
+import shapely
 
 from planning._safetext import html_text
 from planning.errors import MissingDependencyError, PlanDataError, UsageError
@@ -137,6 +138,7 @@ def test_bundled_map_layers(bundled):
     layers = _geojson_layers(m)
     assert set(layers) == {
         "Districts",
+        "Communes (2019)",
         "Hoa Lac Hi-Tech Park",
         f"Clusters ({len(bundled.clusters)})",
     }
@@ -156,7 +158,9 @@ def test_bundled_map_layers(bundled):
         st = style(f)
         if kind == "indicative":
             assert "dashArray" in st and "planning-indicative" in st["className"]
-            assert "indicative footprint" in f["properties"]["popup"]
+            assert f["properties"]["kind"] == "indicative"
+        # plain data, no markup: the popup is built on the page when it opens
+        assert "popup" not in f["properties"] and "tooltip" not in f["properties"]
         if kind == "point":
             assert f["geometry"]["type"] == "Point"
             assert "planning-point" in st["className"]
@@ -188,12 +192,59 @@ def test_district_tooltips_use_full_geometry_areas(bundled):
     assert any("thị xã" in t for t in tips) and any("quận" in t for t in tips)
 
 
-def test_search_keys_are_folded(bundled):
+def test_search_lists_districts_and_communes(bundled):
     m = maps.make_map(bundled)
+    config = m._children["planning_controls"].config
+    labels = [e[1] for e in config["places"]]
+    assert sum(lab.endswith(("(quận)", "(huyện)", "(thị xã)")) for lab in labels) == 30
+    assert "Phùng Xá (xã, Thạch Thất)" in labels
+    assert len(labels) > 500  # the communes of Hanoi
+    for _text, _label, ((s, w), (n, e)) in config["places"]:
+        assert s < n and w < e and 20.5 < s < 21.5 and 105.2 < w < 106.1
+    # the district labels, and the commune labels shown when zoomed in
+    assert {d[0] for d in config["districtLabels"]} == set(bundled.districts["district_vi"])
+    assert config["communeZoom"] < maps.DETAIL_ZOOM
+
+
+def test_stacked_points_group_clusters_on_one_point(bundled):
+    from planning.maps.places import stacked_points
+
+    m = maps.make_map(bundled)
+    stacks = m._children["planning_controls"].config["stacks"]
+    assert stacks and all(len(uids) >= 2 for _, _, uids in stacks)
     _, feats = _features(m, "Clusters")
-    keys = [f["properties"]["search"] for f in feats if "search" in f["properties"]]
-    assert any("phung xa" in k for k in keys)
-    assert all(k == k.lower() and "ù" not in k for k in keys)
+    uids = {f["properties"]["uid"] for f in feats if "uid" in f["properties"]}
+    assert all(set(s[2]) <= uids for s in stacks)
+    p = shapely.Point(105.8, 21.0)
+    assert stacked_points([("a", p), ("b", shapely.Point(105.80000001, 21.0))]) == [
+        [21.0, 105.8, ["a", "b"]]
+    ]
+    assert stacked_points([("a", p), ("b", shapely.Point(105.801, 21.0))]) == []
+
+
+def test_legend_lists_only_kinds_drawn(small_plan):
+    legend = maps.make_map(small_plan)._children["planning_controls"].config["legend"]
+    for symbol in ("outline", "indicative", "dot", "point", "district"):
+        assert f'data-symbol="{symbol}"' in legend, symbol
+    assert 'data-symbol="stack"' not in legend
+    code, x, y = district_point("Thạch Thất")
+    only_points = make_plan(
+        [
+            {
+                "cluster_id": "P",
+                "name_vi": "CCN P",
+                "district_vi": "Thạch Thất",
+                "district_code": code,
+                "geometry": shapely.Point(x, y),
+                "geometry_kind": "point",
+            }
+        ],
+        complete=False,
+    )
+    legend = maps.make_map(only_points)._children["planning_controls"].config["legend"]
+    assert 'data-symbol="point"' in legend
+    for symbol in ("outline", "indicative", "dot", "zone"):
+        assert f'data-symbol="{symbol}"' not in legend, symbol
 
 
 # -- options ----------------------------------------------------------------------------------------------
@@ -237,15 +288,24 @@ def test_popup_has_facts_and_findings(small_plan):
         for f in feats
         if "cluster_id" in f["properties"]
     }
-    a = by_id["A"]["popup"]
-    assert "CCN Phùng Xá" in a and "Phùng Xá" in a and "Thạch Thất" in a
-    assert "12.00 ha" in a  # declared
-    assert re.search(r"\d+\.\d\d ha \(geodesic\)", a)
-    assert "ARE001" in a  # 10 ha measured vs 12 declared fails the 5 % tolerance
-    assert 'href="https://example.org/a"' in a and 'rel="noopener noreferrer"' in a
-    assert "INDICATIVE" in by_id["B"]["popup"].upper()
-    assert "location only" in by_id["C"]["popup"]
-    assert "no published area" in by_id["C"]["tooltip"]
+    a = by_id["A"]
+    assert a["name"] == "CCN Phùng Xá" and a["commune"] == "Phùng Xá"
+    assert a["district"] == "Thạch Thất"
+    assert a["declared_ha"] == 12.0
+    assert 9.5 < a["measured_ha"] < 10.5  # geodesic, on the full geometry
+    assert "ARE001" in [f[0] for f in a["findings"]]  # 10 ha measured vs 12 declared
+    assert a["source_url"] == "https://example.org/a"
+    assert by_id["B"]["kind"] == "indicative"
+    c = by_id["C"]
+    assert c["kind"] == "point" and "declared_ha" not in c and "measured_ha" not in c
+    # the labels the page builds popups with, in the map's language
+    config = maps.make_map(small_plan, lang="en")._children["planning_controls"].config
+    assert config["labels"]["geometry"]["indicative"].startswith("INDICATIVE")
+    assert config["labels"]["categories"]["kept"] == "kept (existing, to 2020)"
+    assert config["number"] == {"decimal": ".", "group": ","}
+    assert config["messages"]["Declared area"] == "Declared area"
+    vi = maps.make_map(small_plan, lang="vi")._children["planning_controls"].config
+    assert vi["number"] == {"decimal": ",", "group": "."}
 
 
 def test_report_findings_are_used_when_given(small_plan):
@@ -255,7 +315,7 @@ def test_report_findings_are_used_when_given(small_plan):
     m = maps.make_map(small_plan, report=report)
     _, feats = _features(m, "Clusters")
     a = next(f for f in feats if f["properties"].get("cluster_id") == "A")
-    assert "ARE001" not in a["properties"]["popup"]
+    assert "ARE001" not in [f[0] for f in a["properties"].get("findings", [])]
 
 
 # -- escaping ---------------------------------------------------------------------------------------------
@@ -287,9 +347,8 @@ def test_data_text_is_escaped_everywhere():
     # escaped as text in the markup the page inserts
     m = maps.make_map(plan, color_by="category")
     _, feats = _features(m, "Clusters")
-    popup = feats[0]["properties"]["popup"]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in popup
-    assert "javascript:alert(4)" in popup and "<a " not in popup
+    props = feats[0]["properties"]  # plain text, inserted by the page with textContent
+    assert props["name"] == XSS and props["source_url"] == "javascript:alert(4)"
     legend = m._children["planning_controls"].config["legend"]
     assert "&lt;i&gt;cat&lt;/i&gt;" in legend
 

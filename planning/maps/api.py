@@ -29,16 +29,20 @@ from typing import TYPE_CHECKING, Any, Literal
 from planning.errors import UsageError
 from planning.i18n import DOCUMENT_DEFAULT, Language, resolve_language, use_language
 from planning.i18n import gettext as _
+from planning.maps import context, places
 from planning.maps.features import (
+    CANVAS_THRESHOLD,
     CATEGORY_LABELS,
     CHANGE_COLORS,
     COLOR_BY,
+    GEOMETRY_LABELS,
     PALETTE,
     ZONE_COLOR,
     ColorBy,
     category_label,
     class_colors,
     cluster_classes,
+    geometry_label,
     simplify_coverage,
     status_class,
 )
@@ -83,6 +87,13 @@ _DISTRICT_STYLE = {
     "fillColor": "#e8e4d8",
     "fillOpacity": 0.55,
     "className": "planning-district",
+}
+_COMMUNE_STYLE = {
+    "color": "#8a8a8a",
+    "weight": 0.8,
+    "dashArray": "3 3",
+    "fill": False,
+    "className": "planning-commune",
 }
 _DISTRICT_HIGHLIGHT = {"weight": 2.5, "color": "#333333", "fillOpacity": 0.7}
 #: Attribute of a map from :func:`make_map` holding its language (``<html lang>``).
@@ -164,9 +175,23 @@ def _plan_map(
 
     view = plan_view(plan, report)
     bounds = layer_bounds(plan.districts, plan.clusters, plan.zones)
+    big = len(plan.clusters) > CANVAS_THRESHOLD
     m = elements.base_map(_("Map: %(name)s") % {"name": plan.name}, bounds, tiles)
     token = elements.page_data(m).token
     layers = {"districts": _district_layer(m, plan, simplify_m=simplify_m)}
+    communes = places.load_map_communes(districts=plan.districts)
+    commune_labels: list[list[Any]] = []
+    if communes is not None:
+        shapes, commune_labels = places.commune_features(communes, token=token)
+        elements.add_layer(
+            m,
+            shapes,
+            name=_("Communes (2019)"),
+            style_function=lambda f: _COMMUNE_STYLE,
+            interactive=False,
+            smooth_factor=1.0,
+        )
+    extra = context.add_context_layers(m, plan, token=token)
     zones, zone_styles = zone_features(plan.zones, token=token)
     if zones["features"]:
         names = [str(f["properties"]["layer"]) for f in zones["features"]]
@@ -183,19 +208,74 @@ def _plan_map(
             style_function=elements.styler(styles),
             marker=folium.CircleMarker(radius=6),
         )
+    stacks = places.stacked_points(_marker_points(clusters["features"]))
+    drawn = _drawn_kinds(clusters["features"])
     order = ("districts", "clusters", "zones")
+    attributions = [*view.attributions, *extra.attributions]
     elements.finish_map(
         m,
         layers={k: layers[k] for k in order if k in layers},
         config={
             "panel": _render("panel.html", v=view),
-            "legend": _legend_html(legend, color_by=color_by, has_zone="zones" in layers),
-            "attribution": " | ".join(_html_text(x) for x in view.attributions),
+            "legend": _legend_html(
+                legend,
+                color_by=color_by,
+                has_zone="zones" in layers,
+                drawn=drawn,
+                stacks=len(stacks),
+                communes=communes is not None,
+                context=extra.legend,
+            ),
+            "attribution": " | ".join(_html_text(x) for x in attributions),
             "detailZoom": DETAIL_ZOOM,
+            "communeZoom": places.COMMUNE_ZOOM,
             "bounds": bounds,
+            "fitClear": True,  # no cluster hidden under the panel or the legend
+            "canvas": big,
+            "labels": {
+                "categories": {k: category_label(k) for k in CATEGORY_LABELS},
+                "geometry": {k: geometry_label(k) for k in GEOMETRY_LABELS},
+            },
+            "number": number_format(),
+            "districtLabels": places.district_labels(plan.districts),
+            "communeLabels": commune_labels,
+            "places": places.place_entries(plan.districts, communes),
+            "stacks": stacks,
         },
     )
     return m
+
+
+def number_format() -> dict[str, str]:
+    """Return the decimal and group separators of the language in force, for the page's script."""
+    from planning.i18n import current_language
+
+    if current_language() == "vi":
+        return {"decimal": ",", "group": "."}
+    return {"decimal": ".", "group": ","}
+
+
+def _marker_points(features: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """Return ``(uid, point)`` of each cluster's marker at city scale (its point or its dot)."""
+    from shapely.geometry import shape
+
+    out: list[tuple[str, Any]] = []
+    for f in features:
+        if f["geometry"]["type"] != "Point":
+            continue
+        p = f["properties"]
+        uid = p.get("uid") or p.get("ref")
+        if uid:
+            out.append((str(uid), shape(f["geometry"])))
+    return out
+
+
+def _drawn_kinds(features: list[dict[str, Any]]) -> set[str]:
+    """Return what the cluster layer draws: geometry kinds, and ``"dot"`` when dots are drawn."""
+    kinds = {str(f["properties"]["kind"]) for f in features if "kind" in f["properties"]}
+    if any("ref" in f["properties"] for f in features):
+        kinds.add("dot")
+    return kinds
 
 
 def map_language(m: folium.Map) -> Language:
@@ -406,7 +486,18 @@ def _html_text(value: object) -> str:
     return html_text(value)
 
 
-def _legend_html(items: list[tuple[str, str, int]], *, color_by: ColorBy, has_zone: bool) -> str:
+def _legend_html(
+    items: list[tuple[str, str, int]],
+    *,
+    color_by: ColorBy,
+    has_zone: bool,
+    drawn: set[str] | None = None,
+    stacks: int = 0,
+    communes: bool = False,
+    context: list[dict[str, str]] | None = None,
+) -> str:
+    """Return the legend: the classes drawn, and a symbol for each kind of thing drawn only."""
+
     def label(cls: str) -> str:
         if color_by == "category":
             return category_label(cls)
@@ -414,7 +505,14 @@ def _legend_html(items: list[tuple[str, str, int]], *, color_by: ColorBy, has_zo
 
     rows = [{"label": label(cls), "color": color, "count": n} for cls, color, n in items]
     return _render(
-        "legend.html", items=rows, color_by=color_by, zone_color=ZONE_COLOR if has_zone else None
+        "legend.html",
+        items=rows,
+        color_by=color_by,
+        zone_color=ZONE_COLOR if has_zone else None,
+        drawn=drawn if drawn is not None else {"surveyed", "indicative", "point"},
+        stacks=stacks,
+        communes=communes,
+        context=context or [],
     )
 
 

@@ -40,9 +40,9 @@ __all__ = [
 
 #: The interface text of ``static/planning-map.js``, in English (the keys of ``PlanningMap.t``).
 JS_MESSAGES: tuple[str, ...] = (
-    "Search clusters (e.g. phung xa)",
-    "Search clusters by name",
-    "No cluster matches \u201c%s\u201d",
+    "Search clusters, districts, communes (e.g. phung xa)",
+    "Search clusters, districts and communes by name",
+    "Nothing matches \u201c%s\u201d",
     "\u2026 and %s more",
     "Full screen",
     "Measure distances and areas",
@@ -53,6 +53,36 @@ JS_MESSAGES: tuple[str, ...] = (
     "Overview (click to move the map there)",
     "Hide or show %s",
     "the summary",
+    "Summary",
+    "the legend",
+    "Legend",
+    # cluster popups and tooltips, built on the page (planning-map.js clusterPopup)
+    "indicative footprint",
+    "location only",
+    "Cluster id",
+    "Commune",
+    "District",
+    "Declared area",
+    "Measured area",
+    "Geometry",
+    "Location precision",
+    "Status",
+    "Category",
+    "Source",
+    "not known",
+    "not published",
+    "\u2014 (no outline)",
+    "(geodesic)",
+    "equal to the declared area by construction",
+    "not stated",
+    "not reported",
+    "Rule findings (%s)",
+    "No rule findings for this cluster.",
+    "no published area",
+    "%s declared",
+    # stacked clusters, basemap notice
+    "%s clusters at this point",
+    "Basemap tiles could not be loaded (offline?): the plan's layers are all shown.",
 )
 
 _OSM_CREDIT = (

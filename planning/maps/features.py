@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from planning.maps.view import MapView
 
 __all__ = [
+    "CANVAS_THRESHOLD",
     "CATEGORY_LABELS",
     "CHANGE_COLORS",
     "COLOR_BY",
@@ -404,32 +405,38 @@ def _cluster_style(color: str, *, kind: str, is_point: bool) -> dict[str, Any]:
     return style
 
 
-def _cluster_view(
-    row: Any, *, measured: float | None, findings: list[dict[str, Any]]
+def _cluster_properties(
+    row: Any, fid: str, *, measured: float | None, findings: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Return what a cluster's popup and tooltip show (plain data)."""
-    kind = str(row["geometry_kind"])
-    declared = finite(row["declared_ha"])
-    category = _text(row, "category") or "unknown"
-    return {
-        "name": str(row["name_vi"]),
+    """Return the plain data a cluster's popup and tooltip are built from, on the page.
+
+    The page's script (``PlanningMap.clusterPopup``) builds the popup when it opens, with
+    ``textContent`` only, so no markup per cluster is written into the file.
+    """
+    props: dict[str, Any] = {
+        "uid": fid,
         "cluster_id": str(row["cluster_id"]),
+        "name": str(row["name_vi"]),
+        "kind": str(row["geometry_kind"]),
+        "category": _text(row, "category") or "unknown",
+    }
+    optional = {
         "commune": _text(row, "commune_vi"),
         "district": _text(row, "district_vi"),
-        "kind": kind,
         "qualifier": _text(row, "area_qualifier"),
-        "declared": declared,
-        "measured": measured,
-        "difference_pct": (
-            100.0 * (measured - declared) / declared if measured is not None and declared else None
-        ),
-        "geometry_label": geometry_label(kind),
+        "declared_ha": finite(row["declared_ha"]),
+        "measured_ha": measured,
         "precision": _text(row, "location_precision"),
         "status": _text(row, "status"),
-        "category_label": category_label(category),
         "source_url": _text(row, "source_url"),
-        "findings": [{**f, "css": css_token(str(f["severity"]))} for f in findings],
+        "findings": [[str(f["code"]), str(f["severity"]), str(f["message"])] for f in findings],
     }
+    props.update({k: v for k, v in optional.items() if v not in (None, "", [])})
+    return props
+
+
+#: Clusters from which polygons are drawn on one canvas instead of as SVG paths.
+CANVAS_THRESHOLD = 2_000
 
 
 def cluster_features(
@@ -438,7 +445,9 @@ def cluster_features(
     """Return the clusters as features, their styles, and the legend's (class, colour, count).
 
     Each cluster with an outline also gets a dot (``ref`` to the outline's ``uid``) that
-    marks it at city scale; the findings shown come from ``view`` (the check report).
+    marks it at city scale; the findings shown come from ``view`` (the check report). The
+    properties are plain data (:func:`_cluster_properties`); popups and tooltips are built
+    on the page from them, when opened.
     """
     classes = cluster_classes(clusters, color_by=color_by)
     colors = class_colors(classes, color_by=color_by)
@@ -457,17 +466,8 @@ def cluster_features(
         is_point = geom.geom_type in ("Point", "MultiPoint")
         styles[fid] = _cluster_style(color, kind=kind, is_point=is_point)
         meas = finite(measured.iloc[i]) if measured is not None and not is_point else None
-        c = _cluster_view(
-            row, measured=meas, findings=view.findings.get(str(row["cluster_id"]), [])
-        )
-        properties = {
-            "uid": fid,
-            "cluster_id": c["cluster_id"],
-            "popup": render("planning.maps", "cluster_popup.html", c=c),
-            "tooltip": render("planning.maps", "cluster_tooltip.html", c=c),
-            "label": f"{c['name']} — {c['district']}" if c["district"] else c["name"],
-            "search": fold(f"{c['name']} {c['cluster_id']}"),
-        }
+        found = view.findings.get(str(row["cluster_id"]), [])
+        properties = _cluster_properties(row, fid, measured=meas, findings=found)
         shapes.append(feature(fid, geom, properties))
         if not is_point:
             pt = geom.representative_point() if kind != "indicative" else geom.centroid

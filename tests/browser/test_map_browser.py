@@ -156,7 +156,7 @@ def test_toggling_layers_hides_them(visit, cli_outputs, bundled_plan):
     page = v.page
     _ready(page)
     overlays = page.locator(".leaflet-control-layers-overlays label")
-    assert overlays.count() == 3
+    assert overlays.count() == 4  # districts, communes, Hoa Lac, clusters
     districts = overlays.filter(has_text="Districts").locator("input")
     districts.click()
     assert _counts(page)["districts"] == 0
@@ -196,7 +196,7 @@ def test_search_ignores_diacritics(visit, cli_outputs, artifacts):
         "() => (document.querySelector('.leaflet-popup-content') || {}).innerText?.includes('Đắc Sở')"
     )
     box.fill("no such cluster")
-    assert "No cluster matches" in page.inner_text(".planning-search-results")
+    assert "Nothing matches" in page.inner_text(".planning-search-results")
     v.assert_clean()
 
 

@@ -92,13 +92,21 @@ def _check_map(frame: Any, layer: str, *, file_name: str) -> None:
     tips = frame.evaluate(
         """(layer) => { const out = [];
             planningMaps[0].layers[layer].eachLayer(l => { if (l.getTooltip()) {
-                const d = document.createElement('div'); d.innerHTML = l.getTooltip().getContent();
+                // cluster tooltips are built on hover (a function giving a node), others are HTML
+                let c = l.getTooltip().getContent();
+                if (typeof c === 'function') { c = c(l); }
+                const d = document.createElement('div');
+                if (c instanceof Node) { d.appendChild(c); } else { d.innerHTML = c; }
                 out.push(d.textContent); } });
             return out; }""",
         layer,
     )
     assert any(NAME in t for t in tips), tips
-    assert file_name in frame.inner_text(".planning-panel")
+    # (read as text: on a small screen, or in the report's frame, the panel starts folded)
+    panel = frame.evaluate(
+        "document.querySelector('.planning-panel .planning-box-body').textContent"
+    )
+    assert file_name in panel
     assert file_name in frame.title()
 
 

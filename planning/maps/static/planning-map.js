@@ -17,9 +17,13 @@
   P.addData = function (token, data) {
     var f = data.features || {};
     Object.keys(f).forEach(function (id) { props[id] = f[id]; });
-    configs[token] = data.config || {};
-    var msgs = configs[token].messages || {};
+    var cfg = (configs[token] = data.config || {});
+    var msgs = cfg.messages || {};
     Object.keys(msgs).forEach(function (k) { messages[k] = msgs[k]; });
+    if (cfg.number) { NUM = cfg.number; }
+    if (cfg.labels) { LABELS = cfg.labels; }
+    // past a size threshold, clusters are drawn on one canvas (bindFeature sets the renderer)
+    if (cfg.canvas) { canvases[token] = L.canvas({ padding: 0.3, tolerance: 3 }); }
   };
   P.config = function (token) { return configs[token] || {}; };
 
@@ -29,22 +33,119 @@
   function T(text) { return Object.prototype.hasOwnProperty.call(messages, text) ? messages[text] : text; }
   P.t = T;
 
-  // Popups and tooltips are HTML built (and escaped) in Python; see planning.maps.api.
+  // Popups and tooltips: zones, districts and diff maps carry HTML built (and escaped) in
+  // Python; clusters carry plain data, and their popup and tooltip are built here when they
+  // open, with textContent only (planning.maps.features._cluster_properties).
   // A feature with "ref" (the dot marking a small cluster at city scale) shares the popup and
-  // tooltip of the feature whose "uid" it names, so the markup is in the file once.
+  // tooltip of the feature whose "uid" it names.
   var byUid = {};
+  var canvases = {};
   // Popups pan clear of the summary panel where the map is wide enough (see P.init).
   var PAD_BR = [5, 5];
   var POPUP = { maxWidth: 380, className: "planning-popup", autoPanPaddingBottomRight: PAD_BR };
   var TOOLTIP = { sticky: true, className: "planning-tooltip" };
+  function el(tag, parent, text, cls) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text != null) { e.textContent = String(text); }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+  var NUM = { decimal: ".", group: "," };
+  function fmt(v, digits) {
+    var parts = Number(v).toFixed(digits == null ? 2 : digits).split(".");
+    var neg = parts[0].charAt(0) === "-";
+    var int = neg ? parts[0].slice(1) : parts[0];
+    int = int.replace(/\B(?=(\d{3})+(?!\d))/g, NUM.group);
+    return (neg ? "-" : "") + int + (parts.length > 1 ? NUM.decimal + parts[1] : "");
+  }
+  P.fmt = fmt;
+  var LABELS = { categories: {}, geometry: {} };
+  function safeUrl(u) { return /^https?:\/\//i.test(String(u || "")) ? String(u) : null; }
+  P.clusterPopup = function (p) {
+    var box = el("div");
+    el("h3", box, p.name);
+    if (p.kind === "indicative") { el("span", box, T("indicative footprint"), "planning-badge"); }
+    else if (p.kind === "point") { el("span", box, T("location only"), "planning-badge"); }
+    var table = el("table", box);
+    function row(label, value) {
+      var tr = el("tr", table);
+      el("th", tr, label);
+      var td = el("td", tr);
+      if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
+    }
+    var declared = p.declared_ha == null ? T("not published")
+      : (p.qualifier ? p.qualifier + " " : "") + fmt(p.declared_ha) + " ha";
+    var measured;
+    if (p.measured_ha == null) { measured = p.kind === "point" ? T("\u2014 (no outline)") : "\u2014"; }
+    else {
+      measured = fmt(p.measured_ha) + " ha " + T("(geodesic)");
+      if (p.declared_ha) {
+        var pct = 100 * (p.measured_ha - p.declared_ha) / p.declared_ha;
+        measured += ", " + (pct >= 0 ? "+" : "") + fmt(pct, 1) + " %";
+      }
+      if (p.kind === "indicative") { measured += " \u2014 " + T("equal to the declared area by construction"); }
+    }
+    var url = safeUrl(p.source_url), source;
+    if (url) {
+      source = el("a", null, url);
+      source.href = url;
+      source.target = "_blank";
+      source.rel = "noopener noreferrer";
+    } else { source = p.source_url || "\u2014"; }
+    row(T("Cluster id"), p.cluster_id);
+    row(T("Commune"), p.commune || T("not known"));
+    row(T("District"), p.district || T("not known"));
+    row(T("Declared area"), declared);
+    row(T("Measured area"), measured);
+    row(T("Geometry"), LABELS.geometry[p.kind] || p.kind);
+    row(T("Location precision"), p.precision || T("not stated"));
+    row(T("Status"), p.status || T("not reported"));
+    row(T("Category"), LABELS.categories[p.category] || p.category);
+    row(T("Source"), source);
+    var findings = p.findings || [];
+    if (findings.length) {
+      el("b", el("p", box), T("Rule findings (%s)").replace("%s", String(findings.length)));
+      var ul = el("ul", box);
+      findings.forEach(function (f) {
+        var li = el("li", ul, null, "planning-sev-" + String(f[1]).toLowerCase().replace(/[^a-z0-9_-]+/g, "-"));
+        el("b", li, f[0]);
+        li.appendChild(document.createTextNode(" " + f[1] + ": " + f[2]));
+      });
+    } else { el("p", box, T("No rule findings for this cluster.")); }
+    return box;
+  };
+  P.clusterTooltip = function (p) {
+    var box = el("div");
+    el("b", box, p.name);
+    el("br", box);
+    var area = p.declared_ha == null ? T("no published area")
+      : T("%s declared").replace("%s", (p.qualifier ? p.qualifier + " " : "") + fmt(p.declared_ha) + " ha");
+    box.appendChild(document.createTextNode((p.district ? p.district + " \u00b7 " : "") + area));
+    if (p.kind === "indicative" || p.kind === "point") {
+      el("br", box);
+      el("i", box, T(p.kind === "point" ? "location only" : "indicative footprint"));
+    }
+    return box;
+  };
+  function bindCluster(layer, p) {
+    layer.bindPopup(function () { return P.clusterPopup(p); }, POPUP);
+    layer.bindTooltip(function () { return P.clusterTooltip(p); }, TOOLTIP);
+  }
   P.bindFeature = function (feature, layer) {
     if (Object.prototype.hasOwnProperty.call(props, feature.id)) { feature.properties = props[feature.id]; }
     var p = feature.properties || {};
+    var tk = String(feature.id).slice(0, 8);
+    if (canvases[tk] && (p.uid || p.ref)) { layer.options.renderer = canvases[tk]; }
     if (p.uid) { byUid[p.uid] = layer; }
+    if (p.cluster_id !== undefined && p.name !== undefined) { bindCluster(layer, p); }
+    if (p.tip) { layer.bindTooltip(function () { return el("div", null, p.tip); }, TOOLTIP); }
     if (p.popup) { layer.bindPopup(p.popup, POPUP); }
     if (p.tooltip) { layer.bindTooltip(p.tooltip, TOOLTIP); }
     var target = p.ref ? byUid[p.ref] : null;
     if (target) {
+      var tp = target.feature && target.feature.properties;
+      if (tp && tp.cluster_id !== undefined && tp.name !== undefined) { bindCluster(layer, tp); return; }
       if (target.getPopup()) { layer.bindPopup(target.getPopup().getContent(), POPUP); }
       if (target.getTooltip()) { layer.bindTooltip(target.getTooltip().getContent(), TOOLTIP); }
     }
@@ -89,8 +190,8 @@
       var box = L.DomUtil.create("div", "leaflet-bar planning-search");
       var input = L.DomUtil.create("input", "planning-search-input", box);
       input.type = "search";
-      input.placeholder = T("Search clusters (e.g. phung xa)");
-      input.setAttribute("aria-label", T("Search clusters by name"));
+      input.placeholder = T("Search clusters, districts, communes (e.g. phung xa)");
+      input.setAttribute("aria-label", T("Search clusters, districts and communes by name"));
       input.autocomplete = "off";
       var list = L.DomUtil.create("ul", "planning-search-results", box);
       list.setAttribute("role", "listbox");
@@ -110,7 +211,7 @@
         var found = hits();
         if (!found.length) {
           var none = L.DomUtil.create("li", "planning-search-none", list);
-          none.textContent = T("No cluster matches \u201c%s\u201d").replace("%s", input.value);
+          none.textContent = T("Nothing matches \u201c%s\u201d").replace("%s", input.value);
           return;
         }
         found.slice(0, self.options.max).forEach(function (e) {
@@ -135,6 +236,10 @@
     },
     go: function (e) {
       var map = this._map;
+      if (e.bounds) {
+        map.fitBounds(e.bounds, { maxZoom: 15, padding: [20, 20], animate: false });
+        return;
+      }
       if (e.group && !map.hasLayer(e.group)) { map.addLayer(e.group); }
       if (e.layer.getBounds) {
         map.fitBounds(e.layer.getBounds(), { maxZoom: 15, padding: [40, 40], animate: false });
@@ -305,19 +410,23 @@
       var body = L.DomUtil.create("div", "planning-box-body", box);
       body.innerHTML = this._html;
       if (this.options.collapsible) {
+        var head = L.DomUtil.create("span", "planning-box-title", box);
+        head.textContent = this.options.heading || "";
         var t = L.DomUtil.create("button", "planning-box-toggle", box);
         t.type = "button";
         t.textContent = "\u2212";
         t.title = T("Hide or show %s").replace("%s", this.options.title);
         t.setAttribute("aria-label", t.title);
         t.setAttribute("aria-expanded", "true");
-        L.DomEvent.on(t, "click", function () {
-          var hide = !body.hidden;
+        var fold = function (hide) {
           body.hidden = hide;
           t.textContent = hide ? "+" : "\u2212";
           t.setAttribute("aria-expanded", hide ? "false" : "true");
           L.DomUtil[hide ? "addClass" : "removeClass"](box, "planning-box-collapsed");
-        });
+        };
+        this.fold = fold;
+        L.DomEvent.on(t, "click", function () { fold(!body.hidden); });
+        if (this.options.folded) { fold(true); }
       }
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
@@ -331,6 +440,72 @@
     return n;
   }
 
+  // -- place names: districts at city scale, communes when zoomed in (CSS shows one or the other)
+  function label(latlng, text, cls) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return L.marker(latlng, {
+      icon: L.divIcon({ className: "planning-label " + cls, html: span, iconSize: null }),
+      interactive: false, keyboard: false
+    });
+  }
+  function placeLabels(map, cfg) {
+    var group = L.layerGroup();
+    (cfg.districtLabels || []).forEach(function (d) { label([d[1], d[2]], d[0], "planning-district-label").addTo(group); });
+    (cfg.communeLabels || []).forEach(function (d) { label([d[1], d[2]], d[0], "planning-commune-label").addTo(group); });
+    group.addTo(map);
+    return group;
+  }
+
+  // -- clusters sharing one point: one marker with their count, a popup listing each --------------
+  function stackMarkers(map, cfg) {
+    var group = L.layerGroup();
+    (cfg.stacks || []).forEach(function (s) {
+      var members = s[2].map(function (uid) { return byUid[uid]; }).filter(Boolean);
+      if (members.length < 2) { return; }
+      var span = document.createElement("span");
+      span.textContent = String(members.length);
+      var marker = L.marker([s[0], s[1]], {
+        icon: L.divIcon({ className: "planning-stack", html: span, iconSize: [24, 24] }),
+        title: T("%s clusters at this point").replace("%s", String(members.length)),
+        riseOnHover: true, zIndexOffset: 1000
+      });
+      marker.bindPopup(function () {
+        var box = el("div");
+        el("h3", box, T("%s clusters at this point").replace("%s", String(members.length)));
+        var ul = el("ul", box, null, "planning-stack-list");
+        members.forEach(function (l) {
+          var p = l.feature.properties;
+          var b = el("button", el("li", ul), p.name + " (" + p.cluster_id + ")", "planning-stack-item");
+          b.type = "button";
+          L.DomEvent.on(b, "click", function () {
+            map.closePopup();
+            l.openPopup(l.getLatLng ? l.getLatLng() : marker.getLatLng());
+          });
+        });
+        return box;
+      }, POPUP);
+      marker.addTo(group);
+    });
+    group.addTo(map);
+    return group;
+  }
+
+  // -- basemap tiles that fail (offline): one line on the map instead of grey squares -------------
+  function tileNotice(map, c) {
+    var shown = false;
+    map.eachLayer(function (l) {
+      if (!(l instanceof L.TileLayer)) { return; }
+      l.on("tileerror", function () {
+        if (shown) { return; }
+        shown = true;
+        var n = L.DomUtil.create("div", "planning-tile-notice", c);
+        n.setAttribute("role", "status");
+        n.textContent = T("Basemap tiles could not be loaded (offline?): the plan's layers are all shown.");
+      });
+    });
+  }
+
   // -- wiring: called once per map with the folium layers and the Python-built markup ----------
   P.init = function (map, cfg) {
     var c = map.getContainer();
@@ -341,14 +516,28 @@
       item.layer.eachLayer(function (l) {
         var p = (l.feature && l.feature.properties) || {};
         if (p.search) { entries.push({ key: p.search, label: p.label || p.search, layer: l, group: item.group || item.layer }); }
+        else if (p.uid && p.name !== undefined) { entries.push({ key: null, label: "", layer: l, group: item.layer }); }
       });
     });
-    entries.sort(function (a, b) { return a.label.localeCompare(b.label, "vi"); });
-    if (cfg.panel) { new P.HtmlBox(cfg.panel, { position: "topright", className: "planning-panel", collapsible: true, title: T("the summary") }).addTo(map); }
+    (cfg.places || []).forEach(function (e) {
+      entries.push({ key: P.fold(e[0]), label: e[1], bounds: e[2], place: true });
+    });
+    entries.forEach(function (e) {
+      if (!e.key) {
+        var p = e.layer.feature.properties;
+        e.key = P.fold(p.name + " " + p.cluster_id);
+        e.label = p.district ? p.name + " \u2014 " + p.district : p.name;
+      }
+    });
+    // clusters first, then districts and communes, each by name
+    entries.sort(function (a, b) { return (a.place ? 1 : 0) - (b.place ? 1 : 0) || a.label.localeCompare(b.label, "vi"); });
+    // a small screen (1024x600 and less): the summary and the legend start folded
+    var small = map.getSize().x < 1100 || map.getSize().y < 700;
+    if (cfg.panel) { new P.HtmlBox(cfg.panel, { position: "topright", className: "planning-panel", collapsible: true, folded: small, title: T("the summary"), heading: T("Summary") }).addTo(map); }
     new P.Search(entries).addTo(map);
     new P.Fullscreen().addTo(map);
     new P.Measure().addTo(map);
-    if (cfg.legend) { new P.HtmlBox(cfg.legend, { position: "bottomright", className: "planning-legend" }).addTo(map); }
+    if (cfg.legend) { new P.HtmlBox(cfg.legend, { position: "bottomright", className: "planning-legend", collapsible: true, folded: small, title: T("the legend"), heading: T("Legend") }).addTo(map); }
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     if (cfg.minimap) { new P.MiniMap(cfg.minimap).addTo(map); }
     if (cfg.attribution && map.attributionControl) { map.attributionControl.addAttribution(cfg.attribution); }
@@ -372,15 +561,28 @@
         map.fitBounds(cfg.bounds, { animate: false, paddingTopLeft: [left, 10], paddingBottomRight: [right, 10] });
       }
     }
+    var labels = placeLabels(map, cfg);
+    var stacks = stackMarkers(map, cfg);
+    tileNotice(map, c);
+    var dotsShown = true, dots = [];
+    if (cfg.canvas && cfg.counted && cfg.counted.clusters) {
+      cfg.counted.clusters.eachLayer(function (l) { if (l.feature && l.feature.properties.ref) { dots.push(l); } });
+    }
     var zoomClass = function () {
-      var z = map.getZoom();
-      L.DomUtil[z >= (cfg.detailZoom || 14) ? "addClass" : "removeClass"](c, "planning-zoomed-in");
+      var z = map.getZoom(), detail = z >= (cfg.detailZoom || 14);
+      L.DomUtil[detail ? "addClass" : "removeClass"](c, "planning-zoomed-in");
+      L.DomUtil[z >= (cfg.communeZoom || 12) ? "addClass" : "removeClass"](c, "planning-communes-shown");
+      // on a canvas, CSS cannot hide the dots: take them off the map when the outlines show
+      if (dots.length && dotsShown === detail) {
+        dotsShown = !detail;
+        dots.forEach(function (l) { cfg.counted.clusters[detail ? "removeLayer" : "addLayer"](l); });
+      }
     };
     map.on("zoomend", zoomClass);
     zoomClass();
     var counts = {};
     Object.keys(cfg.counted || {}).forEach(function (k) { counts[k] = countLayers(cfg.counted[k]); c.setAttribute("data-" + k, String(counts[k])); });
-    var record = { map: map, counts: counts, layers: cfg.counted || {}, search: entries };
+    var record = { map: map, counts: counts, layers: cfg.counted || {}, search: entries, stacks: stacks, labels: labels };
     window.planningMaps.push(record);
     return record;
   };
