@@ -1,7 +1,7 @@
 """Benchmark planning's maps against ``GeoDataFrame.explore()``: HTML size and time to first paint.
 
-For each size (159 and 10,000 synthetic clusters by default), the same plan is drawn two
-ways, side by side in one run:
+For each size (159, 10,000 and 100,000 synthetic clusters by default), the same plan is drawn
+two ways, side by side in one run:
 
 * ``planning.maps.api.write_map(plan, path)``: districts, clusters (with findings in the
   popups), Hoa Lac, controls, legend; everything inlined (no network);
@@ -25,8 +25,8 @@ Usage::
     python benchmarks/bench_maps.py
     python benchmarks/bench_maps.py --sizes 159 10000 --runs 7 --keep out/
 
-Needs ``playwright`` (no browser download: ``/usr/bin/chromium``),
-``matplotlib`` and ``mapclassify`` (for explore()), and the geodata.
+Needs the ``bench`` extra (``pip install -e .[bench]``: ``mapclassify`` and ``matplotlib``
+for explore()), ``playwright`` (no browser download: ``/usr/bin/chromium``) and the geodata.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def paint_times(browser: Any, path: str, runs: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[159, 10_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[159, 10_000, 100_000])
     parser.add_argument("--runs", type=int, default=5, help="openings per file (median)")
     parser.add_argument("--keep", metavar="DIR", help="keep the HTML files in DIR")
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
@@ -151,6 +151,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {'':18s} {'planning':>12s} {'explore()':>12s} {'ratio':>7s}")
             print(
                 f"  {'HTML size (MB)':18s} {p['bytes'] / 1e6:12.2f} {e['bytes'] / 1e6:12.2f} "
+                f"{p['bytes'] / e['bytes']:7.2f}"
+            )
+            print(
+                f"  {'bytes per cluster':18s} {p['bytes'] / n:12,.0f} {e['bytes'] / n:12,.0f} "
                 f"{p['bytes'] / e['bytes']:7.2f}"
             )
             for key, label in (

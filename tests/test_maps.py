@@ -151,11 +151,13 @@ def test_bundled_map_layers(bundled):
     shapes = [f for f in feats if "uid" in f["properties"]]
     assert len(shapes) == len(bundled.clusters)
     # every indicative footprint is dashed and labelled as such
-    style = layers[f"Clusters ({len(bundled.clusters)})"].style_function
+    # (styles are in the page's data block: a table of distinct styles, a key per feature)
+    table = m._children["planning_controls"].config["styles"]
+    assert len(table) < 40
     for f in shapes:
         cid = f["properties"]["cluster_id"]
         kind = bundled.clusters.set_index("cluster_id").loc[cid, "geometry_kind"]
-        st = style(f)
+        st = table[f["properties"]["s"]]
         if kind == "indicative":
             assert "dashArray" in st and "planning-indicative" in st["className"]
             assert f["properties"]["kind"] == "indicative"

@@ -183,13 +183,15 @@ def _plan_map(
     commune_labels: list[list[Any]] = []
     if communes is not None:
         shapes, commune_labels = places.commune_features(communes, token=token)
-        elements.add_layer(
+        # off at first: the page adds it the first time the map is zoomed in to communeZoom
+        layers["communes"] = elements.add_layer(
             m,
             shapes,
             name=_("Communes (2019)"),
             style_function=lambda f: _COMMUNE_STYLE,
             interactive=False,
             smooth_factor=1.0,
+            show=False,
         )
     extra = context.add_context_layers(m, plan, token=token)
     zones, zone_styles = zone_features(plan.zones, token=token)
@@ -199,18 +201,20 @@ def _plan_map(
         layers["zones"] = elements.add_layer(
             m, zones, name=label, style_function=elements.styler(zone_styles)
         )
-    clusters, styles, legend = cluster_features(plan.clusters, view, color_by=color_by, token=token)
+    clusters, styles, legend = cluster_features(
+        plan.clusters, view, color_by=color_by, token=token, dots=not big
+    )
     if clusters["features"]:
         layers["clusters"] = elements.add_layer(
             m,
             clusters,
             name=_("Clusters (%(n)s)") % {"n": len(plan.clusters)},
-            style_function=elements.styler(styles),
+            styles=styles,
             marker=folium.CircleMarker(radius=6),
         )
     stacks = places.stacked_points(_marker_points(clusters["features"]))
     drawn = _drawn_kinds(clusters["features"])
-    order = ("districts", "clusters", "zones")
+    order = ("districts", "communes", "clusters", "zones")
     attributions = [*view.attributions, *extra.attributions]
     elements.finish_map(
         m,

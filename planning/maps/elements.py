@@ -11,6 +11,7 @@ hold (the page title, layer names) are encoded with :func:`planning._safetext.ht
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -173,7 +174,7 @@ class Controls(MacroElement):
         super().__init__()
         self._name = "PlanningControls"
         self.layers = dict(layers)  # "districts" first: the minimap draws it
-        self.searchable = [k for k in self.layers if k != "districts"]
+        self.searchable = [k for k in self.layers if k not in ("districts", "communes")]
         self.token = token
         self.config = config
 
@@ -189,7 +190,14 @@ def page_data(m: folium.Map) -> PageData:
     return data
 
 
-def add_layer(m: folium.Map, collection: dict[str, Any], *, name: str, **options: Any) -> Any:
+def add_layer(
+    m: folium.Map,
+    collection: dict[str, Any],
+    *,
+    name: str,
+    styles: dict[str, dict[str, Any]] | None = None,
+    **options: Any,
+) -> Any:
     """Add a GeoJSON layer whose features keep only id and geometry in folium's tree.
 
     Each feature's properties go to the page's data block, from which the page's
@@ -205,6 +213,11 @@ def add_layer(m: folium.Map, collection: dict[str, Any], *, name: str, **options
         A GeoJSON FeatureCollection whose features all have an ``id`` unique on the page.
     name
         The layer's name in the layer control (plain text).
+    styles
+        Each feature's Leaflet path style by feature id, applied by the page's script from the
+        data block (a table of the distinct styles, one key per feature). Use it rather than
+        a folium ``style_function`` for large layers: folium writes a ``switch`` with one
+        ``case`` per feature.
     **options
         Passed to :class:`folium.GeoJson` (style function, marker …).
 
@@ -215,11 +228,22 @@ def add_layer(m: folium.Map, collection: dict[str, Any], *, name: str, **options
     """
     data = page_data(m)
     bare = []
+    keys: dict[str, str] = {}
+    table: dict[str, dict[str, Any]] = data.config.setdefault("styles", {})
+    prefix = f"s{len(table)}_"
     for f in collection["features"]:
         fid = str(f["id"])
         if fid in data.features:
             raise AssertionError(f"feature id {fid!r} used twice on one page")
-        data.features[fid] = dict(f.get("properties") or {})
+        props = dict(f.get("properties") or {})
+        if styles is not None:
+            # one entry per distinct style; the page's script applies it (PlanningMap.bindFeature)
+            text = json.dumps(styles[fid], sort_keys=True)
+            if text not in keys:
+                keys[text] = f"{prefix}{len(keys)}"
+                table[keys[text]] = styles[fid]
+            props["s"] = keys[text]
+        data.features[fid] = props
         bare.append({"type": "Feature", "id": fid, "geometry": f["geometry"], "properties": {}})
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": bare},

@@ -31,8 +31,9 @@ __all__ = [
 
 #: Zoom level from which commune boundaries and names are shown instead of district names.
 COMMUNE_ZOOM = 12
-#: Display tolerance of the commune boundaries, metres (a pixel at zoom 13 is about 18 m).
-COMMUNE_SIMPLIFY_M = 25.0
+#: Display tolerance of the commune boundaries, metres (a pixel at zoom 13 is about 18 m;
+#: coordinates are also rounded to 1e-4°, about 11 m).
+COMMUNE_SIMPLIFY_M = 30.0
 #: Degrees of latitude per metre (1° ≈ 111,320 m), for display tolerances given in metres.
 _DEG_PER_M = 1 / 111_320.0
 #: Decimals of the points shared by stacked clusters (1e-6 degree ≈ 0.1 m).
@@ -114,7 +115,7 @@ def commune_features(
     for i, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
             continue
-        features.append(feature(f"{token}w{i}", geom, {}, digits=5))
+        features.append(feature(f"{token}w{i}", geom, {}, digits=4))  # 1e-4° ≈ 11 m
         name = _text(communes.iloc[i], "commune_vi")
         if name:
             labels.append([name, *_point(communes.geometry.iloc[i])])

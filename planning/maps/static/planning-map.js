@@ -24,6 +24,7 @@
     if (cfg.labels) { LABELS = cfg.labels; }
     // past a size threshold, clusters are drawn on one canvas (bindFeature sets the renderer)
     if (cfg.canvas) { canvases[token] = L.canvas({ padding: 0.3, tolerance: 3 }); }
+    styleTables[token] = cfg.styles || {};
   };
   P.config = function (token) { return configs[token] || {}; };
 
@@ -39,7 +40,7 @@
   // A feature with "ref" (the dot marking a small cluster at city scale) shares the popup and
   // tooltip of the feature whose "uid" it names.
   var byUid = {};
-  var canvases = {};
+  var canvases = {}, styleTables = {};
   // Popups pan clear of the summary panel where the map is wide enough (see P.init).
   var PAD_BR = [5, 5];
   var POPUP = { maxWidth: 380, className: "planning-popup", autoPanPaddingBottomRight: PAD_BR };
@@ -137,6 +138,8 @@
     var p = feature.properties || {};
     var tk = String(feature.id).slice(0, 8);
     if (canvases[tk] && (p.uid || p.ref)) { layer.options.renderer = canvases[tk]; }
+    var st = p.s && styleTables[tk] && styleTables[tk][p.s];
+    if (st) { layer.setStyle(st); }
     if (p.uid) { byUid[p.uid] = layer; }
     if (p.cluster_id !== undefined && p.name !== undefined) { bindCluster(layer, p); }
     if (p.tip) { layer.bindTooltip(function () { return el("div", null, p.tip); }, TOOLTIP); }
@@ -564,14 +567,19 @@
     var labels = placeLabels(map, cfg);
     var stacks = stackMarkers(map, cfg);
     tileNotice(map, c);
-    var dotsShown = true, dots = [];
+    var dotsShown = true, dots = [], communesAdded = false;
     if (cfg.canvas && cfg.counted && cfg.counted.clusters) {
       cfg.counted.clusters.eachLayer(function (l) { if (l.feature && l.feature.properties.ref) { dots.push(l); } });
     }
     var zoomClass = function () {
       var z = map.getZoom(), detail = z >= (cfg.detailZoom || 14);
       L.DomUtil[detail ? "addClass" : "removeClass"](c, "planning-zoomed-in");
-      L.DomUtil[z >= (cfg.communeZoom || 12) ? "addClass" : "removeClass"](c, "planning-communes-shown");
+      var communes = z >= (cfg.communeZoom || 12);
+      L.DomUtil[communes ? "addClass" : "removeClass"](c, "planning-communes-shown");
+      // the commune boundaries join the map the first time it is zoomed in (then the layer
+      // control decides), so the first paint does not draw hundreds of hidden shapes
+      var layer = cfg.counted && cfg.counted.communes;
+      if (communes && layer && !communesAdded) { communesAdded = true; map.addLayer(layer); }
       // on a canvas, CSS cannot hide the dots: take them off the map when the outlines show
       if (dots.length && dotsShown === detail) {
         dotsShown = !detail;
