@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from planning._safetext import html_text, script_json
 from planning.errors import UsageError, require
+from planning.schema import CATEGORIES
 
 if TYPE_CHECKING:
     import folium
@@ -79,15 +80,8 @@ PALETTE: tuple[str, ...] = (
     "#8C6D1F",
     "#7F7F7F",
 )
-#: Human labels of the plan's categories (the ``category`` column).
-CATEGORY_LABELS: dict[str, str] = {
-    "kept": "kept (existing, to 2020)",
-    "new": "new (to 2020)",
-    "limited": "limited expansion",
-    "new_2030": "new (2021-2030)",
-    "expansion_2030": "expansion (2021-2030)",
-    "unknown": "category not published",
-}
+#: Human labels of the plan's categories (the ``category`` column), from :mod:`planning.schema`.
+CATEGORY_LABELS: dict[str, str] = dict(CATEGORIES)
 #: Colours of the changes on a diff map; removals are also dashed, moves also get a line.
 CHANGE_COLORS: dict[str, str] = {
     "added": "#1A9850",

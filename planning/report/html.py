@@ -215,7 +215,7 @@ def write_report(
     PlanDataError
         If ``path`` is a protected input file or cannot be written.
     """
-    from planning.readers.io import atomic_write
+    from planning.outputs import atomic_write
 
     text = render_report_html(plan, report=report, tiles=tiles, color_by=color_by)
     return Path(atomic_write(path, text, protect=list(protect)))
