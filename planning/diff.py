@@ -591,7 +591,7 @@ def load_version(
     ----------
     spec
         The word ``bundled`` (:data:`BUNDLED`) for the bundled catalogue, or a cluster
-        file in any format :func:`planning.readers.io.read_layer` reads. The word wins over a
+        file in any format :func:`planning.readers.read_layer` reads. The word wins over a
         file of that name; write ``./bundled`` for the file.
     manifest, districts, zones, complete, mirror, fix, crs, encoding, sheet
         As for :func:`planning.model.plan.load_plan` (``crs``, ``encoding`` and ``sheet``

@@ -1,4 +1,4 @@
-"""The project's exceptions, all in one place.
+"""The project's exceptions and warnings, all in one place.
 
 Every error a user can cause subclasses :class:`PlanningError` and a builtin, so
 callers can catch either. The command line turns a :class:`PlanningError` into a
@@ -176,6 +176,26 @@ class PlanningWarning(UserWarning):
 
 class CacheIntegrityWarning(PlanningWarning):
     """A file derived from the geodata and cached failed its sha256 check, and is rebuilt."""
+
+
+class AreaUnitWarning(PlanningWarning):
+    """Declared areas look like square metres, not hectares."""
+
+
+class GeometryFixWarning(PlanningWarning):
+    """Invalid geometries were repaired (``fix=True``); the message says what changed."""
+
+
+class LegacyEncodingWarning(PlanningWarning):
+    """A text column looks mis-encoded, but no legacy encoding fits it well enough to apply."""
+
+
+class UnmappedColumnsWarning(PlanningWarning):
+    """Columns of a shapefile map to no column of the layer; their data is kept as is."""
+
+
+class NameMatchWarning(PlanningWarning):
+    """Names were matched only without their diacritics (``Phung Xa`` read as ``Phùng Xá``)."""
 
 
 class UsageError(PlanningError, ValueError):

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from planning.schema import CATEGORY_PHASES
 from planning.settings import WGS84
 
 if TYPE_CHECKING:
@@ -184,14 +185,8 @@ def make_plan(
     return base.with_clusters(clusters_frame(rows), complete=complete)
 
 
-#: Plan categories and their phases, for synthetic clusters.
-_SYNTHETIC_CATEGORIES = (
-    ("kept", "to_2020"),
-    ("new", "to_2020"),
-    ("limited", "to_2020"),
-    ("new_2030", "2021_2030"),
-    ("expansion_2030", "2021_2030"),
-)
+#: Plan categories and their phases, for synthetic clusters (from :mod:`planning.schema`).
+_SYNTHETIC_CATEGORIES = tuple(CATEGORY_PHASES.items())
 
 
 def synthetic_clusters(
@@ -244,7 +239,7 @@ def synthetic_clusters(
     Returns
     -------
     geopandas.GeoDataFrame
-        A clusters layer (EPSG:4326) with the columns of :data:`planning.model.plan.CLUSTER_COLUMNS`.
+        A clusters layer (EPSG:4326) with the columns of :data:`planning.schema.CLUSTER_COLUMNS`.
     """
     import geopandas as gpd
     import numpy as np

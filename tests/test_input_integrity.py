@@ -20,9 +20,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planning.errors import PlanDataError, PlanningError, PlanningWarning, escape_text
+from planning.errors import (
+    LegacyEncodingWarning,
+    PlanDataError,
+    PlanningError,
+    PlanningWarning,
+    escape_text,
+)
 from planning.model.plan import load_plan
-from planning.readers.io import LEGACY_MIN_CONFIDENCE, LegacyEncodingWarning, read_layer
+from planning.readers import read_layer
+from planning.readers.encoding import LEGACY_MIN_CONFIDENCE
 from planning.report.core import check
 
 NAMES = ["Phùng Xá", "Thạch Thất", "Bình Phú", "Đông Anh", "Hữu Bằng", "Quất Động"]

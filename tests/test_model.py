@@ -10,13 +10,9 @@ from pyproj import Geod
 
 import planning
 from planning.errors import PlanDataError
-from planning.model.plan import (
-    CLUSTER_COLUMNS,
-    indicative_footprint,
-    indicative_footprints,
-    load_plan,
-    read_catalogue,
-)
+from planning.model.placement import indicative_footprint, indicative_footprints
+from planning.model.plan import load_plan, read_catalogue
+from planning.schema import CLUSTER_COLUMNS
 from planning.settings import FOOTPRINT_VERTICES
 
 GEOD = Geod(ellps="WGS84")
@@ -240,9 +236,9 @@ def test_indicative_footprints_vectorised_are_exact(rows):
 
 
 def test_indicative_footprints_report_progress_by_block(monkeypatch):
-    import planning.model.plan as model
+    import planning.model.placement as placement
 
-    monkeypatch.setattr(model, "_FOOTPRINT_BLOCK", 4)
+    monkeypatch.setattr(placement, "_FOOTPRINT_BLOCK", 4)
     calls: list[tuple[str, int, int]] = []
     polys = indicative_footprints(
         [105.5] * 10, [21.0] * 10, [1.0] * 10, progress=lambda *a: calls.append(a)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from planning.i18n import gettext as _
 from planning.report.templating import render
+from planning.schema import CATEGORIES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -61,16 +62,9 @@ PALETTE: tuple[str, ...] = (
     "#8C6D1F",
     "#7F7F7F",
 )
-#: Human labels of the plan's categories (the ``category`` column), in English (translated
-#: when shown: :func:`category_label`).
-CATEGORY_LABELS: dict[str, str] = {
-    "kept": "kept (existing, to 2020)",
-    "new": "new (to 2020)",
-    "limited": "limited expansion",
-    "new_2030": "new (2021-2030)",
-    "expansion_2030": "expansion (2021-2030)",
-    "unknown": "category not published",
-}
+#: Human labels of the plan's categories (the ``category`` column), in English, from
+#: :data:`planning.schema.CATEGORIES` (translated when shown: :func:`category_label`).
+CATEGORY_LABELS: dict[str, str] = dict(CATEGORIES)
 #: Colours of the changes on a diff map; removals are also dashed, moves also get a line.
 CHANGE_COLORS: dict[str, str] = {
     "added": "#1A9850",

@@ -359,7 +359,7 @@ def write_geopackage(
     UsageError
         If ``crs`` is not one of :data:`EXPORT_CRS`.
     """
-    from planning.readers.io import atomic_path
+    from planning.outputs import atomic_path
 
     layers = export_layers(plan, crs=crs, color_by=color_by, communes=communes)
     with atomic_path(path, protect=protect) as tmp:
@@ -404,7 +404,7 @@ def write_shapefile_zip(
     """
     import pyogrio
 
-    from planning.readers.io import atomic_output
+    from planning.outputs import atomic_output
 
     layers = export_layers(plan, crs=crs, color_by=color_by, communes=communes)
     with tempfile.TemporaryDirectory(prefix="planning-shp-") as tmpdir:

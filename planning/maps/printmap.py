@@ -276,7 +276,7 @@ def write_static_map(
     PlanDataError
         If ``path`` is a protected input or cannot be written.
     """
-    from planning.readers.io import atomic_output
+    from planning.outputs import atomic_output
 
     fmt = fmt or Path(path).suffix.lower().lstrip(".")  # type: ignore[assignment]
     if fmt not in ("png", "pdf"):

@@ -333,7 +333,7 @@ def catalogue_layer(
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, the columns of :data:`planning.readers.io.CLUSTER_COLUMNS` then the catalogue's
+        EPSG:4326, the columns of :data:`planning.schema.CLUSTER_COLUMNS` then the catalogue's
         extra columns.
 
     Raises
@@ -345,13 +345,13 @@ def catalogue_layer(
     import geopandas as gpd
     import shapely
 
-    from planning.model.plan import (
+    from planning.model.placement import (
         commune_point,
         district_index,
         indicative_footprint,
         resolve_district,
     )
-    from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
+    from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
 
     index = district_index(dist)
     extra = [c for c in cat.columns if c not in CLUSTER_COLUMNS and c not in ("lon", "lat")]
@@ -481,7 +481,7 @@ def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> g
         A copy with codes (and district names, when they were empty) filled where found;
         rows whose district cannot be found keep an empty code.
     """
-    from planning.model.plan import district_index
+    from planning.model.placement import district_index
     from planning.text.vietnamese import name_key
 
     if "district_code" not in clusters.columns:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planning.errors import PlanDataError
+from planning.schema import category_tree_problems
 from planning.settings import bundled_geodata_dir
 
 if sys.version_info >= (3, 11):
@@ -474,6 +475,13 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
                     ident=f"categories.{node.key}",
                     field="children",
                 )
+    for key, problem in category_tree_problems({k: n.children for k, n in categories.items()}):
+        raise PlanDataError(
+            f"{problem}: the plan's category codes are planning.schema.CATEGORIES",
+            path=p,
+            ident=f"categories.{key}",
+            field="children",
+        )
 
     ratios = {}
     for key, spec in raw.get("ratios", {}).items():

@@ -5,7 +5,8 @@ bundled catalogue (``geodata/clusters.csv``) or from the user's files, places cl
 that are known only by their commune or district, and gives every cluster whose area is
 published but whose outline is not an *indicative footprint*: a circle of exactly its
 declared area, centred on the best location known, and marked ``indicative`` wherever it
-appears. Hoa Lac Hi-Tech Park gets one too until a surveyed polygon is supplied.
+appears (:mod:`planning.model.placement`). Hoa Lac Hi-Tech Park gets one too until a
+surveyed polygon is supplied.
 """
 
 from __future__ import annotations
@@ -18,27 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
-from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
-from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
-from planning.text.vietnamese import name_key, nfc, split_admin_prefix
+from planning.model.placement import indicative_zones, place_unplaced
+from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
+from planning.settings import WGS84, bundled_geodata_dir
+from planning.text.vietnamese import nfc
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
-    from shapely.geometry import Point, Polygon
 
     from planning.model.figures import Manifest
-    from planning.readers.tables import StatedTotal
+    from planning.readers.sheet_rows import StatedTotal
 
-__all__ = [
-    "CLUSTER_COLUMNS",
-    "GEOMETRY_KINDS",
-    "Plan",
-    "indicative_footprint",
-    "indicative_footprints",
-    "load_plan",
-    "read_catalogue",
-]
+__all__ = ["Plan", "finish_clusters", "load_plan", "read_catalogue"]
 
 _CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
 PathType = str | PathLike[str]
@@ -53,7 +46,7 @@ class Plan:
     Attributes
     ----------
     clusters
-        One row per cluster, EPSG:4326, columns :data:`CLUSTER_COLUMNS` plus ``geometry``,
+        One row per cluster, EPSG:4326, columns :data:`planning.schema.CLUSTER_COLUMNS` plus ``geometry``,
         ``measured_ha`` (geodesic) and ``measured_ha_vn2000`` (planar, EPSG:5897).
     districts
         The 30 district-level units (2014-2025 structure), EPSG:4326, with
@@ -75,7 +68,7 @@ class Plan:
     used_sources
         Keys of :data:`planning.sources.geodata.SOURCES` whose data the plan holds.
     stated_totals
-        Total rows of the user's spreadsheets (:class:`planning.readers.tables.StatedTotal`),
+        Total rows of the user's spreadsheets (:class:`planning.readers.sheet_rows.StatedTotal`),
         checked by rule TOT001; never loaded as clusters.
     facts
         What each source reported about each cluster (``geodata/cluster_facts.csv``, see
@@ -175,7 +168,7 @@ class Plan:
         Parameters
         ----------
         clusters
-            A clusters layer with the columns of :data:`CLUSTER_COLUMNS` and a CRS.
+            A clusters layer with the columns of :data:`planning.schema.CLUSTER_COLUMNS` and a CRS.
         complete
             Whether it lists the whole plan; unchanged when None.
 
@@ -192,156 +185,6 @@ class Plan:
             clusters=add_areas(cl),
             complete=self.complete if complete is None else complete,
         )
-
-
-def indicative_footprint(
-    lon: float, lat: float, area_ha: float, *, vertices: int = FOOTPRINT_VERTICES
-) -> Polygon:
-    """Return a circle-like polygon of exactly ``area_ha`` (geodesic) centred on a point.
-
-    One footprint of :func:`indicative_footprints`: a regular polygon around the point,
-    scaled until its geodesic area (WGS 84, geodesic edges) is ``area_ha`` to about 1e-8
-    relative.
-
-    Parameters
-    ----------
-    lon, lat
-        The centre, WGS 84 degrees.
-    area_ha
-        The area to give it, in hectares (> 0).
-    vertices
-        Number of vertices (>= 8).
-
-    Returns
-    -------
-    shapely.Polygon
-        The footprint in WGS 84 lon/lat.
-
-    Raises
-    ------
-    PlanDataError
-        If the area is not a positive finite number.
-    """
-    if not (isinstance(area_ha, int | float) and math.isfinite(area_ha) and area_ha > 0):
-        raise PlanDataError(f"an indicative footprint needs a positive area, got {area_ha!r} ha")
-    poly: Polygon = indicative_footprints([lon], [lat], [area_ha], vertices=vertices)[0]
-    return poly
-
-
-#: Footprints built per block by :func:`indicative_footprints` (bounds its memory: about
-#: 50 MB of coordinates with 64 vertices, and sets the progress callback's step).
-_FOOTPRINT_BLOCK = 50_000
-
-
-def indicative_footprints(
-    lon: Any,
-    lat: Any,
-    area_ha: Any,
-    *,
-    vertices: int = FOOTPRINT_VERTICES,
-    progress: Progress | None = None,
-) -> Any:
-    """Return circle-like polygons of exactly the given areas (geodesic), vectorised.
-
-    Each footprint starts as a regular polygon of ``vertices`` vertices in the local
-    tangent plane of the WGS 84 ellipsoid at its centre (offsets divided by the
-    meridional radius of curvature M and by N·cos φ, N the prime-vertical radius). Its
-    geodesic area is then measured by the area engine's equal-area path
-    (:func:`planning.geo.area.equal_area_m2`, about 1e-8 relative to GeographicLib) and its
-    radius scaled by √(target / measured), twice; the area is quadratic in the radius
-    to that precision, so the result matches ``area_ha`` to about 1e-8 relative. All of
-    it is numpy over arrays: no transformer and no Python loop per footprint.
-
-    Parameters
-    ----------
-    lon, lat
-        Centres, WGS 84 degrees (array-likes of one length; |lat| < 89.9°).
-    area_ha
-        Areas to give them, hectares (> 0 and finite).
-    vertices
-        Number of vertices of each footprint (>= 8).
-    progress
-        Called as ``progress("footprints", done, total)`` after each block of
-        :data:`_FOOTPRINT_BLOCK` footprints.
-
-    Returns
-    -------
-    numpy.ndarray
-        Object array of shapely Polygons in WGS 84 lon/lat.
-
-    Raises
-    ------
-    PlanDataError
-        If an area is not a positive finite number, or a centre is not a valid
-        longitude/latitude (the message gives the 1-based position).
-    """
-    import numpy as np
-
-    lon_a = np.asarray(lon, dtype=float).ravel()
-    lat_a = np.asarray(lat, dtype=float).ravel()
-    area_a = np.asarray(area_ha, dtype=float).ravel()
-    if not len(lon_a) == len(lat_a) == len(area_a):
-        raise PlanDataError("lon, lat and area_ha must have the same length")
-    bad = ~(np.isfinite(area_a) & (area_a > 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise PlanDataError(
-            f"an indicative footprint needs a positive area, got {float(area_a[i])!r} ha",
-            row=i + 1,
-        )
-    bad = ~(np.isfinite(lon_a) & np.isfinite(lat_a) & (np.abs(lat_a) < 89.9))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise PlanDataError(
-            f"an indicative footprint needs a centre with |latitude| < 89.9°, got "
-            f"({lon_a[i]:.6g}, {lat_a[i]:.6g})",
-            row=i + 1,
-        )
-    vertices = max(int(vertices), 8)
-    n = len(lon_a)
-    out = np.empty(n, dtype=object)
-    for start in range(0, n, _FOOTPRINT_BLOCK):
-        stop = min(n, start + _FOOTPRINT_BLOCK)
-        out[start:stop] = _footprint_block(
-            lon_a[start:stop], lat_a[start:stop], area_a[start:stop], vertices
-        )
-        if progress is not None:
-            progress("footprints", stop, n)
-    return out
-
-
-def _footprint_block(lon: Any, lat: Any, area_ha: Any, vertices: int) -> Any:
-    """:func:`indicative_footprints` of one block (validated inputs)."""
-    import numpy as np
-    import shapely
-
-    from planning.geo.area import WGS84_A, WGS84_F, ring_areas_m2
-
-    e2 = WGS84_F * (2 - WGS84_F)
-    n = len(lon)
-    target = area_ha * 10_000.0
-    phi = np.radians(lat)
-    w = np.sqrt(1.0 - e2 * np.sin(phi) ** 2)
-    m_radius = WGS84_A * (1.0 - e2) / w**3  # meridional radius of curvature, m
-    n_radius = WGS84_A / w  # prime-vertical radius of curvature, m
-    theta = np.linspace(0.0, 2.0 * math.pi, vertices, endpoint=False)
-    theta = np.append(theta, 0.0)  # closed rings
-    # Degrees per metre of radius, per vertex: (n, vertices + 1).
-    unit_lon = np.degrees(np.cos(theta)[None, :] / (n_radius * np.cos(phi))[:, None])
-    unit_lat = np.degrees(np.sin(theta)[None, :] / m_radius[:, None])
-    # The area of a regular polygon of circumradius r is (V/2) r² sin(2π/V).
-    radius = np.sqrt(2.0 * target / (vertices * math.sin(2.0 * math.pi / vertices)))
-    offsets = np.arange(n + 1, dtype=np.int64) * (vertices + 1)
-    for _ in range(2):
-        xs = (lon[:, None] + radius[:, None] * unit_lon).ravel()
-        ys = (lat[:, None] + radius[:, None] * unit_lat).ravel()
-        measured = np.abs(ring_areas_m2(xs, ys, offsets))
-        radius = radius * np.sqrt(target / measured)
-    xs = lon[:, None] + radius[:, None] * unit_lon
-    ys = lat[:, None] + radius[:, None] * unit_lat
-    coords = np.stack([xs.ravel(), ys.ravel()], axis=1)
-    rings = shapely.linearrings(coords, indices=np.repeat(np.arange(n), vertices + 1))
-    return shapely.polygons(rings)
 
 
 def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
@@ -424,7 +267,7 @@ def load_plan(
     Parameters
     ----------
     *cluster_files
-        The user's cluster layers (any format :func:`planning.readers.io.read_layer` reads);
+        The user's cluster layers (any format :func:`planning.readers.read_layer` reads);
         their rows are concatenated. Without any, the bundled catalogue is used.
     manifest
         A plan manifest (TOML); the bundled one by default.
@@ -505,7 +348,7 @@ def load_plan(
         import pandas as pd
 
         clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        clusters = _place_unplaced(
+        clusters = place_unplaced(
             clusters, dist, communes, path=cluster_files[0], progress=progress
         )
         is_complete = True if complete is None else complete
@@ -530,7 +373,7 @@ def load_plan(
         reader_notes += zone_layer.attrs.get("notes", [])
         inputs["zones"] = str(zones)
     else:
-        zone_layer = _indicative_zones(man, communes)
+        zone_layer = indicative_zones(man, communes)
     inputs["districts"] = (
         str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
     )
@@ -562,62 +405,9 @@ def _read_user_layer(
     encoding: str | None = None,
     sheet: str | int | None = None,
 ) -> gpd.GeoDataFrame:
-    from planning.readers.io import read_layer
+    from planning.readers import read_layer
 
     return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet)
-
-
-def district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
-    return {name_key(split_admin_prefix(str(n))[1]): i for i, n in enumerate(dist["district_vi"])}
-
-
-def resolve_district(
-    text: str,
-    dist: gpd.GeoDataFrame,
-    index: dict[str, int],
-    *,
-    path: PathType,
-    row: int,
-    ident: str,
-) -> int:
-    bare = split_admin_prefix(text)[1]
-    pos = index.get(name_key(bare))
-    if pos is None:
-        raise PlanDataError(
-            f"unknown district {text!r}; expected one of the 30 district-level units "
-            f"(for example {dist['district_vi'].iloc[0]!r})",
-            path=path,
-            row=row,
-            field="district_vi",
-            ident=ident,
-        )
-    return pos
-
-
-def commune_point(
-    commune: str,
-    district_code: str,
-    communes: gpd.GeoDataFrame,
-    *,
-    path: PathType,
-    row: int,
-    ident: str,
-) -> Point:
-    bare = split_admin_prefix(commune)[1]
-    key = name_key(bare)
-    mask = communes["district_code"].eq(district_code) & communes["commune_vi"].map(name_key).eq(
-        key
-    )
-    hits = communes.loc[mask]
-    if hits.empty:
-        raise PlanDataError(
-            f"commune {commune!r} not found in district {district_code} of the commune layer",
-            path=path,
-            row=row,
-            field="commune_vi",
-            ident=ident,
-        )
-    return hits.geometry.iloc[0].representative_point()
 
 
 def _catalogue_to_layer(
@@ -630,62 +420,6 @@ def _catalogue_to_layer(
     from planning.model.catalogue import catalogue_layer
 
     return catalogue_layer(cat, dist, communes, path=path)
-
-
-def _place_unplaced(
-    clusters: gpd.GeoDataFrame,
-    dist: gpd.GeoDataFrame,
-    communes: Any,
-    *,
-    path: PathType,
-    progress: Progress | None = None,
-) -> gpd.GeoDataFrame:
-    """Place rows without geometry at their commune (or district), then draw footprints.
-
-    Rows of a name/commune/area spreadsheet come from :func:`planning.readers.io.read_layer` with
-    ``needs_placement``; they are placed at the commune's representative point. Every
-    point that has a declared area (placed, or read from lat/lon columns) then gets an
-    indicative footprint of exactly that area.
-    """
-    out = clusters
-    if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
-        from planning.readers.io import place_at_communes
-
-        out = place_at_communes(out, communes(), districts=dist, path=path)
-    if "needs_placement" in out.columns:
-        out = out.drop(columns="needs_placement")
-    from planning.model.catalogue import fill_district_codes
-
-    return _footprints_for_points(fill_district_codes(out, dist), progress=progress)
-
-
-def _footprints_for_points(
-    clusters: gpd.GeoDataFrame, *, progress: Progress | None = None
-) -> gpd.GeoDataFrame:
-    import numpy as np
-    import shapely
-
-    geoms = clusters.geometry.to_numpy()
-    area = (
-        clusters["declared_ha"].to_numpy(dtype=float) if "declared_ha" in clusters.columns else None
-    )
-    if area is None:
-        return clusters
-    is_point = shapely.get_type_id(geoms) == 0
-    todo = is_point & np.isfinite(area) & (area > 0) & ~shapely.is_empty(geoms)
-    if not todo.any():
-        return clusters
-    import geopandas as gpd
-
-    out = clusters.copy()
-    new = geoms.copy()
-    rows = todo.nonzero()[0]
-    new[rows] = indicative_footprints(
-        shapely.get_x(geoms[rows]), shapely.get_y(geoms[rows]), area[rows], progress=progress
-    )
-    out[out.geometry.name] = gpd.GeoSeries(new, index=out.index, crs=clusters.crs)
-    out.loc[todo, "geometry_kind"] = "indicative"
-    return out
 
 
 def finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd.GeoDataFrame:
@@ -757,45 +491,3 @@ def _nfc_column(values: pd.Series) -> pd.Series:
         return values
     fixed = pd.Series(normal, dtype=values.dtype).to_numpy(dtype=object)
     return pd.Series(fixed[codes], index=values.index, name=values.name, dtype=values.dtype)
-
-
-def _indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-    import shapely
-
-    rows: list[dict[str, Any]] = []
-    geoms = []
-    for z in man.zones.values():
-        area = man.figures[z.area].value if z.area else math.nan
-        src = man.sources.get(z.source)
-        if not z.host_communes or not math.isfinite(area):
-            continue
-        layer = communes()
-        parts = []
-        for commune, district in z.host_communes:
-            dmask = layer["district_vi"].map(name_key).eq(name_key(district))
-            cmask = layer["commune_vi"].map(name_key).eq(name_key(commune))
-            hit = layer.loc[dmask & cmask]
-            if hit.empty:
-                raise PlanDataError(
-                    f"host commune {commune!r} ({district}) of zone {z.key!r} not found in the commune layer",
-                    path=man.path,
-                    ident=f"zones.{z.key}",
-                    field="host_communes",
-                )
-            parts.append(hit.geometry.iloc[0])
-        point = shapely.union_all(parts).representative_point()
-        rows.append(
-            {
-                "zone_id": z.key,
-                "name_vi": z.name_vi,
-                "name_en": z.name_en,
-                "declared_ha": area,
-                "geometry_kind": "indicative",
-                "location_precision": "host communes",
-                "source_url": src.url if src else "",
-                "note": z.note,
-            }
-        )
-        geoms.append(indicative_footprint(point.x, point.y, area))
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)

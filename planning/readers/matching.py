@@ -14,14 +14,9 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from planning.errors import PlanningWarning
 from planning.text.vietnamese import fold, name_key
 
-__all__ = ["NameMatch", "NameMatchWarning", "match_name"]
-
-
-class NameMatchWarning(PlanningWarning):
-    """Names were matched only without their diacritics (``Phung Xa`` read as ``Phùng Xá``)."""
+__all__ = ["NameMatch", "match_name"]
 
 
 #: Similarity (0-1, :class:`difflib.SequenceMatcher` ratio of folded names) above which an

@@ -194,7 +194,7 @@ def write_workbook(wb: Workbook, path: PathType, *, protect: Iterable[PathType] 
     PlanDataError
         If ``path`` is a protected input, a directory, or cannot be written.
     """
-    from planning.readers.io import atomic_output
+    from planning.outputs import atomic_output
 
     with atomic_output(path, protect=protect, mode="wb") as fh:
         wb.save(fh)

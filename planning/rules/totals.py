@@ -1,7 +1,7 @@
 """TOT: total rows of the user's spreadsheets agree with the rows they cover.
 
 Appendices end with ``Tổng cộng`` rows, and sections with ``Cộng`` rows. The spreadsheet
-reader (:mod:`planning.readers.tables`) never loads them as clusters; it records each one with the
+reader (:mod:`planning.readers.workbook`) never loads them as clusters; it records each one with the
 area it states and the rows it covers, and this rule compares the two.
 """
 
@@ -36,7 +36,7 @@ def stated_totals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     Examples
     --------
     >>> from dataclasses import replace
-    >>> from planning.readers.tables import StatedTotal
+    >>> from planning.readers.sheet_rows import StatedTotal
     >>> from planning.testing import make_plan, run_rule, square
     >>> total = StatedTotal(path="phu_luc.xlsx", sheet="Phụ lục", row=15, label="Tổng cộng",
     ...     stated_ha=70.0, summed_ha=7.0, rows=(7, 8), section="")
