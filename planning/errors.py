@@ -178,6 +178,10 @@ class CacheIntegrityWarning(PlanningWarning):
     """A file derived from the geodata and cached failed its sha256 check, and is rebuilt."""
 
 
+class ContextLayerWarning(PlanningWarning):
+    """A context layer lost features it should have kept (an industrial park that has no outline)."""
+
+
 class UsageError(PlanningError, ValueError):
     """The caller asked for something impossible (bad option value, unknown rule code)."""
 
