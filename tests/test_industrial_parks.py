@@ -172,3 +172,47 @@ def test_plan_can_leave_the_layer_out(mirror):
 
     plan = planning.load_plan(mirror=mirror, industrial_parks=False)
     assert plan.industrial_parks is None and not plan.context_notes
+
+
+def test_every_other_reason_to_drop_is_counted(tmp_path):
+    """Relations with members, unknown types, missing coordinates, degenerate and crossed rings."""
+    import json
+
+    def pts(*xy):
+        return [{"lon": x, "lat": y} for x, y in xy]
+
+    industrial = {"landuse": "industrial", "name": "Khu công nghiệp Lỗi"}
+    elements = [
+        {"type": "relation", "id": 1, "members": [{"type": "way", "ref": 9}], "tags": industrial},
+        {"type": "area", "id": 2},
+        {"type": "way", "id": 3, "geometry": [None, {"lon": 105.8}], "tags": {"name": "x"}},
+        {"type": "way", "id": 4, "tags": {"name": "y"}},
+        {"type": "way", "id": 5, "geometry": pts((105.8, 21.0), (105.81, 21.0), (105.8, 21.0))},
+        # a bow tie: closed, but its outline crosses itself
+        {
+            "type": "way",
+            "id": 6,
+            "geometry": pts(
+                (105.8, 21.0), (105.81, 21.01), (105.81, 21.0), (105.8, 21.01), (105.8, 21.0)
+            ),
+            "tags": industrial,
+        },
+        # far outside the box: its loss is not the region's concern
+        {"type": "way", "id": 7, "geometry": pts((108.0, 12.0), (108.1, 12.0)), "tags": industrial},
+    ]
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"elements": elements}), encoding="utf-8")
+    with pytest.warns(ContextLayerWarning) as caught:
+        parks, summary = read_overpass(path, boundary=BOX, region="the box")
+    assert len(parks) == 0 and list(parks.columns) == list(PARK_COLUMNS)
+    assert dict(summary.dropped) == {
+        "relation": 1,
+        "incomplete": 2,
+        "open ring": 1,
+        "degenerate ring": 1,
+        "invalid": 1,
+        "other": 1,
+    }
+    assert summary.lost == ("Khu công nghiệp Lỗi (OSM way 6): its outline crosses itself",)
+    assert len(caught) == 1
+    assert "0 OpenStreetMap outlines inside the box" in summary.note()
