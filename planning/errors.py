@@ -198,6 +198,10 @@ class NameMatchWarning(PlanningWarning):
     """Names were matched only without their diacritics (``Phung Xa`` read as ``Phùng Xá``)."""
 
 
+class ContextLayerWarning(PlanningWarning):
+    """A context layer lost features it should have kept (an industrial park that has no outline)."""
+
+
 class UsageError(PlanningError, ValueError):
     """The caller asked for something impossible (bad option value, unknown rule code)."""
 

@@ -3,7 +3,7 @@
 :func:`check_partitioned` returns the :class:`~planning.report.core.Report` that
 :func:`planning.check` returns for the same clusters, computed partition by partition:
 
-* Rules that look at one cluster at a time (ARE, GEO, LOC, TOP002) *scan* each partition
+* Rules that look at one cluster at a time (ARE, GEO, LOC, TOP002, CTX001) *scan* each partition
   where it lies, on the workers. Their findings and counts are combined in partition
   order and *finished* once (see :class:`planning.rules.Partial`). The GEO rules scan the
   zones once, on their own.
@@ -95,6 +95,7 @@ class _Context:
     pairs: bool  # whether TOP001 is wanted
     name_keys: bool  # whether IDS002 is wanted (its names are folded per partition)
     path: str | None
+    industrial_parks: gpd.GeoDataFrame | None = None  # the context layer CTX001 scans against
 
 
 def check_partitioned(
@@ -193,6 +194,7 @@ def check_partitioned(
         pairs=pairs,
         name_keys=any(r.code == _NAMES_RULE for r in attrs),
         path=label,
+        industrial_parks=base.industrial_parks,
     )
     say = progress or (lambda stage, done, total: None)
     with _scheduler(scheduler) as client:
@@ -525,6 +527,7 @@ def _scan_partition(
         zones=ctx.zones,
         manifest=ctx.manifest,
         complete=ctx.complete,
+        industrial_parks=ctx.industrial_parks,
     )
     no_zones = replace(plan, zones=ctx.zones.iloc[:0])
     out: dict[str, Any] = {"thin": pd.DataFrame(clusters.drop(columns="geometry"))}

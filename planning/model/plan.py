@@ -77,6 +77,15 @@ class Plan:
         What the reader decided about the user's files (encoding detected and its
         confidence, header line, ids assigned by row, columns ignored, rows skipped,
         CRS repairs), one sentence each, naming the file; empty for the bundled data.
+    industrial_parks
+        Context layer: the industrial parks (KCN) of OpenStreetMap inside the districts,
+        EPSG:4326, columns ``park_id`` (OSM way id), ``name``, ``area_ha`` (geodesic),
+        ``source`` (the way's URL), ``geometry``
+        (:func:`planning.sources.industrial_parks.load_industrial_parks`); None when not
+        loaded. Not part of the plan: shown for context, and rule CTX001 lists clusters on one.
+    context_notes
+        What loading the context layers gave: features kept and dropped, or why a layer
+        was skipped; one sentence each.
     """
 
     clusters: gpd.GeoDataFrame
@@ -90,6 +99,8 @@ class Plan:
     stated_totals: tuple[StatedTotal, ...] = ()
     facts: pd.DataFrame | None = None
     reader_notes: list[str] = field(default_factory=list)
+    industrial_parks: gpd.GeoDataFrame | None = None
+    context_notes: list[str] = field(default_factory=list)
 
     @property
     def indicative(self) -> pd.Series:
@@ -160,6 +171,7 @@ class Plan:
             "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
             "Viet Nam abolished the district level in 2025."
         )
+        out.extend(self.context_notes)
         return out
 
     def with_clusters(self, clusters: gpd.GeoDataFrame, *, complete: bool | None = None) -> Plan:
@@ -261,6 +273,7 @@ def load_plan(
     encoding: str | None = None,
     sheet: str | int | None = None,
     progress: Progress | None = None,
+    industrial_parks: bool = True,
 ) -> Plan:
     """Build a :class:`Plan` from the bundled data or from the user's files.
 
@@ -296,6 +309,11 @@ def load_plan(
     progress
         Called as ``progress(stage, done, total)`` during long steps (the indicative
         footprints of a large points table); the command line draws it as a bar.
+    industrial_parks
+        Load the industrial parks of OpenStreetMap inside the districts as a context layer
+        (:attr:`Plan.industrial_parks`). When the download can be neither found nor
+        fetched (offline without a mirror), the plan has none and a note says why: this is
+        never an error.
 
     Returns
     -------
@@ -378,6 +396,10 @@ def load_plan(
         str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
     )
 
+    parks, context_notes = (None, []) if not industrial_parks else _context_parks(dist, mirror)
+    if parks is not None:
+        used.append("osm-industrial-parks")
+
     return Plan(
         clusters=add_areas(clusters),
         districts=dist,
@@ -390,7 +412,26 @@ def load_plan(
         stated_totals=totals,
         facts=facts,
         reader_notes=list(dict.fromkeys(str(n) for n in reader_notes)),
+        industrial_parks=parks,
+        context_notes=context_notes,
     )
+
+
+def _context_parks(
+    dist: gpd.GeoDataFrame, mirror: PathType | None
+) -> tuple[gpd.GeoDataFrame | None, list[str]]:
+    """Return the industrial parks inside the districts and a note, or None and why not."""
+    import shapely
+
+    from planning.errors import GeodataUnavailable
+    from planning.sources.industrial_parks import load_industrial_parks
+
+    boundary = shapely.union_all(dist.geometry.values)
+    try:
+        parks, summary = load_industrial_parks(boundary=boundary, mirror=mirror)
+    except GeodataUnavailable as exc:
+        return None, [f"Industrial parks (KCN) are not shown: {exc}"]
+    return parks, [summary.note()]
 
 
 # -- helpers ------------------------------------------------------------------------------------

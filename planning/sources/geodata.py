@@ -22,6 +22,9 @@ On top of that, two layers are built:
   load; a layer that fails the check is rebuilt, with a
   :class:`~planning.errors.CacheIntegrityWarning`.
 
+The industrial parks of OpenStreetMap, a context layer, are read by
+:mod:`planning.sources.industrial_parks` from the file registered here.
+
 Files in the cache are written atomically through temporaries that a later run
 removes if a killed run left them (:func:`planning.outputs.create_temporary`), with the
 permissions the umask gives (a cache shared by an office stays readable).
@@ -160,6 +163,10 @@ _VIETNAM63 = (
     "https://raw.githubusercontent.com/choisy/vietnam63/"
     "90ac14b5226cf3b9e0a3b1190e04f28fdb19899d/data/"
 )
+_VNMAP = (
+    "https://raw.githubusercontent.com/ura8107/vnmap/"
+    "dfc51f8c1db56151b34a2fe983914ee1b848143b/data-raw/source/"
+)
 
 #: Every upstream data set the library knows, by key.
 SOURCES: dict[str, Source] = {
@@ -240,6 +247,33 @@ SOURCES: dict[str, Source] = {
             "The upstream producer of the geometry is not stated.",
         ),
     ),
+    "osm-industrial-parks": Source(
+        key="osm-industrial-parks",
+        name="Industrial parks (KCN) of Viet Nam, OpenStreetMap (Overpass API download)",
+        origin=(
+            "OpenStreetMap, Overpass API download of 2026-08-11 (features tagged "
+            "landuse=industrial or named like 'KCN …' / 'Khu công nghiệp …'), kept in the R "
+            "package vnmap, GitHub ura8107/vnmap at commit "
+            "dfc51f8c1db56151b34a2fe983914ee1b848143b, "
+            "data-raw/source/osm-industrial-parks-2026-08-11.json.gz"
+        ),
+        license="ODbL 1.0",
+        attribution="© OpenStreetMap contributors, ODbL 1.0",
+        files=(
+            RemoteFile(
+                "osm-industrial-parks-via-vnmap/osm-industrial-parks-2026-08-11.json.gz",
+                _VNMAP + "osm-industrial-parks-2026-08-11.json.gz",
+                "ecf726b5f331f7cbaca50379b9c02dc44d2d94a631ccd5d49d69a593c11f382c",
+                151_566,
+            ),
+        ),
+        vintage="OpenStreetMap as of 2026-08-11",
+        caveats=(
+            "Volunteered outlines: not the parks' legal boundaries.",
+            "Share-alike (ODbL): downloaded at run time, never shipped with the project.",
+            "Holds industrial parks (KCN), not industrial clusters (CCN), and no Hoa Lac outline.",
+        ),
+    ),
 }
 
 
@@ -254,7 +288,8 @@ def attribution_line(key: str) -> str:
     Returns
     -------
     str
-        ``"<attribution> (<license>)"``.
+        ``"<attribution> (<license>)"``, or the attribution alone when it already names
+        the licence (OpenStreetMap's "© OpenStreetMap contributors, ODbL 1.0").
 
     Raises
     ------
@@ -262,6 +297,8 @@ def attribution_line(key: str) -> str:
         If ``key`` is not a known source.
     """
     source = SOURCES[key]
+    if source.license in source.attribution:
+        return source.attribution
     return f"{source.attribution} ({source.license})"
 
 
