@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -144,6 +145,23 @@ def test_every_rule_can_run_partitioned():
     for code, r in REGISTRY.items():
         partitioned = r.scan is not None and r.finish is not None
         assert partitioned or code in PAIRWISE_RULES or r.family in ATTRIBUTE_FAMILIES, code
+
+
+def test_partitioned_is_library_only():
+    # Command-line code (argparse namespaces, rich progress bars) lives in planning.cli.
+    import ast
+
+    import planning.partitioned as part
+
+    tree = ast.parse(Path(part.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (n.module if isinstance(n, ast.ImportFrom) else a.name).split(".")[0]
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        for a in n.names
+    }
+    assert not imported & {"argparse", "rich"}
+    assert not hasattr(part, "check_from_args") and not hasattr(part, "rich_progress")
 
 
 def test_partials_combine_in_order():
