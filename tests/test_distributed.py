@@ -202,6 +202,13 @@ def test_cli_dask_usage_errors(tmp_path, capsys):
     assert "GeoParquet" in capsys.readouterr().err
     assert main(["check", "--dask", str(tmp_path / "missing.parquet")]) == 2
     assert "not found" in capsys.readouterr().err
+    parts = str(tmp_path / "parts")
+    assert main(["check", "--dask", parts, "--fix"]) == 2
+    assert "--fix is not supported with --dask" in capsys.readouterr().err
+    assert main(["check", "--dask", parts, "-f", "xlsx", "-o", str(tmp_path / "r.xlsx")]) == 2
+    assert "needs the plan in memory" in capsys.readouterr().err
+    assert main(["check", "--dask", parts, "--select", "ZZZ"]) == 2
+    assert "no rule code starts with 'ZZZ'" in capsys.readouterr().err
 
 
 def test_import_and_help_do_not_import_dask():
