@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from planning._version import __version__
 from planning.errors import PlanningError, UsageError, escape_text
@@ -21,10 +22,14 @@ from planning.outputs import STDOUT
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from planning.model.plan import Plan
+    from planning.partitioned import Progress
     from planning.report.core import Report
 
 Handler = Callable[[argparse.Namespace], int]
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _add_plan_inputs(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -> None:
@@ -113,7 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    for add in (
+        _add_check_command,
+        _add_areas_command,
+        _add_rules_command,
+        _add_diff_command,
+        _add_map_command,
+        _add_report_command,
+        _add_export_command,
+    ):
+        add(sub)
+    return parser
 
+
+def _add_check_command(sub: _Commands) -> None:
     p = sub.add_parser("check", help="run the consistency rules; exit 1 if one fails")
     _add_plan_inputs(p)
     _add_output(p, ("text", "json", "md", "xlsx"), "text")
@@ -143,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask",
         action="store_true",
         help="check partitioned GeoParquet (files or directories) with dask-geopandas, "
-        "partition by partition; same results (pip install 'hanoi-ccn-hanoi-ccn-planning[dask]')",
+        "partition by partition; same results (pip install 'hanoi-ccn-planning[dask]')",
     )
     p.add_argument(
         "--scheduler",
@@ -153,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_check)
 
+
+def _add_areas_command(sub: _Commands) -> None:
     p = sub.add_parser("areas", help="per-cluster and per-district areas (geodesic and VN-2000)")
     _add_plan_inputs(p)
     _add_output(p, ("text", "csv", "json", "xlsx"), "text")
@@ -164,10 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_areas)
 
+
+def _add_rules_command(sub: _Commands) -> None:
     p = sub.add_parser("rules", help="list the rules, or document one")
     p.add_argument("code", nargs="?", help="a rule code, e.g. ARE001")
     p.set_defaults(handler=_cmd_rules)
 
+
+def _add_diff_command(sub: _Commands) -> None:
     p = sub.add_parser(
         "diff", help="compare two versions of a plan (exit 0: a diff is not a failure)"
     )
@@ -195,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_diff)
 
+
+def _add_map_command(sub: _Commands) -> None:
     p = sub.add_parser(
         "map", help="write a self-contained HTML map (works offline), or a printable PNG/PDF map"
     )
@@ -228,11 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_map)
 
+
+def _add_report_command(sub: _Commands) -> None:
     p = sub.add_parser("report", help="write the check report as one self-contained HTML page")
     _add_plan_inputs(p)
     _add_html_options(p, default_output="planning-report.html")
     p.set_defaults(handler=_cmd_report)
 
+
+def _add_export_command(sub: _Commands) -> None:
     p = sub.add_parser(
         "export",
         help="write the plan's layers as a styled GeoPackage for QGIS, or a zipped Shapefile set",
@@ -266,8 +296,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour clusters by reported status or by plan category, as the web map does",
     )
     p.set_defaults(handler=_cmd_export)
-
-    return parser
 
 
 def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> None:
@@ -321,12 +349,96 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _load(args: argparse.Namespace) -> Plan:
     from planning.model.plan import load_plan
-    from planning.partitioned import rich_progress
 
-    with rich_progress() as progress:
+    with _progress_bars() as progress:
         plan = load_plan(*args.files, **_plan_options(args), progress=progress)
     _print_reader_notes(plan)
     return plan
+
+
+@contextmanager
+def _progress_bars(console: Console | None = None) -> Iterator[Progress]:
+    """Yield a ``progress(stage, done, total)`` callback drawing rich progress bars on stderr.
+
+    Nothing is drawn, and rich is not even imported, when stderr is not a terminal.
+
+    Parameters
+    ----------
+    console
+        Where to draw; stderr by default.
+
+    Yields
+    ------
+    callable
+        A progress callback for :func:`~planning.model.plan.load_plan` and
+        :func:`~planning.partitioned.check_partitioned` (``total`` 0 when unknown).
+    """
+    if console is None and not sys.stderr.isatty():
+        yield _no_progress
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bars
+
+    con = console or Console(stderr=True)
+    bars = Bars(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=con,
+        transient=True,
+        disable=not con.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=total or None)
+        bars.update(tasks[stage], completed=done, total=total or None)
+
+    with bars:
+        yield update
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Draw nothing (the progress callback when stderr is not a terminal)."""
+
+
+def _check_partitioned(args: argparse.Namespace) -> Report:
+    """Run ``planning check --dask`` / ``--scheduler ADDRESS``: the partitioned check.
+
+    Raises
+    ------
+    UsageError
+        Without GeoParquet inputs, or with options the partitioned path does not take.
+    """
+    from planning.model.plan import load_plan
+    from planning.partitioned import check_partitioned
+
+    files = list(args.files or [])
+    if not files:
+        raise UsageError("--dask needs GeoParquet files or directories of them to check")
+    for opt in ("fix", "crs", "encoding"):
+        if getattr(args, opt, None):
+            raise UsageError(
+                f"--{opt} is not supported with --dask: partitions are read as GeoParquet "
+                "with planning's column names"
+            )
+    base = load_plan(
+        manifest=args.manifest, districts=args.districts, zones=args.zones, mirror=args.mirror
+    )
+    with _progress_bars() as progress:
+        return check_partitioned(
+            files[0] if len(files) == 1 else files,
+            scheduler=args.scheduler,
+            tolerance_pct=args.tolerance,
+            select=tuple(args.select),
+            ignore=tuple(args.ignore),
+            base=base,
+            complete=not args.partial,
+            progress=progress,
+        )
 
 
 def _print_reader_notes(*plans: Plan) -> None:
@@ -372,21 +484,27 @@ def _binary_output(args: argparse.Namespace) -> str:
 def _cmd_check(args: argparse.Namespace) -> int:
     from planning.report.core import check
 
+    partitioned = bool(args.dask or args.scheduler)
     if args.format == "xlsx":
         _binary_output(args)
-        if args.dask or args.scheduler:
+        if partitioned:
             raise UsageError("--format xlsx needs the plan in memory: leave out --dask")
-    report: Report
-    if args.dask or args.scheduler:
-        from planning.partitioned import check_from_args
-
-        report = check_from_args(args)
+    plan: Plan | None = None
+    if partitioned:
+        report = _check_partitioned(args)
     else:
         plan = _load(args)
         report = check(
             plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore)
         )
+    _write_check_report(report, plan, args)
+    return report.exit_code
+
+
+def _write_check_report(report: Report, plan: Plan | None, args: argparse.Namespace) -> None:
+    """Write ``report`` in ``--format`` to ``-o`` or stdout (rich text on a terminal)."""
     if args.format == "xlsx":
+        assert plan is not None  # refused with --dask by _cmd_check
         from planning.report.excel import check_workbook, write_workbook
 
         path = write_workbook(check_workbook(plan, report), args.output, protect=_inputs(args))
@@ -401,7 +519,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from rich.console import Console
 
         report.print(Console(), verbose=args.verbose)
-    return report.exit_code
 
 
 def _cmd_areas(args: argparse.Namespace) -> int:

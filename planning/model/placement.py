@@ -307,13 +307,15 @@ def commune_point(
     ident: str,
 ) -> Point:
     """Return a point inside the commune of ``district_code`` that ``commune`` names."""
-    bare = split_admin_prefix(commune)[1]
-    key = name_key(bare)
-    mask = communes["district_code"].eq(district_code) & communes["commune_vi"].map(name_key).eq(
-        key
-    )
-    hits = communes.loc[mask]
-    if hits.empty:
+    import numpy as np
+
+    key = name_key(split_admin_prefix(commune)[1])
+    # Only the district's communes are keyed (not the whole layer, once per cluster), and
+    # rows are picked by position, without copying the layer's geometries.
+    in_district = np.flatnonzero(communes["district_code"].eq(district_code).to_numpy())
+    names = communes["commune_vi"].iloc[in_district]
+    hits = in_district[names.map(name_key).eq(key).to_numpy()]
+    if not len(hits):
         raise PlanDataError(
             f"commune {commune!r} not found in district {district_code} of the commune layer",
             path=path,
@@ -321,7 +323,8 @@ def commune_point(
             field="commune_vi",
             ident=ident,
         )
-    return hits.geometry.iloc[0].representative_point()
+    point: Point = communes.geometry.iloc[hits[0]].representative_point()
+    return point
 
 
 def place_at_communes(
@@ -615,11 +618,11 @@ def indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:
         if not z.host_communes or not math.isfinite(area):
             continue
         layer = communes()
+        # The layer's names are keyed once per zone, not once per host commune.
+        dkeys, ckeys = layer["district_vi"].map(name_key), layer["commune_vi"].map(name_key)
         parts = []
         for commune, district in z.host_communes:
-            dmask = layer["district_vi"].map(name_key).eq(name_key(district))
-            cmask = layer["commune_vi"].map(name_key).eq(name_key(commune))
-            hit = layer.loc[dmask & cmask]
+            hit = layer.loc[dkeys.eq(name_key(district)) & ckeys.eq(name_key(commune))]
             if hit.empty:
                 raise PlanDataError(
                     f"host commune {commune!r} ({district}) of zone {z.key!r} not found in the commune layer",
