@@ -57,7 +57,7 @@ def _add_layer_options(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -
         crs_flag,
         dest="crs",
         metavar="CRS",
-        help="CRS of files that lack one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
+        help="CRS of files that lack one or state a wrong one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
     )
     p.add_argument(
         "--encoding",
@@ -192,6 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="HA",
         help="ignore declared-area changes under HA hectares (default 0.005)",
+    )
+    p.add_argument(
+        "--match",
+        choices=("id", "name", "auto"),
+        default="auto",
+        help="pair clusters by cluster_id, by name and district (without diacritics or the "
+        "CCN prefix), or by id then name (default auto)",
     )
     p.set_defaults(handler=_cmd_diff)
 
@@ -480,7 +487,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         )
         if v is not None
     }
-    d = diff_plans(old, new, **tolerances)
+    d = diff_plans(old, new, match=args.match, **tolerances)
     if args.format == "json":
         _emit(d.to_json(), args)
     elif args.format == "md":

@@ -528,6 +528,10 @@ def read_layer(
         elif suffix in _PARQUET_SUFFIXES:
             gdf = _read_parquet(ctx, columns=columns, crs=crs, helmert=helmert)
         else:
+            if suffix in {".geojson", ".json"} and crs is None:
+                from planning.readers.geojson_crs import check_crs_member
+
+                check_crs_member(p)
             raw = _read_vector(ctx, layer=layer, encoding=encoding or dbf_codec, legacy=legacy)
             raw = _repair_frame_text(ctx, raw, legacy=legacy, forced=encoding is not None)
             if raw.crs is None and crs is None:
@@ -684,7 +688,7 @@ def _decode_bytes(ctx: _Ctx, data: bytes, encoding: str | None, legacy: str | No
         try:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ctx.error(f"not valid {encoding}: {_reason(exc)}") from None
+            raise _forced_decode_error(ctx, data, encoding, exc) from None
     if b"\x00" in data[:4096]:
         raise ctx.error("cannot read the file: binary data, not a text table")
     try:
@@ -703,6 +707,26 @@ def _decode_bytes(ctx: _Ctx, data: bytes, encoding: str | None, legacy: str | No
         return re.sub("[\udc80-\udcff]", lambda m: chr(_BAD_BYTE + ord(m.group()) - 0xDC00), text)
     ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
     return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+
+
+def _forced_decode_error(
+    ctx: _Ctx, data: bytes, encoding: str, exc: UnicodeDecodeError
+) -> PlanDataError:
+    """Return the error for a table the given encoding cannot decode, naming line and column."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    text = data.decode(encoding, errors="replace")
+    lines = text.splitlines()
+    sep = _sniff_sep(text, ctx.path.suffix.lower())
+    column = data[start : exc.start].decode(encoding, errors="replace").count(sep)
+    header = lines[0].split(sep) if lines else []
+    field = header[column].strip().strip('"') if 0 <= column < len(header) else None
+    return ctx.error(
+        f"byte 0x{data[exc.start]:02x} on line {line} of the file is not valid {encoding}; "
+        "the file is in another encoding: give it with --encoding (utf-8, cp1258, tcvn3, "
+        "vni), or leave --encoding out to have it detected",
+        field=field,
+    )
 
 
 #: Code point standing for an undecodable byte b as _BAD_BYTE + b (supplementary
@@ -1916,6 +1940,7 @@ def place_at_communes(
     *,
     districts: gpd.GeoDataFrame | None = None,
     path: PathType | None = None,
+    units_2025: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Place rows that have no geometry at their commune's representative point.
 
@@ -1932,13 +1957,19 @@ def place_at_communes(
         district's representative point (``location_precision="district"``).
     path
         The file the rows came from, named in messages (default ``df.attrs["path"]``).
+    units_2025
+        Optional layer of the 2025 communes and wards
+        (:func:`planning.sources.units2025.load_units_2025`): a row with a commune but no
+        district is then also looked up there (:func:`_place_2025` says how the two
+        structures are told apart).
 
     Returns
     -------
     geopandas.GeoDataFrame
         A copy: placed rows get a Point, ``location_precision`` ``"commune"`` (or
-        ``"district"``), ``district_code`` and ``district_vi`` from the layer, and
-        ``needs_placement`` False.
+        ``"district"``, or ``"2025 commune"`` for a row placed at its 2025 unit, whose
+        name then goes to ``commune_2025`` and whose old commune stays empty),
+        ``district_code`` and ``district_vi`` from the layer, and ``needs_placement`` False.
 
     Raises
     ------
@@ -2000,6 +2031,8 @@ def place_at_communes(
     has_source = "source_row" in out.columns and "source_sheet" in out.columns
     errors: list[PlanDataError] = []
     matched: list[str] = []
+    unit_2025: dict[int, str] = {}
+    placed_notes: list[str] = []
 
     for i in np.flatnonzero(todo):
         rec = out.iloc[int(i)]
@@ -2022,6 +2055,26 @@ def place_at_communes(
         if not code and not dname and commune:
             # No district: a commune name that is unique in the layer is enough.
             hits = sorted(c for c, names in by_district.items() if name_key(commune) in names)
+            if units_2025 is not None:
+                placed = _place_2025(commune, hits, by_district, communes, units_2025,
+                                     unit_type=_admin_type(cols["commune_vi"][i]))  # fmt: skip
+                if isinstance(placed, str):
+                    errors.append(error(placed, "commune_vi"))
+                    continue
+                if placed is not None:
+                    geoms[i], cols["location_precision"][i] = placed.point, "2025 commune"
+                    cols["commune_vi"][i] = ""
+                    unit_2025[int(i)] = placed.name
+                    placed_notes.append(
+                        (f"{where}: " if where else "")
+                        + f"{label}: placed at the representative point of the 2025 unit "
+                        f"{placed.full_name} (code {placed.code}), given without a district; "
+                        "its old commune is not known and its old district is the one holding "
+                        "that point"
+                    )
+                    if placed.match.how == "folded":
+                        matched.append(f"{label}: commune {commune!r} read as {placed.name!r}")
+                    continue
             if len(hits) > 1:
                 errors.append(error(
                     f"commune {commune!r} exists in {len(hits)} districts "
@@ -2093,6 +2146,51 @@ def place_at_communes(
         out[c] = _object_series(values, out.index)
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
     out["needs_placement"] = [bool(t) and g is None for t, g in zip(todo, geoms, strict=True)]
-    if matched:
-        out.attrs["notes"] = [*out.attrs.get("notes", []), *matched]
+    if unit_2025:  # the 2025 unit the row was placed in: its declared 2025 commune
+        declared = list(out["commune_2025"]) if "commune_2025" in out.columns else [""] * len(out)
+        for row_at, name in unit_2025.items():
+            declared[row_at] = name
+        out["commune_2025"] = _object_series(declared, out.index)
+    if matched or placed_notes:
+        out.attrs["notes"] = [*out.attrs.get("notes", []), *matched, *placed_notes]
     return out
+
+
+def _place_2025(
+    commune: str,
+    hits: list[str],
+    by_district: dict[str, dict[str, int]],
+    communes: gpd.GeoDataFrame,
+    units_2025: gpd.GeoDataFrame,
+    *,
+    unit_type: str,
+) -> Any:
+    """Place a commune given without a district in the 2025 layer, when that is what it names.
+
+    Returns the :class:`~planning.readers.address2025.Unit2025` to place the row at; None to
+    place it in the old layer as before (no 2025 unit has that name, or the one old commune of
+    that name lies mostly, by at least half its area, in the 2025 unit of the same name: both
+    readings agree and the old commune is the smaller place); or an error message when the two
+    structures name different places (``Thanh Xuân`` is a ward of 2025 in the city centre
+    and an old commune of Sóc Sơn).
+    """
+    from planning.readers.address2025 import locate_2025
+
+    if unit_type == "thị trấn":  # there is no thị trấn since 2025
+        return None
+    unit = locate_2025(commune, units_2025, unit_type=unit_type)
+    if unit is None:
+        return None
+    if not hits:
+        return unit
+    shape = units_2025.geometry[units_2025["code"].eq(unit.code)].iloc[0]
+    rows = [by_district[c][name_key(commune)] for c in hits]
+    old = communes.geometry.iloc[rows[0]]
+    if len(rows) == 1 and old.intersection(shape).area >= 0.5 * old.area:
+        return None
+    where = ", ".join(str(communes["district_vi"].iloc[j]) for j in rows)
+    return (
+        f"{commune!r} without a district names both the 2025 unit {unit.full_name} (code "
+        f"{unit.code}) and an older commune of that name elsewhere (district {where}); give "
+        "the district to mean the older commune"
+    )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from planning.errors import UsageError
 from planning.rules import areas, coverage, geometry, identity, location, topology, totals  # noqa: F401
 from planning.rules import figures as figure_rules  # noqa: F401
+from planning.rules import units as unit_rules  # noqa: F401
 from planning.rules._base import (
     REGISTRY,
     CheckOptions,
