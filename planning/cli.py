@@ -62,7 +62,7 @@ def _add_layer_options(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -
         crs_flag,
         dest="crs",
         metavar="CRS",
-        help="CRS of files that lack one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
+        help="CRS of files that lack one or state a wrong one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
     )
     p.add_argument(
         "--encoding",
@@ -216,6 +216,13 @@ def _add_diff_command(sub: _Commands) -> None:
         default=None,
         metavar="HA",
         help="ignore declared-area changes under HA hectares (default 0.005)",
+    )
+    p.add_argument(
+        "--match",
+        choices=("id", "name", "auto"),
+        default="auto",
+        help="pair clusters by cluster_id, by name and district (without diacritics or the "
+        "CCN prefix), or by id then name (default auto)",
     )
     p.set_defaults(handler=_cmd_diff)
 
@@ -597,7 +604,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         )
         if v is not None
     }
-    d = diff_plans(old, new, **tolerances)
+    d = diff_plans(old, new, match=args.match, **tolerances)
     from planning.report.diff_render import diff_markdown, diff_text, print_diff
 
     if args.format == "json":

@@ -139,7 +139,12 @@ def test_import_is_cheap() -> None:
 
 
 def test_registry_matches_mirror(mirror: Path) -> None:
-    assert set(geodata.SOURCES) == {"ocha-districts", "vietnam63-communes", "osm-industrial-parks"}
+    assert set(geodata.SOURCES) == {
+        "ocha-districts",
+        "vietnam63-communes",
+        "osm-industrial-parks",
+        "vn-provinces-2025-hanoi",
+    }
     assert [f.name for f in OCHA.files] == [
         f"HanhChinhHN.{e}" for e in ["shp", "shx", "dbf", "prj", "cpg"]
     ]

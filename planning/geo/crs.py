@@ -339,6 +339,10 @@ def _tm_params(crs: CRS) -> dict[str, float] | None:
     return out
 
 
+#: VN-2000 / UTM codes and their zones (EPSG:3405 zone 48N, EPSG:3406 zone 49N).
+_VN_UTM = {3405: 48, 3406: 49}
+
+
 def _vn_tm_code(params: dict[str, float]) -> int | None:
     if params["x_0"] != 500000.0 or params["y_0"] != 0.0 or params["lat_0"] != 0.0:
         return None
@@ -464,6 +468,18 @@ def repair_crs(
             )
             if warn:
                 warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
+        utm = _vn_tm_code(params) if params is not None else None
+        if base.is_projected and wgs_ellps and not _is_wgs84_datum(datum) and utm in _VN_UTM:
+            zone = _VN_UTM[utm]
+            notes.append(
+                f"{where}: UTM zone {zone}N on the WGS 84 ellipsoid with no datum "
+                f"({datum or 'unknown'!r}), which is how some tools write VN-2000 / UTM zone "
+                f"{zone}N; read as WGS 84 / UTM zone {zone}N. If the data are VN-2000 they are "
+                f"about 224 m off: give --crs EPSG:{utm} (VN-2000 / UTM zone {zone}N), or "
+                f"--crs EPSG:{32600 + zone} to confirm WGS 84"
+            )
+            if warn:
+                warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
         return CRSRepair(crs=base_in, notes=tuple(notes))
 
     clean = _vn2000_crs(base, params, code)
@@ -481,7 +497,8 @@ def repair_crs(
             lost = True
             notes.append(
                 f"{where}: VN-2000 projection with datum {datum or 'unknown'!r} has lost its "
-                f"datum shift (about 224 m in Hanoi); applying {VN2000_TO_WGS84}"
+                f"datum shift (about 224 m in Hanoi); applying {VN2000_TO_WGS84}. If the "
+                "data are on WGS 84 instead, give the CRS with --crs"
             )
     elif given.is_zero():
         shift = HELMERT_6960

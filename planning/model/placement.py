@@ -206,6 +206,7 @@ def place_unplaced(
     *,
     path: PathType,
     progress: Progress | None = None,
+    units_2025: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Place rows without geometry at their commune (or district), then draw footprints.
 
@@ -216,7 +217,9 @@ def place_unplaced(
     """
     out = clusters
     if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
-        out = place_at_communes(out, communes(), districts=dist, path=path)
+        out = place_at_communes(
+            out, communes(), districts=dist, path=path, units_2025=units_2025
+        )
     if "needs_placement" in out.columns:
         out = out.drop(columns="needs_placement")
     from planning.model.catalogue import fill_district_codes
@@ -333,6 +336,7 @@ def place_at_communes(
     *,
     districts: gpd.GeoDataFrame | None = None,
     path: PathType | None = None,
+    units_2025: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Place rows that have no geometry at their commune's representative point.
 
@@ -349,13 +353,19 @@ def place_at_communes(
         district's representative point (``location_precision="district"``).
     path
         The file the rows came from, named in messages (default ``df.attrs["path"]``).
+    units_2025
+        Optional layer of the 2025 communes and wards
+        (:func:`planning.sources.units2025.load_units_2025`): a row with a commune but no
+        district is then also looked up there (:func:`_place_2025` says how the two
+        structures are told apart).
 
     Returns
     -------
     geopandas.GeoDataFrame
         A copy: placed rows get a Point, ``location_precision`` ``"commune"`` (or
-        ``"district"``), ``district_code`` and ``district_vi`` from the layer, and
-        ``needs_placement`` False.
+        ``"district"``, or ``"2025 commune"`` for a row placed at its 2025 unit, whose
+        name then goes to ``commune_2025`` and whose old commune stays empty),
+        ``district_code`` and ``district_vi`` from the layer, and ``needs_placement`` False.
 
     Raises
     ------
@@ -389,8 +399,29 @@ def place_at_communes(
     }
     errors: list[PlanDataError] = []
     matched: list[str] = []
+    unit_2025: dict[int, str] = {}
+    placed_notes: list[str] = []
     for i in np.flatnonzero(todo).tolist():
         ref = _RowRef.of(out, i, where)
+        if units_2025 is not None and _without_district(cols, i):
+            placed = _place_2025_row(places, units_2025, cols, i, ref=ref)
+            if isinstance(placed, PlanDataError):
+                errors.append(placed)
+                continue
+            if placed is not None:
+                commune = split_admin_prefix(cell_text(cols["commune_vi"][i]))[1]
+                geoms[i], cols["location_precision"][i] = placed.point, "2025 commune"
+                cols["commune_vi"][i] = ""
+                unit_2025[i] = placed.name
+                placed_notes.append(
+                    (f"{where}: " if where else "")
+                    + f"{ref.label}: placed at the representative point of the 2025 unit "
+                    f"{placed.full_name} (code {placed.code}), given without a district; its "
+                    "old commune is not known and its old district is the one holding that point"
+                )
+                if placed.match.how == "folded":
+                    matched.append(f"{ref.label}: commune {commune!r} read as {placed.name!r}")
+                continue
         try:
             geom, precision, code, district, commune = places.place(
                 code=cell_text(cols["district_code"][i]),
@@ -411,9 +442,81 @@ def place_at_communes(
         out[c] = object_series(values, out.index)
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
     out["needs_placement"] = [bool(t) and g is None for t, g in zip(todo, geoms, strict=True)]
-    if matched:
-        out.attrs["notes"] = [*out.attrs.get("notes", []), *matched]
+    if unit_2025:  # the 2025 unit the row was placed in: its declared 2025 commune
+        declared = list(out["commune_2025"]) if "commune_2025" in out.columns else [""] * len(out)
+        for row_at, name in unit_2025.items():
+            declared[row_at] = name
+        out["commune_2025"] = object_series(declared, out.index)
+    if matched or placed_notes:
+        out.attrs["notes"] = [*out.attrs.get("notes", []), *matched, *placed_notes]
     return out
+
+
+def _without_district(cols: dict[str, list[Any]], i: int) -> bool:
+    """Whether row ``i`` names a commune but neither a district code nor a district."""
+    return bool(
+        not cell_text(cols["district_code"][i])
+        and not cell_text(cols["district_vi"][i])
+        and cell_text(cols["commune_vi"][i])
+    )
+
+
+def _place_2025_row(
+    places: _Gazetteer, units_2025: Any, cols: dict[str, list[Any]], i: int, *, ref: _RowRef
+) -> Any:
+    """Place row ``i`` (a commune without a district) in the 2025 layer, if that is what it names.
+
+    Returns the 2025 unit, None to place the row in the old layer, or the row's error.
+    """
+    raw = cell_text(cols["commune_vi"][i])
+    unit_type, commune = split_admin_prefix(raw)
+    key = name_key(commune)
+    hits = sorted(c for c, names in places.by_district.items() if key in names)
+    placed = _place_2025(commune, hits, places.by_district, places.communes, units_2025,
+                         unit_type=unit_type)  # fmt: skip
+    if isinstance(placed, str):
+        return ref.error(placed, "commune_vi")
+    return placed
+
+
+def _place_2025(
+    commune: str,
+    hits: list[str],
+    by_district: dict[str, dict[str, int]],
+    communes: gpd.GeoDataFrame,
+    units_2025: gpd.GeoDataFrame,
+    *,
+    unit_type: str,
+) -> Any:
+    """Place a commune given without a district in the 2025 layer, when that is what it names.
+
+    Returns the :class:`~planning.readers.address2025.Unit2025` to place the row at; None to
+    place it in the old layer as before (no 2025 unit has that name, or the one old commune of
+    that name lies mostly, by at least half its area, in the 2025 unit of the same name: both
+    readings agree and the old commune is the smaller place); or an error message when the two
+    structures name different places (``Thanh Xuân`` is a ward of 2025 in the city centre
+    and an old commune of Sóc Sơn).
+    """
+    from planning.readers.address2025 import locate_2025
+
+    if unit_type == "thị trấn":  # there is no thị trấn since 2025
+        return None
+    unit = locate_2025(commune, units_2025, unit_type=unit_type)
+    if unit is None:
+        return None
+    if not hits:
+        return unit
+    shape = units_2025.geometry[units_2025["code"].eq(unit.code)].iloc[0]
+    rows = [by_district[c][name_key(commune)] for c in hits]
+    old = communes.geometry.iloc[rows[0]]
+    if len(rows) == 1 and old.intersection(shape).area >= 0.5 * old.area:
+        return None
+    where = ", ".join(str(communes["district_vi"].iloc[j]) for j in rows)
+    return (
+        f"{commune!r} without a district names both the 2025 unit {unit.full_name} (code "
+        f"{unit.code}) and an older commune of that name elsewhere (district {where}); give "
+        "the district to mean the older commune"
+    )
 
 
 def _report(where: PathType | None, matched: list[str], errors: list[PlanDataError]) -> None:

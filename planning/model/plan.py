@@ -47,7 +47,9 @@ class Plan:
     ----------
     clusters
         One row per cluster, EPSG:4326, columns :data:`planning.schema.CLUSTER_COLUMNS` plus ``geometry``,
-        ``measured_ha`` (geodesic) and ``measured_ha_vn2000`` (planar, EPSG:5897).
+        ``measured_ha`` (geodesic) and ``measured_ha_vn2000`` (planar, EPSG:5897), and
+        from :func:`load_plan` the 2025 commune or ward
+        (:data:`planning.model.units2025.UNIT_2025_COLUMNS`).
     districts
         The 30 district-level units (2014-2025 structure), EPSG:4326, with
         ``district_code``, ``district_vi``, ``district_type``, ``district_en``,
@@ -146,11 +148,13 @@ class Plan:
             Plain sentences: indicative footprints, partial coverage, district structure.
         """
         out: list[str] = []
-        n_ind = int(self.indicative.sum())
-        if n_ind:
+        ind = self.clusters.loc[self.indicative]
+        if len(ind):
+            precision = ind["location_precision"].fillna("").astype(str)
+            where = _indicative_centres(precision.value_counts().to_dict())
             out.append(
-                f"{n_ind} cluster footprint(s) are INDICATIVE: circles of the declared area at the "
-                "commune's (or district's) representative point, not surveyed boundaries."
+                f"{len(ind)} cluster footprint(s) are INDICATIVE: circles of the declared area "
+                f"{where}, not surveyed boundaries; their areas are not measurements."
             )
         n_pt = int(self.clusters["geometry_kind"].eq("point").sum())
         if n_pt:
@@ -162,16 +166,24 @@ class Plan:
             )
         if not self.complete:
             total = self.manifest.figures.get("total_clusters")
-            out.append(
-                f"The cluster list is partial: {len(self.clusters)} of "
-                f"{int(total.value) if total else '?'} planned clusters, from public reports; "
-                "the decision's appendix was not available."
-            )
+            of = f"{len(self.clusters)} of {int(total.value) if total else '?'} planned clusters"
+            if self.inputs.get("clusters", "bundled").startswith("bundled"):
+                out.append(
+                    f"The cluster list is partial: {of}, from public reports; the decision's "
+                    "appendix was not available."
+                )
+            else:
+                out.append(f"The cluster list is partial: {of}.")
         out.append(
             "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
             "Viet Nam abolished the district level in 2025."
         )
         out.extend(self.context_notes)
+        if "commune_2025" in self.clusters.columns:
+            out.append(
+                "The 2025 commune or ward of each cluster (126 units in force from 1 July 2025) "
+                "is the one holding its location; clusters known only to their district have none."
+            )
         return out
 
     def with_clusters(self, clusters: gpd.GeoDataFrame, *, complete: bool | None = None) -> Plan:
@@ -192,11 +204,32 @@ class Plan:
         from planning.geo.area import add_areas
 
         cl = finish_clusters(clusters.copy(), path=None)
+        inputs = dict(self.inputs)
+        if inputs.get("clusters", "bundled").startswith("bundled"):
+            inputs["clusters"] = "clusters given to Plan.with_clusters"  # not the catalogue
         return replace(
             self,
             clusters=add_areas(cl),
             complete=self.complete if complete is None else complete,
+            inputs=inputs,
         )
+
+
+def _indicative_centres(by_precision: dict[str, int]) -> str:
+    """Say where indicative footprints are centred, from their ``location_precision`` counts."""
+    at_unit = {"commune": "commune", "2025 commune": "2025 commune", "district": "district"}
+    units = [at_unit[p] for p in at_unit if by_precision.get(p)]
+    parts = []
+    if units:
+        n_unit = sum(by_precision.get(p, 0) for p in at_unit)
+        parts.append(f"at the representative point of their {' or '.join(units)} ({n_unit})")
+    n_source = by_precision.get("source point", 0)
+    if n_source:
+        parts.append(f"at a point a source published ({n_source})")
+    n_given = sum(n for p, n in by_precision.items() if p not in at_unit and p != "source point")
+    if n_given:
+        parts.append(f"at the coordinates given in the input ({n_given})")
+    return "; ".join(parts) if parts else "at the location given"
 
 
 def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
@@ -330,7 +363,10 @@ def load_plan(
     """
     from planning.geo.area import add_areas
     from planning.model.figures import load_manifest
+    from planning.model.units2025 import add_units_2025
     from planning.sources.geodata import load_communes, load_districts
+    from planning.sources.units2025 import SOURCE_KEY as UNITS_2025_SOURCE
+    from planning.sources.units2025 import load_units_2025
 
     man = load_manifest(Path(manifest) if manifest is not None else None)
     used = ["ocha-districts"]
@@ -343,6 +379,8 @@ def load_plan(
         dist = load_districts(mirror=mirror)
     dist = add_areas(dist)
 
+    units_2025 = load_units_2025(mirror=mirror)
+    used.append(UNITS_2025_SOURCE)
     communes_cache: list[gpd.GeoDataFrame] = []
 
     def communes() -> gpd.GeoDataFrame:
@@ -367,8 +405,10 @@ def load_plan(
 
         clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         clusters = place_unplaced(
-            clusters, dist, communes, path=cluster_files[0], progress=progress
-        )
+            clusters, dist, communes, path=cluster_files[0], progress=progress,
+            units_2025=units_2025,
+        )  # fmt: skip
+        reader_notes += clusters.attrs.get("notes", [])  # what placement decided
         is_complete = True if complete is None else complete
         inputs["clusters"] = ", ".join(str(f) for f in cluster_files)
         name = f"Plan from {inputs['clusters']}"
@@ -384,7 +424,7 @@ def load_plan(
         inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
         name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
         totals = ()
-    clusters = finish_clusters(clusters, path=inputs["clusters"])
+    clusters = add_units_2025(finish_clusters(clusters, path=inputs["clusters"]), units_2025)
 
     if zones is not None:
         zone_layer = _read_user_layer(zones, kind="zones", fix=fix, crs=crs, encoding=encoding)

@@ -132,6 +132,10 @@ def read_layer(
         elif suffix in PARQUET_SUFFIXES:
             gdf = read_parquet(ctx, columns=columns, crs=crs, helmert=helmert)
         else:
+            if suffix in {".geojson", ".json"} and crs is None:
+                from planning.readers.geojson_crs import check_crs_member
+
+                check_crs_member(p)
             raw = read_vector(ctx, layer=layer, encoding=encoding or dbf, legacy=legacy)
             raw = repair_frame_text(ctx, raw, legacy=legacy, forced=encoding is not None)
             if raw.crs is None and crs is None:

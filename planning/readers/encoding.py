@@ -17,7 +17,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import LegacyEncodingWarning
-from planning.readers._context import ReadContext, reason
+from planning.readers._context import ReadContext
 from planning.readers.values import object_array, object_series
 from planning.text.vietnamese import repair_distinct, repair_texts
 
@@ -56,7 +56,7 @@ def decode_bytes(ctx: ReadContext, data: bytes, encoding: str | None, legacy: st
         try:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ctx.error(f"not valid {encoding}: {reason(exc)}") from None
+            raise _forced_decode_error(ctx, data, encoding, exc) from None
     if b"\x00" in data[:4096]:
         raise ctx.error("cannot read the file: binary data, not a text table")
     try:
@@ -172,3 +172,23 @@ def repair_frame_text(ctx: ReadContext, frame: Any, *, legacy: str | None, force
             out[is_str] = object_array(fixed)[codes]
             frame[col] = object_series(out, frame.index)
     return frame
+
+
+def _forced_decode_error(
+    ctx: ReadContext, data: bytes, encoding: str, exc: UnicodeDecodeError
+) -> Exception:
+    """Return the error for a table the given encoding cannot decode, naming line and column."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    text = data.decode(encoding, errors="replace")
+    header_line = text.splitlines()[0] if text else ""
+    sep = max(("\t", ";", ","), key=header_line.count)
+    column = data[start : exc.start].decode(encoding, errors="replace").count(sep)
+    header = header_line.split(sep)
+    field = header[column].strip().strip('"') if 0 <= column < len(header) else None
+    return ctx.error(
+        f"byte 0x{data[exc.start]:02x} on line {line} of the file is not valid {encoding}; "
+        "the file is in another encoding: give it with --encoding (utf-8, cp1258, tcvn3, "
+        "vni), or leave --encoding out to have it detected",
+        field=field,
+    )

@@ -64,6 +64,7 @@ class Report:
     notes: list[str]
     options: CheckOptions = field(default_factory=CheckOptions)
     reader_notes: list[str] = field(default_factory=list)
+    clusters: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -132,6 +133,7 @@ class Report:
             "notes": self.notes,
             "attributions": self.attributions,
             "reader_notes": self.reader_notes,
+            "clusters": self.clusters,
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -290,6 +292,7 @@ def check(
         notes=plan.notes(),
         options=opts,
         reader_notes=list(plan.reader_notes),
+        clusters=cluster_entries(plan),
     )
 
 
@@ -448,15 +451,19 @@ def area_tables(plan: Plan) -> dict[str, Any]:
 
     cl = plan.clusters
     polygonal = ~cl["geometry_kind"].eq("point")
+    measured = polygonal & ~cl["geometry_kind"].eq("indicative")
     clusters = pd.DataFrame(
         {
             "cluster_id": cl["cluster_id"],
             "name_vi": cl["name_vi"],
+            "commune_vi": cl["commune_vi"],
             "district_vi": cl["district_vi"],
+            **{c: cl[c] for c in UNITS_2025_TABLE_COLUMNS if c in cl.columns},
             "geometry_kind": cl["geometry_kind"],
             "declared_ha": cl["declared_ha"],
-            "measured_ha": cl["measured_ha"].where(polygonal).round(4),
-            "measured_ha_vn2000": cl["measured_ha_vn2000"].where(polygonal).round(4),
+            "measured_ha": cl["measured_ha"].where(measured).round(4),
+            "measured_ha_vn2000": cl["measured_ha_vn2000"].where(measured).round(4),
+            "measured_note": [measured_note(k) for k in cl["geometry_kind"]],
         }
     )
     clusters["difference_pct"] = (
@@ -477,9 +484,72 @@ def area_tables(plan: Plan) -> dict[str, Any]:
     districts["declared_ha"] = (
         districts["district_code"].map(grouped["declared_ha"].sum()).fillna(0.0).round(4)
     )
-    measured = cl["measured_ha"].where(polygonal).groupby(cl["district_code"]).sum()
-    districts["measured_ha"] = districts["district_code"].map(measured).fillna(0.0).round(4)
+    by_district = cl["measured_ha"].where(measured).groupby(cl["district_code"]).sum()
+    districts["measured_ha"] = districts["district_code"].map(by_district).fillna(0.0).round(4)
     return {"clusters": clusters, "districts": districts}
+
+
+#: The 2025 unit columns the cluster area table and the JSON report show, when the plan has
+#: them (:data:`planning.model.units2025.UNIT_2025_COLUMNS`, and the declared one).
+UNITS_2025_TABLE_COLUMNS = (
+    "commune_2025",
+    "commune_2025_code",
+    "commune_2025_straddles",
+    "declared_commune_2025",
+)
+
+
+def measured_note(geometry_kind: str) -> str:
+    """Say why a cluster's area was not measured, or ``""`` when it was.
+
+    Parameters
+    ----------
+    geometry_kind
+        The cluster's ``geometry_kind``.
+
+    Returns
+    -------
+    str
+        ``""`` for a surveyed or digitized outline; the reason otherwise: an indicative
+        footprint is a circle drawn at the declared area (its "measured" area would only
+        repeat the declared one), and a point has no area.
+    """
+    if geometry_kind == "indicative":
+        return "not measured: an indicative footprint is drawn at the declared area"
+    if geometry_kind == "point":
+        return "not measured: location only, no outline"
+    return ""
+
+
+def cluster_entries(plan: Plan) -> list[dict[str, Any]]:
+    """Return the report's ``clusters``: each cluster's units (old and 2025) and areas.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+
+    Returns
+    -------
+    list of dict
+        One entry per cluster: ``cluster_id``, ``name_vi``, ``commune_vi``, ``district_vi``
+        (2014-2025 structure), ``commune_2025``, ``commune_2025_code``,
+        ``commune_2025_straddles`` and ``declared_commune_2025`` when the plan has them,
+        ``geometry_kind``, ``declared_ha``, ``measured_ha`` (None when not measured) and
+        ``measured_note`` (why not).
+    """
+    import math
+
+    table = area_tables(plan)["clusters"].drop(columns=["measured_ha_vn2000", "difference_pct"])
+    out = []
+    for rec in table.to_dict(orient="records"):
+        for key, value in rec.items():
+            if isinstance(value, float) and math.isnan(value):
+                rec[key] = None
+            elif hasattr(value, "item"):  # numpy scalars
+                rec[key] = value.item()
+        out.append(rec)
+    return out
 
 
 def print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console: Console) -> None:

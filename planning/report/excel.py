@@ -77,7 +77,13 @@ _TEXT = "@"
 COLUMNS: dict[str, Column] = {
     "cluster_id": Column("Cluster id", _TEXT, width=12),
     "name_vi": Column("Name (Vietnamese)", _TEXT, width=34),
+    "commune_vi": Column("Commune (2014-2025 structure)", _TEXT, width=18),
     "district_vi": Column("District", _TEXT, width=18),
+    "commune_2025": Column("Commune or ward (2025 structure)", _TEXT, width=22),
+    "commune_2025_code": Column("2025 unit code", _TEXT, width=12),
+    "commune_2025_straddles": Column("Straddles 2025 units", "General", width=10),
+    "declared_commune_2025": Column("Declared 2025 unit", _TEXT, width=18),
+    "measured_note": Column("Not measured because", _TEXT, width=40),
     "geometry_kind": Column("Geometry kind", _TEXT, width=14),
     "declared_ha": Column("Declared area (ha)", _HA, total=True),
     "measured_ha": Column("Measured area, geodesic WGS 84 (ha)", _HA4, total=True, width=20),

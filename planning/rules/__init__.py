@@ -23,6 +23,7 @@ from planning.rules import (  # noqa: F401
     totals,
 )
 from planning.rules import figures as figure_rules  # noqa: F401
+from planning.rules import units as unit_rules  # noqa: F401
 from planning.rules._base import (
     REGISTRY,
     CheckOptions,

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataHashMismatch, GeodataUnavailable
 from planning.outputs import create_temporary
+from planning.sources import _units2025_files
 from planning.text.vietnamese import split_admin_prefix
 
 if TYPE_CHECKING:
@@ -67,11 +68,15 @@ __all__ = [
     "RemoteFile",
     "Source",
     "attribution_line",
+    "cache_root",
     "fetch",
     "fetch_source",
+    "has_pyarrow",
     "load_communes",
     "load_districts",
     "source_folders",
+    "verify_derived",
+    "write_derived",
 ]
 
 #: Columns of :func:`load_districts`, in order.
@@ -275,6 +280,35 @@ SOURCES: dict[str, Source] = {
         ),
     ),
 }
+
+# Ha Noi's 126 communes and wards of the 2025 structure (see planning.sources.units2025).
+SOURCES["vn-provinces-2025-hanoi"] = Source(
+    key="vn-provinces-2025-hanoi",
+    name="Ha Noi communes and wards of the 2025 structure (126 units)",
+    origin=(
+        "Vietnamese Provinces Database by Thang Le Quoc, GitHub "
+        "thanglequoc/vietnamese-provinces-database at commit "
+        "cd58063299585146ded3981f2272946ef19ced54, json/geojson/01_ha_noi/wards/ (one "
+        "GeoJSON per commune or ward); boundaries derived from the government's "
+        "administrative reference map (sapnhap.bando.com.vn)"
+    ),
+    license="MIT",
+    attribution=(
+        "Vietnamese Provinces Database (Thang Le Quoc, MIT), boundaries after the 2025 "
+        "administrative reference map"
+    ),
+    files=tuple(
+        RemoteFile(
+            _units2025_files.WARDS_MIRROR + name, _units2025_files.WARDS_URL + name, sha, size
+        )
+        for name, sha, size in _units2025_files.WARD_FILES
+    ),
+    vintage="2025 structure (in force from 2025-07-01: 126 units, 75 xã and 51 phường)",
+    caveats=(
+        "Boundaries are derived from the reference map, not the legal descriptions.",
+        "Not the structure of Decision 1292/QĐ-UBND (2018), which uses districts.",
+    ),
+)
 
 
 def attribution_line(key: str) -> str:
@@ -909,3 +943,56 @@ def _sp_polygons_to_shapely(sp_polygons: Any) -> Any:
         for i in shells
     ]
     return shapely.MultiPolygon(parts)
+
+
+# --------------------------------------------------------------------------- derived layers
+
+
+def cache_root(cache: str | os.PathLike[str] | None = None) -> Path:
+    """Return the cache folder: ``cache`` if given, else ``settings.cache_dir()``.
+
+    Parameters
+    ----------
+    cache
+        A cache folder, or None for the default.
+
+    Returns
+    -------
+    Path
+        The folder (it need not exist).
+    """
+    return _cache_root(cache)
+
+
+def verify_derived(path: Path) -> str | None:
+    """Check a derived cache file against its ``<file>.sha256`` sidecar.
+
+    Parameters
+    ----------
+    path
+        The derived file (for example a converted layer).
+
+    Returns
+    -------
+    str or None
+        What is wrong, as a phrase ("has no recorded sha256" …), or None when it matches.
+    """
+    return _verify_derived(path)
+
+
+def write_derived(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Write a derived layer atomically with its sha256 sidecar (GeoParquet or GeoJSON by suffix).
+
+    Parameters
+    ----------
+    frame
+        The layer.
+    path
+        Where to write it; ``.parquet`` for GeoParquet, anything else for GeoJSON.
+    """
+    _write_layer(frame, path)
+
+
+def has_pyarrow() -> bool:
+    """Return whether pyarrow is installed (derived layers are then GeoParquet)."""
+    return _has_pyarrow()
