@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
+from planning.i18n import message
 from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
 from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
 from planning.text.vietnamese import name_key, nfc, split_admin_prefix
@@ -120,17 +121,21 @@ class Plan:
             src = m.sources[key]
             if key.startswith("ocha"):
                 continue
-            tag = "" if src.verified else " [UNVERIFIED]"
-            lines.append(f"Plan figures: {src.citation()}{tag}")
+            tag = "" if src.verified else message(" [UNVERIFIED]")
+            lines.append(message("Plan figures: {citation}{tag}", citation=src.citation(), tag=tag))
         if len(self.clusters):
             n_src = self.clusters["source_url"].replace("", None).dropna().nunique()
-            where = self.inputs.get("clusters", "bundled")
+            where = self.inputs.get("clusters", message("bundled"))
             if n_src:
                 lines.append(
-                    f"Cluster facts: {where} (each row names its source; {n_src} distinct URLs)"
+                    message(
+                        "Cluster facts: {where} (each row names its source; {n} distinct URLs)",
+                        where=where,
+                        n=n_src,
+                    )
                 )
             else:
-                lines.append(f"Cluster facts: {where} (no source URLs given)")
+                lines.append(message("Cluster facts: {where} (no source URLs given)", where=where))
         return lines
 
     def notes(self) -> list[str]:
@@ -145,27 +150,42 @@ class Plan:
         n_ind = int(self.indicative.sum())
         if n_ind:
             out.append(
-                f"{n_ind} cluster footprint(s) are INDICATIVE: circles of the declared area at the "
-                "commune's (or district's) representative point, not surveyed boundaries."
+                message(
+                    "{n} cluster footprint(s) are INDICATIVE: circles of the declared area at the "
+                    "commune's (or district's) representative point, not surveyed boundaries.",
+                    n=n_ind,
+                )
             )
         n_pt = int(self.clusters["geometry_kind"].eq("point").sum())
         if n_pt:
-            out.append(f"{n_pt} cluster(s) have no published area and are shown as locations only.")
+            out.append(
+                message(
+                    "{n} cluster(s) have no published area and are shown as locations only.",
+                    n=n_pt,
+                )
+            )
         if len(self.zones) and self.zones["geometry_kind"].eq("indicative").any():
             out.append(
-                "The Hoa Lac Hi-Tech Park footprint is INDICATIVE: a circle of its published area "
-                "inside its six host communes, not its boundary."
+                message(
+                    "The Hoa Lac Hi-Tech Park footprint is INDICATIVE: a circle of its published "
+                    "area inside its six host communes, not its boundary."
+                )
             )
         if not self.complete:
             total = self.manifest.figures.get("total_clusters")
             out.append(
-                f"The cluster list is partial: {len(self.clusters)} of "
-                f"{int(total.value) if total else '?'} planned clusters, from public reports; "
-                "the decision's appendix was not available."
+                message(
+                    "The cluster list is partial: {n} of {total} planned clusters, from public "
+                    "reports; the decision's appendix was not available.",
+                    n=len(self.clusters),
+                    total=int(total.value) if total else "?",
+                )
             )
         out.append(
-            "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
-            "Viet Nam abolished the district level in 2025."
+            message(
+                "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
+                "Viet Nam abolished the district level in 2025."
+            )
         )
         return out
 
@@ -520,8 +540,16 @@ def load_plan(
 
             facts = read_facts()
         is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
-        inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
-        name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
+        inputs["clusters"] = (
+            str(cat_path)
+            if cat_path
+            else message("bundled catalogue {path}", path="geodata/clusters.csv")
+        )
+        name = (
+            message("Hanoi CCN plan (bundled catalogue)")
+            if cat_path is None
+            else message("Plan from {path}", path=str(cat_path))
+        )
         totals = ()
     clusters = finish_clusters(clusters, path=inputs["clusters"])
 
