@@ -17,7 +17,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from planning._version import __version__
-from planning.errors import PlanningError, UsageError, escape_text
+from planning.errors import LanguageError, PlanningError, UsageError, escape_text
+from planning.i18n import (
+    DOCUMENT_DEFAULT,
+    ENV_LANG,
+    LANGUAGES,
+    N_,
+    Language,
+    UnknownLanguageError,
+    gettext,
+    localize,
+    resolve_language,
+    use_language,
+)
 from planning.outputs import STDOUT
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
@@ -111,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hanoi's industrial-cluster plan (Decision 1292/QĐ-UBND, 2018) as checked geodata.",
     )
     parser.add_argument("--version", action="version", version=f"planning {__version__}")
+    _add_lang(parser, default=None)
     parser.add_argument(
         "--mirror",
         metavar="DIR",
@@ -128,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         _add_export_command,
     ):
         add(sub)
+    # `planning check --lang vi` as well as `planning --lang vi check`
+    for command in sub.choices.values():
+        _add_lang(command, default=argparse.SUPPRESS)
     return parser
 
 
@@ -305,6 +321,16 @@ def _add_export_command(sub: _Commands) -> None:
     p.set_defaults(handler=_cmd_export)
 
 
+def _add_lang(p: argparse.ArgumentParser, *, default: object) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=default,
+        help=f"language of the output: {' or '.join(LANGUAGES)} (default ${ENV_LANG}, then the "
+        "locale; maps and reports default to vi); JSON and CSV never change with it",
+    )
+
+
 def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> None:
     p.set_defaults(html_default_output=default_output)
     p.add_argument(
@@ -463,11 +489,15 @@ def _print_reader_notes(*plans: Plan) -> None:
 _PRINTED: set[str] = set()
 
 
+#: The kinds of line :func:`_say` prints, translated when printed.
+_KINDS = {"note": N_("note"), "warning": N_("warning"), "error": N_("error")}
+
+
 def _say(kind: str, text: object) -> None:
     """Print ``planning: KIND: TEXT`` on stderr as one line (control characters escaped)."""
-    line = escape_text(text)
-    _PRINTED.add(line)
-    print(f"planning: {kind}: {line}", file=sys.stderr)
+    line = escape_text(localize(text))
+    _PRINTED.add(escape_text(text))
+    print(f"planning: {gettext(_KINDS.get(kind, kind))}: {line}", file=sys.stderr)
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
@@ -476,7 +506,7 @@ def _emit(text: str, args: argparse.Namespace) -> None:
         from planning.outputs import atomic_write
 
         atomic_write(out, text, protect=_inputs(args))
-        print(f"wrote {escape_text(out)}", file=sys.stderr)
+        print(gettext("wrote {path}").format(path=escape_text(out)), file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -484,7 +514,11 @@ def _emit(text: str, args: argparse.Namespace) -> None:
 def _binary_output(args: argparse.Namespace) -> str:
     """Return ``-o FILE``, which a binary format needs (it is never written to a terminal)."""
     if not args.output or str(args.output) == "-":
-        raise UsageError(f"--format {args.format} writes a binary file: add -o FILE (not '-')")
+        raise UsageError(
+            gettext("--format {format} writes a binary file: add -o FILE (not '-')").format(
+                format=args.format
+            )
+        )
     return str(args.output)
 
 
@@ -495,7 +529,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         _binary_output(args)
         if partitioned:
-            raise UsageError("--format xlsx needs the plan in memory: leave out --dask")
+            raise UsageError(gettext("--format xlsx needs the plan in memory: leave out --dask"))
     plan: Plan | None = None
     if partitioned:
         report = _check_partitioned(args)
@@ -555,7 +589,9 @@ def _cmd_areas(args: argparse.Namespace) -> int:
         _emit(json.dumps(payload, ensure_ascii=False, indent=2, default=float), args)
     elif args.format == "csv":
         if len(wanted) > 1:
-            raise UsageError("--format csv writes one table: add --by cluster or --by district")
+            raise UsageError(
+                gettext("--format csv writes one table: add --by cluster or --by district")
+            )
         from planning.report.excel import csv_text
 
         _emit(csv_text(tables[wanted[0]]), args)
@@ -581,11 +617,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     if args.code:
         r = REGISTRY.get(args.code.upper())
         if r is None:
-            raise UsageError(f"unknown rule {args.code!r}; `planning rules` lists them")
-        print(f"{r.code} ({r.severity}, family {r.family}): {r.title}\n\n{r.doc}")
+            raise UsageError(
+                gettext("unknown rule {code!r}; `planning rules` lists them").format(code=args.code)
+            )
+        head = gettext("{code} ({severity}, family {family}): {title}").format(
+            code=r.code, severity=gettext(r.severity), family=r.family, title=gettext(r.title)
+        )
+        print(f"{head}\n\n{r.doc}")
         return 0
     for r in iter_rules():
-        print(f"{r.code}  {r.severity:<7}  {r.title}")
+        print(f"{r.code}  {gettext(r.severity):<9}  {gettext(r.title)}")
     return 0
 
 
@@ -632,14 +673,15 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
 
     plan = _load(args)
     report = check(plan, tolerance_pct=args.tolerance)
-    path = write(
-        plan,
-        args.output,
-        report=report,
-        tiles=args.tiles,
-        color_by=args.color_by,
-        protect=_inputs(args),
-    )
+    with use_language(args.document_lang):  # the page; messages stay in the interface's language
+        path = write(
+            plan,
+            args.output,
+            report=report,
+            tiles=args.tiles,
+            color_by=args.color_by,
+            protect=_inputs(args),
+        )
     _print_written(path)
     return 0
 
@@ -647,8 +689,12 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
 def _print_written(path: Path, note: str = "") -> None:
     if str(path) == STDOUT:
         return
+    from planning.i18n import format_number
+
+    size = format_number(path.stat().st_size / 1e6, digits=2)
     print(
-        f"wrote {escape_text(path)} ({path.stat().st_size / 1e6:.2f} MB){escape_text(note)}",
+        gettext("wrote {path} ({size} MB)").format(path=escape_text(path), size=size)
+        + escape_text(note),
         file=sys.stderr,
     )
 
@@ -668,18 +714,19 @@ def _cmd_map_print(args: argparse.Namespace) -> int:
     from planning.maps.printmap import write_static_map
 
     if args.diff:
-        raise UsageError("--diff draws an HTML map: leave out --format png/pdf")
+        raise UsageError(gettext("--diff draws an HTML map: leave out --format png/pdf"))
     _binary_output(args)
     plan = _load(args)
-    path = write_static_map(
-        plan,
-        args.output,
-        fmt=args.format,
-        dpi=args.dpi,
-        paper=args.paper,
-        color_by=args.color_by,
-        protect=_inputs(args),
-    )
+    with use_language(args.document_lang):
+        path = write_static_map(
+            plan,
+            args.output,
+            fmt=args.format,
+            dpi=args.dpi,
+            paper=args.paper,
+            color_by=args.color_by,
+            protect=_inputs(args),
+        )
     _print_written(path)
     return 0
 
@@ -705,14 +752,15 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
     from planning.maps.api import write_diff_map
 
     if args.files:
-        raise UsageError("give either FILE arguments or --diff OLD NEW, not both")
+        raise UsageError(gettext("give either FILE arguments or --diff OLD NEW, not both"))
     kwargs = _plan_options(args)
     old_spec, new_spec = args.diff
     old, new = load_version(old_spec, **kwargs), load_version(new_spec, **kwargs)
     _print_reader_notes(old, new)
     d = diff_plans(old, new, tolerance_pct=args.tolerance)
     protect = [*_inputs(args), *(s for s in args.diff if s != BUNDLED)]
-    path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
+    with use_language(args.document_lang):
+        path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
     _print_written(path, f": {d.summary()}")
     return 0
 
@@ -749,6 +797,20 @@ def _one_line_warnings() -> None:
     warnings.showwarning = show
 
 
+def _language(args: argparse.Namespace) -> Language:
+    """Return the language of this run's messages: ``--lang``, ``$PLANNING_LANG``, the locale.
+
+    Also sets ``args.document_lang``, the language of the maps and reports it writes: the
+    same, except that without ``--lang`` or ``$PLANNING_LANG`` they are in Vietnamese
+    (:data:`~planning.i18n.DOCUMENT_DEFAULT`): they are handed on inside the department.
+    """
+    try:
+        args.document_lang = resolve_language(args.lang, default=DOCUMENT_DEFAULT)
+        return resolve_language(args.lang)
+    except UnknownLanguageError as exc:
+        raise LanguageError(str(exc)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code.
 
@@ -769,12 +831,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     _one_line_warnings()
     try:
-        return handler(args)
+        lang = _language(args)
     except PlanningError as exc:
         _say("error", exc)
         return 2
+    try:
+        with use_language(lang):
+            return handler(args)
+    except PlanningError as exc:
+        with use_language(lang):
+            _say("error", exc)
+        return 2
     except KeyboardInterrupt:
-        print("planning: interrupted", file=sys.stderr)
+        print(gettext("planning: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -12,6 +12,7 @@ pass or fail on data whose answer is known; :func:`run_rule` runs one rule on it
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -442,3 +443,104 @@ def external_resources(text: str) -> list[str]:
         The offending snippets; empty for a self-contained page.
     """
     return [m.group(0) for m in _EXTERNAL.finditer(text)]
+
+
+# -- languages ---------------------------------------------------------------------------------------
+
+
+def english_words_left(text: str, *, allow: Iterable[str] = (), lang: str = "vi") -> list[str]:
+    """Return the English words left in a text that should be in another language.
+
+    A word is English when the project's English messages use it (the gettext template,
+    ``planning/locale/planning.pot``) or it is a common English word, and the ``lang``
+    catalogue's translations do not use it too (so units, codes and names that both
+    languages write the same way, like ``ha``, ``WGS``, ``CCN`` or ``planning``, pass).
+    For the tests of text outputs, maps and reports in Vietnamese.
+
+    Parameters
+    ----------
+    text
+        The rendered text (terminal output, or a page's visible text).
+    allow
+        Phrases to ignore wherever they occur: names, attributions, citations, codes.
+    lang
+        The language the text should be in.
+
+    Returns
+    -------
+    list of str
+        The English words found, sorted, each once (empty when none is left).
+
+    Examples
+    --------
+    >>> english_words_left("đã kiểm tra 75 mã; Clusters lie inside Hanoi", allow=["Hanoi"])
+    ['clusters', 'inside', 'lie']
+    """
+    import re
+
+    english, translated = _catalogue_words(lang)
+    for phrase in sorted((str(p) for p in allow if p), key=len, reverse=True):
+        text = text.replace(phrase, " ")
+    words = {w.lower() for w in re.findall(r"(?<!\w)[A-Za-z]{2,}(?!\w)", text)}
+    return sorted(w for w in words if w in english and w not in translated)
+
+
+#: Common English words that are no message's vocabulary but must not be left either.
+_COMMON_ENGLISH = frozenset(
+    # not "an", "in", "no", "to": Vietnamese words too
+    [
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "is",
+        "it",
+        "not",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "was",
+        "were",
+        "with",
+    ]
+)
+
+
+@functools.cache
+def _catalogue_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the words of the English messages and those of their ``lang`` translations."""
+    import re
+    from importlib import resources
+
+    from babel.messages.pofile import read_po
+
+    def words(texts: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for t in texts:
+            t = re.sub(r"\{[^{}]*\}", " ", t)  # placeholders are no words
+            out.update(w.lower() for w in re.findall(r"(?<!\w)[A-Za-z]{2,}(?!\w)", t))
+        return out
+
+    locale = resources.files("planning") / "locale"
+    with (locale / "planning.pot").open("rb") as fp:
+        template = read_po(fp)
+    with (locale / lang / "LC_MESSAGES" / "planning.po").open("rb") as fp:
+        catalogue = read_po(fp)
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, tuple | list):
+            return [str(v) for v in value]
+        return [str(value)] if value else []
+
+    english = words(s for m in template if m.id for s in strings(m.id)) | _COMMON_ENGLISH
+    translated = words(s for m in catalogue if m.id for s in strings(m.string))
+    return frozenset(english), frozenset(translated - _COMMON_ENGLISH)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planning.errors import PlanDataError
+from planning.i18n import N_, Message, Text, join_messages, message, plural_message
 from planning.schema import category_tree_problems
 from planning.settings import bundled_geodata_dir
 
@@ -118,10 +119,24 @@ class Figure:
         return bool(self.derived)
 
     def formatted(self) -> str:
-        """Return the value at its published precision with its unit, e.g. ``3,204.31 ha``."""
-        text = f"{self.value:,.{self.decimals}f}"
+        """Return the value at its published precision with its unit, e.g. ``3,204.31 ha``.
+
+        The text is a :class:`~planning.i18n.Message`: English as a string, and
+        ``3.204,31 ha`` (with the qualifier translated) where a report localizes it.
+        """
         unit = "" if self.unit == "%" else " "
-        return f"{self.qualifier + ' ' if self.qualifier else ''}{text}{unit}{self.unit}"
+        qualifier = _QUALIFIERS.get(self.qualifier, self.qualifier)
+        return Message(
+            "{qualifier}{value:,.{decimals}f}{unit}",
+            None,
+            None,
+            {
+                "qualifier": Message("{q} ", None, None, {"q": qualifier}) if qualifier else "",
+                "value": self.value,
+                "decimals": self.decimals,
+                "unit": Message(unit + "{u}", None, None, {"u": _UNITS.get(self.unit, self.unit)}),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -201,20 +216,43 @@ class TreeCheck:
     def short(self) -> str:
         """Return a compact form: ``to2020 clusters 64 + 52 + 22 = 138 ✓``."""
         dec = max(self.expected.decimals, 2) if self.quantity == "ha" else 0
-        parts = " + ".join(f"{v:,.{dec}f}" for _, v in self.terms)
-        mark = "✓" if self.consistent else f"≠ published {self.expected.formatted()}"
-        return f"{self.node} {self.quantity}: {parts} = {self.computed:,.{dec}f} {mark}"
+        mark = (
+            "✓"
+            if self.consistent
+            else message("≠ published {published}", published=self.expected.formatted())
+        )
+        return message(
+            "{node} {quantity}: {parts} = {computed} {mark}",
+            node=self.node,
+            quantity=_QUANTITIES.get(self.quantity, self.quantity),
+            parts=self._terms(dec),
+            computed=self._number(self.computed, dec),
+            mark=mark,
+        )
+
+    def _number(self, value: float, decimals: int) -> Message:
+        return Message("{v:,.{d}f}", None, None, {"v": value, "d": decimals})
+
+    def _terms(self, decimals: int) -> Message:
+        return join_messages((self._number(v, decimals) for _, v in self.terms), sep=" + ")
 
     def explain(self) -> str:
         """Return ``a + b + c = computed; published X`` in words."""
         d = self.expected.decimals
-        parts = " + ".join(
-            f"{v:,.{max(d, 2) if self.quantity == 'ha' else 0}f}" for _, v in self.terms
+        dec = max(d, 2) if self.quantity == "ha" else 0
+        verdict = (
+            plural_message("agrees at {n} decimal", "agrees at {n} decimals", d)
+            if self.consistent
+            else plural_message("DISAGREES at {n} decimal", "DISAGREES at {n} decimals", d)
         )
-        verdict = "agrees" if self.consistent else "DISAGREES"
-        return (
-            f"{self.node} {self.quantity}: {parts} = {self.computed:,.{max(d, 2) if self.quantity == 'ha' else 0}f}; "
-            f"published {self.expected.formatted()} ({verdict} at {d} decimal{'s' if d != 1 else ''})"
+        return message(
+            "{node} {quantity}: {parts} = {computed}; published {published} ({verdict})",
+            node=self.node,
+            quantity=_QUANTITIES.get(self.quantity, self.quantity),
+            parts=self._terms(dec),
+            computed=self._number(self.computed, dec),
+            published=self.expected.formatted(),
+            verdict=verdict,
         )
 
 
@@ -454,7 +492,7 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     for key, spec in raw.get("categories", {}).items():
         node = CategoryNode(
             key=key,
-            label=str(spec.get("label", key)),
+            label=_label(spec, key),
             clusters=str(spec.get("clusters", "")),
             ha=str(spec.get("ha", "")),
             children=tuple(spec.get("children", ())),
@@ -487,7 +525,7 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     for key, spec in raw.get("ratios", {}).items():
         ratio = Ratio(
             key,
-            str(spec.get("label", key)),
+            _label(spec, key),
             spec["numerator"],
             spec["denominator"],
             spec["percent"],
@@ -545,7 +583,7 @@ def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
         ) from None
     return Figure(
         key=key,
-        label=str(spec.get("label", key)),
+        label=_label(spec, key),
         value=value,
         unit=str(spec.get("unit", "")),
         decimals=decimals,
@@ -574,3 +612,26 @@ def _parse_derivation(text: str, key: str, path: Path) -> list[tuple[int, str]]:
     if not terms:
         raise PlanDataError("empty derivation", path=path, ident=f"figures.{key}", field="derived")
     return terms
+
+
+def _label(spec: dict[str, Any], key: str) -> Text:
+    """Return a manifest entry's ``label``, with its ``label_vi`` for Vietnamese reports."""
+    return Text(str(spec.get("label", key)), vi=str(spec.get("label_vi", "")))
+
+
+#: How figures are qualified as published (``qualifier``), translated where shown.
+_QUALIFIERS = {q: message(q) for q in (N_("about"), N_("more than"), N_("nearly"), N_("less than"))}
+#: The units of the bundled manifest's counts, translated where shown (others as written).
+_UNITS = {
+    u: message(u)
+    for u in (
+        N_("clusters"),
+        N_("districts"),
+        N_("markets"),
+        N_("products"),
+        N_("enterprises"),
+        N_("expansions"),
+    )
+}
+#: The quantities of the category tree, as reports show them.
+_QUANTITIES = {"clusters": message("clusters"), "ha": "ha"}

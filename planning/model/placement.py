@@ -217,9 +217,7 @@ def place_unplaced(
     """
     out = clusters
     if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
-        out = place_at_communes(
-            out, communes(), districts=dist, path=path, units_2025=units_2025
-        )
+        out = place_at_communes(out, communes(), districts=dist, path=path, units_2025=units_2025)
     if "needs_placement" in out.columns:
         out = out.drop(columns="needs_placement")
     from planning.model.catalogue import fill_district_codes

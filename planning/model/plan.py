@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
+from planning.i18n import Message, join_messages, message
 from planning.model.placement import indicative_zones, place_unplaced
 from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
 from planning.settings import WGS84, bundled_geodata_dir
@@ -126,17 +127,21 @@ class Plan:
             src = m.sources[key]
             if key.startswith("ocha"):
                 continue
-            tag = "" if src.verified else " [UNVERIFIED]"
-            lines.append(f"Plan figures: {src.citation()}{tag}")
+            tag = "" if src.verified else message(" [UNVERIFIED]")
+            lines.append(message("Plan figures: {citation}{tag}", citation=src.citation(), tag=tag))
         if len(self.clusters):
             n_src = self.clusters["source_url"].replace("", None).dropna().nunique()
-            where = self.inputs.get("clusters", "bundled")
+            where = self.inputs.get("clusters", message("bundled"))
             if n_src:
                 lines.append(
-                    f"Cluster facts: {where} (each row names its source; {n_src} distinct URLs)"
+                    message(
+                        "Cluster facts: {where} (each row names its source; {n} distinct URLs)",
+                        where=where,
+                        n=n_src,
+                    )
                 )
             else:
-                lines.append(f"Cluster facts: {where} (no source URLs given)")
+                lines.append(message("Cluster facts: {where} (no source URLs given)", where=where))
         return lines
 
     def notes(self) -> list[str]:
@@ -153,30 +158,53 @@ class Plan:
             precision = ind["location_precision"].fillna("").astype(str)
             where = _indicative_centres(precision.value_counts().to_dict())
             out.append(
-                f"{len(ind)} cluster footprint(s) are INDICATIVE: circles of the declared area "
-                f"{where}, not surveyed boundaries; their areas are not measurements."
+                message(
+                    "{n} cluster footprint(s) are INDICATIVE: circles of the declared area "
+                    "{where}, not surveyed boundaries; their areas are not measurements.",
+                    n=len(ind),
+                    where=where,
+                )
             )
         n_pt = int(self.clusters["geometry_kind"].eq("point").sum())
         if n_pt:
-            out.append(f"{n_pt} cluster(s) have no published area and are shown as locations only.")
+            out.append(
+                message(
+                    "{n} cluster(s) have no published area and are shown as locations only.",
+                    n=n_pt,
+                )
+            )
         if len(self.zones) and self.zones["geometry_kind"].eq("indicative").any():
             out.append(
-                "The Hoa Lac Hi-Tech Park footprint is INDICATIVE: a circle of its published area "
-                "inside its six host communes, not its boundary."
+                message(
+                    "The Hoa Lac Hi-Tech Park footprint is INDICATIVE: a circle of its published "
+                    "area inside its six host communes, not its boundary."
+                )
             )
         if not self.complete:
             total = self.manifest.figures.get("total_clusters")
-            of = f"{len(self.clusters)} of {int(total.value) if total else '?'} planned clusters"
+            total_n = int(total.value) if total else "?"
             if self.inputs.get("clusters", "bundled").startswith("bundled"):
                 out.append(
-                    f"The cluster list is partial: {of}, from public reports; the decision's "
-                    "appendix was not available."
+                    message(
+                        "The cluster list is partial: {n} of {total} planned clusters, from "
+                        "public reports; the decision's appendix was not available.",
+                        n=len(self.clusters),
+                        total=total_n,
+                    )
                 )
             else:
-                out.append(f"The cluster list is partial: {of}.")
+                out.append(
+                    message(
+                        "The cluster list is partial: {n} of {total} planned clusters.",
+                        n=len(self.clusters),
+                        total=total_n,
+                    )
+                )
         out.append(
-            "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
-            "Viet Nam abolished the district level in 2025."
+            message(
+                "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
+                "Viet Nam abolished the district level in 2025."
+            )
         )
         out.extend(self.context_notes)
         if "commune_2025" in self.clusters.columns:
@@ -215,21 +243,31 @@ class Plan:
         )
 
 
-def _indicative_centres(by_precision: dict[str, int]) -> str:
+def _indicative_centres(by_precision: dict[str, int]) -> Message:
     """Say where indicative footprints are centred, from their ``location_precision`` counts."""
-    at_unit = {"commune": "commune", "2025 commune": "2025 commune", "district": "district"}
+    at_unit = {
+        "commune": message("commune"),
+        "2025 commune": message("2025 commune"),
+        "district": message("district"),
+    }
     units = [at_unit[p] for p in at_unit if by_precision.get(p)]
-    parts = []
+    parts: list[Message] = []
     if units:
         n_unit = sum(by_precision.get(p, 0) for p in at_unit)
-        parts.append(f"at the representative point of their {' or '.join(units)} ({n_unit})")
+        parts.append(
+            message(
+                "at the representative point of their {units} ({n})",
+                units=join_messages(units, sep=" / "),
+                n=n_unit,
+            )
+        )
     n_source = by_precision.get("source point", 0)
     if n_source:
-        parts.append(f"at a point a source published ({n_source})")
+        parts.append(message("at a point a source published ({n})", n=n_source))
     n_given = sum(n for p, n in by_precision.items() if p not in at_unit and p != "source point")
     if n_given:
-        parts.append(f"at the coordinates given in the input ({n_given})")
-    return "; ".join(parts) if parts else "at the location given"
+        parts.append(message("at the coordinates given in the input ({n})", n=n_given))
+    return join_messages(parts, sep="; ") if parts else message("at the location given")
 
 
 def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
@@ -421,8 +459,16 @@ def load_plan(
 
             facts = read_facts()
         is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
-        inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
-        name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
+        inputs["clusters"] = (
+            str(cat_path)
+            if cat_path
+            else message("bundled catalogue {path}", path="geodata/clusters.csv")
+        )
+        name = (
+            message("Hanoi CCN plan (bundled catalogue)")
+            if cat_path is None
+            else message("Plan from {path}", path=str(cat_path))
+        )
         totals = ()
     clusters = add_units_2025(finish_clusters(clusters, path=inputs["clusters"]), units_2025)
 
