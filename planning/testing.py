@@ -81,7 +81,7 @@ def district_point(name: str) -> tuple[str, float, float]:
         The OCHA PCODE and the district polygon's representative point.
     """
     from planning.sources.geodata import load_districts
-    from planning.text.vietnamese import name_key
+    from planning.text.names import name_key
 
     d = load_districts()
     hit = d.loc[d["district_vi"].map(name_key).eq(name_key(name))]
@@ -251,7 +251,7 @@ def synthetic_clusters(
 
     from planning.geo.area import equal_area_m2
     from planning.rules.location import locate
-    from planning.text.vietnamese import fold
+    from planning.text.names import fold
 
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")

@@ -33,7 +33,7 @@ from pyproj import Geod
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataHashMismatch, GeodataUnavailable
 from planning.sources import geodata
-from planning.text.vietnamese import split_admin_prefix
+from planning.text.names import split_admin_prefix
 
 OCHA = geodata.SOURCES["ocha-districts"]
 V63 = geodata.SOURCES["vietnam63-communes"]

@@ -23,7 +23,7 @@ from pyproj.crs import CoordinateOperation
 from planning.errors import CRSError, PlanDataError, PlanningError
 from planning.geo.crs import DatumShiftWarning
 from planning.readers import io as pio
-from planning.text.vietnamese import encode_legacy
+from planning.text.legacy import encode_legacy
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:You will likely lose:UserWarning",
@@ -976,7 +976,7 @@ def test_fuzz_geometries(
 
 # --- per-distinct-value work equals per-row work -------------------------------------------
 
-from planning.text import vietnamese as pvn  # noqa: E402
+from planning.text import legacy as pvn  # noqa: E402
 
 _WORDS = [
     "CCN Phùng Xá",
@@ -1087,7 +1087,7 @@ def _split_location_per_row(value: str, gdf: gpd.GeoDataFrame, i: int) -> str:
     """The per-row reference (the implementation before per-distinct-value work)."""
     import re
 
-    from planning.text.vietnamese import split_admin_prefix
+    from planning.text.names import split_admin_prefix
 
     if not value:
         return ""

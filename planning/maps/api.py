@@ -943,7 +943,7 @@ def _table(rows: Sequence[tuple[str, str]]) -> str:
 
 
 def _fold(text: str) -> str:
-    from planning.text.vietnamese import fold
+    from planning.text.names import fold
 
     return fold(text)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError
 from planning.settings import WGS84, bundled_geodata_dir
-from planning.text.vietnamese import fold, nfc, split_admin_prefix
+from planning.text.names import fold, nfc, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -482,7 +482,7 @@ def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> g
         rows whose district cannot be found keep an empty code.
     """
     from planning.model.plan import district_index
-    from planning.text.vietnamese import name_key
+    from planning.text.names import name_key
 
     if "district_code" not in clusters.columns:
         return clusters

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from planning.errors import PlanDataError
 from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
 from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
-from planning.text.vietnamese import name_key, nfc, split_admin_prefix
+from planning.text.names import name_key, nfc, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd

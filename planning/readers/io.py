@@ -8,7 +8,7 @@ the canonical columns of ``docs/architecture.md``. On the way it
 * maps Vietnamese and English column names (``Ten_CCN``, ``Dien_tich``, ``Huyen``, ``Xa``
   …) through :data:`COLUMN_ALIASES`, which users may extend, or through ``columns=``;
 * repairs text: TCVN3/VNI/Windows-1258 legacy encodings and UTF-8 mojibake become NFC
-  Unicode (:mod:`planning.text.vietnamese`), admin prefixes are split off communes/districts;
+  Unicode (:mod:`planning.text.legacy`), admin prefixes are split off communes/districts;
 * repairs a VN-2000 CRS that lost its datum shift and transforms with EPSG:6960
   (:mod:`planning.geo.crs`);
 * refuses bad input with a one-line :class:`~planning.errors.PlanDataError` naming the
@@ -45,15 +45,8 @@ from planning.errors import CRSError, PlanDataError, PlanningError, PlanningWarn
 from planning.geo.crs import VIETNAM_BOUNDS, Helmert, to_wgs84
 from planning.outputs import atomic_output, atomic_path, atomic_write
 from planning.settings import WGS84
-from planning.text.vietnamese import (
-    LEGACY_ENCODINGS,
-    fold,
-    name_key,
-    nfc,
-    repair_distinct,
-    repair_texts,
-    split_admin_prefix,
-)
+from planning.text.legacy import LEGACY_ENCODINGS, repair_distinct, repair_texts
+from planning.text.names import fold, name_key, nfc, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -97,7 +90,7 @@ class LegacyEncodingWarning(PlanningWarning):
 
 #: Below this confidence a detected legacy encoding (TCVN3, VNI, Windows-1258, UTF-8 read
 #: as Windows-1252) is not applied: the column is left as read, with a
-#: :class:`LegacyEncodingWarning`. :func:`planning.text.vietnamese.detect_encoding` scores a
+#: :class:`LegacyEncodingWarning`. :func:`planning.text.legacy.detect_encoding` scores a
 #: decoding validity x gain x (1 - 0.5^n) over n words, so one word decoded perfectly
 #: scores 0.5 and two 0.75; under 0.5, most words are still not Vietnamese syllables with
 #: the best decoding, or it gains little over the text as read: a guess, not a finding
@@ -1944,7 +1937,7 @@ def place_at_communes(
     ------
     PlanDataError
         If a row's district or commune is not found (matched with
-        :func:`~planning.text.vietnamese.name_key` within the district).
+        :func:`~planning.text.names.name_key` within the district).
     """
     import geopandas as gpd
     import numpy as np

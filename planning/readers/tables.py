@@ -42,7 +42,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError, RowErrors
-from planning.text.vietnamese import fold, nfc, repair_texts, split_admin_prefix
+from planning.text.legacy import repair_texts
+from planning.text.names import fold, nfc, split_admin_prefix
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataHashMismatch, GeodataUnavailable
 from planning.outputs import create_temporary
-from planning.text.vietnamese import split_admin_prefix
+from planning.text.names import split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
