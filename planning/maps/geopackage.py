@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from planning.errors import UsageError
+from planning.geo.crs import reproject
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -191,7 +192,7 @@ def export_layers(
     out = [
         LayerExport(
             "clusters",
-            polys.to_crs(crs),
+            reproject(polys, crs),
             layer_qml(
                 "clusters", geometry="polygon", colors=colors, labels=labels, label_field="name_vi"
             ),
@@ -202,7 +203,7 @@ def export_layers(
         out.append(
             LayerExport(
                 "cluster_locations",
-                points.to_crs(crs),
+                reproject(points, crs),
                 layer_qml(
                     "cluster_locations",
                     geometry="point",
@@ -238,7 +239,7 @@ def export_layers(
     out.append(
         LayerExport(
             "districts",
-            districts.to_crs(crs),
+            reproject(districts, crs),
             layer_qml("districts", geometry="polygon", label_field="district_vi"),
             "Districts (2014-2025 structure, 30 units)",
         )
@@ -267,7 +268,7 @@ def export_layers(
     out.append(
         LayerExport(
             "communes",
-            communes_frame.to_crs(crs),
+            reproject(communes_frame, crs),
             layer_qml("communes", geometry="polygon", label_field="commune_vi"),
             "Communes and wards (2014-2019 structure)",
         )
@@ -295,7 +296,7 @@ def export_layers(
         out.append(
             LayerExport(
                 "hoa_lac",
-                zones.to_crs(crs),
+                reproject(zones, crs),
                 layer_qml(
                     "hoa_lac",
                     geometry="polygon",
