@@ -27,7 +27,7 @@ from planning.geo.area import (
     planar_area_m2,
 )
 from planning.geo.crs import DatumShiftWarning
-from planning.sources.geodata import load_districts
+from planning.sources.boundaries import load_districts
 
 A = 6378137.0
 F = 1 / 298.257223563

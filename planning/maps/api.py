@@ -1245,7 +1245,7 @@ def _legend_html(
 
 
 def _attribution_html(*plans: Plan) -> str:
-    from planning.sources.geodata import attribution_line
+    from planning.sources.registry import attribution_line
 
     lines = []
     for key in _unique(k for plan in plans for k in plan.used_sources):

@@ -130,7 +130,7 @@ def export_layers(
     color_by
         What clusters are coloured by, as on the web map: ``"status"`` or ``"category"``.
     communes
-        The commune layer; :func:`planning.sources.geodata.load_communes` when None.
+        The commune layer; :func:`planning.sources.boundaries.load_communes` when None.
 
     Returns
     -------
@@ -148,7 +148,8 @@ def export_layers(
     import geopandas as gpd
 
     from planning.maps.api import COLOR_BY, ZONE_COLOR, class_colors, cluster_classes
-    from planning.sources.geodata import attribution_line, load_communes
+    from planning.sources.boundaries import load_communes
+    from planning.sources.registry import attribution_line
 
     if crs not in EXPORT_CRS:
         raise UsageError(f"export CRS must be one of {', '.join(EXPORT_CRS)}, got {crs!r}")

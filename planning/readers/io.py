@@ -1918,7 +1918,7 @@ def place_at_communes(
         Rows from :func:`read_layer`; those with ``needs_placement`` True (or, without
         that column, no geometry) are placed.
     communes
-        The communes layer (:func:`planning.sources.geodata.load_communes`): ``commune_vi``,
+        The communes layer (:func:`planning.sources.boundaries.load_communes`): ``commune_vi``,
         ``district_code``, ``district_vi``, ``geometry`` (EPSG:4326).
     districts
         Optional districts layer; rows with a district but no commune are placed at the
