@@ -190,42 +190,15 @@ def _rings(arr: np.ndarray) -> _Rings:
     simple = polygon & (nholes == 0)
     complex_ = (polygon & (nholes > 0)) | (tid == _MULTIPOLYGON) | (tid == _COLLECTION)
 
-    xys: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    geom_of: list[np.ndarray] = []
-    signs: list[np.ndarray] = []
-
-    idx = np.flatnonzero(simple)
-    if len(idx):
-        sub = arr if len(idx) == n else arr[idx]
-        xy, which = shapely.get_coordinates(sub, return_index=True)
-        cnt = np.bincount(which, minlength=len(idx))
-        keep = cnt > 0
-        xys.append(xy)
-        counts.append(cnt[keep])
-        geom_of.append(idx[keep])
-        signs.append(np.ones(int(keep.sum())))
-
-    idx = np.flatnonzero(complex_)
-    if len(idx):
-        polys: list[shapely.Geometry] = []
-        owner: list[int] = []
-        for i in idx:
-            parts = _polygon_parts(arr[i])
-            polys.extend(parts)
-            owner.extend([int(i)] * len(parts))
-        if polys:
-            parr = np.empty(len(polys), dtype=object)
-            parr[:] = polys
-            rings, ridx = shapely.get_rings(parr, return_index=True)
-            first = np.ones(len(ridx), dtype=bool)
-            first[1:] = ridx[1:] != ridx[:-1]
-            ring_cnt = shapely.get_num_coordinates(rings)
-            keep = ring_cnt > 0
-            xys.append(shapely.get_coordinates(rings))
-            counts.append(ring_cnt[keep])
-            geom_of.append(np.asarray(owner, dtype=np.int64)[ridx[keep]])
-            signs.append(np.where(first[keep], 1.0, -1.0))
+    found = (
+        _simple_rings(arr, np.flatnonzero(simple)),
+        _complex_rings(arr, np.flatnonzero(complex_)),
+    )
+    parts = [part for part in found if part is not None]
+    xys = [part[0] for part in parts]
+    counts = [part[1] for part in parts]
+    geom_of = [part[2] for part in parts]
+    signs = [part[3] for part in parts]
 
     if not xys:
         empty = np.empty(0)
@@ -243,6 +216,46 @@ def _rings(arr: np.ndarray) -> _Rings:
         np.concatenate(signs),
         missing,
         n,
+    )
+
+
+_RingPart = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""(coordinates, coordinates per ring, geometry of each ring, +1/-1 exterior/hole)."""
+
+
+def _simple_rings(arr: np.ndarray, idx: np.ndarray) -> _RingPart | None:
+    """Return the rings of the polygons without holes at ``idx`` (one ring each, vectorised)."""
+    if not len(idx):
+        return None
+    sub = arr if len(idx) == len(arr) else arr[idx]
+    xy, which = shapely.get_coordinates(sub, return_index=True)
+    cnt = np.bincount(which, minlength=len(idx))
+    keep = cnt > 0
+    return xy, cnt[keep], idx[keep], np.ones(int(keep.sum()))
+
+
+def _complex_rings(arr: np.ndarray, idx: np.ndarray) -> _RingPart | None:
+    """Return the rings of the polygons with holes, multipolygons and collections at ``idx``."""
+    polys: list[shapely.Geometry] = []
+    owner: list[int] = []
+    for i in idx:
+        parts = _polygon_parts(arr[i])
+        polys.extend(parts)
+        owner.extend([int(i)] * len(parts))
+    if not polys:
+        return None
+    parr = np.empty(len(polys), dtype=object)
+    parr[:] = polys
+    rings, ridx = shapely.get_rings(parr, return_index=True)
+    first = np.ones(len(ridx), dtype=bool)
+    first[1:] = ridx[1:] != ridx[:-1]
+    ring_cnt = shapely.get_num_coordinates(rings)
+    keep = ring_cnt > 0
+    return (
+        shapely.get_coordinates(rings),
+        ring_cnt[keep],
+        np.asarray(owner, dtype=np.int64)[ridx[keep]],
+        np.where(first[keep], 1.0, -1.0),
     )
 
 

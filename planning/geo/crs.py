@@ -541,12 +541,24 @@ def _choose_shift(
                 f"about 224 m off; applying {VN2000_TO_WGS84} instead"
             ),
         )
+    known = _known_shift(given, where)
+    if known is not None:
+        return known
+    return (
+        given,
+        False,
+        (
+            f"{where}: VN-2000 with an unrecognised datum shift +towgs84="
+            + ",".join(f"{v:g}" for v in given.towgs84())
+            + f"; kept as given (the project uses {VN2000_TO_WGS84})"
+        ),
+    )
+
+
+def _known_shift(given: Helmert, where: str) -> tuple[Helmert, bool, str] | None:
+    """Recognise a non-zero shift as EPSG:6960 (right, or mangled), 6959 or an approximation."""
     if given.matches(HELMERT_6960):
-        return (
-            HELMERT_6960,
-            False,
-            (f"{where}: VN-2000 with the {VN2000_TO_WGS84} seven parameters"),
-        )
+        return HELMERT_6960, False, f"{where}: VN-2000 with the {VN2000_TO_WGS84} seven parameters"
     if given.matches(replace(HELMERT_6960, convention="position_vector")):
         # The coordinate-frame rotations were written into +towgs84 without flipping.
         return (
@@ -582,15 +594,7 @@ def _choose_shift(
                 "using the full seven-parameter set"
             ),
         )
-    return (
-        given,
-        False,
-        (
-            f"{where}: VN-2000 with an unrecognised datum shift +towgs84="
-            + ",".join(f"{v:g}" for v in values)
-            + f"; kept as given (the project uses {VN2000_TO_WGS84})"
-        ),
-    )
+    return None
 
 
 def _projection_steps(crs: CRS, *, inverse: bool = True) -> str:
