@@ -853,3 +853,17 @@ def test_conversion_reports_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     converting = [c for c in calls if c[0] == "converting communes"]
     assert [done for _, done, _ in converting] == [64, 128, 140]
     assert {total for _, _, total in converting} == {140}
+
+
+def test_cache_dir_default_is_the_platform_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv(settings.ENV_CACHE, raising=False)
+    assert settings.cache_dir() == Path(platformdirs.user_cache_dir("planning", appauthor=False))
+    if sys.platform.startswith("linux"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        assert settings.cache_dir() == tmp_path / "planning"
+    monkeypatch.setenv(settings.ENV_CACHE, str(tmp_path / "mine"))
+    assert settings.cache_dir() == tmp_path / "mine"

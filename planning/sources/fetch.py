@@ -266,7 +266,13 @@ class _MirrorOrDownload:
         os.close(fd)
         try:
             if candidate is not None:
-                shutil.copyfile(candidate, tmp)
+                try:
+                    shutil.copyfile(candidate, tmp)
+                except OSError as exc:
+                    raise GeodataUnavailable(
+                        f"{candidate}: cannot copy {self.remote.name} from the mirror into "
+                        f"the cache: {exc.strerror or exc}"
+                    ) from exc
                 self._check(tmp, where=str(candidate), advice=self._mirror_advice())
             else:
                 self._download(url, tmp)
