@@ -867,3 +867,74 @@ def test_cache_dir_default_is_the_platform_user_cache(
         assert settings.cache_dir() == tmp_path / "planning"
     monkeypatch.setenv(settings.ENV_CACHE, str(tmp_path / "mine"))
     assert settings.cache_dir() == tmp_path / "mine"
+
+
+# --------------------------------------------------------------------------- failures, one line each
+
+
+def test_cache_that_cannot_be_written(tmp_path: Path, mirror: Path, forbid_network: None) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    with pytest.raises(GeodataUnavailable, match="cannot write to the cache"):
+        fetch.fetch(PRJ, mirror=mirror, cache=not_a_folder)
+
+
+def test_mirror_file_that_cannot_be_copied(
+    tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch, forbid_network: None
+) -> None:
+    def refuse(source: Any, target: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(shutil, "copyfile", refuse)
+    with pytest.raises(GeodataUnavailable, match=r"cannot copy HanhChinhHN\.prj from the mirror"):
+        fetch.fetch(PRJ, mirror=mirror, cache=tmp_path / "cache")
+    assert _files_under(tmp_path / "cache") == []
+
+
+def test_download_error_says_the_mirror_lacks_the_file(
+    server: Server, tmp_path: Path, no_mirror_online: None
+) -> None:
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    remote = server.remote(SHP, path="no/such/file.shp")
+    with pytest.raises(GeodataUnavailable, match=r"is not in the mirror .*empty-mirror either"):
+        fetch.fetch(remote, mirror=empty, cache=tmp_path / "cache")
+
+
+def test_unreadable_district_shapefile(tmp_path: Path) -> None:
+    shp = tmp_path / "HanhChinhHN.shp"
+    shp.write_bytes(b"not a shapefile")
+    with pytest.raises(GeodataUnavailable, match="cannot read the district shapefile"):
+        boundaries._read_districts.__wrapped__(str(shp))
+
+
+def test_unreadable_r_object(tmp_path: Path) -> None:
+    rda = tmp_path / "communes.rda"
+    rda.write_bytes(b"RDX3\n" + bytes(range(256)))
+    with pytest.raises(GeodataUnavailable, match="cannot read the R sp object"):
+        boundaries._convert_communes(rda)
+
+
+def test_unreadable_sha256_record(communes: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "layer.parquet"
+    boundaries._write_layer(communes.head(2), path)
+    path.with_name("layer.parquet.sha256").write_bytes(b"\xff\xfe not ascii")
+    assert boundaries._verify_derived(path) == "has an unreadable sha256 record"
+
+
+def test_communes_layer_that_cannot_be_cached_is_still_returned(
+    communes: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        boundaries, "_convert_communes", lambda rda, progress=None: communes.head(2)
+    )
+
+    def full(frame: Any, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(boundaries, "_write_layer", full)
+    with pytest.warns(RuntimeWarning, match="could not cache the converted communes layer"):
+        frame = boundaries._communes_memo.__wrapped__(
+            str(tmp_path / "x.rda"), str(tmp_path / "layer.parquet"), boundaries._Uncached(None)
+        )
+    assert len(frame) == 2
