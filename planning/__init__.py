@@ -26,8 +26,8 @@ _LAZY = {
     "Report": "planning.report.core",
     "area_ha": "planning.geo.area",
     "add_areas": "planning.geo.area",
-    "load_districts": "planning.sources.geodata",
-    "load_communes": "planning.sources.geodata",
+    "load_districts": "planning.sources.boundaries",
+    "load_communes": "planning.sources.boundaries",
     "read_layer": "planning.readers",
     "make_map": "planning.maps.api",
     "write_map": "planning.maps.api",
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from planning.readers import read_layer
     from planning.report.core import Report, check
     from planning.report.html import write_report
-    from planning.sources.geodata import load_communes, load_districts
+    from planning.sources.boundaries import load_communes, load_districts
 
 
 def __getattr__(name: str) -> Any:

@@ -220,10 +220,10 @@ DISTRICTS = Layer(
         Column("district_en", "str", "English name"),
     ),
 )
-#: The communes layer (:func:`planning.sources.geodata.load_communes`).
+#: The communes layer (:func:`planning.sources.boundaries.load_communes`).
 COMMUNES = Layer(
     kind="communes",
-    title="Communes layer (`planning.sources.geodata.load_communes()`, EPSG:4326)",
+    title="Communes layer (`planning.sources.boundaries.load_communes()`, EPSG:4326)",
     id_column="commune_id",
     geometry="Polygon/MultiPolygon",
     columns=(

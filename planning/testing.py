@@ -83,8 +83,8 @@ def district_point(name: str) -> tuple[str, float, float]:
     tuple of (str, float, float)
         The OCHA PCODE and the district polygon's representative point.
     """
-    from planning.sources.geodata import load_districts
-    from planning.text.vietnamese import name_key
+    from planning.sources.boundaries import load_districts
+    from planning.text.names import name_key
 
     d = load_districts()
     hit = d.loc[d["district_vi"].map(name_key).eq(name_key(name))]
@@ -168,7 +168,7 @@ def make_plan(
     from planning.geo.area import add_areas
     from planning.model.figures import load_manifest
     from planning.model.plan import Plan
-    from planning.sources.geodata import load_districts
+    from planning.sources.boundaries import load_districts
 
     base = Plan(
         clusters=clusters_frame([{"cluster_id": "x", "geometry": square(105.56, 21.06, 1)}]),
@@ -235,7 +235,7 @@ def synthetic_clusters(
     duplicate_share
         Share of rows whose id, and as many again whose name, repeat another row's.
     districts
-        The district layer; :func:`planning.sources.geodata.load_districts` by default.
+        The district layer; :func:`planning.sources.boundaries.load_districts` by default.
 
     Returns
     -------
@@ -248,13 +248,13 @@ def synthetic_clusters(
 
     from planning.geo.area import equal_area_m2
     from planning.rules.location import locate
-    from planning.text.vietnamese import fold
+    from planning.text.names import fold
 
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     rng = np.random.default_rng(seed)
     if districts is None:
-        from planning.sources.geodata import load_districts
+        from planning.sources.boundaries import load_districts
 
         districts = load_districts()
     dgeoms = districts.geometry.to_numpy()

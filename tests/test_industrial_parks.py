@@ -12,7 +12,7 @@ import shapely
 
 from planning import settings
 from planning.errors import ContextLayerWarning, GeodataUnavailable
-from planning.sources import geodata
+from planning.sources import boundaries, registry
 from planning.sources.industrial_parks import (
     PARK_COLUMNS,
     SOURCE_KEY,
@@ -23,7 +23,7 @@ from planning.sources.industrial_parks import (
 DATA = Path(__file__).parent / "data" / "overpass"
 #: The test files' region: a box around their parks west of 106° E (one park lies at 106.5° E).
 BOX = shapely.box(105.7, 20.9, 106.0, 21.1)
-PARK = geodata.SOURCES[SOURCE_KEY]
+PARK = registry.SOURCES[SOURCE_KEY]
 
 
 def test_good_file_keeps_the_closed_industrial_ways_inside_the_boundary():
@@ -106,9 +106,9 @@ def test_registry_entry_matches_the_mirror_file(mirror):
     assert hashlib.sha256(local.read_bytes()).hexdigest() == remote.sha256
     assert remote.size_bytes == local.stat().st_size
     assert PARK.license == "ODbL 1.0"
-    assert geodata.attribution_line(SOURCE_KEY) == "© OpenStreetMap contributors, ODbL 1.0"
+    assert registry.attribution_line(SOURCE_KEY) == "© OpenStreetMap contributors, ODbL 1.0"
     # The other sources keep their "<attribution> (<licence>)" form.
-    assert geodata.attribution_line("ocha-districts").endswith("(CC BY 3.0 IGO)")
+    assert registry.attribution_line("ocha-districts").endswith("(CC BY 3.0 IGO)")
 
 
 def test_real_download_gives_the_ha_noi_parks(mirror):
@@ -119,7 +119,7 @@ def test_real_download_gives_the_ha_noi_parks(mirror):
     for expected in ("Bắc Thăng Long", "Quang Minh", "Nội Bài", "Phú Nghĩa", "Sài Đồng B"):
         assert f"Khu công nghiệp {expected}" in names
     assert "Khu công nghiệp VSIP Bắc Ninh" not in names  # across the boundary, in Bac Ninh
-    hanoi = shapely.union_all(geodata.load_districts(mirror=mirror).geometry.values)
+    hanoi = shapely.union_all(boundaries.load_districts(mirror=mirror).geometry.values)
     assert parks.geometry.map(lambda g: hanoi.covers(g.point_on_surface())).all()
     assert parks["park_id"].is_unique and (parks["area_ha"] > 0).all()
     assert summary.dropped["node"] == 209 and summary.dropped["bbox-only relation"] == 29
@@ -154,7 +154,7 @@ def test_plan_offline_without_the_file_is_skipped_with_a_note(tmp_path, mirror, 
 
     partial = tmp_path / "mirror"
     for key in ("ocha-districts", "vietnam63-communes"):
-        for remote in geodata.SOURCES[key].files:
+        for remote in registry.SOURCES[key].files:
             target = partial / remote.mirror_path
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(mirror / remote.mirror_path, target)

@@ -111,7 +111,7 @@ def test_weak_legacy_guess_is_not_applied(tmp_path):
 
 
 def test_a_real_legacy_column_is_still_repaired(tmp_path):
-    from planning.text.vietnamese import encode_legacy
+    from planning.text.legacy import encode_legacy
 
     p = tmp_path / "tcvn3.csv"
     rows = [b"ma_ccn,ten_ccn,kinh_do,vi_do,dien_tich"]

@@ -266,3 +266,30 @@ def test_points_table_builds_no_transformer_per_point(tmp_path, monkeypatch):
     plan = load_plan(csv, complete=False)
     assert plan.clusters["geometry_kind"].eq("indicative").all()
     assert len(made) < 5  # was one per point (200)
+
+
+def test_load_plan_passes_its_progress_callback_to_the_boundaries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planning.sources import boundaries
+
+    seen: dict[str, object] = {}
+
+    def spy(name: str):  # type: ignore[no-untyped-def]
+        original = getattr(boundaries, name)
+
+        def wrapped(**kwargs: object) -> gpd.GeoDataFrame:
+            seen[name] = kwargs.get("progress")
+            return original(**kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(boundaries, "load_districts", spy("load_districts"))
+    monkeypatch.setattr(boundaries, "load_communes", spy("load_communes"))
+
+    def progress(stage: str, done: int, total: int) -> None:
+        pass
+
+    plan = load_plan(progress=progress)
+    assert seen == {"load_districts": progress, "load_communes": progress}
+    assert plan.used_sources == ("ocha-districts", "vietnam63-communes")

@@ -30,7 +30,7 @@ from planning.errors import PlanDataError, UsageError
 from planning.model import catalogue
 from planning.model import figures as manifest
 from planning.model import plan as model
-from planning.sources.geodata import SOURCES
+from planning.sources.registry import SOURCES
 
 TMP_TAG = ".planning-tmp-"
 

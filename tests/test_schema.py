@@ -50,7 +50,7 @@ def test_every_category_has_a_phase_node_in_the_schema() -> None:
 
 
 def test_sources_layers_agree_with_the_schema() -> None:
-    from planning.sources import geodata
+    from planning.sources import boundaries as geodata
 
     assert (*schema.COMMUNE_COLUMNS, "geometry") == geodata.COMMUNE_COLUMNS
     assert (*schema.DISTRICT_COLUMNS, "geometry") == geodata.DISTRICT_COLUMNS

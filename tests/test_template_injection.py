@@ -102,7 +102,7 @@ def _zones(folder: Path, kind: str) -> Path:
 
 
 def _districts(folder: Path, kind: str) -> Path:
-    from planning.sources.geodata import load_districts
+    from planning.sources.boundaries import load_districts
 
     d = load_districts()
     d = d.loc[d["district_vi"].eq("Thạch Thất")].copy()

@@ -14,7 +14,8 @@ from planning.errors import CacheIntegrityWarning, PlanDataError
 from planning.model.plan import load_plan
 from planning.model.units2025 import add_units_2025
 from planning.sources import units2025
-from planning.sources.geodata import SOURCES, load_communes
+from planning.sources.boundaries import load_communes
+from planning.sources.registry import SOURCES
 from planning.sources.units2025 import SOURCE_KEY, load_units_2025, units_2025_for_map
 
 

@@ -236,8 +236,8 @@ def css_token(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Return the search key of a name (:func:`planning.text.vietnamese.fold`)."""
-    from planning.text.vietnamese import fold as _fold
+    """Return the search key of a name (:func:`planning.text.names.fold`)."""
+    from planning.text.names import fold as _fold
 
     return _fold(text)
 

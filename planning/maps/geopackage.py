@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from planning.errors import UsageError
+from planning.geo.crs import reproject
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -134,7 +135,7 @@ def export_layers(
     color_by
         What clusters are coloured by, as on the web map: ``"status"`` or ``"category"``.
     communes
-        The commune layer; :func:`planning.sources.geodata.load_communes` when None.
+        The commune layer; :func:`planning.sources.boundaries.load_communes` when None.
 
     Returns
     -------
@@ -153,7 +154,8 @@ def export_layers(
     import geopandas as gpd
 
     from planning.maps.features import COLOR_BY, ZONE_COLOR, class_colors, cluster_classes
-    from planning.sources.geodata import attribution_line, load_communes
+    from planning.sources.boundaries import load_communes
+    from planning.sources.registry import attribution_line
 
     if crs not in EXPORT_CRS:
         raise UsageError(f"export CRS must be one of {', '.join(EXPORT_CRS)}, got {crs!r}")
@@ -197,7 +199,7 @@ def export_layers(
     out = [
         LayerExport(
             "clusters",
-            polys.to_crs(crs),
+            reproject(polys, crs),
             layer_qml(
                 "clusters", geometry="polygon", colors=colors, labels=labels, label_field="name_vi"
             ),
@@ -208,7 +210,7 @@ def export_layers(
         out.append(
             LayerExport(
                 "cluster_locations",
-                points.to_crs(crs),
+                reproject(points, crs),
                 layer_qml(
                     "cluster_locations",
                     geometry="point",
@@ -244,7 +246,7 @@ def export_layers(
     out.append(
         LayerExport(
             "districts",
-            districts.to_crs(crs),
+            reproject(districts, crs),
             layer_qml("districts", geometry="polygon", label_field="district_vi"),
             "Districts (2014-2025 structure, 30 units)",
         )
@@ -273,7 +275,7 @@ def export_layers(
     out.append(
         LayerExport(
             "communes",
-            communes_frame.to_crs(crs),
+            reproject(communes_frame, crs),
             layer_qml("communes", geometry="polygon", label_field="commune_vi"),
             "Communes and wards (2014-2019 structure)",
         )
@@ -301,7 +303,7 @@ def export_layers(
         out.append(
             LayerExport(
                 "hoa_lac",
-                zones.to_crs(crs),
+                reproject(zones, crs),
                 layer_qml(
                     "hoa_lac",
                     geometry="polygon",
@@ -334,8 +336,8 @@ def _parks_layer(plan: Plan) -> gpd.GeoDataFrame | None:
     import geopandas as gpd
 
     from planning.geo.area import add_areas
-    from planning.sources.geodata import attribution_line
     from planning.sources.industrial_parks import SOURCE_KEY
+    from planning.sources.registry import attribution_line
 
     measured = add_areas(parks[["geometry"]].copy())
     return gpd.GeoDataFrame(

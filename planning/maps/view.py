@@ -94,7 +94,7 @@ def caveat_groups(
 
 def attribution_lines(used_sources: Iterable[str]) -> list[str]:
     """Return the map's attribution lines: each upstream dataset used, then a pointer."""
-    from planning.sources.geodata import attribution_line
+    from planning.sources.registry import attribution_line
 
     lines = []
     for key in _unique(used_sources):

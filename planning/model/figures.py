@@ -431,7 +431,24 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PlanDataError(f"not valid TOML: {exc}", path=p) from None
 
-    sources = {
+    sources = _read_sources(raw.get("sources", {}))
+    figures = _read_figures(raw.get("figures", {}), sources, p)
+    return Manifest(
+        plan=dict(raw.get("plan", {})),
+        sources=sources,
+        figures=figures,
+        categories=_read_categories(raw.get("categories", {}), figures, p),
+        ratios=_read_ratios(raw.get("ratios", {}), figures, p),
+        zones=_read_zones(raw.get("zones", {}), figures, p),
+        district_subtotals=dict(raw.get("district_subtotals", {})),
+        catalogue=dict(raw.get("catalogue", {})),
+        path=p,
+    )
+
+
+def _read_sources(raw: dict[str, dict[str, Any]]) -> dict[str, SourceRef]:
+    """Return the ``[sources]`` table as :class:`SourceRef` objects."""
+    return {
         k: SourceRef(
             key=k,
             title=str(v.get("title", "")),
@@ -441,9 +458,14 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
             verified=bool(v.get("verified", True)),
             attributed=bool(v.get("attributed", True)),
         )
-        for k, v in raw.get("sources", {}).items()
+        for k, v in raw.items()
     }
-    raw_figs: dict[str, dict[str, Any]] = raw.get("figures", {})
+
+
+def _read_figures(
+    raw_figs: dict[str, dict[str, Any]], sources: dict[str, SourceRef], p: Path
+) -> dict[str, Figure]:
+    """Return the published figures, then the derived ones computed from them."""
     figures: dict[str, Figure] = {}
     for key, spec in raw_figs.items():
         if "derived" in spec:
@@ -464,7 +486,12 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
                 field="source",
             )
         figures[key] = _figure(key, spec, float(spec["value"]), p)
-    pending = {k: s for k, s in raw_figs.items() if "derived" in s}
+    _derive(figures, {k: s for k, s in raw_figs.items() if "derived" in s}, p)
+    return figures
+
+
+def _derive(figures: dict[str, Figure], pending: dict[str, dict[str, Any]], p: Path) -> None:
+    """Compute the derived figures into ``figures``, each once all its terms are known."""
     while pending:
         progressed = False
         for key, spec in list(pending.items()):
@@ -474,22 +501,32 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
                 figures[key] = _figure(key, spec, value, p)
                 del pending[key]
                 progressed = True
-            else:
-                unknown = [n for _, n in terms if n not in figures and n not in pending]
-                if unknown:
-                    raise PlanDataError(
-                        f"derivation names unknown figure {unknown[0]!r}",
-                        path=p,
-                        ident=f"figures.{key}",
-                        field="derived",
-                    )
+                continue
+            unknown = [n for _, n in terms if n not in figures and n not in pending]
+            if unknown:
+                raise PlanDataError(
+                    f"derivation names unknown figure {unknown[0]!r}",
+                    path=p,
+                    ident=f"figures.{key}",
+                    field="derived",
+                )
         if not progressed:
             raise PlanDataError(
                 f"derivations refer to each other in a cycle: {sorted(pending)}", path=p
             )
 
+
+def _require_figure(ref: str, figures: dict[str, Figure], p: Path, *, ident: str, fld: str) -> None:
+    if ref not in figures:
+        raise PlanDataError(f"names unknown figure {ref!r}", path=p, ident=ident, field=fld)
+
+
+def _read_categories(
+    raw: dict[str, dict[str, Any]], figures: dict[str, Figure], p: Path
+) -> dict[str, CategoryNode]:
+    """Return the category tree, every figure and child it names checked."""
     categories: dict[str, CategoryNode] = {}
-    for key, spec in raw.get("categories", {}).items():
+    for key, spec in raw.items():
         node = CategoryNode(
             key=key,
             label=_label(spec, key),
@@ -499,10 +536,8 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
         )
         for fld in ("clusters", "ha"):
             ref = getattr(node, fld)
-            if ref and ref not in figures:
-                raise PlanDataError(
-                    f"names unknown figure {ref!r}", path=p, ident=f"categories.{key}", field=fld
-                )
+            if ref:
+                _require_figure(ref, figures, p, ident=f"categories.{key}", fld=fld)
         categories[key] = node
     for node in categories.values():
         for child in node.children:
@@ -520,58 +555,65 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
             ident=f"categories.{key}",
             field="children",
         )
+    return categories
 
+
+def _read_ratios(
+    raw: dict[str, dict[str, Any]], figures: dict[str, Figure], p: Path
+) -> dict[str, Ratio]:
+    """Return the published ratios, every figure they name checked."""
     ratios = {}
-    for key, spec in raw.get("ratios", {}).items():
-        ratio = Ratio(
+    for key, spec in raw.items():
+        for fld in ("numerator", "denominator", "percent"):
+            if fld not in spec:
+                raise PlanDataError(
+                    f"ratio has no {fld!r}", path=p, ident=f"ratios.{key}", field=fld
+                )
+            _require_figure(str(spec[fld]), figures, p, ident=f"ratios.{key}", fld=fld)
+        ratios[key] = Ratio(
             key,
             _label(spec, key),
-            spec["numerator"],
-            spec["denominator"],
-            spec["percent"],
+            str(spec["numerator"]),
+            str(spec["denominator"]),
+            str(spec["percent"]),
         )
-        for fld in ("numerator", "denominator", "percent"):
-            if getattr(ratio, fld) not in figures:
-                raise PlanDataError(
-                    f"names unknown figure {getattr(ratio, fld)!r}",
-                    path=p,
-                    ident=f"ratios.{key}",
-                    field=fld,
-                )
-        ratios[key] = ratio
+    return ratios
 
+
+def _read_zones(
+    raw: dict[str, dict[str, Any]], figures: dict[str, Figure], p: Path
+) -> dict[str, ZoneFact]:
+    """Return the special zones (Hoa Lac Hi-Tech Park), the figure of their area checked."""
     zones = {}
-    for key, spec in raw.get("zones", {}).items():
+    for key, spec in raw.items():
         zones[key] = ZoneFact(
             key=key,
             name_vi=str(spec.get("name_vi", key)),
             name_en=str(spec.get("name_en", key)),
             area=str(spec.get("area", "")),
             source=str(spec.get("source", "")),
-            host_communes=tuple(
-                (str(h["commune"]), str(h["district"])) for h in spec.get("host_communes", ())
-            ),
+            host_communes=_host_communes(spec.get("host_communes", ()), p, ident=f"zones.{key}"),
             note=str(spec.get("note", "")),
         )
-        if zones[key].area and zones[key].area not in figures:
-            raise PlanDataError(
-                f"names unknown figure {zones[key].area!r}",
-                path=p,
-                ident=f"zones.{key}",
-                field="area",
-            )
+        if zones[key].area:
+            _require_figure(zones[key].area, figures, p, ident=f"zones.{key}", fld="area")
+    return zones
 
-    return Manifest(
-        plan=dict(raw.get("plan", {})),
-        sources=sources,
-        figures=figures,
-        categories=categories,
-        ratios=ratios,
-        zones=zones,
-        district_subtotals=dict(raw.get("district_subtotals", {})),
-        catalogue=dict(raw.get("catalogue", {})),
-        path=p,
-    )
+
+def _host_communes(raw: Any, p: Path, *, ident: str) -> tuple[tuple[str, str], ...]:
+    """Return a zone's host communes as (commune, district) pairs."""
+    out = []
+    for h in raw:
+        if not isinstance(h, dict) or "commune" not in h or "district" not in h:
+            raise PlanDataError(
+                "each host commune needs 'commune' and 'district', for example "
+                '{ commune = "Thạch Hoà", district = "Thạch Thất" }',
+                path=p,
+                ident=ident,
+                field="host_communes",
+            )
+        out.append((str(h["commune"]), str(h["district"])))
+    return tuple(out)
 
 
 def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:

@@ -23,7 +23,7 @@ from planning.errors import NameMatchWarning, PlanDataError, RowErrors
 from planning.readers.matching import match_name
 from planning.readers.values import cell_text, object_series
 from planning.settings import FOOTPRINT_VERTICES, WGS84
-from planning.text.vietnamese import name_key, split_admin_prefix
+from planning.text.names import name_key, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -344,7 +344,7 @@ def place_at_communes(
         Rows from :func:`planning.readers.read_layer`; those with ``needs_placement`` True
         (or, without that column, no geometry) are placed.
     communes
-        The communes layer (:func:`planning.sources.geodata.load_communes`): ``commune_vi``,
+        The communes layer (:func:`planning.sources.boundaries.load_communes`): ``commune_vi``,
         ``district_code``, ``district_vi``, ``geometry`` (EPSG:4326).
     districts
         Optional districts layer; rows with a district but no commune are placed at the
@@ -369,7 +369,7 @@ def place_at_communes(
     ------
     PlanDataError
         If a row's district or commune is not found (matched with
-        :func:`~planning.text.vietnamese.name_key` within the district); a
+        :func:`~planning.text.names.name_key` within the district); a
         :class:`~planning.errors.RowErrors` when several rows are wrong.
     """
     import geopandas as gpd

@@ -12,7 +12,6 @@ surveyed polygon is supplied.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
@@ -23,7 +22,8 @@ from planning.i18n import Message, join_messages, message
 from planning.model.placement import indicative_zones, place_unplaced
 from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
 from planning.settings import WGS84, bundled_geodata_dir
-from planning.text.vietnamese import nfc
+from planning.sources.fetch import Progress
+from planning.text.names import nfc
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -36,8 +36,6 @@ __all__ = ["Plan", "finish_clusters", "load_plan", "read_catalogue"]
 
 _CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
 PathType = str | PathLike[str]
-#: A progress callback: ``progress(stage, done, total)`` (as in :mod:`planning.partitioned`).
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -69,7 +67,7 @@ class Plan:
     inputs
         The files each layer came from (``"bundled"`` for the project's own data).
     used_sources
-        Keys of :data:`planning.sources.geodata.SOURCES` whose data the plan holds.
+        Keys of :data:`planning.sources.registry.SOURCES` whose data the plan holds.
     stated_totals
         Total rows of the user's spreadsheets (:class:`planning.readers.sheet_rows.StatedTotal`),
         checked by rule TOT001; never loaded as clusters.
@@ -118,7 +116,7 @@ class Plan:
         list of str
             Geodata attributions (with licence), then the plan's figures' sources.
         """
-        from planning.sources.geodata import attribution_line
+        from planning.sources.registry import attribution_line
 
         lines = [attribution_line(k) for k in self.used_sources]
         m = self.manifest
@@ -378,8 +376,9 @@ def load_plan(
         The sheet of user Excel workbooks: its name, its number counting from 1 as text
         (``"2"``), or a 0-based int. Default: the first sheet holding a cluster table.
     progress
-        Called as ``progress(stage, done, total)`` during long steps (the indicative
-        footprints of a large points table); the command line draws it as a bar.
+        Called as ``progress(stage, done, total)`` during long steps: downloads, the first
+        run's conversion of the commune layer (11-14 s), the indicative footprints of a
+        large points table; the command line draws it as a bar.
     industrial_parks
         Load the industrial parks of OpenStreetMap inside the districts as a context layer
         (:attr:`Plan.industrial_parks`). When the download can be neither found nor
@@ -402,104 +401,178 @@ def load_plan(
     from planning.geo.area import add_areas
     from planning.model.figures import load_manifest
     from planning.model.units2025 import add_units_2025
-    from planning.sources.geodata import load_communes, load_districts
     from planning.sources.units2025 import SOURCE_KEY as UNITS_2025_SOURCE
     from planning.sources.units2025 import load_units_2025
 
     man = load_manifest(Path(manifest) if manifest is not None else None)
-    used = ["ocha-districts"]
-    reader_notes: list[str] = []
-    if districts is not None:
-        dist = _read_user_layer(districts, kind="districts", fix=fix, crs=crs, encoding=encoding)
-        reader_notes += dist.attrs.get("notes", [])
-        used = []
-    else:
-        dist = load_districts(mirror=mirror)
-    dist = add_areas(dist)
-
+    options = _ReadOptions(fix=fix, crs=crs, encoding=encoding, sheet=sheet)
+    sources = _Sources(mirror=mirror, progress=progress)
+    dist = add_areas(_district_layer(districts, options, sources))
     units_2025 = load_units_2025(mirror=mirror)
-    used.append(UNITS_2025_SOURCE)
-    communes_cache: list[gpd.GeoDataFrame] = []
-
-    def communes() -> gpd.GeoDataFrame:
-        if not communes_cache:
-            communes_cache.append(load_communes(mirror=mirror))
-            used.append("vietnam63-communes")
-        return communes_cache[0]
-
-    inputs: dict[str, str] = {}
-    facts = None
+    sources.used.append(UNITS_2025_SOURCE)
     if cluster_files:
-        frames = [
-            _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding, sheet=sheet)
-            for f in cluster_files
-        ]
-        totals: tuple[StatedTotal, ...] = tuple(
-            t for f in frames for t in f.attrs.get("stated_totals", [])
-        )
-        for frame in frames:
-            reader_notes += frame.attrs.get("notes", [])
-        import pandas as pd
-
-        clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        clusters = place_unplaced(
-            clusters, dist, communes, path=cluster_files[0], progress=progress,
-            units_2025=units_2025,
-        )  # fmt: skip
-        reader_notes += clusters.attrs.get("notes", [])  # what placement decided
-        is_complete = True if complete is None else complete
-        inputs["clusters"] = ", ".join(str(f) for f in cluster_files)
-        name = f"Plan from {inputs['clusters']}"
+        part = _user_clusters(cluster_files, dist, options, sources, units_2025=units_2025)
     else:
-        cat_path = Path(catalogue) if catalogue is not None else None
-        cat = read_catalogue(cat_path)
-        clusters = _catalogue_to_layer(cat, dist, communes, path=cat_path or "geodata/clusters.csv")
-        if cat_path is None:
-            from planning.model.catalogue import read_facts
+        part = _bundled_clusters(catalogue, dist, man, sources)
+    clusters = add_units_2025(
+        finish_clusters(part.clusters, path=part.inputs["clusters"]), units_2025
+    )
+    if complete is not None:
+        part = replace(part, complete=complete)
 
-            facts = read_facts()
-        is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
-        inputs["clusters"] = (
-            str(cat_path)
-            if cat_path
-            else message("bundled catalogue {path}", path="geodata/clusters.csv")
-        )
-        name = (
-            message("Hanoi CCN plan (bundled catalogue)")
-            if cat_path is None
-            else message("Plan from {path}", path=str(cat_path))
-        )
-        totals = ()
-    clusters = add_units_2025(finish_clusters(clusters, path=inputs["clusters"]), units_2025)
-
+    inputs = dict(part.inputs)
     if zones is not None:
-        zone_layer = _read_user_layer(zones, kind="zones", fix=fix, crs=crs, encoding=encoding)
-        reader_notes += zone_layer.attrs.get("notes", [])
+        zone_layer = _read_user_layer(zones, kind="zones", **options.kwargs())
+        sources.notes += zone_layer.attrs.get("notes", [])
         inputs["zones"] = str(zones)
     else:
-        zone_layer = indicative_zones(man, communes)
+        zone_layer = indicative_zones(man, sources.communes)
     inputs["districts"] = (
         str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
     )
 
     parks, context_notes = (None, []) if not industrial_parks else _context_parks(dist, mirror)
     if parks is not None:
-        used.append("osm-industrial-parks")
-
+        sources.used.append("osm-industrial-parks")
     return Plan(
         clusters=add_areas(clusters),
         districts=dist,
         zones=add_areas(zone_layer),
         manifest=man,
-        complete=is_complete,
-        name=name,
+        complete=part.complete,
+        name=part.name,
         inputs=inputs,
-        used_sources=tuple(dict.fromkeys(used)),
-        stated_totals=totals,
-        facts=facts,
-        reader_notes=list(dict.fromkeys(str(n) for n in reader_notes)),
+        used_sources=tuple(dict.fromkeys(sources.used)),
+        stated_totals=part.totals,
+        facts=part.facts,
+        reader_notes=list(dict.fromkeys(str(n) for n in sources.notes)),
         industrial_parks=parks,
         context_notes=context_notes,
+    )
+
+
+@dataclass(frozen=True)
+class _ReadOptions:
+    """How the user's files are read (the options of :func:`planning.readers.io.read_layer`)."""
+
+    fix: bool
+    crs: str | None
+    encoding: str | None
+    sheet: str | int | None
+
+    def kwargs(self, *, sheet: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"fix": self.fix, "crs": self.crs, "encoding": self.encoding}
+        if sheet:
+            out["sheet"] = self.sheet
+        return out
+
+
+@dataclass
+class _Sources:
+    """The upstream layers a load uses (fetched once, on first need), and what was noted."""
+
+    mirror: PathType | None
+    progress: Progress | None
+    used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _communes: gpd.GeoDataFrame | None = None
+
+    def communes(self) -> gpd.GeoDataFrame:
+        """Return Hanoi's communes, loading them on the first call (with progress)."""
+        from planning.sources.boundaries import load_communes
+
+        if self._communes is None:
+            self._communes = load_communes(mirror=self.mirror, progress=self.progress)
+            self.used.append("vietnam63-communes")
+        return self._communes
+
+
+@dataclass(frozen=True)
+class _Clusters:
+    """The cluster layer of a load and what comes with it."""
+
+    clusters: gpd.GeoDataFrame
+    complete: bool
+    name: str
+    inputs: dict[str, str]
+    totals: tuple[StatedTotal, ...] = ()
+    facts: pd.DataFrame | None = None
+
+
+def _district_layer(
+    districts: PathType | None, options: _ReadOptions, sources: _Sources
+) -> gpd.GeoDataFrame:
+    """Return the user's district layer, or the OCHA COD-AB 2020 boundaries."""
+    from planning.sources.boundaries import load_districts
+
+    if districts is not None:
+        dist = _read_user_layer(districts, kind="districts", **options.kwargs())
+        sources.notes += dist.attrs.get("notes", [])
+        return dist
+    sources.used.append("ocha-districts")
+    return load_districts(mirror=sources.mirror, progress=sources.progress)
+
+
+def _user_clusters(
+    cluster_files: tuple[PathType, ...],
+    dist: gpd.GeoDataFrame,
+    options: _ReadOptions,
+    sources: _Sources,
+    *,
+    units_2025: gpd.GeoDataFrame | None = None,
+) -> _Clusters:
+    """Read the user's cluster layers, concatenated, and place the rows without a location."""
+    import pandas as pd
+
+    frames = [
+        _read_user_layer(f, kind="clusters", **options.kwargs(sheet=True)) for f in cluster_files
+    ]
+    for frame in frames:
+        sources.notes += frame.attrs.get("notes", [])
+    clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    clusters = place_unplaced(
+        clusters, dist, sources.communes, path=cluster_files[0], progress=sources.progress,
+        units_2025=units_2025,
+    )  # fmt: skip
+    sources.notes += clusters.attrs.get("notes", [])  # what placement decided
+    label = ", ".join(str(f) for f in cluster_files)
+    return _Clusters(
+        clusters=clusters,
+        complete=True,
+        name=message("Plan from {path}", path=label),
+        inputs={"clusters": label},
+        totals=tuple(t for f in frames for t in f.attrs.get("stated_totals", [])),
+    )
+
+
+def _bundled_clusters(
+    catalogue: PathType | None, dist: gpd.GeoDataFrame, man: Manifest, sources: _Sources
+) -> _Clusters:
+    """Read the bundled catalogue (or ``catalogue``) into a cluster layer."""
+    cat_path = Path(catalogue) if catalogue is not None else None
+    cat = read_catalogue(cat_path)
+    clusters = _catalogue_to_layer(
+        cat, dist, sources.communes, path=cat_path or "geodata/clusters.csv"
+    )
+    facts = None
+    if cat_path is None:
+        from planning.model.catalogue import read_facts
+
+        facts = read_facts()
+    return _Clusters(
+        clusters=clusters,
+        complete=bool(man.catalogue.get("complete", False)),
+        name=(
+            message("Hanoi CCN plan (bundled catalogue)")
+            if cat_path is None
+            else message("Plan from {path}", path=str(cat_path))
+        ),
+        inputs={
+            "clusters": str(cat_path)
+            if cat_path
+            else message("bundled catalogue {path}", path="geodata/clusters.csv")
+        },
+        facts=facts,
     )
 
 

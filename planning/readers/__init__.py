@@ -45,7 +45,7 @@ from planning.readers.encoding import repair_frame_text
 from planning.readers.parquet import PARQUET_SUFFIXES, read_parquet
 from planning.readers.tables import TABLE_SUFFIXES, read_table, table_to_layer
 from planning.readers.vector import VECTOR_SUFFIXES, dbf_codec, read_vector, vector_to_layer
-from planning.text.vietnamese import LEGACY_ENCODINGS
+from planning.text.legacy import LEGACY_ENCODINGS
 
 if TYPE_CHECKING:
     import geopandas as gpd

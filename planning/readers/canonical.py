@@ -30,7 +30,7 @@ from planning.readers.values import (
 )
 from planning.schema import LAYERS
 from planning.settings import WGS84
-from planning.text.vietnamese import split_admin_prefix
+from planning.text.names import split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -21,7 +21,7 @@ from planning.errors import UnmappedColumnsWarning
 from planning.readers._context import Kind, ReadContext
 from planning.readers.values import cell_text
 from planning.schema import LAYERS
-from planning.text.vietnamese import fold
+from planning.text.names import fold
 
 __all__ = [
     "COLUMN_ALIASES",

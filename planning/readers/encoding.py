@@ -5,7 +5,7 @@ VNI, often mixed with UTF-8 read as Windows-1252 (mojibake). :func:`decode_bytes
 text table: UTF-8 when it is, a UTF-8 file with a few damaged bytes kept so that
 :func:`raise_bad_utf8` can name the row and field, otherwise a single-byte code page.
 :func:`repair_frame_text` then repairs column names and every text column, once per distinct
-value, with the encoding :func:`planning.text.vietnamese.repair_distinct` detects, and leaves
+value, with the encoding :func:`planning.text.legacy.repair_distinct` detects, and leaves
 a column as read (with a :class:`~planning.errors.LegacyEncodingWarning`) when no encoding
 fits it well enough (:data:`LEGACY_MIN_CONFIDENCE`).
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from planning.errors import LegacyEncodingWarning
 from planning.readers._context import ReadContext
 from planning.readers.values import object_array, object_series
-from planning.text.vietnamese import repair_distinct, repair_texts
+from planning.text.legacy import repair_distinct, repair_texts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,7 +33,7 @@ __all__ = [
 
 #: Below this confidence a detected legacy encoding (TCVN3, VNI, Windows-1258, UTF-8 read
 #: as Windows-1252) is not applied: the column is left as read, with a
-#: :class:`LegacyEncodingWarning`. :func:`planning.text.vietnamese.detect_encoding` scores a
+#: :class:`LegacyEncodingWarning`. :func:`planning.text.legacy.detect_encoding` scores a
 #: decoding validity x gain x (1 - 0.5^n) over n words, so one word decoded perfectly
 #: scores 0.5 and two 0.75; under 0.5, most words are still not Vietnamese syllables with
 #: the best decoding, or it gains little over the text as read: a guess, not a finding

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from planning.readers.values import cell_text, object_array, object_series, per_value
-from planning.text.vietnamese import fold, nfc, split_admin_prefix
+from planning.text.names import fold, nfc, split_admin_prefix
 
 __all__ = ["parse_location", "split_location", "split_locations"]
 

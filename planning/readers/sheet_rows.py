@@ -19,7 +19,7 @@ from pathlib import Path
 from planning.errors import PlanDataError
 from planning.readers.locations import parse_location
 from planning.readers.values import parse_area
-from planning.text.vietnamese import fold, nfc, split_admin_prefix
+from planning.text.names import fold, nfc, split_admin_prefix
 
 __all__ = ["Grid", "RowClassifier", "RowKind", "StatedTotal", "is_number", "sheet_text"]
 

@@ -26,7 +26,8 @@ from planning.readers.columns import header_score, map_columns
 from planning.readers.encoding import decode_bytes, raise_bad_utf8, repair_frame_text
 from planning.readers.values import cell_text, numbers, object_series, per_value, placeable
 from planning.settings import WGS84
-from planning.text.vietnamese import fold, repair_texts, split_admin_prefix
+from planning.text.legacy import repair_texts
+from planning.text.names import fold, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from planning.text.vietnamese import fold, nfc
+from planning.text.names import fold, nfc
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -50,7 +50,8 @@ from planning.readers.sheet_rows import (
     is_number,
     sheet_text,
 )
-from planning.text.vietnamese import fold, repair_texts
+from planning.text.legacy import repair_texts
+from planning.text.names import fold
 
 if TYPE_CHECKING:
     import pandas as pd

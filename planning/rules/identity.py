@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from planning.i18n import message, plural_message
 from planning.rules._base import CheckOptions, Outcome, Rule, rule
-from planning.text.vietnamese import fold
+from planning.text.names import fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +70,7 @@ def _name_fold(name: str) -> str:
 def name_folds(names: pd.Series) -> pd.Series:
     """:func:`_name_fold` of every name, vectorised: equal to ``names.map(_name_fold)``.
 
-    :func:`~planning.text.vietnamese.fold` works character by character (decompose, drop the
+    :func:`~planning.text.names.fold` works character by character (decompose, drop the
     combining marks, đ → d, case-fold) and then collapses white space, so it is applied
     once to every distinct character, between two guard letters that keep white space from
     being stripped. Each distinct name is translated with the resulting table, in which

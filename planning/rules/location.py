@@ -151,11 +151,11 @@ def declared_codes(plan: Plan) -> np.ndarray:
     the district its ``district_vi`` names in the plan's district layer ("" when none).
 
     User files often give the district's name only (``Ba Vì``, ``huyện Ba Vì``); the name
-    is matched with :func:`~planning.text.vietnamese.name_key` after removing the prefix.
+    is matched with :func:`~planning.text.names.name_key` after removing the prefix.
     """
     import numpy as np
 
-    from planning.text.vietnamese import name_key, split_admin_prefix
+    from planning.text.names import name_key, split_admin_prefix
 
     cl = plan.clusters
     codes = cl["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)

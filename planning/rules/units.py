@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planning.rules._base import CheckOptions, Outcome, Partial, Rule, plural, rule
-from planning.text.vietnamese import name_key, split_admin_prefix
+from planning.text.names import name_key, split_admin_prefix
 
 if TYPE_CHECKING:
     from planning.model.plan import Plan

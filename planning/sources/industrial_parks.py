@@ -4,7 +4,7 @@ Industrial parks are not part of the cluster plan (they are planned by the natio
 government), but a planner reading a cluster map wants to see them, and a cluster drawn on
 top of one is worth a second look (rule CTX001). The outlines come from an Overpass API
 download of OpenStreetMap (``osm-industrial-parks`` in
-:data:`planning.sources.geodata.SOURCES`: pinned URL, sha256, ODbL 1.0), fetched, checked
+:data:`planning.sources.registry.SOURCES`: pinned URL, sha256, ODbL 1.0), fetched, checked
 and cached like the district layer and never shipped with the project.
 
 The download is Overpass JSON (``out geom``): each way carries its coordinates as a list
@@ -57,7 +57,7 @@ __all__ = [
     "read_overpass",
 ]
 
-#: The key of the download in :data:`planning.sources.geodata.SOURCES`.
+#: The key of the download in :data:`planning.sources.registry.SOURCES`.
 SOURCE_KEY = "osm-industrial-parks"
 #: Columns of the parks layer, in order (EPSG:4326).
 PARK_COLUMNS = ("park_id", "name", "area_ha", "source", "geometry")
@@ -179,7 +179,7 @@ def read_overpass(
     import shapely
 
     from planning.geo.area import geodesic_area_m2
-    from planning.text.vietnamese import nfc
+    from planning.text.names import nfc
 
     source = Path(path)
     elements = _elements(str(source.resolve()))
@@ -260,17 +260,17 @@ def load_industrial_parks(
     """Return the industrial parks of OpenStreetMap inside Ha Noi, and what was dropped.
 
     The pinned download (``osm-industrial-parks``) is fetched like the district layer:
-    cache, then mirror, then the pinned URL, sha256-checked (:func:`planning.sources.geodata.fetch`).
+    cache, then mirror, then the pinned URL, sha256-checked (:func:`planning.sources.fetch.fetch`).
 
     Parameters
     ----------
     boundary
         Keep the outlines whose point on surface lies in it (EPSG:4326); default the union
-        of Ha Noi's 30 district-level units (:func:`planning.sources.geodata.load_districts`).
+        of Ha Noi's 30 district-level units (:func:`planning.sources.boundaries.load_districts`).
     region
         The boundary's name, for the summary.
     mirror, cache
-        As for :func:`planning.sources.geodata.fetch`.
+        As for :func:`planning.sources.fetch.fetch`.
 
     Returns
     -------
@@ -285,7 +285,8 @@ def load_industrial_parks(
     """
     import shapely
 
-    from planning.sources.geodata import fetch_source, load_districts
+    from planning.sources.boundaries import load_districts
+    from planning.sources.fetch import fetch_source
 
     (path,) = fetch_source(SOURCE_KEY, mirror=mirror, cache=cache)
     if boundary is None:

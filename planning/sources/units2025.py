@@ -4,12 +4,12 @@ Viet Nam abolished the district level on 1 July 2025 and merged Ha Noi's commune
 into 126 units (75 ``xã``, 51 ``phường``). Their boundaries come from the Vietnamese
 Provinces Database (Thang Le Quoc, MIT; derived from the government's administrative
 reference map), one GeoJSON per unit, each pinned by URL and sha256 in
-:data:`planning.sources.geodata.SOURCES` (``"vn-provinces-2025-hanoi"``; the list is
+:data:`planning.sources.registry.SOURCES` (``"vn-provinces-2025-hanoi"``; the list is
 generated from the mirror's ``MANIFEST.csv`` by ``tools/gen_units2025_registry.py``).
 
 :func:`load_units_2025` fetches the 126 files like every pinned file (cache, mirror,
 download; sha256 checked), merges them into one layer and caches that layer with its sha256
-in a sidecar, as :func:`planning.sources.geodata.load_communes` does. A later call reads the
+in a sidecar, as :func:`planning.sources.boundaries.load_communes` does. A later call reads the
 cached layer after checking its sidecar, without touching the 126 files.
 :func:`units_2025_for_map` gives the same layer simplified for drawing.
 """
@@ -26,15 +26,10 @@ from typing import TYPE_CHECKING
 
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataUnavailable
-from planning.sources.geodata import (
-    SOURCES,
-    cache_root,
-    fetch_source,
-    has_pyarrow,
-    verify_derived,
-    write_derived,
-)
-from planning.text.vietnamese import nfc, split_admin_prefix
+from planning.sources.boundaries import has_pyarrow, verify_derived, write_derived
+from planning.sources.fetch import cache_root, fetch_source
+from planning.sources.registry import SOURCES
+from planning.text.names import nfc, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -47,7 +42,7 @@ __all__ = [
     "units_2025_for_map",
 ]
 
-#: Key of the 2025 layer in :data:`planning.sources.geodata.SOURCES`.
+#: Key of the 2025 layer in :data:`planning.sources.registry.SOURCES`.
 SOURCE_KEY = "vn-provinces-2025-hanoi"
 #: Columns of :func:`load_units_2025`, in order.
 UNIT_2025_COLUMNS = ("code", "name", "full_name", "unit_type", "geometry")

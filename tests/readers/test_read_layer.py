@@ -31,7 +31,7 @@ from planning.geo.crs import DatumShiftWarning
 from planning.readers import read_layer
 from planning.readers.columns import COLUMN_ALIASES
 from planning.schema import CLUSTER_COLUMNS
-from planning.text.vietnamese import encode_legacy
+from planning.text.legacy import encode_legacy
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:You will likely lose:UserWarning",

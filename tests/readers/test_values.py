@@ -16,8 +16,8 @@ from planning.readers import canonical, read_layer
 from planning.readers.locations import split_location, split_locations
 from planning.readers.values import cell_text, parse_area, per_value, try_parse_area
 from planning.testing import TEMPLATE_PAYLOADS
-from planning.text import vietnamese as pvn
-from planning.text.vietnamese import encode_legacy
+from planning.text import legacy as pvn
+from planning.text.legacy import encode_legacy
 
 LON, LAT = 105.60, 21.03  # Phùng Xá, Thạch Thất
 
@@ -165,7 +165,7 @@ def _split_location_per_row(value: str, gdf: gpd.GeoDataFrame, i: int) -> str:
     """The per-row reference (the implementation before per-distinct-value work)."""
     import re
 
-    from planning.text.vietnamese import split_admin_prefix
+    from planning.text.names import split_admin_prefix
 
     if not value:
         return ""

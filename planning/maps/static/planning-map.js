@@ -3,7 +3,7 @@
   var P = (window.PlanningMap = window.PlanningMap || {});
   window.planningMaps = window.planningMaps || [];
 
-  // The same folding as planning.text.vietnamese.fold: no diacritics, d for đ, lower case.
+  // The same folding as planning.text.names.fold: no diacritics, d for đ, lower case.
   P.fold = function (s) {
     return String(s == null ? "" : s)
       .replace(/\u0110/g, "D").replace(/\u0111/g, "d")
