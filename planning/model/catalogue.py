@@ -452,7 +452,7 @@ def _catalogue_row(
     import shapely
 
     from planning.model.placement import indicative_footprint
-    from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
+    from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
 
     area = rec["declared_ha"]
     if isinstance(area, float) and math.isfinite(area):

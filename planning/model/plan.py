@@ -453,7 +453,7 @@ def load_plan(
 
 @dataclass(frozen=True)
 class _ReadOptions:
-    """How the user's files are read (the options of :func:`planning.readers.io.read_layer`)."""
+    """How the user's files are read (the options of :func:`planning.readers.read_layer`)."""
 
     fix: bool
     crs: str | None
