@@ -681,6 +681,7 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
             tiles=args.tiles,
             color_by=args.color_by,
             protect=_inputs(args),
+            lang=args.document_lang,  # --lang before $PLANNING_LANG
         )
     _print_written(path)
     return 0
@@ -760,7 +761,9 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
     d = diff_plans(old, new, tolerance_pct=args.tolerance)
     protect = [*_inputs(args), *(s for s in args.diff if s != BUNDLED)]
     with use_language(args.document_lang):
-        path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
+        path = write_diff_map(
+            d, new, args.output, old=old, tiles=args.tiles, protect=protect, lang=args.document_lang
+        )
     _print_written(path, f": {d.summary()}")
     return 0
 

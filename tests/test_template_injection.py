@@ -118,6 +118,8 @@ def _manifest(folder: Path, kind: str) -> Path:
     for pattern, field in (
         (r'^title = "Hanoi approves the development plan of industrial clusters"$', "source_title"),
         (r'^note = "not published on its own:[^"\n]*"$', "figure_note"),
+        # the same figure's note in Vietnamese, which Vietnamese reports show
+        (r'^note_vi = "không được công bố riêng:[^"\n]*"$', "figure_note"),
     ):
         line = "{} = {}".format(pattern[1:].split(" ")[0], json.dumps(_text(kind, field)))
         text, n = re.subn(pattern, lambda _m, line=line: line, text, count=1, flags=re.M)

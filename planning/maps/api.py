@@ -34,6 +34,7 @@ from planning.maps.features import (
     CHANGE_COLORS,
     COLOR_BY,
     PALETTE,
+    STATUS_WORDS,
     ZONE_COLOR,
     ColorBy,
     category_label,
@@ -410,7 +411,7 @@ def _legend_html(items: list[tuple[str, str, int]], *, color_by: ColorBy, has_zo
     def label(cls: str) -> str:
         if color_by == "category":
             return category_label(cls)
-        return _(cls) if cls == "status not reported" else cls
+        return _(cls) if cls in STATUS_WORDS else cls
 
     rows = [{"label": label(cls), "color": color, "count": n} for cls, color, n in items]
     return _render(

@@ -21,7 +21,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from planning._safetext import html_text, script_json
-from planning.i18n import gettext
+from planning.i18n import N_, gettext
 from planning.maps import assets
 
 __all__ = [
@@ -40,19 +40,22 @@ __all__ = [
 
 #: The interface text of ``static/planning-map.js``, in English (the keys of ``PlanningMap.t``).
 JS_MESSAGES: tuple[str, ...] = (
-    "Search clusters (e.g. phung xa)",
-    "Search clusters by name",
-    "No cluster matches \u201c%s\u201d",
-    "\u2026 and %s more",
-    "Full screen",
-    "Measure distances and areas",
-    "Clear",
-    "Click on the map to add points.",
-    "Distance: %s",
-    "Area: %s",
-    "Overview (click to move the map there)",
-    "Hide or show %s",
-    "the summary",
+    N_("Search clusters (e.g. phung xa)"),
+    N_("Search clusters by name"),
+    N_("No cluster matches \u201c%s\u201d"),
+    N_("\u2026 and %s more"),
+    N_("Full screen"),
+    N_("Measure distances and areas"),
+    N_("Clear"),
+    N_("Click on the map to add points."),
+    N_("Distance: %s"),
+    N_("Area: %s"),
+    N_("Overview (click to move the map there)"),
+    N_("Hide or show %s"),
+    N_("the summary"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("A JavaScript library for interactive maps"),
 )
 
 _OSM_CREDIT = (

@@ -633,7 +633,8 @@ def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
         derived=str(spec.get("derived", "")),
         qualifier=str(spec.get("qualifier", "")),
         published_as=str(spec.get("published_as", "")),
-        note=str(spec.get("note", "")),
+        # with its ``note_vi`` for Vietnamese reports, like the label
+        note=Text(str(spec.get("note", "")), vi=str(spec.get("note_vi", ""))),
     )
 
 

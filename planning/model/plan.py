@@ -207,8 +207,11 @@ class Plan:
         out.extend(self.context_notes)
         if "commune_2025" in self.clusters.columns:
             out.append(
-                "The 2025 commune or ward of each cluster (126 units in force from 1 July 2025) "
-                "is the one holding its location; clusters known only to their district have none."
+                message(
+                    "The 2025 commune or ward of each cluster (126 units in force from 1 July "
+                    "2025) is the one holding its location; clusters known only to their "
+                    "district have none."
+                )
             )
         return out
 
@@ -232,7 +235,8 @@ class Plan:
         cl = finish_clusters(clusters.copy(), path=None)
         inputs = dict(self.inputs)
         if inputs.get("clusters", "bundled").startswith("bundled"):
-            inputs["clusters"] = "clusters given to Plan.with_clusters"  # not the catalogue
+            # not the catalogue
+            inputs["clusters"] = message("clusters given to `Plan.with_clusters`")
         return replace(
             self,
             clusters=add_areas(cl),

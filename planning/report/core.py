@@ -726,10 +726,14 @@ def _print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console:
             header = _(COLUMNS[col].header) if col in COLUMNS else col
             t.add_column(escape(header), justify="right" if df[col].dtype.kind in "fi" else "left")
         kinds = list(df.columns).index("geometry_kind") if "geometry_kind" in df.columns else -1
+        # the notes are the messages of measured_note (pandas keeps their English text only)
+        notes = list(df.columns).index("measured_note") if "measured_note" in df.columns else -1
         for rec in df.itertuples(index=False):
             cells = [_cell(v) for v in rec]
             if kinds >= 0:
                 cells[kinds] = localize(_GEOMETRY_KINDS.get(cells[kinds], cells[kinds]))
+            if notes >= 0 and cells[notes]:
+                cells[notes] = _(cells[notes])
             t.add_row(*(escape(c) for c in cells))
         console.print(t)
     if "districts" in which:
@@ -746,13 +750,21 @@ def _print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console:
 
 
 def _cell(v: object) -> str:
-    """Return a table cell for people: up to 4 decimals, in the language's separators."""
+    """Return a table cell for people: up to 4 decimals, in the language's separators.
+
+    A yes/no value is a word of the language in force and a message (a ``measured_note``) is
+    translated; any other text is data, shown as it is.
+    """
     import math
 
+    import numpy as np
+
+    if isinstance(v, bool | np.bool_):
+        return gettext("yes") if v else gettext("no")
     if isinstance(v, float):
         if math.isnan(v):
             return ""
         text = format_number(v, digits=4)
         point = "," if text[-5:-4] == "," else "."
         return text.rstrip("0").rstrip(point)
-    return str(v)
+    return localize(v)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Partial, Rule, plural, rule
+from planning.i18n import N_, message, plural_message
+from planning.rules._base import CheckOptions, Outcome, Partial, Rule, rule
 from planning.rules.topology import indicative_mask, overlap_pairs, polygonal
 
 if TYPE_CHECKING:
@@ -23,11 +24,14 @@ FAMILY = "context"
 def _ctx001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     parks = part.counts["parks"]
     if not parks:
-        return Outcome("", skipped="no industrial park layer loaded")
+        return Outcome("", skipped=message("no industrial park layer loaded"))
     tested = part.counts["clusters"]
     return Outcome(
-        f"{plural(tested, 'cluster polygon')} tested against "
-        f"{plural(parks[0], 'industrial park')} (OpenStreetMap)",
+        message(
+            "{clusters} tested against {parks} (OpenStreetMap)",
+            clusters=plural_message("{n:,} cluster polygon", "{n:,} cluster polygons", tested),
+            parks=plural_message("{n:,} industrial park", "{n:,} industrial parks", parks[0]),
+        ),
         part.findings,
         checked=tested,
     )
@@ -38,7 +42,7 @@ def _ctx001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     "Clusters on an industrial park are listed",
     severity="info",
     finish=_ctx001_outcome,
-    none_checked="no cluster has a polygon",
+    none_checked=N_("no cluster has a polygon"),
 )
 def industrial_park_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster that overlaps an industrial park (KCN) of OpenStreetMap is listed, as
@@ -74,12 +78,19 @@ def industrial_park_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Parti
     findings = []
     for i, j, a in zip(qi, tj, areas, strict=True):
         cid = str(cids[i])
+        params = {"id": cid, "park": str(names[j]), "way": str(ids[j]), "ha": a / 1e4}
         msg = (
-            f"cluster {cid} overlaps industrial park {names[j]} (OSM way {ids[j]}) "
-            f"by {a / 1e4:,.3f} ha"
+            message(
+                "cluster {id} overlaps industrial park {park} (OSM way {way}) by {ha:,.3f} ha "
+                "(the cluster's footprint is indicative: its location is approximate)",
+                **params,
+            )
+            if ind[i]
+            else message(
+                "cluster {id} overlaps industrial park {park} (OSM way {way}) by {ha:,.3f} ha",
+                **params,
+            )
         )
-        if ind[i]:
-            msg += " (the cluster's footprint is indicative: its location is approximate)"
         findings.append(
             r.finding(
                 msg,

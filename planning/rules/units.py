@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Partial, Rule, plural, rule
+from planning.i18n import N_, message, plural_message
+from planning.rules._base import CheckOptions, Outcome, Partial, Rule, rule
 from planning.text.names import name_key, split_admin_prefix
 
 if TYPE_CHECKING:
@@ -25,7 +26,11 @@ def _keys(text: str) -> set[str]:
 def _adm001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     n = part.counts["checked"]
     return Outcome(
-        f"{plural(n, 'cluster')} declaring a 2025 commune compared with the one holding it",
+        plural_message(
+            "{n:,} cluster declaring a 2025 commune compared with the one holding it",
+            "{n:,} clusters declaring a 2025 commune compared with the one holding it",
+            n,
+        ),
         part.findings,
         checked=n,
     )
@@ -36,7 +41,9 @@ def _adm001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     "A cluster lies in the 2025 commune or ward it declares",
     severity="warning",
     finish=_adm001_outcome,
-    none_checked="no cluster declares a 2025 commune or ward and has one found from its location",
+    none_checked=N_(
+        "no cluster declares a 2025 commune or ward and has one found from its location"
+    ),
 )
 def declared_unit_2025(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster that declares its commune or ward of the 2025 structure
@@ -80,8 +87,23 @@ def declared_unit_2025(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
             continue
         findings.append(
             r.finding(
-                f"cluster {cid} ({name}) declares the 2025 commune {want} but lies in {have}"
-                + (f" ({code})" if code else ""),
+                message(
+                    "cluster {id} ({name}) declares the 2025 commune {want} but lies in {have} "
+                    "({code})",
+                    id=str(cid),
+                    name=str(name),
+                    want=want,
+                    have=have,
+                    code=code,
+                )
+                if code
+                else message(
+                    "cluster {id} ({name}) declares the 2025 commune {want} but lies in {have}",
+                    id=str(cid),
+                    name=str(name),
+                    want=want,
+                    have=have,
+                ),
                 cluster_id=str(cid),
                 declared=want,
                 found=have,

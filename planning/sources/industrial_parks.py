@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning import settings
 from planning.errors import ContextLayerWarning, GeodataUnavailable
+from planning.i18n import N_, Message, join_messages, message, plural_message
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -64,16 +65,16 @@ PARK_COLUMNS = ("park_id", "name", "area_ha", "source", "geometry")
 #: Why an element of the download is not in the layer, by the key used in
 #: :attr:`ParkLoadSummary.dropped`.
 DROP_REASONS: dict[str, str] = {
-    "node": "nodes, a point with no outline",
-    "bbox-only relation": "relations with only a bounding box",
-    "relation": "relations with members, multipolygons not being assembled",
-    "incomplete": "ways with missing coordinates",
-    "open ring": "ways whose ring is not closed, roads and other lines",
-    "degenerate ring": "closed ways of fewer than four points",
-    "invalid": "ways whose outline crosses itself",
-    "not industrial": "closed ways not tagged landuse=industrial, buildings and housing",
-    "outside": "outlines outside the boundary",
-    "other": "elements of another type",
+    "node": N_("nodes, a point with no outline"),
+    "bbox-only relation": N_("relations with only a bounding box"),
+    "relation": N_("relations with members, multipolygons not being assembled"),
+    "incomplete": N_("ways with missing coordinates"),
+    "open ring": N_("ways whose ring is not closed, roads and other lines"),
+    "degenerate ring": N_("closed ways of fewer than four points"),
+    "invalid": N_("ways whose outline crosses itself"),
+    "not industrial": N_("closed ways not tagged landuse=industrial, buildings and housing"),
+    "outside": N_("outlines outside the boundary"),
+    "other": N_("elements of another type"),
 }
 #: What is wrong with a way rejected for its geometry (a lost park when it is industrial).
 _GEOMETRY_PROBLEMS = {
@@ -113,31 +114,59 @@ class ParkLoadSummary:
     region: str = ""
     lost: tuple[str, ...] = ()
 
-    def note(self) -> str:
+    def note(self) -> Message:
         """Return one sentence for reports: what was kept and what was dropped, with counts.
 
         Returns
         -------
-        str
+        Message
             For example ``"Industrial parks (KCN): 13 OpenStreetMap outlines inside Ha Noi
             kept of 703 elements; dropped: nodes, a point with no outline (209), …"``.
         """
-        where = f" inside {self.region}" if self.region else ""
-        text = (
-            f"Industrial parks (KCN): {self.kept} OpenStreetMap outline"
-            f"{'' if self.kept == 1 else 's'}{where} kept of {self.elements} elements"
+        if self.region:
+            text: Message = plural_message(
+                "Industrial parks (KCN): {n:,} OpenStreetMap outline inside {region} kept of "
+                "{elements:,} elements",
+                "Industrial parks (KCN): {n:,} OpenStreetMap outlines inside {region} kept of "
+                "{elements:,} elements",
+                self.kept,
+                region=self.region,
+                elements=self.elements,
+            )
+        else:
+            text = plural_message(
+                "Industrial parks (KCN): {n:,} OpenStreetMap outline kept of {elements:,} elements",
+                "Industrial parks (KCN): {n:,} OpenStreetMap outlines kept of {elements:,} elements",
+                self.kept,
+                elements=self.elements,
+            )
+        outside = (
+            message("outlines outside {region}", region=self.region)
+            if self.region
+            else message(DROP_REASONS["outside"])
         )
-        outside = f"outlines outside {self.region}" if self.region else DROP_REASONS["outside"]
         parts = [
-            f"{outside if reason == 'outside' else DROP_REASONS.get(reason, reason)} ({n})"
+            message(
+                "{reason} ({n:,})",
+                reason=outside
+                if reason == "outside"
+                else message(DROP_REASONS[reason])
+                if reason in DROP_REASONS
+                else reason,
+                n=n,
+            )
             for reason, n in self.dropped.items()
             if n
         ]
         if parts:
-            text += "; dropped: " + ", ".join(parts)
+            text = message("{text}; dropped: {parts}", text=text, parts=join_messages(parts))
         if self.lost:
-            text += "; industrial outlines that could not be built: " + "; ".join(self.lost)
-        return text + "."
+            text = message(
+                "{text}; industrial outlines that could not be built: {lost}",
+                text=text,
+                lost="; ".join(self.lost),
+            )
+        return message("{text}.", text=text)
 
 
 def read_overpass(

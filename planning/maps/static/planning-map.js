@@ -352,6 +352,13 @@
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     if (cfg.minimap) { new P.MiniMap(cfg.minimap).addTo(map); }
     if (cfg.attribution && map.attributionControl) { map.attributionControl.addAttribution(cfg.attribution); }
+    // Leaflet's own tooltips, in the page's language
+    [[".leaflet-control-zoom-in", "Zoom in"], [".leaflet-control-zoom-out", "Zoom out"]].forEach(function (z) {
+      c.querySelectorAll(z[0]).forEach(function (a) { a.title = T(z[1]); a.setAttribute("aria-label", T(z[1])); });
+    });
+    c.querySelectorAll(".leaflet-control-attribution a[title]").forEach(function (a) {
+      a.title = T("A JavaScript library for interactive maps");
+    });
     var panelPad = function () {
       var panel = c.querySelector(".planning-panel");
       var open = panel && !panel.querySelector(".planning-box-body").hidden;
