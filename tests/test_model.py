@@ -292,4 +292,4 @@ def test_load_plan_passes_its_progress_callback_to_the_boundaries(
 
     plan = load_plan(progress=progress)
     assert seen == {"load_districts": progress, "load_communes": progress}
-    assert plan.used_sources == ("ocha-districts", "vietnam63-communes")
+    assert {"ocha-districts", "vietnam63-communes"} <= set(plan.used_sources)

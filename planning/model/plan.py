@@ -405,22 +405,19 @@ def load_plan(
     from planning.geo.area import add_areas
     from planning.model.figures import load_manifest
     from planning.model.units2025 import add_units_2025
-    from planning.sources.units2025 import SOURCE_KEY as UNITS_2025_SOURCE
-    from planning.sources.units2025 import load_units_2025
 
     man = load_manifest(Path(manifest) if manifest is not None else None)
     options = _ReadOptions(fix=fix, crs=crs, encoding=encoding, sheet=sheet)
     sources = _Sources(mirror=mirror, progress=progress)
     dist = add_areas(_district_layer(districts, options, sources))
-    units_2025 = load_units_2025(mirror=mirror)
-    sources.used.append(UNITS_2025_SOURCE)
+    units_2025 = _units_2025(mirror, sources)
     if cluster_files:
         part = _user_clusters(cluster_files, dist, options, sources, units_2025=units_2025)
     else:
         part = _bundled_clusters(catalogue, dist, man, sources)
-    clusters = add_units_2025(
-        finish_clusters(part.clusters, path=part.inputs["clusters"]), units_2025
-    )
+    clusters = finish_clusters(part.clusters, path=part.inputs["clusters"])
+    if units_2025 is not None:
+        clusters = add_units_2025(clusters, units_2025)
     if complete is not None:
         part = replace(part, complete=complete)
 
@@ -578,6 +575,26 @@ def _bundled_clusters(
         },
         facts=facts,
     )
+
+
+def _units_2025(mirror: PathType | None, sources: _Sources) -> gpd.GeoDataFrame | None:
+    """Return the 2025 communes and wards, or None with a note when they can't be had.
+
+    The plan and its checks use the 2014-2025 units; the 2025 units are shown beside them,
+    so a missing download (offline without a mirror) leaves them out, never fails the load.
+    """
+    from planning.errors import GeodataUnavailable
+    from planning.sources.units2025 import SOURCE_KEY, load_units_2025
+
+    try:
+        units = load_units_2025(mirror=mirror)
+    except GeodataUnavailable as exc:
+        sources.notes.append(
+            message("The 2025 communes and wards are not shown: {reason}", reason=str(exc))
+        )
+        return None
+    sources.used.append(SOURCE_KEY)
+    return units
 
 
 def _context_parks(
