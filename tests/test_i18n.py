@@ -32,6 +32,13 @@ from planning.i18n import (
 )
 from planning.testing import english_words_left, make_plan, square
 
+
+@pytest.fixture(autouse=True)
+def _no_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests choose the language themselves: no $PLANNING_LANG left by other tests."""
+    monkeypatch.delenv("PLANNING_LANG", raising=False)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "planning" / "locale"
 PO = LOCALE / "vi" / "LC_MESSAGES" / "planning.po"

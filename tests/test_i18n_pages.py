@@ -11,6 +11,12 @@ from planning.i18n import use_language
 from planning.maps.features import status_text
 
 
+@pytest.fixture(autouse=True)
+def _no_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests choose the language themselves: no $PLANNING_LANG left by other tests."""
+    monkeypatch.delenv("PLANNING_LANG", raising=False)
+
+
 @pytest.mark.parametrize(("flag", "env", "expected"), [("vi", "en", "vi"), ("en", "vi", "en")])
 def test_lang_option_comes_before_the_environment_for_pages(
     tmp_path, monkeypatch, flag, env, expected
