@@ -18,11 +18,19 @@ threads_per_worker=1)`` (worker processes) runs ``planning.partitioned.check_par
 It also times ``planning.check`` on the same rows in memory (``--in-memory``, in its own
 process: read, ``Plan.with_clusters``, check) and checks that the findings are the same.
 
+``serial`` is split into *lead* (before the first task starts: reading the metadata,
+building and sending the graph), *between tasks* (gaps while the run is under way: the
+scheduler, transfers, and the driver's own work when it holds the scheduler's process) and
+*tail* (after the last task: merging and the report). ``--report`` also writes dask's
+performance report (task stream, worker and scheduler profiles) for each worker count
+(it needs ``bokeh``).
+
 Usage::
 
     python benchmarks/bench_partitioned.py --size 200000 --partitions 8 --workers 1 2
     python benchmarks/bench_partitioned.py --size 2000000 --partitions 32 \\
         --workers 1 2 4 8 16 --in-memory --json results.json
+    python benchmarks/bench_partitioned.py --size 200000 --workers 1 --report /tmp/dask.html
 
 Needs the geodata (``PLANNING_GEODATA_MIRROR`` or a filled cache) and ``hanoi-ccn-planning[dask]``.
 """
@@ -86,9 +94,27 @@ def _warm_up() -> None:
     import planning.rules  # noqa: F401
 
 
-def time_workers(path: Path, workers: int, repeats: int) -> dict[str, Any]:
-    """Time ``check_partitioned`` on a LocalCluster of ``workers`` single-threaded processes."""
-    from distributed import Client, LocalCluster, get_task_stream
+def _gaps(spans: list[tuple[float, float]], t0: float, t1: float) -> dict[str, float]:
+    """Split the serial time into before the first task, between tasks and after the last."""
+    if not spans:
+        return {"lead_s": t1 - t0, "between_s": 0.0, "tail_s": 0.0}
+    first = min(a for a, _ in spans)
+    last = max(b for _, b in spans)
+    between = (last - first) - _union_s(spans)
+    return {"lead_s": first - t0, "between_s": between, "tail_s": t1 - last}
+
+
+def time_workers(
+    path: Path, workers: int, repeats: int, report: Path | None = None
+) -> dict[str, Any]:
+    """Time ``check_partitioned`` on a LocalCluster of ``workers`` single-threaded processes.
+
+    With ``report``, the last run is also recorded as a dask performance report (HTML: the
+    task stream, worker profiles and the scheduler's own profile).
+    """
+    from contextlib import nullcontext
+
+    from distributed import Client, LocalCluster, get_task_stream, performance_report
 
     import planning
     from planning.partitioned import check_partitioned
@@ -106,10 +132,12 @@ def time_workers(path: Path, workers: int, repeats: int) -> dict[str, Any]:
         Client(cluster) as client,
     ):
         client.run(_warm_up)  # imports are not timed
-        for _ in range(repeats):
-            with get_task_stream(client) as stream:
-                t0 = time.perf_counter()
-                report = check_partitioned(path, scheduler=client, base=base)
+        for i in range(repeats):
+            last = i == repeats - 1
+            recording = performance_report(str(report)) if report and last else nullcontext()
+            with recording, get_task_stream(client) as stream:
+                t0, started = time.perf_counter(), time.time()
+                result = check_partitioned(path, scheduler=client, base=base)
                 wall = time.perf_counter() - t0
             spans = [
                 (s["start"], s["stop"])
@@ -118,14 +146,15 @@ def time_workers(path: Path, workers: int, repeats: int) -> dict[str, Any]:
                 if s["action"] == "compute"
             ]
             busy = _union_s(spans)
-            runs.append({"wall_s": wall, "busy_s": busy, "serial_s": wall - busy})
+            gaps = _gaps(spans, started, started + wall)
+            runs.append({"wall_s": wall, "busy_s": busy, "serial_s": wall - busy, **gaps})
+    keys = ("wall_s", "busy_s", "serial_s", "lead_s", "between_s", "tail_s")
     return {
         "workers": workers,
-        "wall_s": statistics.median(r["wall_s"] for r in runs),
-        "busy_s": statistics.median(r["busy_s"] for r in runs),
-        "serial_s": statistics.median(r["serial_s"] for r in runs),
+        **{k: statistics.median(r[k] for r in runs) for k in keys},
+        "tasks": len(stream.data),
         "driver_imports_s": imports,
-        "digest": _digest(report),
+        "digest": _digest(result),
     }
 
 
@@ -147,9 +176,13 @@ def time_in_memory(path: Path) -> dict[str, Any]:
     return {"wall_s": wall, "peak_mb": peak, "digest": _digest(report)}
 
 
-def _child(mode: str, path: Path, workers: int, repeats: int) -> dict[str, Any]:
+def _child(
+    mode: str, path: Path, workers: int, repeats: int, report: Path | None = None
+) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", mode, "--child-path", str(path)]
     cmd += ["--child-workers", str(workers), "--repeats", str(repeats)]
+    if report:
+        cmd += ["--report", str(report.with_stem(f"{report.stem}-{workers}w"))]
     # This checkout's planning, in the child and in its worker processes.
     env = {
         **os.environ,
@@ -168,17 +201,28 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeats", type=int, default=1, help="runs per worker count (median)")
     p.add_argument("--in-memory", action="store_true", help="also time planning.check")
     p.add_argument("--json", type=Path, help="write the results here too")
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="HTML",
+        help="write a dask performance report per worker count (NAME-1w.html, ...)",
+    )
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--child-path", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--child-workers", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
+    if args.report:
+        import importlib.util
+
+        if importlib.util.find_spec("bokeh") is None:
+            p.error("--report needs bokeh, which dask's performance report draws with")
     sys.path.insert(0, str(ROOT))
     if args.child:
         if args.child == "memory":
             res = time_in_memory(args.child_path)
         else:
-            res = time_workers(args.child_path, args.child_workers, args.repeats)
+            res = time_workers(args.child_path, args.child_workers, args.repeats, args.report)
         print(json.dumps(res))
         return
 
@@ -188,14 +232,15 @@ def main(argv: list[str] | None = None) -> None:
     one: float | None = None
     digest = None
     for w in args.workers:
-        res = _child("workers", path, w, args.repeats)
+        res = _child("workers", path, w, args.repeats, args.report)
         digest = digest or res["digest"]
         same = res.pop("digest") == digest
         one = one or (res["wall_s"] if w == 1 else None)
         line = (
             f"  {w:2d} workers: {res['wall_s']:7.2f} s  tasks busy {res['busy_s']:7.2f} s  "
             f"serial {res['serial_s']:6.2f} s ({100 * res['serial_s'] / res['wall_s']:4.1f} %)"
-            f"  (driver imports before: {res['driver_imports_s']:.2f} s)"
+            f" = lead {res['lead_s']:.2f} + between tasks {res['between_s']:.2f}"
+            f" + tail {res['tail_s']:.2f}; {res['tasks']} tasks"
         )
         if one:
             line += f"  speed-up {one / res['wall_s']:4.2f}x"

@@ -55,7 +55,7 @@ def make_csv(n: int, *, seed: int = 1) -> Path:
     import pandas as pd
     import shapely
 
-    from planning.sources.geodata import load_districts
+    from planning.sources.boundaries import load_districts
 
     dist = load_districts()
     rng = np.random.default_rng(seed)

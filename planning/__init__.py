@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Any
 _LAZY = {
     "Plan": "planning.model.plan",
     "load_plan": "planning.model.plan",
-    "indicative_footprint": "planning.model.plan",
+    "indicative_footprint": "planning.model.placement",
     "load_manifest": "planning.model.figures",
     "Manifest": "planning.model.figures",
     "check": "planning.report.core",
     "Report": "planning.report.core",
     "area_ha": "planning.geo.area",
     "add_areas": "planning.geo.area",
-    "load_districts": "planning.sources.geodata",
-    "load_communes": "planning.sources.geodata",
-    "read_layer": "planning.readers.io",
+    "load_districts": "planning.sources.boundaries",
+    "load_communes": "planning.sources.boundaries",
+    "read_layer": "planning.readers",
     "make_map": "planning.maps.api",
     "write_map": "planning.maps.api",
     "write_report": "planning.report.html",
@@ -50,12 +50,13 @@ if TYPE_CHECKING:
     from planning.geo.area import add_areas, area_ha
     from planning.maps.api import make_map, write_map
     from planning.model.figures import Manifest, load_manifest
-    from planning.model.plan import Plan, indicative_footprint, load_plan
+    from planning.model.placement import indicative_footprint
+    from planning.model.plan import Plan, load_plan
     from planning.partitioned import check_partitioned
-    from planning.readers.io import read_layer
+    from planning.readers import read_layer
     from planning.report.core import Report, check
     from planning.report.html import write_report
-    from planning.sources.geodata import load_communes, load_districts
+    from planning.sources.boundaries import load_communes, load_districts
 
 
 def __getattr__(name: str) -> Any:

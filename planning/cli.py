@@ -11,20 +11,37 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from planning._version import __version__
-from planning.errors import PlanningError, UsageError, escape_text
+from planning.errors import LanguageError, PlanningError, UsageError, escape_text
+from planning.i18n import (
+    DOCUMENT_DEFAULT,
+    ENV_LANG,
+    LANGUAGES,
+    N_,
+    Language,
+    UnknownLanguageError,
+    gettext,
+    localize,
+    resolve_language,
+    use_language,
+)
 from planning.outputs import STDOUT
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT, ENV_MIRROR
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from planning.model.plan import Plan
+    from planning.partitioned import Progress
     from planning.report.core import Report
 
 Handler = Callable[[argparse.Namespace], int]
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _add_plan_inputs(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -> None:
@@ -57,7 +74,7 @@ def _add_layer_options(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -
         crs_flag,
         dest="crs",
         metavar="CRS",
-        help="CRS of files that lack one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
+        help="CRS of files that lack one or state a wrong one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
     )
     p.add_argument(
         "--encoding",
@@ -106,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hanoi's industrial-cluster plan (Decision 1292/QĐ-UBND, 2018) as checked geodata.",
     )
     parser.add_argument("--version", action="version", version=f"planning {__version__}")
+    _add_lang(parser, default=None)
     parser.add_argument(
         "--mirror",
         metavar="DIR",
@@ -113,7 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    for add in (
+        _add_check_command,
+        _add_areas_command,
+        _add_rules_command,
+        _add_diff_command,
+        _add_map_command,
+        _add_report_command,
+        _add_export_command,
+    ):
+        add(sub)
+    # `planning check --lang vi` as well as `planning --lang vi check`
+    for command in sub.choices.values():
+        _add_lang(command, default=argparse.SUPPRESS)
+    return parser
 
+
+def _add_check_command(sub: _Commands) -> None:
     p = sub.add_parser("check", help="run the consistency rules; exit 1 if one fails")
     _add_plan_inputs(p)
     _add_output(p, ("text", "json", "md", "xlsx"), "text")
@@ -143,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask",
         action="store_true",
         help="check partitioned GeoParquet (files or directories) with dask-geopandas, "
-        "partition by partition; same results (pip install 'hanoi-ccn-hanoi-ccn-planning[dask]')",
+        "partition by partition; same results (pip install 'hanoi-ccn-planning[dask]')",
     )
     p.add_argument(
         "--scheduler",
@@ -153,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_check)
 
+
+def _add_areas_command(sub: _Commands) -> None:
     p = sub.add_parser("areas", help="per-cluster and per-district areas (geodesic and VN-2000)")
     _add_plan_inputs(p)
     _add_output(p, ("text", "csv", "json", "xlsx"), "text")
@@ -164,10 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_areas)
 
+
+def _add_rules_command(sub: _Commands) -> None:
     p = sub.add_parser("rules", help="list the rules, or document one")
     p.add_argument("code", nargs="?", help="a rule code, e.g. ARE001")
     p.set_defaults(handler=_cmd_rules)
 
+
+def _add_diff_command(sub: _Commands) -> None:
     p = sub.add_parser(
         "diff", help="compare two versions of a plan (exit 0: a diff is not a failure)"
     )
@@ -193,8 +233,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HA",
         help="ignore declared-area changes under HA hectares (default 0.005)",
     )
+    p.add_argument(
+        "--match",
+        choices=("id", "name", "auto"),
+        default="auto",
+        help="pair clusters by cluster_id, by name and district (without diacritics or the "
+        "CCN prefix), or by id then name (default auto)",
+    )
     p.set_defaults(handler=_cmd_diff)
 
+
+def _add_map_command(sub: _Commands) -> None:
     p = sub.add_parser(
         "map", help="write a self-contained HTML map (works offline), or a printable PNG/PDF map"
     )
@@ -228,11 +277,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_map)
 
+
+def _add_report_command(sub: _Commands) -> None:
     p = sub.add_parser("report", help="write the check report as one self-contained HTML page")
     _add_plan_inputs(p)
     _add_html_options(p, default_output="planning-report.html")
     p.set_defaults(handler=_cmd_report)
 
+
+def _add_export_command(sub: _Commands) -> None:
     p = sub.add_parser(
         "export",
         help="write the plan's layers as a styled GeoPackage for QGIS, or a zipped Shapefile set",
@@ -267,7 +320,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_export)
 
-    return parser
+
+def _add_lang(p: argparse.ArgumentParser, *, default: object) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=default,
+        help=f"language of the output: {' or '.join(LANGUAGES)} (default ${ENV_LANG}, then the "
+        "locale; maps and reports default to vi); JSON and CSV never change with it",
+    )
 
 
 def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> None:
@@ -321,12 +382,96 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _load(args: argparse.Namespace) -> Plan:
     from planning.model.plan import load_plan
-    from planning.partitioned import rich_progress
 
-    with rich_progress() as progress:
+    with _progress_bars() as progress:
         plan = load_plan(*args.files, **_plan_options(args), progress=progress)
     _print_reader_notes(plan)
     return plan
+
+
+@contextmanager
+def _progress_bars(console: Console | None = None) -> Iterator[Progress]:
+    """Yield a ``progress(stage, done, total)`` callback drawing rich progress bars on stderr.
+
+    Nothing is drawn, and rich is not even imported, when stderr is not a terminal.
+
+    Parameters
+    ----------
+    console
+        Where to draw; stderr by default.
+
+    Yields
+    ------
+    callable
+        A progress callback for :func:`~planning.model.plan.load_plan` and
+        :func:`~planning.partitioned.check_partitioned` (``total`` 0 when unknown).
+    """
+    if console is None and not sys.stderr.isatty():
+        yield _no_progress
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bars
+
+    con = console or Console(stderr=True)
+    bars = Bars(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=con,
+        transient=True,
+        disable=not con.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=total or None)
+        bars.update(tasks[stage], completed=done, total=total or None)
+
+    with bars:
+        yield update
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Draw nothing (the progress callback when stderr is not a terminal)."""
+
+
+def _check_partitioned(args: argparse.Namespace) -> Report:
+    """Run ``planning check --dask`` / ``--scheduler ADDRESS``: the partitioned check.
+
+    Raises
+    ------
+    UsageError
+        Without GeoParquet inputs, or with options the partitioned path does not take.
+    """
+    from planning.model.plan import load_plan
+    from planning.partitioned import check_partitioned
+
+    files = list(args.files or [])
+    if not files:
+        raise UsageError("--dask needs GeoParquet files or directories of them to check")
+    for opt in ("fix", "crs", "encoding"):
+        if getattr(args, opt, None):
+            raise UsageError(
+                f"--{opt} is not supported with --dask: partitions are read as GeoParquet "
+                "with planning's column names"
+            )
+    base = load_plan(
+        manifest=args.manifest, districts=args.districts, zones=args.zones, mirror=args.mirror
+    )
+    with _progress_bars() as progress:
+        return check_partitioned(
+            files[0] if len(files) == 1 else files,
+            scheduler=args.scheduler,
+            tolerance_pct=args.tolerance,
+            select=tuple(args.select),
+            ignore=tuple(args.ignore),
+            base=base,
+            complete=not args.partial,
+            progress=progress,
+        )
 
 
 def _print_reader_notes(*plans: Plan) -> None:
@@ -344,11 +489,15 @@ def _print_reader_notes(*plans: Plan) -> None:
 _PRINTED: set[str] = set()
 
 
+#: The kinds of line :func:`_say` prints, translated when printed.
+_KINDS = {"note": N_("note"), "warning": N_("warning"), "error": N_("error")}
+
+
 def _say(kind: str, text: object) -> None:
     """Print ``planning: KIND: TEXT`` on stderr as one line (control characters escaped)."""
-    line = escape_text(text)
-    _PRINTED.add(line)
-    print(f"planning: {kind}: {line}", file=sys.stderr)
+    line = escape_text(localize(text))
+    _PRINTED.add(escape_text(text))
+    print(f"planning: {gettext(_KINDS.get(kind, kind))}: {line}", file=sys.stderr)
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
@@ -357,7 +506,7 @@ def _emit(text: str, args: argparse.Namespace) -> None:
         from planning.outputs import atomic_write
 
         atomic_write(out, text, protect=_inputs(args))
-        print(f"wrote {escape_text(out)}", file=sys.stderr)
+        print(gettext("wrote {path}").format(path=escape_text(out)), file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -365,28 +514,38 @@ def _emit(text: str, args: argparse.Namespace) -> None:
 def _binary_output(args: argparse.Namespace) -> str:
     """Return ``-o FILE``, which a binary format needs (it is never written to a terminal)."""
     if not args.output or str(args.output) == "-":
-        raise UsageError(f"--format {args.format} writes a binary file: add -o FILE (not '-')")
+        raise UsageError(
+            gettext("--format {format} writes a binary file: add -o FILE (not '-')").format(
+                format=args.format
+            )
+        )
     return str(args.output)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from planning.report.core import check
 
+    partitioned = bool(args.dask or args.scheduler)
     if args.format == "xlsx":
         _binary_output(args)
-        if args.dask or args.scheduler:
-            raise UsageError("--format xlsx needs the plan in memory: leave out --dask")
-    report: Report
-    if args.dask or args.scheduler:
-        from planning.partitioned import check_from_args
-
-        report = check_from_args(args)
+        if partitioned:
+            raise UsageError(gettext("--format xlsx needs the plan in memory: leave out --dask"))
+    plan: Plan | None = None
+    if partitioned:
+        report = _check_partitioned(args)
     else:
         plan = _load(args)
         report = check(
             plan, tolerance_pct=args.tolerance, select=tuple(args.select), ignore=tuple(args.ignore)
         )
+    _write_check_report(report, plan, args)
+    return report.exit_code
+
+
+def _write_check_report(report: Report, plan: Plan | None, args: argparse.Namespace) -> None:
+    """Write ``report`` in ``--format`` to ``-o`` or stdout (rich text on a terminal)."""
     if args.format == "xlsx":
+        assert plan is not None  # refused with --dask by _cmd_check
         from planning.report.excel import check_workbook, write_workbook
 
         path = write_workbook(check_workbook(plan, report), args.output, protect=_inputs(args))
@@ -401,7 +560,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from rich.console import Console
 
         report.print(Console(), verbose=args.verbose)
-    return report.exit_code
 
 
 def _cmd_areas(args: argparse.Namespace) -> int:
@@ -431,7 +589,9 @@ def _cmd_areas(args: argparse.Namespace) -> int:
         _emit(json.dumps(payload, ensure_ascii=False, indent=2, default=float), args)
     elif args.format == "csv":
         if len(wanted) > 1:
-            raise UsageError("--format csv writes one table: add --by cluster or --by district")
+            raise UsageError(
+                gettext("--format csv writes one table: add --by cluster or --by district")
+            )
         from planning.report.excel import csv_text
 
         _emit(csv_text(tables[wanted[0]]), args)
@@ -457,11 +617,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     if args.code:
         r = REGISTRY.get(args.code.upper())
         if r is None:
-            raise UsageError(f"unknown rule {args.code!r}; `planning rules` lists them")
-        print(f"{r.code} ({r.severity}, family {r.family}): {r.title}\n\n{r.doc}")
+            raise UsageError(
+                gettext("unknown rule {code!r}; `planning rules` lists them").format(code=args.code)
+            )
+        head = gettext("{code} ({severity}, family {family}): {title}").format(
+            code=r.code, severity=gettext(r.severity), family=r.family, title=gettext(r.title)
+        )
+        print(f"{head}\n\n{r.doc}")
         return 0
     for r in iter_rules():
-        print(f"{r.code}  {r.severity:<7}  {r.title}")
+        print(f"{r.code}  {gettext(r.severity):<9}  {gettext(r.title)}")
     return 0
 
 
@@ -480,7 +645,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         )
         if v is not None
     }
-    d = diff_plans(old, new, **tolerances)
+    d = diff_plans(old, new, match=args.match, **tolerances)
     from planning.report.diff_render import diff_markdown, diff_text, print_diff
 
     if args.format == "json":
@@ -508,14 +673,16 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
 
     plan = _load(args)
     report = check(plan, tolerance_pct=args.tolerance)
-    path = write(
-        plan,
-        args.output,
-        report=report,
-        tiles=args.tiles,
-        color_by=args.color_by,
-        protect=_inputs(args),
-    )
+    with use_language(args.document_lang):  # the page; messages stay in the interface's language
+        path = write(
+            plan,
+            args.output,
+            report=report,
+            tiles=args.tiles,
+            color_by=args.color_by,
+            protect=_inputs(args),
+            lang=args.document_lang,  # --lang before $PLANNING_LANG
+        )
     _print_written(path)
     return 0
 
@@ -523,8 +690,12 @@ def _write_checked_html(args: argparse.Namespace, write: Callable[..., Path]) ->
 def _print_written(path: Path, note: str = "") -> None:
     if str(path) == STDOUT:
         return
+    from planning.i18n import format_number
+
+    size = format_number(path.stat().st_size / 1e6, digits=2)
     print(
-        f"wrote {escape_text(path)} ({path.stat().st_size / 1e6:.2f} MB){escape_text(note)}",
+        gettext("wrote {path} ({size} MB)").format(path=escape_text(path), size=size)
+        + escape_text(note),
         file=sys.stderr,
     )
 
@@ -544,18 +715,19 @@ def _cmd_map_print(args: argparse.Namespace) -> int:
     from planning.maps.printmap import write_static_map
 
     if args.diff:
-        raise UsageError("--diff draws an HTML map: leave out --format png/pdf")
+        raise UsageError(gettext("--diff draws an HTML map: leave out --format png/pdf"))
     _binary_output(args)
     plan = _load(args)
-    path = write_static_map(
-        plan,
-        args.output,
-        fmt=args.format,
-        dpi=args.dpi,
-        paper=args.paper,
-        color_by=args.color_by,
-        protect=_inputs(args),
-    )
+    with use_language(args.document_lang):
+        path = write_static_map(
+            plan,
+            args.output,
+            fmt=args.format,
+            dpi=args.dpi,
+            paper=args.paper,
+            color_by=args.color_by,
+            protect=_inputs(args),
+        )
     _print_written(path)
     return 0
 
@@ -581,14 +753,17 @@ def _cmd_map_diff(args: argparse.Namespace) -> int:
     from planning.maps.api import write_diff_map
 
     if args.files:
-        raise UsageError("give either FILE arguments or --diff OLD NEW, not both")
+        raise UsageError(gettext("give either FILE arguments or --diff OLD NEW, not both"))
     kwargs = _plan_options(args)
     old_spec, new_spec = args.diff
     old, new = load_version(old_spec, **kwargs), load_version(new_spec, **kwargs)
     _print_reader_notes(old, new)
     d = diff_plans(old, new, tolerance_pct=args.tolerance)
     protect = [*_inputs(args), *(s for s in args.diff if s != BUNDLED)]
-    path = write_diff_map(d, new, args.output, old=old, tiles=args.tiles, protect=protect)
+    with use_language(args.document_lang):
+        path = write_diff_map(
+            d, new, args.output, old=old, tiles=args.tiles, protect=protect, lang=args.document_lang
+        )
     _print_written(path, f": {d.summary()}")
     return 0
 
@@ -625,6 +800,20 @@ def _one_line_warnings() -> None:
     warnings.showwarning = show
 
 
+def _language(args: argparse.Namespace) -> Language:
+    """Return the language of this run's messages: ``--lang``, ``$PLANNING_LANG``, the locale.
+
+    Also sets ``args.document_lang``, the language of the maps and reports it writes: the
+    same, except that without ``--lang`` or ``$PLANNING_LANG`` they are in Vietnamese
+    (:data:`~planning.i18n.DOCUMENT_DEFAULT`): they are handed on inside the department.
+    """
+    try:
+        args.document_lang = resolve_language(args.lang, default=DOCUMENT_DEFAULT)
+        return resolve_language(args.lang)
+    except UnknownLanguageError as exc:
+        raise LanguageError(str(exc)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code.
 
@@ -645,12 +834,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     _one_line_warnings()
     try:
-        return handler(args)
+        lang = _language(args)
     except PlanningError as exc:
         _say("error", exc)
         return 2
+    try:
+        with use_language(lang):
+            return handler(args)
+    except PlanningError as exc:
+        with use_language(lang):
+            _say("error", exc)
+        return 2
     except KeyboardInterrupt:
-        print("planning: interrupted", file=sys.stderr)
+        print(gettext("planning: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

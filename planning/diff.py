@@ -13,10 +13,13 @@
   old, new and delta);
 - the rules whose verdict changed: newly failing, newly passing, and other changes.
 
-**Matching.** Clusters of the two versions are matched by ``cluster_id`` only, compared
-exactly after NFC normalisation and trimming (case matters). A cluster whose id changed
-is therefore reported as one removal plus one addition. An id that appears twice in one
-version makes the match ambiguous and is an error (:class:`~planning.errors.PlanDataError`).
+**Matching.** Clusters of the two versions are matched by ``cluster_id``, compared
+exactly after NFC normalisation and trimming (case matters), then (``match="auto"``, the
+default) the rest by name and district compared without diacritics and without the
+``CCN``/``Cụm công nghiệp`` prefix (:mod:`planning.diff_match`); ``match="id"`` matches by id
+only, ``match="name"`` by name and district only. Each pair says how it was matched
+(``pairs``, and ``matched_by`` on each change). An id that appears twice in one version is
+an error (:class:`~planning.errors.PlanDataError`).
 
 **Areas.** A declared area is a published number of hectares, NaN when not published. A
 cluster whose area becomes published (NaN → 60 ha) or withdrawn counts as resized, and a
@@ -37,6 +40,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Literal
 
+from planning.diff_match import MatchMode, Pair, match_clusters
 from planning.errors import PlanDataError, UsageError
 
 if TYPE_CHECKING:
@@ -62,6 +66,11 @@ __all__ = [
 
 #: Identifier of the JSON schema of a diff; bumped only on incompatible changes.
 SCHEMA = "planning.diff/1"
+_MATCH_WORDS = {
+    "id": "cluster_id",
+    "name": "name and district",
+    "auto": "cluster_id, then name and district",
+}
 #: A cluster whose location moved less than this (metres, geodesic) has not moved.
 DEFAULT_MOVE_TOLERANCE_M = 50.0
 #: A declared area that changed by less than this (ha) has not changed. Areas are
@@ -111,6 +120,11 @@ class ClusterChange:
     geometry
         The cluster's geometry in the new version (the old one for a removal); not part
         of :meth:`PlanDiff.to_dict`.
+    matched_by
+        How the two versions' clusters were paired (``"cluster_id"`` or ``"name and
+        district"``); ``""`` for an addition or removal.
+    old_cluster_id
+        The id in the old version, when it differs from :attr:`cluster_id`.
     """
 
     change: ChangeKind
@@ -127,6 +141,8 @@ class ClusterChange:
     old_location: tuple[float, float] | None = None
     new_location: tuple[float, float] | None = None
     geometry: Any = field(default=None, repr=False, compare=False)
+    matched_by: str = ""
+    old_cluster_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the change as plain data (no geometry)."""
@@ -144,6 +160,8 @@ class ClusterChange:
             "moved_m": None if self.moved_m is None else round(self.moved_m, 1),
             "old_location": _loc(self.old_location),
             "new_location": _loc(self.new_location),
+            "matched_by": self.matched_by or None,
+            "old_cluster_id": self.old_cluster_id or None,
         }
 
 
@@ -296,6 +314,11 @@ class PlanDiff:
         The tolerances used.
     old_report, new_report
         The check reports of the two versions (not part of :meth:`to_dict`).
+    pairs
+        Every cluster found in both versions, and how it was matched
+        (:class:`planning.diff_match.Pair`).
+    match
+        The matching asked for: ``"id"``, ``"name"`` or ``"auto"``.
     """
 
     old_name: str
@@ -313,6 +336,13 @@ class PlanDiff:
     resize_tolerance_ha: float = DEFAULT_RESIZE_TOLERANCE_HA
     old_report: Report | None = field(default=None, repr=False, compare=False)
     new_report: Report | None = field(default=None, repr=False, compare=False)
+    pairs: list[Pair] = field(default_factory=list)
+    match: MatchMode = "auto"
+
+    @property
+    def matched_by(self) -> str:
+        """How clusters were matched, in words (``"cluster_id, then name and district"``)."""
+        return _MATCH_WORDS[self.match]
 
     @property
     def changes(self) -> list[ClusterChange]:
@@ -373,7 +403,9 @@ class PlanDiff:
             "planning_version": __version__,
             "old": self.old_name,
             "new": self.new_name,
-            "matched_by": "cluster_id",
+            "matched_by": self.matched_by,
+            "match": self.match,
+            "pairs": [p.to_dict() for p in self.pairs],
             "tolerances": {"move_m": self.move_tolerance_m, "resize_ha": self.resize_tolerance_ha},
             "summary": {
                 **{k: len(getattr(self, k)) for k in CHANGE_KINDS},
@@ -408,10 +440,12 @@ def diff_plans(
     tolerance_pct: float | None = None,
     old_report: Report | None = None,
     new_report: Report | None = None,
+    match: MatchMode = "auto",
 ) -> PlanDiff:
     """Compare two versions of a plan.
 
-    Clusters are matched by ``cluster_id`` (see the module documentation).
+    Clusters are matched by ``cluster_id``, then by name and district (see the module
+    documentation).
 
     Parameters
     ----------
@@ -428,6 +462,8 @@ def diff_plans(
     old_report, new_report
         Check reports already computed for the versions; computed with
         :func:`planning.report.core.check` when None.
+    match
+        ``"auto"`` (by id, then the rest by name and district), ``"id"`` or ``"name"``.
 
     Returns
     -------
@@ -439,7 +475,7 @@ def diff_plans(
     PlanDataError
         If a ``cluster_id`` is empty or repeated within one version.
     UsageError
-        If a tolerance is negative or not a number.
+        If a tolerance is negative or not a number, or ``match`` is unknown.
     """
     from planning.report.core import check
 
@@ -452,24 +488,37 @@ def diff_plans(
     olds = _by_id(old, "old")
     news = _by_id(new, "new")
 
-    added = [_change("added", cid, None, rec) for cid, rec in news.items() if cid not in olds]
-    removed = [_change("removed", cid, rec, None) for cid, rec in olds.items() if cid not in news]
+    pairs = match_clusters(olds, news, how=match)
+    paired_old = {p.old_id for p in pairs}
+    paired_new = {p.new_id for p in pairs}
+    added = [_change("added", cid, None, rec) for cid, rec in news.items() if cid not in paired_new]
+    removed = [
+        _change("removed", cid, rec, None) for cid, rec in olds.items() if cid not in paired_old
+    ]
     resized: list[ClusterChange] = []
     moved: list[ClusterChange] = []
     attributes: list[AttributeChange] = []
-    kept = sorted(olds.keys() & news.keys())
+    kept = sorted(pairs, key=lambda p: p.new_id)
     distances = _distances_m(
-        [olds[cid]["location"] for cid in kept], [news[cid]["location"] for cid in kept]
+        [olds[p.old_id]["location"] for p in kept], [news[p.new_id]["location"] for p in kept]
     )
-    for cid, dist in zip(kept, distances, strict=True):
-        o, n = olds[cid], news[cid]
+    for pair, dist in zip(kept, distances, strict=True):
+        cid, o, n = pair.new_id, olds[pair.old_id], news[pair.new_id]
+        old_id = pair.old_id if pair.old_id != cid else ""
         delta = _ha0(n["declared_ha"]) - _ha0(o["declared_ha"])
         if abs(delta) > resize_tolerance_ha or (
             _isnan(o["declared_ha"]) != _isnan(n["declared_ha"])
         ):
-            resized.append(_change("resized", cid, o, n))
+            resized.append(
+                _change("resized", cid, o, n, matched_by=pair.matched_by, old_cluster_id=old_id)
+            )
         if dist is not None and dist > move_tolerance_m:
-            moved.append(_change("moved", cid, o, n, moved_m=dist))
+            moved.append(
+                _change("moved", cid, o, n, moved_m=dist, matched_by=pair.matched_by,
+                        old_cluster_id=old_id)
+            )  # fmt: skip
+        if pair.old_id != cid:
+            attributes.append(AttributeChange(cid, "cluster_id", pair.old_id, cid))
         for col in TRACKED_ATTRIBUTES:
             if o[col] != n[col]:
                 attributes.append(AttributeChange(cid, col, o[col], n[col]))
@@ -494,6 +543,8 @@ def diff_plans(
         resize_tolerance_ha=float(resize_tolerance_ha),
         old_report=rep_old,
         new_report=rep_new,
+        pairs=pairs,
+        match=match,
     )
 
 
@@ -591,7 +642,7 @@ def load_version(
     ----------
     spec
         The word ``bundled`` (:data:`BUNDLED`) for the bundled catalogue, or a cluster
-        file in any format :func:`planning.readers.io.read_layer` reads. The word wins over a
+        file in any format :func:`planning.readers.read_layer` reads. The word wins over a
         file of that name; write ``./bundled`` for the file.
     manifest, districts, zones, complete, mirror, fix, crs, encoding, sheet
         As for :func:`planning.model.plan.load_plan` (``crs``, ``encoding`` and ``sheet``
@@ -672,6 +723,8 @@ def _change(
     new: dict[str, Any] | None,
     *,
     moved_m: float | None = None,
+    matched_by: str = "",
+    old_cluster_id: str = "",
 ) -> ClusterChange:
     cur = new if new is not None else old
     assert cur is not None
@@ -692,6 +745,8 @@ def _change(
         old_location=old["location"] if old is not None else None,
         new_location=new["location"] if new is not None else None,
         geometry=cur["geometry"],
+        matched_by=matched_by,
+        old_cluster_id=old_cluster_id,
     )
 
 

@@ -1,4 +1,4 @@
-"""The project's exceptions, all in one place.
+"""The project's exceptions and warnings, all in one place.
 
 Every error a user can cause subclasses :class:`PlanningError` and a builtin, so
 callers can catch either. The command line turns a :class:`PlanningError` into a
@@ -11,6 +11,7 @@ import re
 from os import PathLike
 
 from planning._version import DISTRIBUTION
+from planning.i18n import UnknownLanguageError, gettext, ngettext
 
 #: Characters a message must never carry raw: C0 and C1 controls (newline, carriage
 #: return, tab, ESC of terminal escapes, DEL), the Unicode line and paragraph separators,
@@ -97,13 +98,16 @@ class PlanDataError(PlanningError, ValueError):
     def _format(self) -> str:
         where: list[str] = []
         if self.sheet is not None:
-            where.append(f"sheet {self.sheet!r}")
+            where.append(gettext("sheet {sheet!r}").format(sheet=self.sheet))
         if self.row is not None:
-            where.append(f"row {self.row}" + (f" ({self.ident})" if self.ident else ""))
+            where.append(
+                gettext("row {row}").format(row=self.row)
+                + (f" ({self.ident})" if self.ident else "")
+            )
         elif self.ident:
             where.append(self.ident)
         if self.field is not None:
-            where.append(f"field {self.field!r}")
+            where.append(gettext("field {field!r}").format(field=self.field))
         prefix = f"{self.path}: " if self.path else ""
         loc = (", ".join(where) + ": ") if where else ""
         return f"{prefix}{loc}{self.message}"
@@ -133,9 +137,10 @@ class RowErrors(PlanDataError):
         shown = [f"  {_without_path(e, path)}" for e in self.errors[:limit]]
         rest = len(self.errors) - len(shown)
         if rest > 0:
-            shown.append(f"  … and {rest} more")
+            shown.append("  " + gettext("… and {rest} more").format(rest=rest))
         n = len(self.errors)
-        message = f"{n} row{'' if n == 1 else 's'} cannot be used:\n" + "\n".join(shown)
+        head = ngettext("{n} row cannot be used:", "{n} rows cannot be used:", n).format(n=n)
+        message = head + "\n" + "\n".join(shown)
         super().__init__(message, path=path)
 
 
@@ -178,8 +183,36 @@ class CacheIntegrityWarning(PlanningWarning):
     """A file derived from the geodata and cached failed its sha256 check, and is rebuilt."""
 
 
+class AreaUnitWarning(PlanningWarning):
+    """Declared areas look like square metres, not hectares."""
+
+
+class GeometryFixWarning(PlanningWarning):
+    """Invalid geometries were repaired (``fix=True``); the message says what changed."""
+
+
+class LegacyEncodingWarning(PlanningWarning):
+    """A text column looks mis-encoded, but no legacy encoding fits it well enough to apply."""
+
+
+class UnmappedColumnsWarning(PlanningWarning):
+    """Columns of a shapefile map to no column of the layer; their data is kept as is."""
+
+
+class NameMatchWarning(PlanningWarning):
+    """Names were matched only without their diacritics (``Phung Xa`` read as ``Phùng Xá``)."""
+
+
+class ContextLayerWarning(PlanningWarning):
+    """A context layer lost features it should have kept (an industrial park that has no outline)."""
+
+
 class UsageError(PlanningError, ValueError):
     """The caller asked for something impossible (bad option value, unknown rule code)."""
+
+
+class LanguageError(UsageError, UnknownLanguageError):
+    """A language the interface does not speak was asked for (``--lang``, ``$PLANNING_LANG``)."""
 
 
 def require(module: str, *, extra: str | None) -> object:
@@ -209,7 +242,13 @@ def require(module: str, *, extra: str | None) -> object:
         return importlib.import_module(module)
     except ImportError as exc:
         if extra is None:
-            hint = f"reinstall it with: pip install --force-reinstall {DISTRIBUTION}"
+            hint = gettext("reinstall it with: {command}").format(
+                command=f"pip install --force-reinstall {DISTRIBUTION}"
+            )
         else:
-            hint = f"install it with: pip install '{DISTRIBUTION}[{extra}]'"
-        raise MissingDependencyError(f"{module} is needed for this; {hint}") from exc
+            hint = gettext("install it with: {command}").format(
+                command=f"pip install '{DISTRIBUTION}[{extra}]'"
+            )
+        raise MissingDependencyError(
+            gettext("{module} is needed for this; {hint}").format(module=module, hint=hint)
+        ) from exc

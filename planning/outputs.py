@@ -81,7 +81,7 @@ def implicit_inputs() -> tuple[Path, ...]:
         installed ``planning`` package (which holds ``_bundled_geodata`` in a wheel).
         An output is never written inside any of them.
     """
-    from planning.sources.geodata import source_folders
+    from planning.sources.fetch import source_folders
 
     package = Path(__file__).resolve().parent
     return (*source_folders(), settings.bundled_geodata_dir(), package)

@@ -3,7 +3,7 @@
 :func:`check_partitioned` returns the :class:`~planning.report.core.Report` that
 :func:`planning.check` returns for the same clusters, computed partition by partition:
 
-* Rules that look at one cluster at a time (ARE, GEO, LOC, TOP002) *scan* each partition
+* Rules that look at one cluster at a time (ARE, GEO, LOC, TOP002, CTX001) *scan* each partition
   where it lies, on the workers. Their findings and counts are combined in partition
   order and *finished* once (see :class:`planning.rules.Partial`). The GEO rules scan the
   zones once, on their own.
@@ -45,25 +45,20 @@ from planning.errors import PlanDataError, UsageError, require
 from planning.settings import WGS84
 
 if TYPE_CHECKING:
-    import argparse
-
     import geopandas as gpd
     import numpy as np
     import pandas as pd
-    from rich.console import Console
 
     from planning.model.figures import Manifest
     from planning.model.plan import Plan
     from planning.report.core import Report
-    from planning.rules import CheckOptions, Partial, RuleResult
+    from planning.rules import CheckOptions, Partial, Rule, RuleResult
 
 __all__ = [
     "ATTRIBUTE_FAMILIES",
     "PAIRWISE_RULES",
     "Progress",
-    "check_from_args",
     "check_partitioned",
-    "rich_progress",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -95,6 +90,7 @@ class _Context:
     pairs: bool  # whether TOP001 is wanted
     name_keys: bool  # whether IDS002 is wanted (its names are folded per partition)
     path: str | None
+    industrial_parks: gpd.GeoDataFrame | None = None  # the context layer CTX001 scans against
 
 
 def check_partitioned(
@@ -142,7 +138,7 @@ def check_partitioned(
         or to repartition another source to.
     progress
         Called as ``progress(stage, done, total)`` while the work runs
-        (see :func:`rich_progress`).
+        (the command line draws them as progress bars).
     name
         A label for the report; by default from ``source``.
 
@@ -154,7 +150,7 @@ def check_partitioned(
     Raises
     ------
     MissingDependencyError
-        If dask-geopandas is not installed (``pip install "hanoi-ccn-hanoi-ccn-planning[dask]"``).
+        If dask-geopandas is not installed (``pip install "hanoi-ccn-planning[dask]"``).
     UsageError
         For a bad tolerance or rule selection, or a rule that cannot run partitioned.
     PlanDataError
@@ -163,23 +159,9 @@ def check_partitioned(
     require("dask_geopandas", extra="dask")
     require("dask", extra="dask")
     from planning.model.plan import load_plan
-    from planning.report.core import Report, category_tree_entries, figure_entries
-    from planning.rules import iter_rules, shared_scope
-    from planning.rules.coverage import coverage
 
     opts = _options(tolerance_pct, select, ignore)
-    wanted = [r for r in iter_rules() if opts.wants(r.code)]
-    scans_codes = tuple(r.code for r in wanted if r.scan is not None)
-    pairs = any(r.code in PAIRWISE_RULES for r in wanted)
-    attrs = [r for r in wanted if r.family in ATTRIBUTE_FAMILIES and r.scan is None]
-    other = [
-        r.code
-        for r in wanted
-        if r.code not in {*scans_codes, *PAIRWISE_RULES, *(a.code for a in attrs)}
-    ]
-    if other:
-        raise UsageError(f"rule(s) {', '.join(other)} cannot run partitioned; --ignore them")
-
+    wanted, scans_codes, attrs = _split_rules(opts)
     if base is None:
         base = load_plan()
     ddf, label = _read(source, npartitions)
@@ -190,38 +172,88 @@ def check_partitioned(
         complete=complete,
         options=opts,
         scans=scans_codes,
-        pairs=pairs,
+        pairs=any(r.code in PAIRWISE_RULES for r in wanted),
         name_keys=any(r.code == _NAMES_RULE for r in attrs),
         path=label,
+        industrial_parks=base.industrial_parks,
     )
     say = progress or (lambda stage, done, total: None)
     with _scheduler(scheduler) as client:
-        from dask import delayed
+        results, thin = _run(ddf, ctx, attrs, client, say, base=base, name=name)
+    return _report(thin, [results[r.code] for r in wanted], opts)
 
-        scans = _scan_tasks(ddf, ctx)
-        stages = [("scanning partitions", [delayed(_summary)(s) for s in scans])]
-        if pairs:
-            strips = _strip_count(ddf.npartitions, client)
-            stages.append(("testing overlaps", _overlap_tasks(scans, strips)))
-        # The overlaps are tested on the workers while the attribute rules run here.
-        results_of = _staged(stages, client, say)
-        summaries = next(results_of)
-        thin = _attribute_plan(base, [s["thin"] for s in summaries], complete, label, name)
-        results: dict[str, RuleResult] = {}
-        for code in scans_codes:
-            results[code] = _finish(code, [s["partials"][code] for s in summaries], ctx, thin)
-        with shared_scope():
-            for r in attrs:
-                if r.code == _NAMES_RULE:
-                    results[r.code] = _names_result(thin, [s["name_keys"] for s in summaries])
-                else:
-                    results[r.code] = r.run(thin, opts)
-        if pairs:
-            polygons = sum(int(s["polygons"]) for s in summaries)
-            results["TOP001"] = _overlaps_result(next(results_of), polygons)
+
+def _split_rules(opts: CheckOptions) -> tuple[list[Rule], tuple[str, ...], list[Rule]]:
+    """Return the wanted rules, the codes of those scanned per partition, and the plan-wide ones.
+
+    Raises
+    ------
+    UsageError
+        For a wanted rule that is neither scanned, pairwise nor plan-wide.
+    """
+    from planning.rules import iter_rules
+
+    wanted = [r for r in iter_rules() if opts.wants(r.code)]
+    scans_codes = tuple(r.code for r in wanted if r.scan is not None)
+    attrs = [r for r in wanted if r.family in ATTRIBUTE_FAMILIES and r.scan is None]
+    done = {*scans_codes, *PAIRWISE_RULES, *(a.code for a in attrs)}
+    other = [r.code for r in wanted if r.code not in done]
+    if other:
+        raise UsageError(f"rule(s) {', '.join(other)} cannot run partitioned; --ignore them")
+    return wanted, scans_codes, attrs
+
+
+def _run(
+    ddf: Any,
+    ctx: _Context,
+    attrs: list[Rule],
+    client: Any,
+    say: Progress,
+    *,
+    base: Plan,
+    name: str | None,
+) -> tuple[dict[str, RuleResult], Plan]:
+    """Scan the partitions, test the overlaps and run the plan-wide rules; return the results.
+
+    The overlaps are tested on the workers while the plan-wide rules run here, on the
+    attribute table of the scans' summaries.
+    """
+    from dask import delayed
+
+    from planning.rules import shared_scope
+
+    scans = _scan_tasks(ddf, ctx)
+    stages = [("scanning partitions", [delayed(_summary)(s) for s in scans])]
+    if ctx.pairs:
+        strips = _strip_count(ddf.npartitions, client)
+        stages.append(("testing overlaps", _overlap_tasks(scans, strips)))
+    results_of = _staged(stages, client, say)
+    summaries = next(results_of)
+    label = ctx.path or ""
+    thin = _attribute_plan(base, [s["thin"] for s in summaries], ctx.complete, label, name)
+    results: dict[str, RuleResult] = {}
+    for code in ctx.scans:
+        results[code] = _finish(code, [s["partials"][code] for s in summaries], ctx, thin)
+    with shared_scope():
+        for r in attrs:
+            if r.code == _NAMES_RULE:
+                results[r.code] = _names_result(thin, [s["name_keys"] for s in summaries])
+            else:
+                results[r.code] = r.run(thin, ctx.options)
+    if ctx.pairs:
+        polygons = sum(int(s["polygons"]) for s in summaries)
+        results["TOP001"] = _overlaps_result(next(results_of), polygons)
+    return results, thin
+
+
+def _report(thin: Plan, results: list[RuleResult], opts: CheckOptions) -> Report:
+    """Build the report as :func:`planning.check` does, from the plan without geometries."""
+    from planning.report.core import Report, category_tree_entries, figure_entries
+    from planning.rules.coverage import coverage
+
     return Report(
         plan_name=thin.name,
-        results=[results[r.code] for r in wanted],
+        results=results,
         figures=figure_entries(thin),
         category_tree=category_tree_entries(thin),
         coverage=coverage(thin),
@@ -229,54 +261,6 @@ def check_partitioned(
         notes=thin.notes(),
         options=opts,
     )
-
-
-def check_from_args(args: argparse.Namespace) -> Report:
-    """Run ``planning check --dask`` / ``--scheduler ADDRESS`` from parsed arguments.
-
-    Parameters
-    ----------
-    args
-        The ``check`` command's arguments: ``files`` (GeoParquet files or directories),
-        ``manifest``, ``districts``, ``zones``, ``partial``, ``tolerance``, ``select``,
-        ``ignore``, ``scheduler``, ``mirror``.
-
-    Returns
-    -------
-    Report
-        The report, with a progress bar on stderr while it runs (on a terminal).
-
-    Raises
-    ------
-    UsageError
-        Without GeoParquet inputs, or with options the partitioned path does not take.
-    """
-    from planning.model.plan import load_plan
-
-    files = list(getattr(args, "files", []) or [])
-    if not files:
-        raise UsageError("--dask needs GeoParquet files or directories of them to check")
-    for opt in ("fix", "crs", "encoding"):
-        if getattr(args, opt, None):
-            raise UsageError(
-                f"--{opt} is not supported with --dask: partitions are read as GeoParquet "
-                "with planning's column names"
-            )
-    base = load_plan(
-        manifest=args.manifest, districts=args.districts, zones=args.zones, mirror=args.mirror
-    )
-    source: Any = files[0] if len(files) == 1 else files
-    with rich_progress() as progress:
-        return check_partitioned(
-            source,
-            scheduler=getattr(args, "scheduler", None),
-            tolerance_pct=args.tolerance,
-            select=tuple(args.select),
-            ignore=tuple(args.ignore),
-            base=base,
-            complete=not args.partial,
-            progress=progress,
-        )
 
 
 def _not_geoparquet(exc: BaseException) -> str:
@@ -289,50 +273,6 @@ def _not_geoparquet(exc: BaseException) -> str:
         )
     reason = " ".join(text.replace("Original Message:", ";").split())
     return f"cannot read as GeoParquet: {reason[:300]}"
-
-
-@contextmanager
-def rich_progress(console: Console | None = None) -> Iterator[Progress]:
-    """Show the stages of a partitioned run as rich progress bars (on a terminal only).
-
-    Parameters
-    ----------
-    console
-        Where to draw; stderr by default. Nothing is drawn when it is not a terminal.
-
-    Yields
-    ------
-    callable
-        A :data:`Progress` callback for :func:`check_partitioned`.
-    """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    con = console or Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=con,
-        transient=True,
-        disable=not con.is_terminal,
-    )
-    tasks: dict[str, Any] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total or None)
-        bar.update(tasks[stage], completed=done, total=total or None)
-
-    with bar:
-        yield update
 
 
 # -- steps ---------------------------------------------------------------------------------------
@@ -525,6 +465,7 @@ def _scan_partition(
         zones=ctx.zones,
         manifest=ctx.manifest,
         complete=ctx.complete,
+        industrial_parks=ctx.industrial_parks,
     )
     no_zones = replace(plan, zones=ctx.zones.iloc[:0])
     out: dict[str, Any] = {"thin": pd.DataFrame(clusters.drop(columns="geometry"))}

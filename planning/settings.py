@@ -46,8 +46,10 @@ STALE_TEMPORARY_S = 3600.0
 def cache_dir() -> Path:
     r"""Return the directory where downloaded geodata is cached.
 
-    ``$PLANNING_CACHE_DIR`` wins; otherwise ``$XDG_CACHE_HOME/planning`` or
-    ``~/.cache/planning`` (``%LOCALAPPDATA%\\planning\\cache`` on Windows).
+    ``$PLANNING_CACHE_DIR`` wins; otherwise the platform's user cache folder from
+    platformdirs (``platformdirs.user_cache_dir("planning")``): ``$XDG_CACHE_HOME/planning``
+    or ``~/.cache/planning`` on Linux, ``~/Library/Caches/planning`` on macOS,
+    ``%LOCALAPPDATA%\\planning\\Cache`` on Windows.
 
     Returns
     -------
@@ -57,11 +59,9 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE)
     if env:
         return Path(env).expanduser()
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "planning" / "cache"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "planning"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("planning", appauthor=False))
 
 
 def mirror_dir() -> Path | None:

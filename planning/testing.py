@@ -12,12 +12,14 @@ pass or fail on data whose answer is known; :func:`run_rule` runs one rule on it
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from planning.schema import CATEGORY_PHASES
 from planning.settings import WGS84
 
 if TYPE_CHECKING:
@@ -81,8 +83,8 @@ def district_point(name: str) -> tuple[str, float, float]:
     tuple of (str, float, float)
         The OCHA PCODE and the district polygon's representative point.
     """
-    from planning.sources.geodata import load_districts
-    from planning.text.vietnamese import name_key
+    from planning.sources.boundaries import load_districts
+    from planning.text.names import name_key
 
     d = load_districts()
     hit = d.loc[d["district_vi"].map(name_key).eq(name_key(name))]
@@ -166,7 +168,7 @@ def make_plan(
     from planning.geo.area import add_areas
     from planning.model.figures import load_manifest
     from planning.model.plan import Plan
-    from planning.sources.geodata import load_districts
+    from planning.sources.boundaries import load_districts
 
     base = Plan(
         clusters=clusters_frame([{"cluster_id": "x", "geometry": square(105.56, 21.06, 1)}]),
@@ -184,14 +186,8 @@ def make_plan(
     return base.with_clusters(clusters_frame(rows), complete=complete)
 
 
-#: Plan categories and their phases, for synthetic clusters.
-_SYNTHETIC_CATEGORIES = (
-    ("kept", "to_2020"),
-    ("new", "to_2020"),
-    ("limited", "to_2020"),
-    ("new_2030", "2021_2030"),
-    ("expansion_2030", "2021_2030"),
-)
+#: Plan categories and their phases, for synthetic clusters (from :mod:`planning.schema`).
+_SYNTHETIC_CATEGORIES = tuple(CATEGORY_PHASES.items())
 
 
 def synthetic_clusters(
@@ -239,12 +235,12 @@ def synthetic_clusters(
     duplicate_share
         Share of rows whose id, and as many again whose name, repeat another row's.
     districts
-        The district layer; :func:`planning.sources.geodata.load_districts` by default.
+        The district layer; :func:`planning.sources.boundaries.load_districts` by default.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        A clusters layer (EPSG:4326) with the columns of :data:`planning.model.plan.CLUSTER_COLUMNS`.
+        A clusters layer (EPSG:4326) with the columns of :data:`planning.schema.CLUSTER_COLUMNS`.
     """
     import geopandas as gpd
     import numpy as np
@@ -252,13 +248,13 @@ def synthetic_clusters(
 
     from planning.geo.area import equal_area_m2
     from planning.rules.location import locate
-    from planning.text.vietnamese import fold
+    from planning.text.names import fold
 
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     rng = np.random.default_rng(seed)
     if districts is None:
-        from planning.sources.geodata import load_districts
+        from planning.sources.boundaries import load_districts
 
         districts = load_districts()
     dgeoms = districts.geometry.to_numpy()
@@ -447,3 +443,104 @@ def external_resources(text: str) -> list[str]:
         The offending snippets; empty for a self-contained page.
     """
     return [m.group(0) for m in _EXTERNAL.finditer(text)]
+
+
+# -- languages ---------------------------------------------------------------------------------------
+
+
+def english_words_left(text: str, *, allow: Iterable[str] = (), lang: str = "vi") -> list[str]:
+    """Return the English words left in a text that should be in another language.
+
+    A word is English when the project's English messages use it (the gettext template,
+    ``planning/locale/planning.pot``) or it is a common English word, and the ``lang``
+    catalogue's translations do not use it too (so units, codes and names that both
+    languages write the same way, like ``ha``, ``WGS``, ``CCN`` or ``planning``, pass).
+    For the tests of text outputs, maps and reports in Vietnamese.
+
+    Parameters
+    ----------
+    text
+        The rendered text (terminal output, or a page's visible text).
+    allow
+        Phrases to ignore wherever they occur: names, attributions, citations, codes.
+    lang
+        The language the text should be in.
+
+    Returns
+    -------
+    list of str
+        The English words found, sorted, each once (empty when none is left).
+
+    Examples
+    --------
+    >>> english_words_left("đã kiểm tra 75 mã; Clusters lie inside Hanoi", allow=["Hanoi"])
+    ['clusters', 'inside', 'lie']
+    """
+    import re
+
+    english, translated = _catalogue_words(lang)
+    for phrase in sorted((str(p) for p in allow if p), key=len, reverse=True):
+        text = text.replace(phrase, " ")
+    words = {w.lower() for w in re.findall(r"(?<!\w)[A-Za-z]{2,}(?!\w)", text)}
+    return sorted(w for w in words if w in english and w not in translated)
+
+
+#: Common English words that are no message's vocabulary but must not be left either.
+_COMMON_ENGLISH = frozenset(
+    # not "an", "in", "no", "to": Vietnamese words too
+    [
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "is",
+        "it",
+        "not",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "was",
+        "were",
+        "with",
+    ]
+)
+
+
+@functools.cache
+def _catalogue_words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the words of the English messages and those of their ``lang`` translations."""
+    import re
+    from importlib import resources
+
+    from babel.messages.pofile import read_po
+
+    def words(texts: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for t in texts:
+            t = re.sub(r"\{[^{}]*\}", " ", t)  # placeholders are no words
+            out.update(w.lower() for w in re.findall(r"(?<!\w)[A-Za-z]{2,}(?!\w)", t))
+        return out
+
+    locale = resources.files("planning") / "locale"
+    with (locale / "planning.pot").open("rb") as fp:
+        template = read_po(fp)
+    with (locale / lang / "LC_MESSAGES" / "planning.po").open("rb") as fp:
+        catalogue = read_po(fp)
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, tuple | list):
+            return [str(v) for v in value]
+        return [str(value)] if value else []
+
+    english = words(s for m in template if m.id for s in strings(m.id)) | _COMMON_ENGLISH
+    translated = words(s for m in catalogue if m.id for s in strings(m.string))
+    return frozenset(english), frozenset(translated - _COMMON_ENGLISH)

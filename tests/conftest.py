@@ -19,6 +19,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """Point the library at the mirror and a private cache before any test imports it."""
     os.environ["PLANNING_GEODATA_MIRROR"] = str(MIRROR)
     os.environ.setdefault("PLANNING_OFFLINE", "1")
+    # The interface speaks English in the tests unless a test asks for a language: neither
+    # the environment's PLANNING_LANG nor a Vietnamese locale may change what they compare.
+    os.environ.pop("PLANNING_LANG", None)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
     if "PLANNING_CACHE_DIR" not in os.environ:
         import tempfile
 

@@ -81,7 +81,14 @@ def main(gpkg: str, png: str) -> int:
     report["layers"] = info
 
     settings = QgsMapSettings()
-    order = ["cluster_locations", "clusters", "hoa_lac", "communes", "districts"]
+    order = [
+        "cluster_locations",
+        "clusters",
+        "hoa_lac",
+        "industrial_parks",
+        "communes",
+        "districts",
+    ]
     settings.setLayers(
         sorted(layers, key=lambda x: order.index(x.name()) if x.name() in order else 99)
     )

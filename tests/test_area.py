@@ -19,13 +19,15 @@ from pyproj import Geod, Transformer
 from planning.errors import CRSError, PlanningError, UsageError
 from planning.geo.area import (
     MAX_EDGE_M,
+    _lonlat_rings,
     add_areas,
     area_ha,
     equal_area_m2,
     geodesic_area_m2,
     planar_area_m2,
 )
-from planning.sources.geodata import load_districts
+from planning.geo.crs import DatumShiftWarning
+from planning.sources.boundaries import load_districts
 
 A = 6378137.0
 F = 1 / 298.257223563
@@ -412,9 +414,11 @@ def test_other_bad_targets_and_inputs() -> None:
 
 
 def test_planar_target_in_feet_is_converted_to_square_metres() -> None:
-    feet = "+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +units=ft"
+    # UTM 48N-shaped (k 0.9996) on WGS 84: a TM-3 (k 0.9999) on the WGS 84 ellipsoid would
+    # be read as VN-2000 that lost its datum shift (see test_tm3_without_shift_*).
+    feet = "+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9996 +x_0=500000 +y_0=0 +datum=WGS84 +units=ft"
     box = shapely.box(105.5, 21.0, 105.51, 21.01)
-    metres = "+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84"
+    metres = "+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9996 +x_0=500000 +y_0=0 +datum=WGS84"
     a_ft, a_m = (planar_area_m2([box], crs=4326, target=t)[0] for t in (feet, metres))
     assert rel(a_ft, a_m) < 1e-9
 
@@ -478,3 +482,58 @@ def test_import_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------- one VN-2000 definition: a .prj that lost its shift
+
+# VN-2000 / TM-3 zone 482 as an ESRI .prj often carries it: the projection right, the datum
+# plain WGS 84, no TOWGS84, and a name that does not say VN-2000.
+_TM482_LOST_WKT = (
+    'PROJCS["TM3_105",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",'
+    'SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],'
+    'UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
+    'PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],'
+    'PARAMETER["Central_Meridian",105.0],PARAMETER["Scale_Factor",0.9999],'
+    'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+)
+
+
+def _tm482_boxes(x0: float, y0: float, size: float) -> list[shapely.Geometry]:
+    shell = [(x0, y0), (x0 + 2 * size, y0), (x0 + size, y0 + 3 * size)]
+    hole = [(x0 + size * 0.8, y0 + size * 0.2), (x0 + size * 1.2, y0 + size * 0.2),
+            (x0 + size, y0 + size)]  # fmt: skip
+    return [shapely.box(x0, y0, x0 + size, y0 + size), shapely.Polygon(shell, [hole])]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    x0=st.floats(540_000, 600_000),  # Hanoi in EPSG:5897, metres
+    y0=st.floats(2_290_000, 2_360_000),
+    size=st.floats(50.0, 5_000.0),
+)
+def test_tm3_without_shift_measures_like_epsg5897(x0: float, y0: float, size: float) -> None:
+    geoms = _tm482_boxes(x0, y0, size)
+    proper = gpd.GeoDataFrame(geometry=geoms, crs="EPSG:5897")
+    lost = gpd.GeoDataFrame(geometry=geoms, crs=_TM482_LOST_WKT)
+    for method in ("geodesic", "equal-area", "vn2000"):
+        with pytest.warns(DatumShiftWarning, match="lost its datum shift"):
+            got = area_ha(lost, method=method).to_numpy()
+        want = area_ha(proper, method=method).to_numpy()
+        assert np.all(np.abs(got - want) <= 1e-6 * want), method
+
+
+def test_tm3_without_shift_lands_on_epsg6960_not_224_m_off() -> None:
+    x = np.array([552_000.0, 570_000.0, 590_000.0])
+    y = np.array([2_322_000.0, 2_330_000.0, 2_345_000.0])
+    layer = gpd.GeoDataFrame(geometry=[shapely.Polygon(np.column_stack([x, y]))],
+                             crs=_TM482_LOST_WKT)  # fmt: skip
+    with pytest.warns(DatumShiftWarning):
+        rings, _ = _lonlat_rings(layer, None)  # the coordinates the areas are computed on
+    lon6960, lat6960 = _tm482_to_wgs84(_HELMERT_6960).transform(x, y)
+    naive_lon, naive_lat = Transformer.from_crs(_TM482_LOST_WKT, 4326, always_xy=True).transform(
+        x, y
+    )
+    _, _, off = GEOD.inv(rings.x[:3], rings.y[:3], lon6960, lat6960)
+    _, _, naive = GEOD.inv(naive_lon, naive_lat, lon6960, lat6960)
+    assert np.max(off) < 1.0  # metres
+    assert np.min(naive) > 200.0  # what reading the .prj as it stands gives (about 224 m)

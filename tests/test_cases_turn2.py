@@ -20,10 +20,9 @@ import openpyxl
 import pytest
 
 from planning.cli import main
-from planning.errors import PlanDataError, RowErrors
+from planning.errors import NameMatchWarning, PlanDataError, RowErrors, UnmappedColumnsWarning
 from planning.model.plan import load_plan
-from planning.readers.io import UnmappedColumnsWarning, read_layer
-from planning.readers.matching import NameMatchWarning
+from planning.readers import read_layer
 
 CASES = Path(__file__).parent / "data" / "cases" / "turn2"
 SHEETS = CASES / "spreadsheets"

@@ -157,6 +157,61 @@ def test_help_does_not_import_heavy_libraries():
     assert r.stdout.strip() == "[]"
 
 
+#: Libraries that ``planning check --format json`` on the bundled plan does not use.
+UNUSED_BY_CHECK = (
+    "dask",
+    "distributed",
+    "dask_geopandas",
+    "folium",
+    "branca",
+    "jinja2",
+    "matplotlib",
+    "openpyxl",
+    "rich",
+    "babel",
+    "planning.partitioned",
+    "planning.maps",
+)
+
+
+def test_check_json_imports_nothing_it_does_not_use():
+    # stderr is a pipe, not a terminal: no progress bar is drawn, so rich is not imported.
+    code = (
+        "import sys\nfrom planning.cli import main\nrc = main(['check', '--format', 'json'])\n"
+        f"print(sorted(m for m in {UNUSED_BY_CHECK!r} if m in sys.modules), file=sys.stderr)\n"
+        "sys.exit(rc)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy()
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "[]"
+    assert json.loads(r.stdout)["summary"]
+
+
+def test_progress_bars_draw_on_a_terminal_only():
+    import io
+
+    from rich.console import Console
+
+    from planning.cli import _no_progress, _progress_bars
+
+    with _progress_bars() as progress:  # pytest's stderr is not a terminal
+        assert progress is _no_progress
+    out = io.StringIO()
+    with _progress_bars(Console(file=out, force_terminal=True, width=80)) as progress:
+        progress("reading communes", 2, 4)
+        progress("reading communes", 4, 4)
+    assert "reading communes" in out.getvalue() and "4/4" in out.getvalue()
+
+
+def test_parser_has_every_command():
+    from planning.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert sorted(sub.choices) == ["areas", "check", "diff", "export", "map", "report", "rules"]
+
+
 def test_version():
     r = cli("--version")
     assert r.returncode == 0 and r.stdout.startswith("planning ")

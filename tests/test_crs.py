@@ -292,3 +292,45 @@ def test_empty_and_missing_geometries_pass() -> None:
     assert out.geometry.iloc[0] is None
     assert out.geometry.iloc[1].is_empty
     assert _dist((out.geometry.iloc[2].x, out.geometry.iloc[2].y), REF) < 0.01
+
+
+# ------------------------------------------------------------- the one transformer
+
+
+@pytest.mark.parametrize("source", ["EPSG:5897", ESRI_VN2000_TM3, TM3_105, WKT_ZERO_TOWGS84])
+def test_transform_xy_is_epsg6960_both_ways(source: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", vcrs.DatumShiftWarning)
+        lon, lat = vcrs.transform_xy([X], [Y], src=source, dst="EPSG:4326")
+        x, y = vcrs.transform_xy(lon, lat, src="EPSG:4326", dst=source)
+    assert _dist((float(lon[0]), float(lat[0])), REF) < 0.01
+    # metres: the round trip closes to PROJ's inverse Helmert (about a millimetre)
+    assert abs(x[0] - X) < 0.01 and abs(y[0] - Y) < 0.01
+
+
+def test_transform_xy_warns_once_per_lost_side_and_not_for_clean_codes() -> None:
+    with pytest.warns(vcrs.DatumShiftWarning, match="lost its datum shift"):
+        vcrs.transform_xy([X], [Y], src=TM3_105, dst="EPSG:4326")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        vcrs.transform_xy([X], [Y], src="EPSG:5897", dst="EPSG:4326")
+
+
+def test_transform_xy_between_vn2000_crss_needs_no_datum_shift() -> None:
+    # TM-3 zone 482 → geographic VN-2000: a pure conversion, the same point as before.
+    lon, lat = vcrs.transform_xy([X], [Y], src="EPSG:5897", dst="EPSG:4756")
+    assert abs(lon[0] - LON) < 1e-9 and abs(lat[0] - LAT) < 1e-9
+
+
+def test_reproject_matches_epsg6960_and_keeps_columns() -> None:
+    gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(*REF)], crs="EPSG:4326")
+    out = vcrs.reproject(gdf, "EPSG:5897")
+    assert out.crs == CRS("EPSG:5897") and list(out["a"]) == [1]
+    p = out.geometry.iloc[0]
+    assert abs(p.x - X) < 0.01 and abs(p.y - Y) < 0.01  # metres
+
+
+def test_reproject_refuses_points_outside_the_projection() -> None:
+    gdf = gpd.GeoDataFrame(geometry=[shapely.Point(1e9, 1e9)], crs="EPSG:5897")
+    with pytest.raises(CRSError, match="cannot be transformed"):
+        vcrs.reproject(gdf, "EPSG:4326")

@@ -250,7 +250,7 @@ def test_diff_layer(d, pair):
 def test_renderings(d):
     data = json.loads(d.to_json())
     assert data["schema"] == SCHEMA
-    assert data["matched_by"] == "cluster_id"
+    assert data["matched_by"] == "cluster_id, then name and district" and data["match"] == "auto"
     s = data["summary"]
     assert (s["added"], s["removed"], s["resized"], s["moved"]) == (1, 1, 1, 1)
     assert s["rules_newly_failing"] == ["ARE001"]

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -146,6 +147,23 @@ def test_every_rule_can_run_partitioned():
         assert partitioned or code in PAIRWISE_RULES or r.family in ATTRIBUTE_FAMILIES, code
 
 
+def test_partitioned_is_library_only():
+    # Command-line code (argparse namespaces, rich progress bars) lives in planning.cli.
+    import ast
+
+    import planning.partitioned as part
+
+    tree = ast.parse(Path(part.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (n.module if isinstance(n, ast.ImportFrom) else a.name).split(".")[0]
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        for a in n.names
+    }
+    assert not imported & {"argparse", "rich"}
+    assert not hasattr(part, "check_from_args") and not hasattr(part, "rich_progress")
+
+
 def test_partials_combine_in_order():
     a = Partial(["f1"], {"n": 2, "ids": ["A"], "zones": ("Z",)})  # type: ignore[list-item]
     b = Partial(["f2"], {"n": 3, "ids": ["B"], "zones": ("Z",)})  # type: ignore[list-item]
@@ -184,6 +202,13 @@ def test_cli_dask_usage_errors(tmp_path, capsys):
     assert "GeoParquet" in capsys.readouterr().err
     assert main(["check", "--dask", str(tmp_path / "missing.parquet")]) == 2
     assert "not found" in capsys.readouterr().err
+    parts = str(tmp_path / "parts")
+    assert main(["check", "--dask", parts, "--fix"]) == 2
+    assert "--fix is not supported with --dask" in capsys.readouterr().err
+    assert main(["check", "--dask", parts, "-f", "xlsx", "-o", str(tmp_path / "r.xlsx")]) == 2
+    assert "needs the plan in memory" in capsys.readouterr().err
+    assert main(["check", "--dask", parts, "--select", "ZZZ"]) == 2
+    assert "no rule code starts with 'ZZZ'" in capsys.readouterr().err
 
 
 def test_import_and_help_do_not_import_dask():

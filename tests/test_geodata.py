@@ -1,4 +1,4 @@
-"""Tests of planning.sources.geodata: registry, fetch (cache / mirror / HTTP), districts, communes."""
+"""Tests of planning.sources: registry, fetch (cache / mirror / HTTP on pooch), districts, communes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import http.server
+import itertools
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pytest
+import requests
 import shapely
 from hypothesis import given
 from hypothesis import strategies as st
@@ -32,11 +34,11 @@ from pyproj import Geod
 
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataHashMismatch, GeodataUnavailable
-from planning.sources import geodata
-from planning.text.vietnamese import split_admin_prefix
+from planning.sources import boundaries, fetch, registry
+from planning.text.names import split_admin_prefix
 
-OCHA = geodata.SOURCES["ocha-districts"]
-V63 = geodata.SOURCES["vietnam63-communes"]
+OCHA = registry.SOURCES["ocha-districts"]
+V63 = registry.SOURCES["vietnam63-communes"]
 SHP, SHX, DBF, PRJ, CPG = OCHA.files
 RDA = V63.files[0]
 
@@ -62,6 +64,7 @@ def forbid_network(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the network must not be touched")
 
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(requests.Session, "request", refuse)
 
 
 # --------------------------------------------------------------------------- local HTTP server
@@ -84,7 +87,7 @@ class Server:
     root: Path
     requests: list[str]
 
-    def remote(self, remote: geodata.RemoteFile, path: str | None = None) -> geodata.RemoteFile:
+    def remote(self, remote: registry.RemoteFile, path: str | None = None) -> registry.RemoteFile:
         """The same pinned file, but served by this server (optionally from another path)."""
         return dataclasses.replace(remote, url=f"{self.base}/{path or remote.mirror_path}")
 
@@ -127,8 +130,8 @@ def server(tmp_path: Path, mirror: Path) -> Iterator[Server]:
 
 def test_import_is_cheap() -> None:
     code = (
-        "import sys, planning.sources.geodata\n"
-        "heavy = [m for m in ('geopandas', 'pandas', 'pyogrio', 'rdata', 'rich', 'shapely')"
+        "import sys, planning.sources.registry, planning.sources.fetch, planning.sources.boundaries\n"
+        "heavy = [m for m in ('geopandas', 'pandas', 'pyogrio', 'rdata', 'rich', 'shapely', 'pooch', 'requests')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
@@ -139,12 +142,17 @@ def test_import_is_cheap() -> None:
 
 
 def test_registry_matches_mirror(mirror: Path) -> None:
-    assert set(geodata.SOURCES) == {"ocha-districts", "vietnam63-communes"}
+    assert set(registry.SOURCES) == {
+        "ocha-districts",
+        "vietnam63-communes",
+        "osm-industrial-parks",
+        "vn-provinces-2025-hanoi",
+    }
     assert [f.name for f in OCHA.files] == [
         f"HanhChinhHN.{e}" for e in ["shp", "shx", "dbf", "prj", "cpg"]
     ]
-    for source in geodata.SOURCES.values():
-        assert source.key in geodata.SOURCES
+    for source in registry.SOURCES.values():
+        assert source.key in registry.SOURCES
         for remote in source.files:
             assert re.fullmatch(r"[0-9a-f]{64}", remote.sha256)
             assert re.search(r"/[0-9a-f]{40}/", remote.url), "URL must be pinned to a commit"
@@ -161,20 +169,20 @@ def test_registry_is_frozen() -> None:
 
 
 def test_attribution_line() -> None:
-    line = geodata.attribution_line("ocha-districts")
+    line = registry.attribution_line("ocha-districts")
     assert "OCHA ROAP / Government of Viet Nam, via HDX (COD-AB 2020)" in line
     assert "b1team/BandoCovid" in line
     assert "CC BY 3.0 IGO" in line
-    line = geodata.attribution_line("vietnam63-communes")
+    line = registry.attribution_line("vietnam63-communes")
     assert "Marc Choisy" in line
     assert "MIT" in line
     with pytest.raises(KeyError):
-        geodata.attribution_line("gadm")
+        registry.attribution_line("gadm")
 
 
 def test_fetch_source_unknown_key() -> None:
     with pytest.raises(GeodataUnavailable, match="unknown geodata source 'gadm'"):
-        geodata.fetch_source("gadm")
+        fetch.fetch_source("gadm")
 
 
 # --------------------------------------------------------------------------- prefixes
@@ -225,12 +233,15 @@ def test_strip_prefix_property(prefix: str, words: list[str], form: str) -> None
 # ----------------------------------------------------------------------- fetch: cache and mirror
 
 
-def test_fetch_mirror_returns_mirror_file(
+def test_fetch_copies_the_mirror_file_into_the_cache(
     mirror: Path, tmp_path: Path, forbid_network: None
 ) -> None:
-    path = geodata.fetch(PRJ, mirror=mirror, cache=tmp_path)
-    assert path == mirror / PRJ.mirror_path
-    assert _files_under(tmp_path) == []
+    before = (mirror / PRJ.mirror_path).stat()
+    path = fetch.fetch(PRJ, mirror=mirror, cache=tmp_path)
+    assert path == tmp_path / PRJ.mirror_path
+    assert path.read_bytes() == (mirror / PRJ.mirror_path).read_bytes()
+    assert _files_under(tmp_path) == [path], "no temporary file may remain"
+    assert (mirror / PRJ.mirror_path).stat().st_mtime_ns == before.st_mtime_ns
 
 
 def test_explicit_mirror_beats_environment(
@@ -238,8 +249,8 @@ def test_explicit_mirror_beats_environment(
 ) -> None:
     monkeypatch.setenv(settings.ENV_MIRROR, str(tmp_path / "empty-mirror"))
     with pytest.raises(GeodataUnavailable):
-        geodata.fetch(CPG, cache=tmp_path / "cache")
-    assert geodata.fetch(CPG, mirror=mirror, cache=tmp_path / "cache").read_bytes() == b"UTF-8"
+        fetch.fetch(CPG, cache=tmp_path / "cache")
+    assert fetch.fetch(CPG, mirror=mirror, cache=tmp_path / "cache").read_bytes() == b"UTF-8"
 
 
 def test_mirror_with_wrong_hash_is_an_error(tmp_path: Path, forbid_network: None) -> None:
@@ -250,7 +261,7 @@ def test_mirror_with_wrong_hash_is_an_error(tmp_path: Path, forbid_network: None
     actual = _sha(bad_file)
     cache = tmp_path / "cache"
     with pytest.raises(GeodataHashMismatch) as info:
-        geodata.fetch(CPG, mirror=bad_mirror, cache=cache)
+        fetch.fetch(CPG, mirror=bad_mirror, cache=cache)
     message = str(info.value)
     assert str(bad_file) in message
     assert CPG.sha256 in message
@@ -262,18 +273,17 @@ def test_damaged_cache_file_is_replaced(mirror: Path, tmp_path: Path, forbid_net
     cached = tmp_path / PRJ.mirror_path
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"garbage")
-    path = geodata.fetch(PRJ, mirror=mirror, cache=tmp_path)
-    assert _sha(path) == PRJ.sha256
-    assert not cached.exists(), "a cached file with the wrong hash must be removed"
+    path = fetch.fetch(PRJ, mirror=mirror, cache=tmp_path)
+    assert path == cached
+    assert _sha(path) == PRJ.sha256, "a cached file with the wrong hash must be replaced"
+    assert _files_under(tmp_path) == [cached]
 
 
 def test_valid_cache_wins_over_mirror(mirror: Path, tmp_path: Path, forbid_network: None) -> None:
     cached = tmp_path / "cache" / PRJ.mirror_path
     cached.parent.mkdir(parents=True)
     shutil.copyfile(mirror / PRJ.mirror_path, cached)
-    assert (
-        geodata.fetch(PRJ, mirror=tmp_path / "no-such-mirror", cache=tmp_path / "cache") == cached
-    )
+    assert fetch.fetch(PRJ, mirror=tmp_path / "no-such-mirror", cache=tmp_path / "cache") == cached
 
 
 def test_offline_without_mirror_or_cache(
@@ -282,7 +292,7 @@ def test_offline_without_mirror_or_cache(
     monkeypatch.delenv(settings.ENV_MIRROR, raising=False)
     monkeypatch.setenv(settings.ENV_OFFLINE, "1")
     with pytest.raises(GeodataUnavailable) as info:
-        geodata.load_districts(cache=tmp_path)
+        boundaries.load_districts(cache=tmp_path)
     assert not isinstance(info.value, GeodataHashMismatch)
     message = str(info.value)
     assert "PLANNING_GEODATA_MIRROR" in message
@@ -298,7 +308,7 @@ def test_offline_with_mirror_missing_the_file(
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
     with pytest.raises(GeodataUnavailable, match="empty-mirror") as info:
-        geodata.fetch(RDA, mirror=empty, cache=tmp_path / "cache")
+        fetch.fetch(RDA, mirror=empty, cache=tmp_path / "cache")
     assert "PLANNING_GEODATA_MIRROR" in str(info.value)
 
 
@@ -308,22 +318,36 @@ def test_offline_with_mirror_missing_the_file(
 def test_download_good_file(server: Server, tmp_path: Path, no_mirror_online: None) -> None:
     cache = tmp_path / "cache"
     remote = server.remote(SHP)
-    path = geodata.fetch(remote, cache=cache, progress=False)
+    path = fetch.fetch(remote, cache=cache)
     assert path == cache / SHP.mirror_path
     assert _sha(path) == SHP.sha256
     assert _files_under(cache) == [path], "no temporary file may remain"
     assert server.requests == ["/" + SHP.mirror_path]
     # Second call: served from the cache, no request.
-    assert geodata.fetch(remote, cache=cache, progress=False) == path
+    assert fetch.fetch(remote, cache=cache) == path
     assert len(server.requests) == 1
 
 
-def test_download_with_progress_bar(
-    server: Server, tmp_path: Path, no_mirror_online: None, capsys: pytest.CaptureFixture[str]
+def test_download_reports_progress(
+    server: Server,
+    tmp_path: Path,
+    no_mirror_online: None,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
-    path = geodata.fetch(server.remote(DBF), cache=tmp_path, progress=True)
+    calls: list[tuple[str, int, int]] = []
+    path = fetch.fetch(
+        server.remote(DBF), cache=tmp_path, progress=lambda *call: calls.append(call)
+    )
     assert _sha(path) == DBF.sha256
-    assert capsys.readouterr().out == "", "progress goes to stderr only"
+    assert calls, "a download reports its progress"
+    assert {stage for stage, _, _ in calls} == {f"downloading {DBF.name}"}
+    assert calls[-1] == (f"downloading {DBF.name}", DBF.size_bytes, DBF.size_bytes)
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(calls))
+    assert capfd.readouterr() == ("", ""), "the library draws nothing itself (nor pooch logs)"
+    # From the cache: nothing to report.
+    calls.clear()
+    fetch.fetch(server.remote(DBF), cache=tmp_path, progress=lambda *call: calls.append(call))
+    assert calls == []
 
 
 def test_download_corrupted_file(server: Server, tmp_path: Path, no_mirror_online: None) -> None:
@@ -331,7 +355,7 @@ def test_download_corrupted_file(server: Server, tmp_path: Path, no_mirror_onlin
     remote = server.remote(DBF, path=f"corrupt/{DBF.name}")
     actual = _sha(server.root / "corrupt" / DBF.name)
     with pytest.raises(GeodataHashMismatch) as info:
-        geodata.fetch(remote, cache=cache, progress=False)
+        fetch.fetch(remote, cache=cache)
     message = str(info.value)
     assert DBF.sha256 in message
     assert actual in message
@@ -343,7 +367,7 @@ def test_download_404(server: Server, tmp_path: Path, no_mirror_online: None) ->
     cache = tmp_path / "cache"
     remote = server.remote(SHP, path="no/such/file.shp")
     with pytest.raises(GeodataUnavailable) as info:
-        geodata.fetch(remote, cache=cache, progress=False)
+        fetch.fetch(remote, cache=cache)
     assert not isinstance(info.value, GeodataHashMismatch)
     message = str(info.value)
     assert "404" in message
@@ -358,23 +382,23 @@ def test_download_connection_refused(tmp_path: Path, no_mirror_online: None) -> 
         port = sock.getsockname()[1]
     remote = dataclasses.replace(PRJ, url=f"http://127.0.0.1:{port}/HanhChinhHN.prj")
     with pytest.raises(GeodataUnavailable, match=r"could not download HanhChinhHN\.prj"):
-        geodata.fetch(remote, cache=tmp_path, progress=False)
+        fetch.fetch(remote, cache=tmp_path)
     assert _files_under(tmp_path) == []
 
 
 def test_download_refuses_other_schemes(tmp_path: Path, no_mirror_online: None) -> None:
     remote = dataclasses.replace(PRJ, url=f"file://{tmp_path}/HanhChinhHN.prj")
     with pytest.raises(GeodataUnavailable, match="refusing"):
-        geodata.fetch(remote, cache=tmp_path / "cache")
+        fetch.fetch(remote, cache=tmp_path / "cache")
 
 
 def test_load_districts_downloads_into_cache(
     server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_mirror_online: None
 ) -> None:
     local = dataclasses.replace(OCHA, files=tuple(server.remote(f) for f in OCHA.files))
-    monkeypatch.setitem(geodata.SOURCES, "ocha-districts", local)
+    monkeypatch.setitem(registry.SOURCES, "ocha-districts", local)
     cache = tmp_path / "cache"
-    districts = geodata.load_districts(cache=cache)
+    districts = boundaries.load_districts(cache=cache)
     assert len(districts) == 30
     assert sorted(p.name for p in _files_under(cache)) == sorted(f.name for f in OCHA.files)
     assert len(server.requests) == 5
@@ -385,11 +409,11 @@ def test_load_districts_downloads_into_cache(
 
 @pytest.fixture(scope="session")
 def districts(mirror: Path) -> gpd.GeoDataFrame:
-    return geodata.load_districts(mirror=mirror)
+    return boundaries.load_districts(mirror=mirror)
 
 
 def test_districts_schema(districts: gpd.GeoDataFrame) -> None:
-    assert tuple(districts.columns) == geodata.DISTRICT_COLUMNS
+    assert tuple(districts.columns) == boundaries.DISTRICT_COLUMNS
     assert districts.crs == "EPSG:4326"
     assert len(districts) == 30
     assert districts["district_code"].is_unique
@@ -434,22 +458,22 @@ def test_districts_area(districts: gpd.GeoDataFrame) -> None:
 
 
 def test_load_districts_returns_a_copy(mirror: Path) -> None:
-    first = geodata.load_districts(mirror=mirror)
+    first = boundaries.load_districts(mirror=mirror)
     first.loc[0, "district_vi"] = "changed"
     del first["district_en"]
-    second = geodata.load_districts(mirror=mirror)
+    second = boundaries.load_districts(mirror=mirror)
     assert second.loc[0, "district_vi"] == "Ba Đình"
     assert "district_en" in second.columns
 
 
 def test_load_districts_is_memoized(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    geodata.load_districts(mirror=mirror)
+    boundaries.load_districts(mirror=mirror)
 
     def fail(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("must not read the shapefile again")
 
     monkeypatch.setattr(gpd, "read_file", fail)
-    assert len(geodata.load_districts(mirror=mirror)) == 30
+    assert len(boundaries.load_districts(mirror=mirror)) == 30
 
 
 def test_load_districts_parts_in_cache_and_mirror(
@@ -460,7 +484,7 @@ def test_load_districts_parts_in_cache_and_mirror(
     cached = tmp_path / PRJ.mirror_path
     cached.parent.mkdir(parents=True)
     shutil.copyfile(mirror / PRJ.mirror_path, cached)
-    result = geodata.load_districts(mirror=mirror, cache=tmp_path)
+    result = boundaries.load_districts(mirror=mirror, cache=tmp_path)
     assert len(result) == 30
     assert result.crs == "EPSG:4326"
     assert sorted(p.name for p in _files_under(tmp_path)) == sorted(f.name for f in OCHA.files)
@@ -477,11 +501,11 @@ def communes_cache() -> Path:
 
 @pytest.fixture(scope="session")
 def communes(mirror: Path, communes_cache: Path) -> gpd.GeoDataFrame:
-    return geodata.load_communes(mirror=mirror, cache=communes_cache)
+    return boundaries.load_communes(mirror=mirror, cache=communes_cache)
 
 
 def test_communes_schema(communes: gpd.GeoDataFrame) -> None:
-    assert tuple(communes.columns) == geodata.COMMUNE_COLUMNS
+    assert tuple(communes.columns) == boundaries.COMMUNE_COLUMNS
     assert communes.crs == "EPSG:4326"
     assert len(communes) == 584
     assert communes["commune_id"].is_unique
@@ -548,19 +572,19 @@ def test_communes_layer_is_cached_and_reused(
 ) -> None:
     layers = sorted((communes_cache / "vietnam63-communes").glob("hanoi-communes-*"))
     name = f"hanoi-communes-v1-{RDA.sha256[:16]}" + (
-        ".parquet" if geodata._has_pyarrow() else ".geojson"
+        ".parquet" if boundaries._has_pyarrow() else ".geojson"
     )
     assert [p.name for p in layers] == [name, f"{name}.sha256"]
 
-    def fail(rda: Path) -> Any:
+    def fail(rda: Path, progress: Any = None) -> Any:
         raise AssertionError("must not convert the .rda again")
 
-    monkeypatch.setattr(geodata, "_convert_communes", fail)
-    geodata._load_communes_cached.cache_clear()
-    reloaded = geodata.load_communes(mirror=mirror, cache=communes_cache)
+    monkeypatch.setattr(boundaries, "_convert_communes", fail)
+    boundaries._communes_memo.cache_clear()
+    reloaded = boundaries.load_communes(mirror=mirror, cache=communes_cache)
     assert reloaded.equals(communes)
     reloaded.loc[0, "commune_vi"] = "changed"
-    assert geodata.load_communes(mirror=mirror, cache=communes_cache).loc[0, "commune_vi"] == (
+    assert boundaries.load_communes(mirror=mirror, cache=communes_cache).loc[0, "commune_vi"] == (
         "Phúc Xá"
     )
 
@@ -569,39 +593,41 @@ def test_damaged_communes_layer_is_rebuilt(
     communes: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     small = communes.head(3)
-    monkeypatch.setattr(geodata, "_convert_communes", lambda rda: small.copy())
+    monkeypatch.setattr(boundaries, "_convert_communes", lambda rda, progress=None: small.copy())
     layer = tmp_path / "layer.parquet"
     layer.write_bytes(b"not parquet")
     with pytest.warns(CacheIntegrityWarning, match="layer.parquet: .* rebuilding it from x.rda"):
-        frame = geodata._load_communes_cached.__wrapped__(str(tmp_path / "x.rda"), str(layer))
+        frame = boundaries._communes_memo.__wrapped__(
+            str(tmp_path / "x.rda"), str(layer), boundaries._Uncached(None)
+        )
     assert len(frame) == 3
-    assert len(geodata._read_layer(layer)) == 3
+    assert len(boundaries._read_layer(layer)) == 3
     assert [p.name for p in _files_under(tmp_path)] == ["layer.parquet", "layer.parquet.sha256"]
-    assert geodata._verify_derived(layer) is None
+    assert boundaries._verify_derived(layer) is None
 
 
 def test_communes_layer_geojson_fallback(
     communes: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(geodata, "_has_pyarrow", lambda: False)
-    path = geodata._communes_layer_path(tmp_path, RDA.sha256)
+    monkeypatch.setattr(boundaries, "_has_pyarrow", lambda: False)
+    path = boundaries._communes_layer_path(tmp_path, RDA.sha256)
     assert path.suffix == ".geojson"
-    geodata._write_layer(communes, path)
-    back = geodata._read_layer(path)
-    assert tuple(back.columns) == geodata.COMMUNE_COLUMNS
+    boundaries._write_layer(communes, path)
+    back = boundaries._read_layer(path)
+    assert tuple(back.columns) == boundaries.COMMUNE_COLUMNS
     assert back.crs == "EPSG:4326"
     assert (back.drop(columns="geometry") == communes.drop(columns="geometry")).all().all()
     assert back.geom_equals_exact(communes, tolerance=1e-9).all()
     assert _files_under(tmp_path) == [path, path.with_name(path.name + ".sha256")]
-    assert geodata._verify_derived(path) is None
+    assert boundaries._verify_derived(path) is None
 
 
 def test_flipped_bit_in_cached_communes_layer_is_detected_and_rebuilt(
     mirror: Path, communes: gpd.GeoDataFrame, communes_cache: Path, tmp_path: Path
 ) -> None:
-    shared = geodata._communes_layer_path(communes_cache, RDA.sha256)
+    shared = boundaries._communes_layer_path(communes_cache, RDA.sha256)
     cache = tmp_path / "cache"
-    layer = geodata._communes_layer_path(cache, RDA.sha256)
+    layer = boundaries._communes_layer_path(cache, RDA.sha256)
     layer.parent.mkdir(parents=True)
     for path in (shared, shared.with_name(shared.name + ".sha256")):
         shutil.copyfile(path, layer.parent / path.name)
@@ -612,30 +638,30 @@ def test_flipped_bit_in_cached_communes_layer_is_detected_and_rebuilt(
         damaged[offset] ^= 0x04
         layer.write_bytes(bytes(damaged))
         try:
-            read = geodata._read_layer(layer)
+            read = boundaries._read_layer(layer)
         except Exception:
             continue
         if len(read) == len(communes) and not read.geom_equals_exact(communes, 0).all():
             break
     else:
         pytest.fail("no silent single-bit flip found")
-    geodata._load_communes_cached.cache_clear()
+    boundaries._communes_memo.cache_clear()
     try:
         with pytest.warns(CacheIntegrityWarning, match="does not match its recorded sha256"):
-            rebuilt = geodata.load_communes(mirror=mirror, cache=cache)
+            rebuilt = boundaries.load_communes(mirror=mirror, cache=cache)
     finally:
-        geodata._load_communes_cached.cache_clear()
+        boundaries._communes_memo.cache_clear()
     assert rebuilt.geom_equals_exact(communes, tolerance=0).all()
     assert rebuilt.drop(columns="geometry").equals(communes.drop(columns="geometry"))
-    assert geodata._verify_derived(layer) is None
-    assert geodata._read_layer(layer).geom_equals_exact(communes, tolerance=0).all()
+    assert boundaries._verify_derived(layer) is None
+    assert boundaries._read_layer(layer).geom_equals_exact(communes, tolerance=0).all()
 
 
 def test_derived_layer_record_catches_every_change(
     communes: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:
     path = tmp_path / "layer.parquet"
-    geodata._write_layer(communes.head(5), path)
+    boundaries._write_layer(communes.head(5), path)
     sidecar = path.with_name("layer.parquet.sha256")
     assert sidecar.read_text(encoding="ascii") == f"{_sha(path)}  layer.parquet\n"
     pristine = path.read_bytes()
@@ -644,13 +670,13 @@ def test_derived_layer_record_catches_every_change(
             damaged = bytearray(pristine)
             damaged[offset] ^= bit
             path.write_bytes(bytes(damaged))
-            assert "does not match" in str(geodata._verify_derived(path))
+            assert "does not match" in str(boundaries._verify_derived(path))
     path.write_bytes(pristine)
-    assert geodata._verify_derived(path) is None
+    assert boundaries._verify_derived(path) is None
     sidecar.write_text("0" * 64, encoding="ascii")
-    assert "does not match" in str(geodata._verify_derived(path))
+    assert "does not match" in str(boundaries._verify_derived(path))
     sidecar.unlink()
-    assert geodata._verify_derived(path) == "has no recorded sha256"
+    assert boundaries._verify_derived(path) == "has no recorded sha256"
 
 
 @pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
@@ -666,10 +692,10 @@ def test_cache_files_honour_the_umask(
     cache = tmp_path / "cache"
     old = os.umask(mask)
     try:
-        geodata.fetch(server.remote(SHP), cache=cache)  # a download
-        geodata._copy_verified(mirror / DBF.mirror_path, cache / DBF.mirror_path, DBF)
-        layer = geodata._communes_layer_path(cache, RDA.sha256)
-        geodata._write_layer(communes.head(3), layer)
+        fetch.fetch(server.remote(SHP), cache=cache)  # a download
+        fetch.fetch(DBF, mirror=mirror, cache=cache)  # a copy from the mirror
+        layer = boundaries._communes_layer_path(cache, RDA.sha256)
+        boundaries._write_layer(communes.head(3), layer)
     finally:
         os.umask(old)
     files = _files_under(cache)
@@ -682,29 +708,34 @@ def test_cache_files_honour_the_umask(
 _KILLED_COPY = """
 import os, shutil, signal, sys
 from pathlib import Path
-from planning.sources import geodata
+from planning.sources import fetch, registry
 
 def copy_and_die(source, target):
     Path(target).write_bytes(b"part of a file")
     os.kill(os.getpid(), signal.SIGKILL)
 
 shutil.copyfile = copy_and_die
-remote = geodata.SOURCES["ocha-districts"].files[2]
-geodata._copy_verified(Path(sys.argv[1]), Path(sys.argv[2]), remote)
+remote = registry.SOURCES["ocha-districts"].files[2]
+fetch.fetch(remote, mirror=Path(sys.argv[1]), cache=Path(sys.argv[2]))
 """
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_cache_temporary_left_by_a_killed_run_is_removed(mirror: Path, tmp_path: Path) -> None:
-    source, target = mirror / DBF.mirror_path, tmp_path / "cache" / DBF.mirror_path
-    env = {**os.environ, "PYTHONPATH": str(Path(geodata.__file__).resolve().parent.parent)}
+def test_cache_temporaries_left_by_a_killed_run_are_removed(
+    mirror: Path, tmp_path: Path, forbid_network: None
+) -> None:
+    cache = tmp_path / "cache"
+    target = cache / DBF.mirror_path
+    env = {**os.environ, "PYTHONPATH": str(Path(fetch.__file__).resolve().parents[2])}
     r = subprocess.run(
-        [sys.executable, "-c", _KILLED_COPY, str(source), str(target)], env=env, timeout=60
+        [sys.executable, "-c", _KILLED_COPY, str(mirror), str(cache)], env=env, timeout=60
     )
     assert r.returncode == -signal.SIGKILL
-    assert len(_files_under(tmp_path / "cache")) == 1  # the killed run's temporary
-    geodata._copy_verified(source, target, DBF)
-    assert _files_under(tmp_path / "cache") == [target]
+    left = _files_under(cache)
+    # The killed run's temporary and the empty one pooch made for it.
+    assert len(left) == 2, left
+    assert fetch.fetch(DBF, mirror=mirror, cache=cache) == target
+    assert _files_under(cache) == [target]
     assert _sha(target) == DBF.sha256
 
 
@@ -760,7 +791,7 @@ def test_sp_holes_are_honoured(comment: str | None) -> None:
         _ring(_square(2, 2, 6), hole=True),
         _ring(_square(4, 4, 2), hole=False),
     ]
-    geom = geodata._sp_polygons_to_shapely(_sp_polygons(rings, comment))
+    geom = boundaries._sp_polygons_to_shapely(_sp_polygons(rings, comment))
     assert geom.geom_type == "MultiPolygon"
     assert geom.is_valid
     assert geom.area == pytest.approx(100 - 36 + 4)
@@ -771,10 +802,10 @@ def test_sp_holes_are_honoured(comment: str | None) -> None:
 
 def test_sp_pairlist_reads_tags() -> None:
     cells = _plist(a=1, b=2)
-    assert geodata._pairlist(cells) == {"a": 1, "b": 2}
+    assert boundaries._pairlist(cells) == {"a": 1, "b": 2}
     referenced = SimpleNamespace(value=(3, SimpleNamespace(value=None, tag=None)), tag=None)
     referenced.tag = SimpleNamespace(value=None, referenced_object=_sym("c"))
-    assert geodata._pairlist(referenced) == {"c": 3}
+    assert boundaries._pairlist(referenced) == {"c": 3}
 
 
 def test_cache_dir_env_is_used(
@@ -785,5 +816,130 @@ def test_cache_dir_env_is_used(
     cached = tmp_path / CPG.mirror_path
     cached.parent.mkdir(parents=True)
     shutil.copyfile(mirror / CPG.mirror_path, cached)
-    assert geodata.fetch(CPG) == cached
-    assert os.fspath(geodata.fetch(SHP)).startswith(os.fspath(mirror))
+    assert fetch.fetch(CPG) == cached
+    copied = fetch.fetch(SHP)  # from the mirror, into the cache named by the environment
+    assert copied == tmp_path / SHP.mirror_path
+    assert _sha(copied) == SHP.sha256
+
+
+def test_conversion_reports_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    names = [("Xã Phùng Xá", "Huyện Thạch Thất"), ("Phường Phúc Xá", "Quận Ba Đình")] * 70
+    data = pd.DataFrame(
+        {
+            "province_id": 101,
+            "province": "Ha Noi",
+            "commune_vn": [c for c, _ in names],
+            "district_vn": [d for _, d in names],
+            "commune_id": range(1, len(names) + 1),
+            "district_id": 10135,
+        },
+        index=[str(i) for i in range(len(names))],
+    )
+    polygons = [
+        SimpleNamespace(
+            value=None,
+            attributes=_plist(
+                Polygons=_vec(_ring(_square(i, 0, 1), hole=False)),
+                ID=_vec(SimpleNamespace(value=str(i).encode())),
+            ),
+        )
+        for i in range(len(names))
+    ]
+    monkeypatch.setattr(boundaries, "_parse_sp", lambda rda: (data, polygons))
+    calls: list[tuple[str, int, int]] = []
+    frame = boundaries._convert_communes(
+        Path("communes.rda"), progress=lambda *call: calls.append(call)
+    )
+    assert len(frame) == len(names)
+    assert calls[0] == ("reading communes.rda (first run only)", 0, 0)  # no measure: a spinner
+    assert calls[1] == ("reading communes.rda (first run only)", 1, 1)
+    converting = [c for c in calls if c[0] == "converting communes"]
+    assert [done for _, done, _ in converting] == [64, 128, 140]
+    assert {total for _, _, total in converting} == {140}
+
+
+def test_cache_dir_default_is_the_platform_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv(settings.ENV_CACHE, raising=False)
+    assert settings.cache_dir() == Path(platformdirs.user_cache_dir("planning", appauthor=False))
+    if sys.platform.startswith("linux"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        assert settings.cache_dir() == tmp_path / "planning"
+    monkeypatch.setenv(settings.ENV_CACHE, str(tmp_path / "mine"))
+    assert settings.cache_dir() == tmp_path / "mine"
+
+
+# --------------------------------------------------------------------------- failures, one line each
+
+
+def test_cache_that_cannot_be_written(tmp_path: Path, mirror: Path, forbid_network: None) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    with pytest.raises(GeodataUnavailable, match="cannot write to the cache"):
+        fetch.fetch(PRJ, mirror=mirror, cache=not_a_folder)
+
+
+def test_mirror_file_that_cannot_be_copied(
+    tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch, forbid_network: None
+) -> None:
+    def refuse(source: Any, target: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(shutil, "copyfile", refuse)
+    with pytest.raises(GeodataUnavailable, match=r"cannot copy HanhChinhHN\.prj from the mirror"):
+        fetch.fetch(PRJ, mirror=mirror, cache=tmp_path / "cache")
+    assert _files_under(tmp_path / "cache") == []
+
+
+def test_download_error_says_the_mirror_lacks_the_file(
+    server: Server, tmp_path: Path, no_mirror_online: None
+) -> None:
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    remote = server.remote(SHP, path="no/such/file.shp")
+    with pytest.raises(GeodataUnavailable, match=r"is not in the mirror .*empty-mirror either"):
+        fetch.fetch(remote, mirror=empty, cache=tmp_path / "cache")
+
+
+def test_unreadable_district_shapefile(tmp_path: Path) -> None:
+    shp = tmp_path / "HanhChinhHN.shp"
+    shp.write_bytes(b"not a shapefile")
+    with pytest.raises(GeodataUnavailable, match="cannot read the district shapefile"):
+        boundaries._read_districts.__wrapped__(str(shp))
+
+
+def test_unreadable_r_object(tmp_path: Path) -> None:
+    rda = tmp_path / "communes.rda"
+    rda.write_bytes(b"RDX3\n" + bytes(range(256)))
+    with pytest.raises(GeodataUnavailable, match="cannot read the R sp object"):
+        boundaries._convert_communes(rda)
+
+
+def test_unreadable_sha256_record(communes: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "layer.parquet"
+    boundaries._write_layer(communes.head(2), path)
+    path.with_name("layer.parquet.sha256").write_bytes(b"\xff\xfe not ascii")
+    assert boundaries._verify_derived(path) == "has an unreadable sha256 record"
+
+
+def test_communes_layer_that_cannot_be_cached_is_still_returned(
+    communes: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        boundaries, "_convert_communes", lambda rda, progress=None: communes.head(2)
+    )
+
+    def full(frame: Any, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(boundaries, "_write_layer", full)
+    with pytest.warns(RuntimeWarning, match="could not cache the converted communes layer"):
+        frame = boundaries._communes_memo.__wrapped__(
+            str(tmp_path / "x.rda"), str(tmp_path / "layer.parquet"), boundaries._Uncached(None)
+        )
+    assert len(frame) == 2

@@ -20,7 +20,7 @@ from planning.maps.geopackage import export_layers, layer_qml
 ROOT = Path(__file__).resolve().parents[1]
 QGIS_SCRIPT = ROOT / "tests" / "qgis_open_and_render.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
-LAYERS = ["clusters", "cluster_locations", "districts", "communes", "hoa_lac"]
+LAYERS = ["clusters", "cluster_locations", "districts", "communes", "hoa_lac", "industrial_parks"]
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,37 @@ def test_geopackage_is_version_1_2_with_every_layer(gpkg, bundled):
     assert len(d) == 30 and d["source"].str.contains("OCHA").all()
     c = pyogrio.read_dataframe(gpkg, layer="communes", read_geometry=False)
     assert len(c) == 584 and c["source"].str.contains("vietnam63").all()
+
+
+def test_industrial_parks_layer_is_exported_with_attribution_and_a_grey_hatch(gpkg, bundled):
+    parks = pyogrio.read_dataframe(gpkg, layer="industrial_parks")
+    assert bundled.industrial_parks is not None
+    assert len(parks) == len(bundled.industrial_parks) >= 10
+    assert sorted(parks["park_id"]) == sorted(bundled.industrial_parks["park_id"])
+    assert (parks["source"] == "© OpenStreetMap contributors, ODbL 1.0").all()
+    assert parks["source_url"].str.startswith("https://www.openstreetmap.org/way/").all()
+    assert "Khu công nghiệp Quang Minh" in set(parks["name"])
+    assert parks["measured_ha"].to_numpy() == pytest.approx(
+        bundled.industrial_parks.set_index("park_id").loc[parks["park_id"], "area_ha"].to_numpy()
+    )
+    with sqlite3.connect(gpkg) as db:
+        (qml,) = db.execute(
+            "SELECT styleQML FROM layer_styles WHERE f_table_name = 'industrial_parks'"
+        ).fetchone()
+        (title,) = db.execute(
+            "SELECT description FROM gpkg_contents WHERE table_name = 'industrial_parks'"
+        ).fetchone()
+    assert "© OpenStreetMap contributors, ODbL 1.0" in title
+    props = {p.get("k"): p.get("v") for p in ET.fromstring(qml.split("\n", 1)[1]).iter("prop")}
+    assert props["style"] == "b_diagonal"  # hatched
+    assert props["outline_color"] == "122,122,122,255"  # grey
+
+
+def test_a_plan_without_parks_exports_no_parks_layer(bundled):
+    from dataclasses import replace
+
+    names = [layer.name for layer in export_layers(replace(bundled, industrial_parks=None))]
+    assert "industrial_parks" not in names and "districts" in names
 
 
 def test_styles_use_the_web_map_colours(bundled):
@@ -203,6 +234,8 @@ def test_opens_styled_and_renders_in_qgis(gpkg, bundled):
     assert layers["districts"]["symbol_color"] == "#e8e4d8"
     assert layers["districts"]["stroke_color"] == "#6b6b6b"
     assert layers["communes"]["stroke_color"] == "#9a9a9a"
+    assert layers["industrial_parks"]["stroke_color"] == "#7a7a7a"
+    assert layers["industrial_parks"]["label_field"] == "name"
     # the rendered project is kept as an artifact and is not blank
     assert png.exists() and png.stat().st_size > 10_000
     assert result["image"]["colors"] > 50

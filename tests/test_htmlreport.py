@@ -70,10 +70,14 @@ def test_report_sections(page, bundled):
 def test_charts_are_inline_svg(page, bundled):
     charts = page[page.index('<section id="charts">') : page.index('<section id="map">')]
     assert charts.count("<svg") == 2
-    # one bar per series per district with clusters; clusters with an area get theirs
-    n_polygons = int((~bundled.clusters["geometry_kind"].eq("point")).sum())
+    # one bar per series per district with clusters; clusters with an area get theirs, and
+    # an indicative footprint only its declared one: its "measured" area is not a measurement
+    kind = bundled.clusters["geometry_kind"]
+    n_measured = int(kind.isin(["surveyed", "digitized"]).sum())
+    n_indicative = int(kind.eq("indicative").sum())
     cluster_chart = charts[charts.index('id="chart-clusters"') :]
-    assert cluster_chart.count('class="bar"') == 2 * n_polygons
+    assert cluster_chart.count('class="bar"') == 2 * n_measured + n_indicative
+    assert n_indicative and "measured (geodesic): n/a" in cluster_chart
     assert "Đông Anh" in charts
 
 

@@ -20,9 +20,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planning.errors import PlanDataError, PlanningError, PlanningWarning, escape_text
+from planning.errors import (
+    LegacyEncodingWarning,
+    PlanDataError,
+    PlanningError,
+    PlanningWarning,
+    escape_text,
+)
 from planning.model.plan import load_plan
-from planning.readers.io import LEGACY_MIN_CONFIDENCE, LegacyEncodingWarning, read_layer
+from planning.readers import read_layer
+from planning.readers.encoding import LEGACY_MIN_CONFIDENCE
 from planning.report.core import check
 
 NAMES = ["Phùng Xá", "Thạch Thất", "Bình Phú", "Đông Anh", "Hữu Bằng", "Quất Động"]
@@ -104,7 +111,7 @@ def test_weak_legacy_guess_is_not_applied(tmp_path):
 
 
 def test_a_real_legacy_column_is_still_repaired(tmp_path):
-    from planning.text.vietnamese import encode_legacy
+    from planning.text.legacy import encode_legacy
 
     p = tmp_path / "tcvn3.csv"
     rows = [b"ma_ccn,ten_ccn,kinh_do,vi_do,dien_tich"]

@@ -113,6 +113,15 @@ def test_derived_figure_is_computed(tmp_path):
         ('[categories.x]\nha = "nope"\n', "categories.x, field 'ha': names unknown figure 'nope'"),
         ('[categories.x]\nha = "a"\nchildren = ["y"]\n', "child 'y' is not a category"),
         ("[figures.d]\n", "neither 'value' nor 'derived'"),
+        # These two raised a bare KeyError (a traceback) before load_manifest was split.
+        (
+            '[ratios.r]\ndenominator = "a"\npercent = "a"\n',
+            "ratios.r, field 'numerator': ratio has no 'numerator'",
+        ),
+        (
+            '[zones.z]\nhost_communes = [{ commune = "X" }]\n',
+            "zones.z, field 'host_communes': each host commune needs",
+        ),
     ],
 )
 def test_bad_manifest_names_the_place(tmp_path, extra, message):

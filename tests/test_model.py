@@ -10,13 +10,9 @@ from pyproj import Geod
 
 import planning
 from planning.errors import PlanDataError
-from planning.model.plan import (
-    CLUSTER_COLUMNS,
-    indicative_footprint,
-    indicative_footprints,
-    load_plan,
-    read_catalogue,
-)
+from planning.model.placement import indicative_footprint, indicative_footprints
+from planning.model.plan import load_plan, read_catalogue
+from planning.schema import CLUSTER_COLUMNS
 from planning.settings import FOOTPRINT_VERTICES
 
 GEOD = Geod(ellps="WGS84")
@@ -240,9 +236,9 @@ def test_indicative_footprints_vectorised_are_exact(rows):
 
 
 def test_indicative_footprints_report_progress_by_block(monkeypatch):
-    import planning.model.plan as model
+    import planning.model.placement as placement
 
-    monkeypatch.setattr(model, "_FOOTPRINT_BLOCK", 4)
+    monkeypatch.setattr(placement, "_FOOTPRINT_BLOCK", 4)
     calls: list[tuple[str, int, int]] = []
     polys = indicative_footprints(
         [105.5] * 10, [21.0] * 10, [1.0] * 10, progress=lambda *a: calls.append(a)
@@ -270,3 +266,30 @@ def test_points_table_builds_no_transformer_per_point(tmp_path, monkeypatch):
     plan = load_plan(csv, complete=False)
     assert plan.clusters["geometry_kind"].eq("indicative").all()
     assert len(made) < 5  # was one per point (200)
+
+
+def test_load_plan_passes_its_progress_callback_to_the_boundaries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planning.sources import boundaries
+
+    seen: dict[str, object] = {}
+
+    def spy(name: str):  # type: ignore[no-untyped-def]
+        original = getattr(boundaries, name)
+
+        def wrapped(**kwargs: object) -> gpd.GeoDataFrame:
+            seen[name] = kwargs.get("progress")
+            return original(**kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(boundaries, "load_districts", spy("load_districts"))
+    monkeypatch.setattr(boundaries, "load_communes", spy("load_communes"))
+
+    def progress(stage: str, done: int, total: int) -> None:
+        pass
+
+    plan = load_plan(progress=progress)
+    assert seen == {"load_districts": progress, "load_communes": progress}
+    assert {"ocha-districts", "vietnam63-communes"} <= set(plan.used_sources)

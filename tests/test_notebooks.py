@@ -37,6 +37,10 @@ def test_notebook_is_stored_without_outputs(name):
     assert nb.metadata["kernelspec"]["name"] == "python3"
     first = nb.cells[0]
     assert first.cell_type == "markdown" and "**Question:" in first.source
+    # then a short summary in Vietnamese, for the planners who read it first
+    summary = nb.cells[1]
+    assert summary.cell_type == "markdown" and summary.metadata.get("lang") == "vi"
+    assert summary.source.startswith("**Tóm tắt (tiếng Việt)**")
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code, "a notebook without code"
     for cell in code:

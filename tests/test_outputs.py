@@ -19,7 +19,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+import shapely
 
 import planning
 from planning import outputs, settings
@@ -28,7 +30,7 @@ from planning.errors import PlanDataError, UsageError
 from planning.model import catalogue
 from planning.model import figures as manifest
 from planning.model import plan as model
-from planning.sources.geodata import SOURCES
+from planning.sources.registry import SOURCES
 
 TMP_TAG = ".planning-tmp-"
 
@@ -351,3 +353,64 @@ def test_outputs_honour_the_umask(
     os.close(fd)
     assert stat.S_IMODE(written.stat().st_mode) == mode
     assert stat.S_IMODE(tmp.stat().st_mode) == mode
+
+
+# --- atomic writes (moved here from the reader's tests) ------------------------------------
+
+
+def _one_feature() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"Ma_CCN": ["CCN-01"]}, geometry=[shapely.box(105.6, 21.03, 105.603, 21.033)], crs=4326
+    )
+
+
+def test_atomic_write(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("old")
+    outputs.atomic_write(target, "new ✓")
+    assert target.read_text(encoding="utf-8") == "new ✓"
+    outputs.atomic_write(target, b"bytes")
+    assert target.read_bytes() == b"bytes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
+
+
+def test_atomic_output_failure_keeps_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "map.html"
+    target.write_text("old")
+
+    def interrupted() -> None:
+        with outputs.atomic_output(target, mode="w") as fh:
+            fh.write("half")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        interrupted()
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+
+
+def test_atomic_path(tmp_path: Path) -> None:
+    target = tmp_path / "out.geojson"
+    with outputs.atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.suffix == ".geojson" and not tmp.exists()
+        _one_feature().to_file(tmp)
+    assert len(gpd.read_file(target)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
+
+
+def test_atomic_refuses_to_overwrite_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in.shp"
+    _one_feature().to_file(src)
+    with pytest.raises(PlanDataError, match=r"in\.shp: refusing to overwrite an input file"):
+        outputs.atomic_write(src, "x", protect=[src])
+    with pytest.raises(PlanDataError, match="refusing to overwrite part of the input shapefile"):
+        outputs.atomic_write(src.with_suffix(".dbf"), "x", protect=[str(src)])
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PlanDataError, match="refusing"):
+        outputs.atomic_write("./in.shp", "x", protect=[src])
+    with pytest.raises(PlanDataError, match="does not exist"):
+        outputs.atomic_write(tmp_path / "no" / "x.txt", "x")
+    with pytest.raises(PlanDataError, match="is a directory"):
+        outputs.atomic_write(tmp_path, "x")

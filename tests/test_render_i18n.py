@@ -92,11 +92,11 @@ def test_report_language(marked, plan):
     assert '<html lang="en">' in en and "«" not in en
 
 
-def test_unknown_language_is_a_usage_error(plan):
-    from planning.errors import UsageError
+def test_unknown_language_is_an_error(plan):
+    from planning.i18n import UnknownLanguageError
     from planning.maps.api import make_map
 
-    with pytest.raises(UsageError, match="unknown language"):
+    with pytest.raises(UnknownLanguageError, match="unknown language"):
         make_map(plan, lang="fr")
 
 

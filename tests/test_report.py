@@ -107,8 +107,17 @@ def test_area_tables(bundled):
     assert d.set_index("district_vi").loc["Chương Mỹ", "clusters"] == 5
     c = t["clusters"]
     # VN-2000 planar area is within 0.05 % of geodesic for Hanoi's clusters
+    cl = plan.clusters[plan.clusters["geometry_kind"].ne("point")]
+    assert ((cl["measured_ha_vn2000"] / cl["measured_ha"] - 1).abs() < 5e-4).all()
+    # An indicative footprint is drawn at its declared area: not a measurement (issue 11 §4).
     ind = c[c["geometry_kind"] == "indicative"]
-    assert ((ind["measured_ha_vn2000"] / ind["measured_ha"] - 1).abs() < 5e-4).all()
+    assert len(ind) and ind["measured_ha"].isna().all() and ind["measured_ha_vn2000"].isna().all()
+    assert ind["measured_note"].str.startswith("not measured: an indicative footprint").all()
+    assert ind["difference_pct"].isna().all()
+    # Old units and the 2025 unit side by side.
+    row = c.set_index("cluster_id").loc["CCN-42"]
+    assert (row["commune_vi"], row["district_vi"]) == ("Phùng Xá", "Thạch Thất")
+    assert (row["commune_2025"], row["commune_2025_code"]) == ("Tây Phương", "10003")
 
 
 @pytest.fixture(scope="module")

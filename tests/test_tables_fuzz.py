@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planning.errors import PlanningError, RowErrors
-from planning.readers.tables import read_workbook
+from planning.readers.workbook import read_workbook
 
 DISTRICTS = ["Thạch Thất", "Đông Anh", "Chương Mỹ", "Ba Vì"]
 ROMAN = ["I", "II", "III", "IV", "V"]

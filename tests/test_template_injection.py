@@ -102,7 +102,7 @@ def _zones(folder: Path, kind: str) -> Path:
 
 
 def _districts(folder: Path, kind: str) -> Path:
-    from planning.sources.geodata import load_districts
+    from planning.sources.boundaries import load_districts
 
     d = load_districts()
     d = d.loc[d["district_vi"].eq("Thạch Thất")].copy()
@@ -118,6 +118,8 @@ def _manifest(folder: Path, kind: str) -> Path:
     for pattern, field in (
         (r'^title = "Hanoi approves the development plan of industrial clusters"$', "source_title"),
         (r'^note = "not published on its own:[^"\n]*"$', "figure_note"),
+        # the same figure's note in Vietnamese, which Vietnamese reports show
+        (r'^note_vi = "không được công bố riêng:[^"\n]*"$', "figure_note"),
     ):
         line = "{} = {}".format(pattern[1:].split(" ")[0], json.dumps(_text(kind, field)))
         text, n = re.subn(pattern, lambda _m, line=line: line, text, count=1, flags=re.M)

@@ -17,8 +17,10 @@ Three ways to measure, all returning square metres per geometry:
   geodesic area at Hoa Lac). Geographic and Mercator targets are refused.
 
 Inputs are a GeoSeries, a GeoDataFrame, or any sequence of shapely geometries with an
-explicit ``crs``. VN-2000 inputs (EPSG:4756, 5897, …) reach WGS 84 through EPSG:6960,
-"VN-2000 to WGS 84 (2)", chosen explicitly rather than left to PROJ.
+explicit ``crs``. Coordinates move with :func:`planning.geo.crs.transform_xy`, the
+project's one transformer: VN-2000 inputs (EPSG:4756, 5897, … and a ``.prj`` that lost its
+datum shift, recognised by :func:`planning.geo.crs.repair_crs`) reach WGS 84 through
+EPSG:6960, "VN-2000 to WGS 84 (2)", chosen explicitly rather than left to PROJ.
 
 Conventions, the same in every function: rings count by absolute value, so orientation
 does not matter, and holes subtract; a missing geometry (None) gives NaN, an empty one
@@ -40,12 +42,13 @@ import numpy as np
 import shapely
 
 from planning.errors import CRSError, UsageError
-from planning.settings import PLANNING_CRS, VN2000_TO_WGS84, WGS84
+from planning.geo.crs import transform_xy
+from planning.settings import PLANNING_CRS, WGS84
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
-    from pyproj import CRS, Transformer
+    from pyproj import CRS
 
 __all__ = [
     "MAX_EDGE_M",
@@ -80,7 +83,6 @@ Method = Literal["geodesic", "equal-area", "vn2000"]
 METHODS: tuple[str, ...] = ("geodesic", "equal-area", "vn2000")
 
 _M2_PER_HA = 10_000.0
-_GEOD_VN2000_CODE = 6960  # EPSG:6960, "VN-2000 to WGS 84 (2)" (settings.VN2000_TO_WGS84)
 _POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
 
 GeometryInput = Any
@@ -188,42 +190,15 @@ def _rings(arr: np.ndarray) -> _Rings:
     simple = polygon & (nholes == 0)
     complex_ = (polygon & (nholes > 0)) | (tid == _MULTIPOLYGON) | (tid == _COLLECTION)
 
-    xys: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    geom_of: list[np.ndarray] = []
-    signs: list[np.ndarray] = []
-
-    idx = np.flatnonzero(simple)
-    if len(idx):
-        sub = arr if len(idx) == n else arr[idx]
-        xy, which = shapely.get_coordinates(sub, return_index=True)
-        cnt = np.bincount(which, minlength=len(idx))
-        keep = cnt > 0
-        xys.append(xy)
-        counts.append(cnt[keep])
-        geom_of.append(idx[keep])
-        signs.append(np.ones(int(keep.sum())))
-
-    idx = np.flatnonzero(complex_)
-    if len(idx):
-        polys: list[shapely.Geometry] = []
-        owner: list[int] = []
-        for i in idx:
-            parts = _polygon_parts(arr[i])
-            polys.extend(parts)
-            owner.extend([int(i)] * len(parts))
-        if polys:
-            parr = np.empty(len(polys), dtype=object)
-            parr[:] = polys
-            rings, ridx = shapely.get_rings(parr, return_index=True)
-            first = np.ones(len(ridx), dtype=bool)
-            first[1:] = ridx[1:] != ridx[:-1]
-            ring_cnt = shapely.get_num_coordinates(rings)
-            keep = ring_cnt > 0
-            xys.append(shapely.get_coordinates(rings))
-            counts.append(ring_cnt[keep])
-            geom_of.append(np.asarray(owner, dtype=np.int64)[ridx[keep]])
-            signs.append(np.where(first[keep], 1.0, -1.0))
+    found = (
+        _simple_rings(arr, np.flatnonzero(simple)),
+        _complex_rings(arr, np.flatnonzero(complex_)),
+    )
+    parts = [part for part in found if part is not None]
+    xys = [part[0] for part in parts]
+    counts = [part[1] for part in parts]
+    geom_of = [part[2] for part in parts]
+    signs = [part[3] for part in parts]
 
     if not xys:
         empty = np.empty(0)
@@ -241,6 +216,46 @@ def _rings(arr: np.ndarray) -> _Rings:
         np.concatenate(signs),
         missing,
         n,
+    )
+
+
+_RingPart = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""(coordinates, coordinates per ring, geometry of each ring, +1/-1 exterior/hole)."""
+
+
+def _simple_rings(arr: np.ndarray, idx: np.ndarray) -> _RingPart | None:
+    """Return the rings of the polygons without holes at ``idx`` (one ring each, vectorised)."""
+    if not len(idx):
+        return None
+    sub = arr if len(idx) == len(arr) else arr[idx]
+    xy, which = shapely.get_coordinates(sub, return_index=True)
+    cnt = np.bincount(which, minlength=len(idx))
+    keep = cnt > 0
+    return xy, cnt[keep], idx[keep], np.ones(int(keep.sum()))
+
+
+def _complex_rings(arr: np.ndarray, idx: np.ndarray) -> _RingPart | None:
+    """Return the rings of the polygons with holes, multipolygons and collections at ``idx``."""
+    polys: list[shapely.Geometry] = []
+    owner: list[int] = []
+    for i in idx:
+        parts = _polygon_parts(arr[i])
+        polys.extend(parts)
+        owner.extend([int(i)] * len(parts))
+    if not polys:
+        return None
+    parr = np.empty(len(polys), dtype=object)
+    parr[:] = polys
+    rings, ridx = shapely.get_rings(parr, return_index=True)
+    first = np.ones(len(ridx), dtype=bool)
+    first[1:] = ridx[1:] != ridx[:-1]
+    ring_cnt = shapely.get_num_coordinates(rings)
+    keep = ring_cnt > 0
+    return (
+        shapely.get_coordinates(rings),
+        ring_cnt[keep],
+        np.asarray(owner, dtype=np.int64)[ridx[keep]],
+        np.where(first[keep], 1.0, -1.0),
     )
 
 
@@ -272,64 +287,11 @@ def _total(rings: _Rings, ring_area: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ transformations
 
 
-def _is_vn2000(crs: CRS) -> bool:
-    geo = crs.geodetic_crs
-    if geo is None:
-        return False
-    datum = geo.datum.name if geo.datum is not None else ""
-    return geo.to_epsg() == 4756 or "vietnam 2000" in datum.lower() or "vn-2000" in datum.lower()
-
-
-def _uses_6960(tr: Transformer) -> bool:
-    for op in tr.operations or ():
-        ident = op.to_json_dict().get("id") or {}
-        if ident.get("code") == _GEOD_VN2000_CODE and "EPSG" in str(ident.get("authority")):
-            return True
-    return False
-
-
-@lru_cache(maxsize=64)
-def _transformer(src_wkt: str, dst_wkt: str) -> Transformer | None:
-    """Return a lon/lat-ordered transformer from ``src`` to ``dst``, None if they are equal.
-
-    Between VN-2000 and any other datum the EPSG:6960 operation is picked explicitly
-    from the candidate operations, so the result never depends on PROJ's choice.
-    """
-    from pyproj import CRS, Transformer
-    from pyproj.transformer import TransformerGroup
-
-    src, dst = CRS.from_wkt(src_wkt), CRS.from_wkt(dst_wkt)
-    if src.equals(dst, ignore_axis_order=True):
-        return None
-    if _is_vn2000(src) != _is_vn2000(dst):
-        group = TransformerGroup(src, dst, always_xy=True)
-        for tr in group.transformers:
-            if _uses_6960(tr):
-                # Rebuild from the PROJ string: a thread-safe Transformer, same pipeline.
-                return Transformer.from_pipeline(tr.definition)
-        raise CRSError(
-            f"the PROJ database offers no {VN2000_TO_WGS84} (VN-2000 to WGS 84 (2)) "
-            f"operation from {src.name!r} to {dst.name!r}; update pyproj/PROJ"
-        )
-    return Transformer.from_crs(src, dst, always_xy=True)
-
-
 def _move(x: np.ndarray, y: np.ndarray, src: CRS, dst: CRS) -> tuple[np.ndarray, np.ndarray]:
-    from pyproj.exceptions import ProjError
-
+    """Move coordinates with the project's one transformer (:func:`planning.geo.crs.transform_xy`)."""
     if not len(x):
         return x, y
-    try:
-        tr = _transformer(src.to_wkt(), dst.to_wkt())
-    except ProjError as exc:
-        raise CRSError(f"cannot transform from {src.name!r} to {dst.name!r}: {exc}") from None
-    if tr is None:
-        return x, y
-    try:
-        xo, yo = tr.transform(x, y, errcheck=False)
-    except ProjError as exc:
-        raise CRSError(f"cannot transform from {src.name!r} to {dst.name!r}: {exc}") from None
-    xo, yo = np.asarray(xo, dtype=float), np.asarray(yo, dtype=float)
+    xo, yo = transform_xy(x, y, src=src, dst=dst)
     if not (np.isfinite(xo).all() and np.isfinite(yo).all()):
         raise CRSError(
             f"coordinates cannot be transformed from {src.name!r} to {dst.name!r} "

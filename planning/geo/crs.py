@@ -15,6 +15,13 @@ Seven-parameter (Helmert) sets come in two conventions. Decision 05/2007/QĐ-BTN
 publish the coordinate-frame convention; PROJ's ``+towgs84`` is position-vector. They
 differ in the sign of the three rotations. :class:`Helmert` holds either and converts.
 
+This module is the project's one way between VN-2000 and WGS 84, in both directions:
+:func:`transformer_to_wgs84` and :func:`transformer_from_wgs84` build the explicit EPSG:6960
+pipeline for a repaired CRS, and :func:`transform_xy` (coordinate arrays) and
+:func:`reproject` (layers) use them for any pair of CRSs. Areas
+(:mod:`planning.geo.area`), readers (:func:`to_wgs84`) and maps (exports, print maps) all
+move coordinates through it, so "is this VN-2000, and did it lose its shift" has one answer.
+
 Heavy imports (pyproj, shapely, numpy, geopandas) happen inside functions.
 """
 
@@ -22,7 +29,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,6 +40,7 @@ from planning.settings import VN2000_TO_WGS84, WGS84
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
     from pyproj import CRS, Transformer
 
 __all__ = [
@@ -43,7 +53,10 @@ __all__ = [
     "Helmert",
     "is_vn2000",
     "repair_crs",
+    "reproject",
     "to_wgs84",
+    "transform_xy",
+    "transformer_from_wgs84",
     "transformer_to_wgs84",
 ]
 
@@ -185,12 +198,19 @@ class Helmert:
             and abs(a[6] - b[6]) <= 0.05
         )
 
-    def proj_steps(self) -> str:
-        """Return the PROJ pipeline steps applying this shift to radians lon/lat."""
+    def proj_steps(self, *, inverse: bool = False) -> str:
+        """Return the PROJ pipeline steps applying this shift to radians lon/lat.
+
+        Parameters
+        ----------
+        inverse
+            Give the steps from WGS 84 back to VN-2000 instead.
+        """
         pv = self.to_convention("position_vector")
+        helmert = "+step +inv +proj=helmert" if inverse else "+step +proj=helmert"
         return (
             "+step +proj=push +v_3 +step +proj=cart +ellps=WGS84 "
-            f"+step +proj=helmert +x={pv.tx!r} +y={pv.ty!r} +z={pv.tz!r} "
+            f"{helmert} +x={pv.tx!r} +y={pv.ty!r} +z={pv.tz!r} "
             f"+rx={pv.rx!r} +ry={pv.ry!r} +rz={pv.rz!r} +s={pv.ds!r} "
             "+convention=position_vector "
             "+step +inv +proj=cart +ellps=WGS84 +step +proj=pop +v_3"
@@ -339,6 +359,10 @@ def _tm_params(crs: CRS) -> dict[str, float] | None:
     return out
 
 
+#: VN-2000 / UTM codes and their zones (EPSG:3405 zone 48N, EPSG:3406 zone 49N).
+_VN_UTM = {3405: 48, 3406: 49}
+
+
 def _vn_tm_code(params: dict[str, float]) -> int | None:
     if params["x_0"] != 500000.0 or params["y_0"] != 0.0 or params["lat_0"] != 0.0:
         return None
@@ -411,6 +435,10 @@ def repair_crs(
 ) -> CRSRepair:
     """Recognise a VN-2000 CRS and make sure the right datum shift will be applied.
 
+    This is the project's one definition of "is this VN-2000, and did it lose its datum
+    shift": :func:`is_vn2000`, the areas of :mod:`planning.geo.area` and every reader go
+    through it.
+
     Parameters
     ----------
     crs
@@ -436,8 +464,63 @@ def repair_crs(
     given = _towgs84_of(base_in)
     base = base_in.source_crs if base_in.is_bound and base_in.source_crs else base_in
     where = _where(path)
-    notes: list[str] = []
+    found = _identify(base)
+    if not found.vn2000:
+        notes: tuple[str, ...] = ()
+        if base.is_geographic and found.wgs84_ellipsoid and not _is_wgs84_datum(found.datum):
+            notes = (
+                f"{where}: geographic CRS with datum {found.datum or 'unknown'!r} on the WGS 84 "
+                "ellipsoid, which is also how VN-2000 looks once its datum shift is lost "
+                "(CRS(4756).to_proj4()); read as WGS 84. If the data are VN-2000 they are "
+                "about 224 m off: give the CRS explicitly (EPSG:4756)",
+            )
+            if warn:
+                warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
+        utm = _vn_tm_code(found.params) if found.params is not None else None
+        if (
+            base.is_projected
+            and found.wgs84_ellipsoid
+            and not _is_wgs84_datum(found.datum)
+            and utm in _VN_UTM
+        ):
+            zone = _VN_UTM[utm]
+            notes = (
+                *notes,
+                f"{where}: UTM zone {zone}N on the WGS 84 ellipsoid with no datum "
+                f"({found.datum or 'unknown'!r}), which is how some tools write VN-2000 / UTM "
+                f"zone {zone}N; read as WGS 84 / UTM zone {zone}N. If the data are VN-2000 they "
+                f"are about 224 m off: give --crs EPSG:{utm} (VN-2000 / UTM zone {zone}N), or "
+                f"--crs EPSG:{32600 + zone} to confirm WGS 84",
+            )
+            if warn:
+                warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
+        return CRSRepair(crs=base_in, notes=notes)
 
+    clean = _vn2000_crs(base, found.params, found.code)
+    if helmert is not None:
+        shift, lost = helmert, False
+        note = f"{where}: VN-2000 → WGS 84 with the given seven parameters ({shift.convention})"
+    else:
+        shift, lost, note = _choose_shift(given, found, base, where)
+    if lost and warn:
+        warnings.warn(note, DatumShiftWarning, stacklevel=2)
+    return CRSRepair(crs=clean, vn2000=True, helmert=shift, datum_shift_lost=lost,
+                     notes=(note,))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Identified:
+    """What the datum, name and projection of a (non-bound) CRS say about VN-2000."""
+
+    datum: str
+    named_vn: bool
+    wgs84_ellipsoid: bool
+    params: dict[str, float] | None
+    code: int | None
+    vn2000: bool
+
+
+def _identify(base: CRS) -> _Identified:
     datum = base.datum.name if base.datum is not None else ""
     named_vn = bool(_VN_NAME.search(datum) or _VN_NAME.search(base.name or ""))
     wgs_ellps = _is_wgs84_ellipsoid(base)
@@ -450,92 +533,102 @@ def repair_crs(
         # A UTM-shaped projection is VN-2000 only when its datum says so.
         if tm_code is not None and (named_vn or tm_code not in (3405, 3406)):
             code = tm_code
-
     vn = wgs_ellps and (
         named_vn or (code in VN2000_CODES) or (base.is_projected and _looks_like_vn_tm3(params))
     )
-    if not vn:
-        if base.is_geographic and wgs_ellps and not _is_wgs84_datum(datum):
-            notes.append(
-                f"{where}: geographic CRS with datum {datum or 'unknown'!r} on the WGS 84 "
-                "ellipsoid, which is also how VN-2000 looks once its datum shift is lost "
-                "(CRS(4756).to_proj4()); read as WGS 84. If the data are VN-2000 they are "
-                "about 224 m off: give the CRS explicitly (EPSG:4756)"
-            )
-            if warn:
-                warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
-        return CRSRepair(crs=base_in, notes=tuple(notes))
+    return _Identified(datum, named_vn, wgs_ellps, params, code, vn)
 
-    clean = _vn2000_crs(base, params, code)
-    lost = False
-    if helmert is not None:
-        shift = helmert
-        notes.append(
-            f"{where}: VN-2000 → WGS 84 with the given seven parameters ({shift.convention})"
+
+def _choose_shift(
+    given: Helmert | None, found: _Identified, base: CRS, where: str
+) -> tuple[Helmert, bool, str]:
+    """Return (the shift to apply, whether the file had lost it, a note) for a VN-2000 CRS."""
+    if given is None:
+        if found.named_vn or _epsg_of(base) in VN2000_CODES:
+            return HELMERT_6960, False, f"{where}: VN-2000 → WGS 84 with {VN2000_TO_WGS84}"
+        return (
+            HELMERT_6960,
+            True,
+            (
+                f"{where}: VN-2000 projection with datum {found.datum or 'unknown'!r} has lost its "
+                f"datum shift (about 224 m in Hanoi); applying {VN2000_TO_WGS84}. If the "
+                "data are on WGS 84 instead, give the CRS with --crs"
+            ),
         )
-    elif given is None:
-        shift = HELMERT_6960
-        if named_vn or _epsg_of(base) in VN2000_CODES:
-            notes.append(f"{where}: VN-2000 → WGS 84 with {VN2000_TO_WGS84}")
-        else:
-            lost = True
-            notes.append(
-                f"{where}: VN-2000 projection with datum {datum or 'unknown'!r} has lost its "
-                f"datum shift (about 224 m in Hanoi); applying {VN2000_TO_WGS84}"
-            )
-    elif given.is_zero():
-        shift = HELMERT_6960
-        lost = True
-        notes.append(
-            f"{where}: VN-2000 CRS carries a zero datum shift (+towgs84=0), which puts data "
-            f"about 224 m off; applying {VN2000_TO_WGS84} instead"
+    if given.is_zero():
+        return (
+            HELMERT_6960,
+            True,
+            (
+                f"{where}: VN-2000 CRS carries a zero datum shift (+towgs84=0), which puts data "
+                f"about 224 m off; applying {VN2000_TO_WGS84} instead"
+            ),
         )
-    elif given.matches(HELMERT_6960):
-        shift = HELMERT_6960
-        notes.append(f"{where}: VN-2000 with the {VN2000_TO_WGS84} seven parameters")
-    elif given.matches(replace(HELMERT_6960, convention="position_vector")):
-        # The coordinate-frame rotations were written into +towgs84 without flipping.
-        shift = HELMERT_6960
-        lost = True
-        notes.append(
-            f"{where}: the datum shift has the Decision 05/2007 coordinate-frame rotations "
-            "written as position-vector +towgs84 (rotation signs not flipped); "
-            f"corrected to {VN2000_TO_WGS84}"
-        )
-    elif given.matches(HELMERT_6959) or given.matches(
-        replace(HELMERT_6959, convention="position_vector")
-    ):
-        shift = HELMERT_6960
-        notes.append(
-            f"{where}: VN-2000 with the older EPSG:6959 parameters; using {VN2000_TO_WGS84}, "
-            "the transformation this project uses for Hanoi"
-        )
-    elif all(abs(a - b) <= 2.0 for a, b in zip(given.towgs84()[:3], HELMERT_6960.towgs84()[:3],
-                                               strict=True)) and given.towgs84()[3:] == (
-        0.0, 0.0, 0.0, 0.0
-    ):  # fmt: skip
-        shift = HELMERT_6960
-        notes.append(
-            f"{where}: VN-2000 with a three-parameter approximation of {VN2000_TO_WGS84}; "
-            "using the full seven-parameter set"
-        )
-    else:
-        shift = given
-        notes.append(
+    known = _known_shift(given, where)
+    if known is not None:
+        return known
+    return (
+        given,
+        False,
+        (
             f"{where}: VN-2000 with an unrecognised datum shift +towgs84="
             + ",".join(f"{v:g}" for v in given.towgs84())
             + f"; kept as given (the project uses {VN2000_TO_WGS84})"
+        ),
+    )
+
+
+def _known_shift(given: Helmert, where: str) -> tuple[Helmert, bool, str] | None:
+    """Recognise a non-zero shift as EPSG:6960 (right, or mangled), 6959 or an approximation."""
+    if given.matches(HELMERT_6960):
+        return HELMERT_6960, False, f"{where}: VN-2000 with the {VN2000_TO_WGS84} seven parameters"
+    if given.matches(replace(HELMERT_6960, convention="position_vector")):
+        # The coordinate-frame rotations were written into +towgs84 without flipping.
+        return (
+            HELMERT_6960,
+            True,
+            (
+                f"{where}: the datum shift has the Decision 05/2007 coordinate-frame rotations "
+                "written as position-vector +towgs84 (rotation signs not flipped); "
+                f"corrected to {VN2000_TO_WGS84}"
+            ),
         )
-    if lost and warn:
-        warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
-    return CRSRepair(crs=clean, vn2000=True, helmert=shift, datum_shift_lost=lost,
-                     notes=tuple(notes))  # fmt: skip
+    if given.matches(HELMERT_6959) or given.matches(
+        replace(HELMERT_6959, convention="position_vector")
+    ):
+        return (
+            HELMERT_6960,
+            False,
+            (
+                f"{where}: VN-2000 with the older EPSG:6959 parameters; using {VN2000_TO_WGS84}, "
+                "the transformation this project uses for Hanoi"
+            ),
+        )
+    values = given.towgs84()
+    near_6960 = all(
+        abs(a - b) <= 2.0 for a, b in zip(values[:3], HELMERT_6960.towgs84()[:3], strict=True)
+    )
+    if near_6960 and values[3:] == (0.0, 0.0, 0.0, 0.0):
+        return (
+            HELMERT_6960,
+            False,
+            (
+                f"{where}: VN-2000 with a three-parameter approximation of {VN2000_TO_WGS84}; "
+                "using the full seven-parameter set"
+            ),
+        )
+    return None
 
 
-def _projection_steps(crs: CRS) -> str:
-    """PROJ steps from the CRS's native x/y to radians lon/lat on its own datum."""
+def _projection_steps(crs: CRS, *, inverse: bool = True) -> str:
+    """PROJ steps between the CRS's native x/y and radians lon/lat on its own datum.
+
+    ``inverse`` (the default) goes from x/y to lon/lat; otherwise from lon/lat to x/y.
+    """
     if crs.is_geographic:
-        return "+step +proj=unitconvert +xy_in=deg +xy_out=rad"
+        if inverse:
+            return "+step +proj=unitconvert +xy_in=deg +xy_out=rad"
+        return "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         proj4 = crs.to_proj4() or ""
@@ -546,7 +639,7 @@ def _projection_steps(crs: CRS) -> str:
     ]
     if not tokens or not tokens[0].startswith("+proj="):
         raise CRSError(f"cannot build a transformation from {crs.name!r}")
-    return "+step +inv " + " ".join(tokens)
+    return ("+step +inv " if inverse else "+step ") + " ".join(tokens)
 
 
 def transformer_to_wgs84(repair: CRSRepair) -> Transformer:
@@ -577,6 +670,187 @@ def transformer_to_wgs84(repair: CRSRepair) -> Transformer:
         )
         return Transformer.from_pipeline(pipeline)
     return Transformer.from_crs(repair.crs, WGS84, always_xy=True)
+
+
+def transformer_from_wgs84(repair: CRSRepair) -> Transformer:
+    """Return a transformer from WGS 84 longitude/latitude to the repaired CRS.
+
+    The inverse of :func:`transformer_to_wgs84`: VN-2000 through the explicit pipeline
+    with the chosen Helmert shift, inverted (EPSG:6960 by default).
+
+    Parameters
+    ----------
+    repair
+        The result of :func:`repair_crs`.
+
+    Returns
+    -------
+    pyproj.Transformer
+        Takes lon/lat and returns x/y (easting/northing, or longitude/latitude).
+    """
+    from pyproj import Transformer
+
+    if repair.vn2000 and repair.helmert is not None:
+        pipeline = (
+            "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+            + repair.helmert.proj_steps(inverse=True)
+            + " "
+            + _projection_steps(repair.crs, inverse=False)
+        )
+        return Transformer.from_pipeline(pipeline)
+    return Transformer.from_crs(WGS84, repair.crs, always_xy=True)
+
+
+def _is_wgs84_lonlat(crs: CRS) -> bool:
+    from pyproj import CRS
+
+    return bool(crs.equals(CRS.from_user_input(WGS84), ignore_axis_order=True))
+
+
+@lru_cache(maxsize=64)
+def _chain(src_wkt: str, dst_wkt: str) -> tuple[tuple[Transformer, ...], tuple[str, ...]]:
+    """Return the transformers from ``src`` to ``dst`` (applied in turn) and warnings due.
+
+    Empty when nothing needs doing. Between VN-2000 and anything else the way goes
+    through WGS 84 longitude/latitude with :func:`transformer_to_wgs84` and
+    :func:`transformer_from_wgs84`; between two VN-2000 CRSs with the same shift, and
+    between two CRSs that are not VN-2000, PROJ converts directly.
+    """
+    from pyproj import CRS, Transformer
+
+    src, dst = CRS.from_wkt(src_wkt), CRS.from_wkt(dst_wkt)
+    if src.equals(dst, ignore_axis_order=True):
+        return (), ()
+    rs, rd = repair_crs(src, warn=False), repair_crs(dst, warn=False)
+    due = tuple(r.notes[-1] for r in (rs, rd) if r.datum_shift_lost)
+    if not (rs.vn2000 or rd.vn2000) or (rs.vn2000 and rd.vn2000 and rs.helmert == rd.helmert):
+        if rs.crs.equals(rd.crs, ignore_axis_order=True):
+            return (), due
+        return (Transformer.from_crs(rs.crs, rd.crs, always_xy=True),), due
+    steps = []
+    if rs.vn2000 or not _is_wgs84_lonlat(rs.crs):
+        steps.append(transformer_to_wgs84(rs))
+    if rd.vn2000 or not _is_wgs84_lonlat(rd.crs):
+        steps.append(transformer_from_wgs84(rd))
+    return tuple(steps), due
+
+
+def transform_xy(x: Any, y: Any, *, src: Any, dst: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Transform coordinate arrays from ``src`` to ``dst``: the project's one transformer.
+
+    A VN-2000 side (recognised and repaired by :func:`repair_crs`, so a ``.prj`` that lost
+    its datum shift counts) reaches WGS 84 through EPSG:6960, "VN-2000 to WGS 84 (2)",
+    never through whatever operation PROJ would pick. Areas, readers and maps all move
+    coordinates with it.
+
+    Parameters
+    ----------
+    x, y
+        Coordinates in ``src``, longitude/easting first (whatever the CRS's axis order).
+    src, dst
+        Anything :meth:`pyproj.CRS.from_user_input` accepts.
+
+    Returns
+    -------
+    x, y : numpy.ndarray
+        Float64 coordinates in ``dst``, longitude/easting first. Coordinates outside a
+        projection's domain come back as inf or NaN (callers decide what that means).
+
+    Raises
+    ------
+    CRSError
+        If a CRS is missing or unreadable, or PROJ cannot build the transformation.
+
+    Warns
+    -----
+    DatumShiftWarning
+        When ``src`` or ``dst`` is VN-2000 that had lost its datum shift.
+    """
+    import numpy as np
+    from pyproj.exceptions import ProjError
+
+    xo, yo = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    s, d = _parse(src, None), _parse(dst, None)
+    try:
+        chain, due = _chain(s.to_wkt(), d.to_wkt())
+        for message in due:
+            warnings.warn(message, DatumShiftWarning, stacklevel=2)
+        for tr in chain:
+            xo, yo = tr.transform(xo, yo, errcheck=False)
+    except ProjError as exc:
+        raise CRSError(f"cannot transform from {s.name!r} to {d.name!r}: {exc}") from None
+    return np.asarray(xo, dtype=float), np.asarray(yo, dtype=float)
+
+
+def reproject(gdf: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
+    """Return a copy of a layer in ``crs``, moved with :func:`transform_xy`.
+
+    Use it instead of ``GeoDataFrame.to_crs`` wherever one side may be VN-2000 (an export
+    in EPSG:5897, a print map): the datum shift is then EPSG:6960 whatever PROJ's choice.
+
+    Parameters
+    ----------
+    gdf
+        A layer with a CRS.
+    crs
+        The target CRS, for example ``"EPSG:5897"``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy whose geometry column is in ``crs``.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS or the coordinates cannot be transformed.
+    """
+    import geopandas as gpd
+
+    out = gdf.copy()
+    src = gdf.crs
+
+    def _xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return transform_xy(x, y, src=src, dst=crs)
+
+    moved = _moved_geometries(out, _xy, source_name=_parse(src, None).name, path=None)
+    out[out.geometry.name] = gpd.GeoSeries(moved, index=out.index, crs=crs)
+    return out
+
+
+def _moved_geometries(
+    gdf: gpd.GeoDataFrame,
+    xy: Callable[[np.ndarray, np.ndarray], tuple[Any, Any]],
+    *,
+    source_name: str,
+    path: str | PathLike[str] | None,
+) -> np.ndarray:
+    """Move every geometry of ``gdf`` with ``xy``; refuse coordinates that come out non-finite."""
+    import numpy as np
+    import shapely
+    from pyproj.exceptions import ProjError
+
+    def _fn(coords: np.ndarray) -> np.ndarray:
+        x, y = xy(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    try:
+        moved = shapely.transform(geoms, _fn)
+    except (ProjError, ValueError) as exc:
+        raise CRSError(f"cannot transform coordinates: {exc}", path=path) from None
+    bad = ~shapely.is_empty(moved) & ~shapely.is_missing(moved)
+    bad &= ~np.isfinite(shapely.bounds(moved)).all(axis=1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 1
+        raise CRSError(
+            f"coordinates cannot be transformed from {source_name!r} "
+            "(outside the projection's domain?)",
+            path=path,
+            row=row,
+            field="geometry",
+        )
+    return np.asarray(moved, dtype=object)
 
 
 def to_wgs84(
@@ -611,14 +885,12 @@ def to_wgs84(
     CRSError
         If the layer has no CRS and none is given, or coordinates cannot be transformed.
     """
-    import numpy as np
-    import shapely
+    import geopandas as gpd
     from pyproj.exceptions import ProjError
 
     repair = repair_crs(source if source is not None else gdf.crs, path=path, helmert=helmert)
     out = gdf.copy()
     code = repair.epsg
-    src_label = f"EPSG:{code}" if code else repair.crs.to_string()
     if code == 4326 and not repair.vn2000:
         out = out.set_crs(WGS84, allow_override=True)
     else:
@@ -627,30 +899,12 @@ def to_wgs84(
         except ProjError as exc:
             raise CRSError(f"cannot transform from {repair.crs.name!r}: {exc}", path=path) from None
 
-        def _fn(coords: np.ndarray) -> np.ndarray:
-            x, y = tr.transform(coords[:, 0], coords[:, 1], errcheck=False)
-            return np.column_stack([x, y])
+        def _xy(x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
+            return tr.transform(x, y, errcheck=False)
 
-        geoms = np.asarray(out.geometry.array, dtype=object)
-        try:
-            moved = shapely.transform(geoms, _fn)
-        except (ProjError, ValueError) as exc:
-            raise CRSError(f"cannot transform coordinates: {exc}", path=path) from None
-        bad = ~shapely.is_empty(moved) & ~shapely.is_missing(moved)
-        bad &= ~np.isfinite(shapely.bounds(moved)).all(axis=1)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0]) + 1
-            raise CRSError(
-                f"coordinates cannot be transformed from {repair.crs.name!r} "
-                "(outside the projection's domain?)",
-                path=path,
-                row=row,
-                field="geometry",
-            )
-        import geopandas as gpd
-
+        moved = _moved_geometries(out, _xy, source_name=repair.crs.name, path=path)
         out[out.geometry.name] = gpd.GeoSeries(moved, index=out.index, crs=WGS84)
     out.attrs["crs_notes"] = list(repair.notes)
-    out.attrs["source_crs"] = src_label
+    out.attrs["source_crs"] = f"EPSG:{code}" if code else repair.crs.to_string()
     out.attrs["datum_shift_repaired"] = repair.datum_shift_lost
     return out

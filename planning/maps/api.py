@@ -37,6 +37,7 @@ from planning.maps.features import (
     COLOR_BY,
     GEOMETRY_LABELS,
     PALETTE,
+    STATUS_WORDS,
     ZONE_COLOR,
     ColorBy,
     category_label,
@@ -505,7 +506,7 @@ def _legend_html(
     def label(cls: str) -> str:
         if color_by == "category":
             return category_label(cls)
-        return _(cls) if cls == "status not reported" else cls
+        return _(cls) if cls in STATUS_WORDS else cls
 
     rows = [{"label": label(cls), "color": color, "count": n} for cls, color, n in items]
     return _render(

@@ -56,20 +56,16 @@ def _frame(value: Any) -> Any:
 
 
 def communes_2025() -> Any:
-    """Return the 2025 communes layer, or None while no loader for it is installed.
+    """Return Ha Noi's 2025 communes and wards simplified for display, or None when unavailable.
 
-    Hook: looks for ``planning.sources.geodata.load_communes_2025`` (EPSG:4326, with a name
-    column ``commune_vi``).
+    From :func:`planning.sources.units2025.units_2025_for_map` (cache or
+    ``$PLANNING_GEODATA_MIRROR``); offline without them, the map simply has no such layer.
     """
-    from planning.sources import geodata
-
-    loader = getattr(geodata, "load_communes_2025", None)
-    if loader is None:
-        return None
     from planning.errors import GeodataUnavailable
+    from planning.sources.units2025 import units_2025_for_map
 
     try:
-        return _frame(loader())
+        return _frame(units_2025_for_map())
     except GeodataUnavailable:
         return None
 

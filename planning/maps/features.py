@@ -16,8 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from planning.i18n import N_, current_language
 from planning.i18n import gettext as _
 from planning.report.templating import render
+from planning.schema import CATEGORIES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -62,16 +64,9 @@ PALETTE: tuple[str, ...] = (
     "#8C6D1F",
     "#7F7F7F",
 )
-#: Human labels of the plan's categories (the ``category`` column), in English (translated
-#: when shown: :func:`category_label`).
-CATEGORY_LABELS: dict[str, str] = {
-    "kept": "kept (existing, to 2020)",
-    "new": "new (to 2020)",
-    "limited": "limited expansion",
-    "new_2030": "new (2021-2030)",
-    "expansion_2030": "expansion (2021-2030)",
-    "unknown": "category not published",
-}
+#: Human labels of the plan's categories (the ``category`` column), in English, from
+#: :data:`planning.schema.CATEGORIES` (translated when shown: :func:`category_label`).
+CATEGORY_LABELS: dict[str, str] = dict(CATEGORIES)
 #: Colours of the changes on a diff map; removals are also dashed, moves also get a line.
 CHANGE_COLORS: dict[str, str] = {
     "added": "#1A9850",
@@ -113,6 +108,45 @@ def category_label(category: str) -> str:
 def geometry_label(kind: str) -> str:
     """Return the label of a geometry kind in the language in force (the kind if unknown)."""
     return _(GEOMETRY_LABELS[kind]) if kind in GEOMETRY_LABELS else kind
+
+
+#: The statuses of the bundled catalogue's clusters (classes of :func:`status_class`), shown
+#: in the language in force; any other status is the data's own text, shown as it is.
+STATUS_WORDS: tuple[str, ...] = (
+    N_("proposed for the plan"),
+    N_("established"),
+    N_("construction started"),
+    N_("under construction"),
+    N_("operating"),
+    N_("listed on a portal"),
+    N_("status not reported"),
+)
+
+
+#: Location precisions (``location_precision``) shown in the language in force.
+PRECISION_WORDS: tuple[str, ...] = (
+    N_("surveyed"),
+    N_("digitized"),
+    N_("source point"),
+    N_("commune"),
+    N_("district"),
+)
+
+
+def status_text(status: str) -> str:
+    """Return a status for people: a known status's words translated, its dates kept.
+
+    ``"established (2019)"`` gives ``"đã thành lập (2019)"`` in Vietnamese; a status that is
+    not one of :data:`STATUS_WORDS` is the data's own text, returned as it is.
+    """
+    cls = status_class(status)
+    if cls not in STATUS_WORDS or cls == "status not reported":
+        return status
+    return re.sub(re.escape(cls), lambda _m: _(cls), status, count=1, flags=re.IGNORECASE)
+
+
+def _precision(value: str) -> str:
+    return _(value) if value in PRECISION_WORDS else value
 
 
 def status_class(status: str) -> str:
@@ -243,8 +277,8 @@ def css_token(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Return the search key of a name (:func:`planning.text.vietnamese.fold`)."""
-    from planning.text.vietnamese import fold as _fold
+    """Return the search key of a name (:func:`planning.text.names.fold`)."""
+    from planning.text.names import fold as _fold
 
     return _fold(text)
 
@@ -361,7 +395,9 @@ def zone_features(
         if geom is None or geom.is_empty:
             continue
         name_vi, name_en = _text(row, "name_vi"), _text(row, "name_en")
-        label = name_en or name_vi or str(row.get("zone_id", "zone"))
+        # the name in the page's language first (the English name only in English pages)
+        names = (name_vi, name_en) if current_language() == "vi" else (name_en, name_vi)
+        label = names[0] or names[1] or str(row.get("zone_id", "zone"))
         kind = _text(row, "geometry_kind")
         fid = f"{token}z{i}"
         styles[fid] = _zone_style(kind == "indicative")
@@ -380,7 +416,7 @@ def zone_features(
         properties = {
             "popup": render("planning.maps", "zone_popup.html", z=view),
             "tooltip": render("planning.maps", "zone_tooltip.html", z=view),
-            "label": f"{label} ({name_vi})" if name_vi and name_vi != label else label,
+            "label": f"{label} ({names[1]})" if names[1] and names[1] != label else label,
             "layer": label,
             "search": fold(f"{name_vi} {name_en}"),
         }
@@ -426,8 +462,8 @@ def _cluster_properties(
         "qualifier": _text(row, "area_qualifier"),
         "declared_ha": finite(row["declared_ha"]),
         "measured_ha": measured,
-        "precision": _text(row, "location_precision"),
-        "status": _text(row, "status"),
+        "precision": _precision(_text(row, "location_precision")),
+        "status": status_text(_text(row, "status")),
         "source_url": _text(row, "source_url"),
         "findings": [[str(f["code"]), str(f["severity"]), str(f["message"])] for f in findings],
     }

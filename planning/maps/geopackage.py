@@ -1,8 +1,10 @@
 """The plan as a styled GeoPackage for QGIS, or a zipped Shapefile set.
 
 :func:`export_layers` prepares the layers: ``clusters`` (outlines and indicative footprints),
-``cluster_locations`` (clusters known only by their location), ``districts``, ``communes``
-and ``hoa_lac`` (the Hoa Lac Hi-Tech Park). Every layer carries the geometry kind, an
+``cluster_locations`` (clusters known only by their location), ``districts``, ``communes``,
+``hoa_lac`` (the Hoa Lac Hi-Tech Park) and ``industrial_parks`` (the context layer of
+OpenStreetMap's industrial parks, grey and hatched, "© OpenStreetMap contributors, ODbL 1.0"
+in its ``source`` field). Every layer carries the geometry kind, an
 ``indicative`` flag, its areas in ha (geodesic on WGS 84 and planar in VN-2000, EPSG:5897)
 and its source.
 
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from planning.errors import UsageError
+from planning.geo.crs import reproject
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -56,6 +59,7 @@ GPKG_VERSION = "1.2"
 _DISTRICT_FILL = "#e8e4d8"
 _DISTRICT_LINE = "#6b6b6b"
 _COMMUNE_LINE = "#9a9a9a"
+_PARK_GREY = "#7a7a7a"
 _FONT = "DejaVu Sans"  # has every Vietnamese glyph; shipped with QGIS and matplotlib
 # Shapefile field names are at most 10 characters.
 _SHP_FIELDS = {
@@ -83,6 +87,8 @@ _SHP_FIELDS = {
     "source_url": "source_url",
     "zone_id": "zone_id",
     "name_en": "name_en",
+    "park_id": "park_id",
+    "name": "name",
 }
 
 
@@ -129,13 +135,14 @@ def export_layers(
     color_by
         What clusters are coloured by, as on the web map: ``"status"`` or ``"category"``.
     communes
-        The commune layer; :func:`planning.sources.geodata.load_communes` when None.
+        The commune layer; :func:`planning.sources.boundaries.load_communes` when None.
 
     Returns
     -------
     list of LayerExport
         ``clusters`` (polygons), ``cluster_locations`` (location-only clusters, when any),
-        ``districts``, ``communes`` and ``hoa_lac`` (when the plan has zones).
+        ``districts``, ``communes``, ``hoa_lac`` (when the plan has zones) and
+        ``industrial_parks`` (when the plan has that context layer).
 
     Raises
     ------
@@ -147,7 +154,8 @@ def export_layers(
     import geopandas as gpd
 
     from planning.maps.features import COLOR_BY, ZONE_COLOR, class_colors, cluster_classes
-    from planning.sources.geodata import attribution_line, load_communes
+    from planning.sources.boundaries import load_communes
+    from planning.sources.registry import attribution_line
 
     if crs not in EXPORT_CRS:
         raise UsageError(f"export CRS must be one of {', '.join(EXPORT_CRS)}, got {crs!r}")
@@ -191,7 +199,7 @@ def export_layers(
     out = [
         LayerExport(
             "clusters",
-            polys.to_crs(crs),
+            reproject(polys, crs),
             layer_qml(
                 "clusters", geometry="polygon", colors=colors, labels=labels, label_field="name_vi"
             ),
@@ -202,7 +210,7 @@ def export_layers(
         out.append(
             LayerExport(
                 "cluster_locations",
-                points.to_crs(crs),
+                reproject(points, crs),
                 layer_qml(
                     "cluster_locations",
                     geometry="point",
@@ -238,7 +246,7 @@ def export_layers(
     out.append(
         LayerExport(
             "districts",
-            districts.to_crs(crs),
+            reproject(districts, crs),
             layer_qml("districts", geometry="polygon", label_field="district_vi"),
             "Districts (2014-2025 structure, 30 units)",
         )
@@ -267,7 +275,7 @@ def export_layers(
     out.append(
         LayerExport(
             "communes",
-            communes_frame.to_crs(crs),
+            reproject(communes_frame, crs),
             layer_qml("communes", geometry="polygon", label_field="commune_vi"),
             "Communes and wards (2014-2019 structure)",
         )
@@ -295,7 +303,7 @@ def export_layers(
         out.append(
             LayerExport(
                 "hoa_lac",
-                zones.to_crs(crs),
+                reproject(zones, crs),
                 layer_qml(
                     "hoa_lac",
                     geometry="polygon",
@@ -307,7 +315,45 @@ def export_layers(
                 "Hoa Lac Hi-Tech Park (Decision 899/QĐ-TTg, 2016)",
             )
         )
+    parks = _parks_layer(plan)
+    if parks is not None:
+        out.append(
+            LayerExport(
+                "industrial_parks",
+                parks.to_crs(crs),
+                layer_qml("industrial_parks", geometry="polygon", label_field="name"),
+                "Industrial parks (KCN), context: © OpenStreetMap contributors, ODbL 1.0",
+            )
+        )
     return out
+
+
+def _parks_layer(plan: Plan) -> gpd.GeoDataFrame | None:
+    """Return the ``industrial_parks`` layer: OSM way id, name, areas, attribution, way URL."""
+    parks = plan.industrial_parks
+    if parks is None or not len(parks):
+        return None
+    import geopandas as gpd
+
+    from planning.geo.area import add_areas
+    from planning.sources.industrial_parks import SOURCE_KEY
+    from planning.sources.registry import attribution_line
+
+    measured = add_areas(parks[["geometry"]].copy())
+    return gpd.GeoDataFrame(
+        {
+            "park_id": parks["park_id"].astype("int64"),
+            "name": parks["name"].astype(str),
+            "geometry_kind": "digitized",
+            "indicative": False,
+            "measured_ha": measured["measured_ha"].astype(float),
+            "measured_ha_vn2000": measured["measured_ha_vn2000"].astype(float),
+            "source": attribution_line(SOURCE_KEY),
+            "source_url": parks["source"].astype(str),
+        },
+        geometry=parks.geometry.values,
+        crs=parks.crs,
+    )
 
 
 def _class_labels(
@@ -359,7 +405,7 @@ def write_geopackage(
     UsageError
         If ``crs`` is not one of :data:`EXPORT_CRS`.
     """
-    from planning.readers.io import atomic_path
+    from planning.outputs import atomic_path
 
     layers = export_layers(plan, crs=crs, color_by=color_by, communes=communes)
     with atomic_path(path, protect=protect) as tmp:
@@ -404,7 +450,7 @@ def write_shapefile_zip(
     """
     import pyogrio
 
-    from planning.readers.io import atomic_output
+    from planning.outputs import atomic_output
 
     layers = export_layers(plan, crs=crs, color_by=color_by, communes=communes)
     with tempfile.TemporaryDirectory(prefix="planning-shp-") as tmpdir:
@@ -494,7 +540,8 @@ def layer_qml(
     Parameters
     ----------
     layer
-        ``clusters``, ``cluster_locations``, ``districts``, ``communes`` or ``hoa_lac``.
+        ``clusters``, ``cluster_locations``, ``districts``, ``communes``, ``hoa_lac`` or
+        ``industrial_parks`` (grey, hatched).
     geometry
         The layer's geometry: ``"polygon"`` or ``"point"``.
     colors
@@ -641,6 +688,14 @@ def _symbol(name: str, *, geometry: str, color: str | None, layer: str) -> ET.El
             "outline_width": "0.4",
             "style": "solid",
         }
+    elif layer == "industrial_parks":
+        props = {  # a grey hatch: context, not part of the plan
+            "color": _rgba(_PARK_GREY, 200),
+            "outline_color": _rgba(_PARK_GREY),
+            "outline_style": "solid",
+            "outline_width": "0.5",
+            "style": "b_diagonal",
+        }
     elif layer == "communes":
         props = {
             "color": "255,255,255,0",
@@ -667,8 +722,14 @@ def _symbol(name: str, *, geometry: str, color: str | None, layer: str) -> ET.El
 
 
 def _labeling(field: str, *, layer: str) -> ET.Element:
-    size = {"districts": "9", "communes": "6.5", "hoa_lac": "8"}.get(layer, "7.5")
-    color = {"districts": "70,70,70,255", "communes": "110,110,110,255"}.get(layer, "20,20,20,255")
+    size = {"districts": "9", "communes": "6.5", "hoa_lac": "8", "industrial_parks": "7"}.get(
+        layer, "7.5"
+    )
+    color = {
+        "districts": "70,70,70,255",
+        "communes": "110,110,110,255",
+        "industrial_parks": "90,90,90,255",
+    }.get(layer, "20,20,20,255")
     lab = ET.Element("labeling", {"type": "simple"})
     settings = ET.SubElement(lab, "settings", {"calloutType": "simple"})
     ts = ET.SubElement(
@@ -681,7 +742,7 @@ def _labeling(field: str, *, layer: str) -> ET.Element:
             "fontSize": size,
             "fontSizeUnit": "Point",
             "fontWeight": "75" if layer == "districts" else "50",
-            "fontItalic": "1" if layer == "communes" else "0",
+            "fontItalic": "1" if layer in ("communes", "industrial_parks") else "0",
             "textColor": color,
             "textOpacity": "1",
             "namedStyle": "",

@@ -70,12 +70,12 @@ def district_labels(districts: gpd.GeoDataFrame) -> list[list[Any]]:
 def load_map_communes(*, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     """Return the communes of the mapped districts, or None when the layer is unavailable.
 
-    The ``vietnam63`` commune layer (:func:`planning.sources.geodata.load_communes`, from the
+    The ``vietnam63`` commune layer (:func:`planning.sources.boundaries.load_communes`, from the
     cache or ``$PLANNING_GEODATA_MIRROR``) is drawn only where its districts are the plan's
     (matched on ``district_code``): a plan on other districts gets no commune layer.
     """
     from planning.errors import GeodataUnavailable
-    from planning.sources.geodata import load_communes
+    from planning.sources.boundaries import load_communes
 
     try:
         communes = load_communes()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import UsageError, require
+from planning.geo.crs import reproject
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -110,7 +111,7 @@ def static_map_figure(
         ax.set_axis_off()
         ax.set_aspect("equal")
 
-        districts = plan.districts.to_crs(PRINT_CRS)
+        districts = reproject(plan.districts, PRINT_CRS)
         districts.plot(ax=ax, facecolor="#e8e4d8", edgecolor="#6b6b6b", linewidth=0.6)
         for name, pt in zip(
             districts["district_vi"], districts.geometry.representative_point(), strict=True
@@ -125,13 +126,13 @@ def static_map_figure(
             )
 
         handles: list[Any] = []
-        zones = plan.zones.to_crs(PRINT_CRS) if len(plan.zones) else None
+        zones = reproject(plan.zones, PRINT_CRS) if len(plan.zones) else None
         if zones is not None:
             for geom, kind in zip(zones.geometry, zones["geometry_kind"], strict=True):
                 _patch(ax, geom, color=ZONE_COLOR, dashed=kind == "indicative", lw=1.4)
             handles.append(_legend_patch(ZONE_COLOR, "Hoa Lac Hi-Tech Park", dashed=True))
 
-        cl = plan.clusters.to_crs(PRINT_CRS)
+        cl = reproject(plan.clusters, PRINT_CRS)
         classes = cluster_classes(cl, color_by=color_by)
         colors = class_colors(classes, color_by=color_by)
         for geom, kind, cls in zip(cl.geometry, cl["geometry_kind"], classes, strict=True):
@@ -276,7 +277,7 @@ def write_static_map(
     PlanDataError
         If ``path`` is a protected input or cannot be written.
     """
-    from planning.readers.io import atomic_output
+    from planning.outputs import atomic_output
 
     fmt = fmt or Path(path).suffix.lower().lstrip(".")  # type: ignore[assignment]
     if fmt not in ("png", "pdf"):

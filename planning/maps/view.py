@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from planning.i18n import gettext as _
+from planning.i18n import localize
 
 if TYPE_CHECKING:
     from planning.model.plan import Plan
@@ -85,7 +86,9 @@ def caveat_groups(
     groups: list[CaveatGroup] = []
     seen: set[str] = set()
     for i, notes in enumerate(notes_by_version):
-        new = [n for n in _unique(notes) if n not in seen]
+        # in the language in force: a caveat is a message, its English text the key
+        new = [localize(n) for n in _unique(notes) if n not in seen]
+        seen.update(notes)
         seen.update(new)
         if new:
             groups.append(CaveatGroup(titles[i] if i < len(titles) else None, new))
@@ -94,7 +97,7 @@ def caveat_groups(
 
 def attribution_lines(used_sources: Iterable[str]) -> list[str]:
     """Return the map's attribution lines: each upstream dataset used, then a pointer."""
-    from planning.sources.geodata import attribution_line
+    from planning.sources.registry import attribution_line
 
     lines = []
     for key in _unique(used_sources):
@@ -127,7 +130,7 @@ def plan_view(plan: Plan, report: Report) -> MapView:
         for f in r.findings:
             if f.cluster_id:
                 findings.setdefault(str(f.cluster_id), []).append(
-                    {"code": f.code, "severity": f.severity, "message": f.message}
+                    {"code": f.code, "severity": f.severity, "message": localize(f.message)}
                 )
     planned = cov.get("clusters_planned")
     return MapView(
@@ -145,6 +148,6 @@ def plan_view(plan: Plan, report: Report) -> MapView:
         ),
         findings=findings,
         caveat_groups=caveat_groups([report.notes]),
-        sources=_unique(report.attributions),
+        sources=_unique(localize(a) for a in report.attributions),
         attributions=attribution_lines(plan.used_sources),
     )

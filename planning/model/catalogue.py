@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError
 from planning.settings import WGS84, bundled_geodata_dir
-from planning.text.vietnamese import fold, nfc, split_admin_prefix
+from planning.text.names import fold, nfc, split_admin_prefix
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -333,7 +334,7 @@ def catalogue_layer(
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, the columns of :data:`planning.readers.io.CLUSTER_COLUMNS` then the catalogue's
+        EPSG:4326, the columns of :data:`planning.schema.CLUSTER_COLUMNS` then the catalogue's
         extra columns.
 
     Raises
@@ -343,92 +344,136 @@ def catalogue_layer(
         district, naming the file, row and field.
     """
     import geopandas as gpd
-    import shapely
 
-    from planning.model.plan import (
-        commune_point,
+    from planning.model.placement import (
         district_index,
-        indicative_footprint,
-        resolve_district,
     )
-    from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
+    from planning.schema import CLUSTER_COLUMNS
 
     index = district_index(dist)
     extra = [c for c in cat.columns if c not in CLUSTER_COLUMNS and c not in ("lon", "lat")]
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
     for i, rec in enumerate(cat.to_dict("records"), start=1):
-        ident = f"cluster_id={rec['cluster_id']}"
-        point = _source_point(rec, path=path, row=i, ident=ident)
-        district_text = str(rec.get("district_vi", "") or "")
-        if district_text:
-            pos = resolve_district(district_text, dist, index, path=path, row=i, ident=ident)
-        elif point is not None:
-            hits = dist.index[dist.geometry.contains(point)]
-            if len(hits) == 0:
-                raise PlanDataError(
-                    f"the point ({point.x:.5f}, {point.y:.5f}) lies in no district of Ha Noi",
-                    path=path,
-                    row=i,
-                    field="lon",
-                    ident=ident,
-                )
-            pos = int(dist.index.get_loc(hits[0]))
-        else:
-            raise PlanDataError(
-                "no district and no point: the cluster cannot be placed",
-                path=path,
-                row=i,
-                field="district_vi",
-                ident=ident,
-            )
-        code = str(dist["district_code"].iloc[pos])
-        commune = str(rec.get("commune_vi", "") or "")
-        note = str(rec.get("source_note", "") or "")
-        if point is not None and district_text and not dist.geometry.iloc[pos].contains(point):
-            # Two location facts disagree: the point falls outside the district the sources
-            # name. The district wins (docs/catalogue.md); the note says so.
-            note = "; ".join(
-                x
-                for x in (
-                    note,
-                    f"the source point ({point.x:.5f}, {point.y:.5f}) lies outside "
-                    f"{dist['district_vi'].iloc[pos]} and is not used",
-                )
-                if x
-            )
-            point = None
-        if point is not None:
-            precision = "source point"
-        elif commune:
-            point = commune_point(commune, code, communes(), path=path, row=i, ident=ident)
-            precision = "commune"
-        else:
-            point = dist.geometry.iloc[pos].representative_point()
-            precision = "district"
-        area = rec["declared_ha"]
-        if isinstance(area, float) and math.isfinite(area):
-            geom = indicative_footprint(point.x, point.y, area)
-            kind = "indicative"
-        else:
-            geom = shapely.Point(point.x, point.y)
-            kind = "point"
-        out = {c: rec.get(c, CLUSTER_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
-        out.update({c: rec.get(c, "") for c in extra})
-        if "sources_count" in out:
-            out["sources_count"] = int(out["sources_count"] or 0)
-        out.update(
-            district_code=code,
-            district_vi=str(dist["district_vi"].iloc[pos]),
-            commune_vi=split_admin_prefix(commune)[1] if commune else "",
-            geometry_kind=kind,
-            location_precision=precision,
-            declared_ha=area,
-            source_note=note,
-        )
+        where = _Where(path=path, row=i, ident=f"cluster_id={rec['cluster_id']}")
+        point = _source_point(rec, path=path, row=i, ident=where.ident)
+        pos = _catalogue_district(rec, point, dist, index, where)
+        point, precision, note = _catalogue_location(rec, point, pos, dist, communes, where)
+        out, geom = _catalogue_row(rec, extra, point, precision, note, pos, dist)
         rows.append(out)
         geoms.append(geom)
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The catalogue row being placed, for error messages."""
+
+    path: PathType
+    row: int
+    ident: str
+
+
+def _catalogue_district(
+    rec: Mapping[Any, Any], point: Any, dist: gpd.GeoDataFrame, index: dict[str, int], where: _Where
+) -> int:
+    """Return the position in ``dist`` of the row's district: named, else containing its point."""
+    from planning.model.placement import resolve_district
+
+    district_text = str(rec.get("district_vi", "") or "")
+    if district_text:
+        return resolve_district(
+            district_text, dist, index, path=where.path, row=where.row, ident=where.ident
+        )
+    if point is None:
+        raise PlanDataError(
+            "no district and no point: the cluster cannot be placed",
+            path=where.path,
+            row=where.row,
+            field="district_vi",
+            ident=where.ident,
+        )
+    hits = dist.index[dist.geometry.contains(point)]
+    if len(hits) == 0:
+        raise PlanDataError(
+            f"the point ({point.x:.5f}, {point.y:.5f}) lies in no district of Ha Noi",
+            path=where.path,
+            row=where.row,
+            field="lon",
+            ident=where.ident,
+        )
+    return int(dist.index.get_loc(hits[0]))
+
+
+def _catalogue_location(
+    rec: Mapping[Any, Any],
+    point: Any,
+    pos: int,
+    dist: gpd.GeoDataFrame,
+    communes: Any,
+    where: _Where,
+) -> tuple[Any, str, str]:
+    """Return (the best point known, its ``location_precision``, the row's source note)."""
+    from planning.model.placement import commune_point
+
+    note = str(rec.get("source_note", "") or "")
+    named_district = bool(str(rec.get("district_vi", "") or ""))
+    if point is not None and named_district and not dist.geometry.iloc[pos].contains(point):
+        # Two location facts disagree: the point falls outside the district the sources
+        # name. The district wins (docs/catalogue.md); the note says so.
+        outside = (
+            f"the source point ({point.x:.5f}, {point.y:.5f}) lies outside "
+            f"{dist['district_vi'].iloc[pos]} and is not used"
+        )
+        note = "; ".join(x for x in (note, outside) if x)
+        point = None
+    if point is not None:
+        return point, "source point", note
+    commune = str(rec.get("commune_vi", "") or "")
+    if commune:
+        code = str(dist["district_code"].iloc[pos])
+        found = commune_point(
+            commune, code, communes(), path=where.path, row=where.row, ident=where.ident
+        )
+        return found, "commune", note
+    return dist.geometry.iloc[pos].representative_point(), "district", note
+
+
+def _catalogue_row(
+    rec: Mapping[Any, Any],
+    extra: list[str],
+    point: Any,
+    precision: str,
+    note: str,
+    pos: int,
+    dist: gpd.GeoDataFrame,
+) -> tuple[dict[str, Any], Any]:
+    """Return the cluster's columns and its geometry (a footprint of its area, or a point)."""
+    import shapely
+
+    from planning.model.placement import indicative_footprint
+    from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
+
+    area = rec["declared_ha"]
+    if isinstance(area, float) and math.isfinite(area):
+        geom, kind = indicative_footprint(point.x, point.y, area), "indicative"
+    else:
+        geom, kind = shapely.Point(point.x, point.y), "point"
+    commune = str(rec.get("commune_vi", "") or "")
+    out = {c: rec.get(c, CLUSTER_DEFAULTS.get(c, "")) for c in CLUSTER_COLUMNS}
+    out.update({c: rec.get(c, "") for c in extra})
+    if "sources_count" in out:
+        out["sources_count"] = int(out["sources_count"] or 0)
+    out.update(
+        district_code=str(dist["district_code"].iloc[pos]),
+        district_vi=str(dist["district_vi"].iloc[pos]),
+        commune_vi=split_admin_prefix(commune)[1] if commune else "",
+        geometry_kind=kind,
+        location_precision=precision,
+        declared_ha=area,
+        source_note=note,
+    )
+    return out, geom
 
 
 def _source_point(rec: Mapping[Any, Any], *, path: PathType, row: int, ident: str) -> Any:
@@ -481,8 +526,8 @@ def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> g
         A copy with codes (and district names, when they were empty) filled where found;
         rows whose district cannot be found keep an empty code.
     """
-    from planning.model.plan import district_index
-    from planning.text.vietnamese import name_key
+    from planning.model.placement import district_index
+    from planning.text.names import name_key
 
     if "district_code" not in clusters.columns:
         return clusters

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from planning.errors import PlanDataError
+from planning.i18n import N_, Message, Text, join_messages, message, plural_message
+from planning.schema import category_tree_problems
 from planning.settings import bundled_geodata_dir
 
 if sys.version_info >= (3, 11):
@@ -117,10 +119,24 @@ class Figure:
         return bool(self.derived)
 
     def formatted(self) -> str:
-        """Return the value at its published precision with its unit, e.g. ``3,204.31 ha``."""
-        text = f"{self.value:,.{self.decimals}f}"
+        """Return the value at its published precision with its unit, e.g. ``3,204.31 ha``.
+
+        The text is a :class:`~planning.i18n.Message`: English as a string, and
+        ``3.204,31 ha`` (with the qualifier translated) where a report localizes it.
+        """
         unit = "" if self.unit == "%" else " "
-        return f"{self.qualifier + ' ' if self.qualifier else ''}{text}{unit}{self.unit}"
+        qualifier = _QUALIFIERS.get(self.qualifier, self.qualifier)
+        return Message(
+            "{qualifier}{value:,.{decimals}f}{unit}",
+            None,
+            None,
+            {
+                "qualifier": Message("{q} ", None, None, {"q": qualifier}) if qualifier else "",
+                "value": self.value,
+                "decimals": self.decimals,
+                "unit": Message(unit + "{u}", None, None, {"u": _UNITS.get(self.unit, self.unit)}),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -200,20 +216,43 @@ class TreeCheck:
     def short(self) -> str:
         """Return a compact form: ``to2020 clusters 64 + 52 + 22 = 138 ✓``."""
         dec = max(self.expected.decimals, 2) if self.quantity == "ha" else 0
-        parts = " + ".join(f"{v:,.{dec}f}" for _, v in self.terms)
-        mark = "✓" if self.consistent else f"≠ published {self.expected.formatted()}"
-        return f"{self.node} {self.quantity}: {parts} = {self.computed:,.{dec}f} {mark}"
+        mark = (
+            "✓"
+            if self.consistent
+            else message("≠ published {published}", published=self.expected.formatted())
+        )
+        return message(
+            "{node} {quantity}: {parts} = {computed} {mark}",
+            node=self.node,
+            quantity=_QUANTITIES.get(self.quantity, self.quantity),
+            parts=self._terms(dec),
+            computed=self._number(self.computed, dec),
+            mark=mark,
+        )
+
+    def _number(self, value: float, decimals: int) -> Message:
+        return Message("{v:,.{d}f}", None, None, {"v": value, "d": decimals})
+
+    def _terms(self, decimals: int) -> Message:
+        return join_messages((self._number(v, decimals) for _, v in self.terms), sep=" + ")
 
     def explain(self) -> str:
         """Return ``a + b + c = computed; published X`` in words."""
         d = self.expected.decimals
-        parts = " + ".join(
-            f"{v:,.{max(d, 2) if self.quantity == 'ha' else 0}f}" for _, v in self.terms
+        dec = max(d, 2) if self.quantity == "ha" else 0
+        verdict = (
+            plural_message("agrees at {n} decimal", "agrees at {n} decimals", d)
+            if self.consistent
+            else plural_message("DISAGREES at {n} decimal", "DISAGREES at {n} decimals", d)
         )
-        verdict = "agrees" if self.consistent else "DISAGREES"
-        return (
-            f"{self.node} {self.quantity}: {parts} = {self.computed:,.{max(d, 2) if self.quantity == 'ha' else 0}f}; "
-            f"published {self.expected.formatted()} ({verdict} at {d} decimal{'s' if d != 1 else ''})"
+        return message(
+            "{node} {quantity}: {parts} = {computed}; published {published} ({verdict})",
+            node=self.node,
+            quantity=_QUANTITIES.get(self.quantity, self.quantity),
+            parts=self._terms(dec),
+            computed=self._number(self.computed, dec),
+            published=self.expected.formatted(),
+            verdict=verdict,
         )
 
 
@@ -392,7 +431,24 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PlanDataError(f"not valid TOML: {exc}", path=p) from None
 
-    sources = {
+    sources = _read_sources(raw.get("sources", {}))
+    figures = _read_figures(raw.get("figures", {}), sources, p)
+    return Manifest(
+        plan=dict(raw.get("plan", {})),
+        sources=sources,
+        figures=figures,
+        categories=_read_categories(raw.get("categories", {}), figures, p),
+        ratios=_read_ratios(raw.get("ratios", {}), figures, p),
+        zones=_read_zones(raw.get("zones", {}), figures, p),
+        district_subtotals=dict(raw.get("district_subtotals", {})),
+        catalogue=dict(raw.get("catalogue", {})),
+        path=p,
+    )
+
+
+def _read_sources(raw: dict[str, dict[str, Any]]) -> dict[str, SourceRef]:
+    """Return the ``[sources]`` table as :class:`SourceRef` objects."""
+    return {
         k: SourceRef(
             key=k,
             title=str(v.get("title", "")),
@@ -402,9 +458,14 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
             verified=bool(v.get("verified", True)),
             attributed=bool(v.get("attributed", True)),
         )
-        for k, v in raw.get("sources", {}).items()
+        for k, v in raw.items()
     }
-    raw_figs: dict[str, dict[str, Any]] = raw.get("figures", {})
+
+
+def _read_figures(
+    raw_figs: dict[str, dict[str, Any]], sources: dict[str, SourceRef], p: Path
+) -> dict[str, Figure]:
+    """Return the published figures, then the derived ones computed from them."""
     figures: dict[str, Figure] = {}
     for key, spec in raw_figs.items():
         if "derived" in spec:
@@ -425,7 +486,12 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
                 field="source",
             )
         figures[key] = _figure(key, spec, float(spec["value"]), p)
-    pending = {k: s for k, s in raw_figs.items() if "derived" in s}
+    _derive(figures, {k: s for k, s in raw_figs.items() if "derived" in s}, p)
+    return figures
+
+
+def _derive(figures: dict[str, Figure], pending: dict[str, dict[str, Any]], p: Path) -> None:
+    """Compute the derived figures into ``figures``, each once all its terms are known."""
     while pending:
         progressed = False
         for key, spec in list(pending.items()):
@@ -435,35 +501,43 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
                 figures[key] = _figure(key, spec, value, p)
                 del pending[key]
                 progressed = True
-            else:
-                unknown = [n for _, n in terms if n not in figures and n not in pending]
-                if unknown:
-                    raise PlanDataError(
-                        f"derivation names unknown figure {unknown[0]!r}",
-                        path=p,
-                        ident=f"figures.{key}",
-                        field="derived",
-                    )
+                continue
+            unknown = [n for _, n in terms if n not in figures and n not in pending]
+            if unknown:
+                raise PlanDataError(
+                    f"derivation names unknown figure {unknown[0]!r}",
+                    path=p,
+                    ident=f"figures.{key}",
+                    field="derived",
+                )
         if not progressed:
             raise PlanDataError(
                 f"derivations refer to each other in a cycle: {sorted(pending)}", path=p
             )
 
+
+def _require_figure(ref: str, figures: dict[str, Figure], p: Path, *, ident: str, fld: str) -> None:
+    if ref not in figures:
+        raise PlanDataError(f"names unknown figure {ref!r}", path=p, ident=ident, field=fld)
+
+
+def _read_categories(
+    raw: dict[str, dict[str, Any]], figures: dict[str, Figure], p: Path
+) -> dict[str, CategoryNode]:
+    """Return the category tree, every figure and child it names checked."""
     categories: dict[str, CategoryNode] = {}
-    for key, spec in raw.get("categories", {}).items():
+    for key, spec in raw.items():
         node = CategoryNode(
             key=key,
-            label=str(spec.get("label", key)),
+            label=_label(spec, key),
             clusters=str(spec.get("clusters", "")),
             ha=str(spec.get("ha", "")),
             children=tuple(spec.get("children", ())),
         )
         for fld in ("clusters", "ha"):
             ref = getattr(node, fld)
-            if ref and ref not in figures:
-                raise PlanDataError(
-                    f"names unknown figure {ref!r}", path=p, ident=f"categories.{key}", field=fld
-                )
+            if ref:
+                _require_figure(ref, figures, p, ident=f"categories.{key}", fld=fld)
         categories[key] = node
     for node in categories.values():
         for child in node.children:
@@ -474,58 +548,72 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
                     ident=f"categories.{node.key}",
                     field="children",
                 )
-
-    ratios = {}
-    for key, spec in raw.get("ratios", {}).items():
-        ratio = Ratio(
-            key,
-            str(spec.get("label", key)),
-            spec["numerator"],
-            spec["denominator"],
-            spec["percent"],
+    for key, problem in category_tree_problems({k: n.children for k, n in categories.items()}):
+        raise PlanDataError(
+            f"{problem}: the plan's category codes are planning.schema.CATEGORIES",
+            path=p,
+            ident=f"categories.{key}",
+            field="children",
         )
-        for fld in ("numerator", "denominator", "percent"):
-            if getattr(ratio, fld) not in figures:
-                raise PlanDataError(
-                    f"names unknown figure {getattr(ratio, fld)!r}",
-                    path=p,
-                    ident=f"ratios.{key}",
-                    field=fld,
-                )
-        ratios[key] = ratio
+    return categories
 
+
+def _read_ratios(
+    raw: dict[str, dict[str, Any]], figures: dict[str, Figure], p: Path
+) -> dict[str, Ratio]:
+    """Return the published ratios, every figure they name checked."""
+    ratios = {}
+    for key, spec in raw.items():
+        for fld in ("numerator", "denominator", "percent"):
+            if fld not in spec:
+                raise PlanDataError(
+                    f"ratio has no {fld!r}", path=p, ident=f"ratios.{key}", field=fld
+                )
+            _require_figure(str(spec[fld]), figures, p, ident=f"ratios.{key}", fld=fld)
+        ratios[key] = Ratio(
+            key,
+            _label(spec, key),
+            str(spec["numerator"]),
+            str(spec["denominator"]),
+            str(spec["percent"]),
+        )
+    return ratios
+
+
+def _read_zones(
+    raw: dict[str, dict[str, Any]], figures: dict[str, Figure], p: Path
+) -> dict[str, ZoneFact]:
+    """Return the special zones (Hoa Lac Hi-Tech Park), the figure of their area checked."""
     zones = {}
-    for key, spec in raw.get("zones", {}).items():
+    for key, spec in raw.items():
         zones[key] = ZoneFact(
             key=key,
             name_vi=str(spec.get("name_vi", key)),
             name_en=str(spec.get("name_en", key)),
             area=str(spec.get("area", "")),
             source=str(spec.get("source", "")),
-            host_communes=tuple(
-                (str(h["commune"]), str(h["district"])) for h in spec.get("host_communes", ())
-            ),
+            host_communes=_host_communes(spec.get("host_communes", ()), p, ident=f"zones.{key}"),
             note=str(spec.get("note", "")),
         )
-        if zones[key].area and zones[key].area not in figures:
-            raise PlanDataError(
-                f"names unknown figure {zones[key].area!r}",
-                path=p,
-                ident=f"zones.{key}",
-                field="area",
-            )
+        if zones[key].area:
+            _require_figure(zones[key].area, figures, p, ident=f"zones.{key}", fld="area")
+    return zones
 
-    return Manifest(
-        plan=dict(raw.get("plan", {})),
-        sources=sources,
-        figures=figures,
-        categories=categories,
-        ratios=ratios,
-        zones=zones,
-        district_subtotals=dict(raw.get("district_subtotals", {})),
-        catalogue=dict(raw.get("catalogue", {})),
-        path=p,
-    )
+
+def _host_communes(raw: Any, p: Path, *, ident: str) -> tuple[tuple[str, str], ...]:
+    """Return a zone's host communes as (commune, district) pairs."""
+    out = []
+    for h in raw:
+        if not isinstance(h, dict) or "commune" not in h or "district" not in h:
+            raise PlanDataError(
+                "each host commune needs 'commune' and 'district', for example "
+                '{ commune = "Thạch Hoà", district = "Thạch Thất" }',
+                path=p,
+                ident=ident,
+                field="host_communes",
+            )
+        out.append((str(h["commune"]), str(h["district"])))
+    return tuple(out)
 
 
 def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
@@ -537,7 +625,7 @@ def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
         ) from None
     return Figure(
         key=key,
-        label=str(spec.get("label", key)),
+        label=_label(spec, key),
         value=value,
         unit=str(spec.get("unit", "")),
         decimals=decimals,
@@ -545,7 +633,8 @@ def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
         derived=str(spec.get("derived", "")),
         qualifier=str(spec.get("qualifier", "")),
         published_as=str(spec.get("published_as", "")),
-        note=str(spec.get("note", "")),
+        # with its ``note_vi`` for Vietnamese reports, like the label
+        note=Text(str(spec.get("note", "")), vi=str(spec.get("note_vi", ""))),
     )
 
 
@@ -566,3 +655,26 @@ def _parse_derivation(text: str, key: str, path: Path) -> list[tuple[int, str]]:
     if not terms:
         raise PlanDataError("empty derivation", path=path, ident=f"figures.{key}", field="derived")
     return terms
+
+
+def _label(spec: dict[str, Any], key: str) -> Text:
+    """Return a manifest entry's ``label``, with its ``label_vi`` for Vietnamese reports."""
+    return Text(str(spec.get("label", key)), vi=str(spec.get("label_vi", "")))
+
+
+#: How figures are qualified as published (``qualifier``), translated where shown.
+_QUALIFIERS = {q: message(q) for q in (N_("about"), N_("more than"), N_("nearly"), N_("less than"))}
+#: The units of the bundled manifest's counts, translated where shown (others as written).
+_UNITS = {
+    u: message(u)
+    for u in (
+        N_("clusters"),
+        N_("districts"),
+        N_("markets"),
+        N_("products"),
+        N_("enterprises"),
+        N_("expansions"),
+    )
+}
+#: The quantities of the category tree, as reports show them.
+_QUANTITIES = {"clusters": message("clusters"), "ha": "ha"}

@@ -5,45 +5,37 @@ bundled catalogue (``geodata/clusters.csv``) or from the user's files, places cl
 that are known only by their commune or district, and gives every cluster whose area is
 published but whose outline is not an *indicative footprint*: a circle of exactly its
 declared area, centred on the best location known, and marked ``indicative`` wherever it
-appears. Hoa Lac Hi-Tech Park gets one too until a surveyed polygon is supplied.
+appears (:mod:`planning.model.placement`). Hoa Lac Hi-Tech Park gets one too until a
+surveyed polygon is supplied.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError
-from planning.readers.io import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
-from planning.settings import FOOTPRINT_VERTICES, WGS84, bundled_geodata_dir
-from planning.text.vietnamese import name_key, nfc, split_admin_prefix
+from planning.i18n import Message, join_messages, message
+from planning.model.placement import indicative_zones, place_unplaced
+from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
+from planning.settings import WGS84, bundled_geodata_dir
+from planning.sources.fetch import Progress
+from planning.text.names import nfc
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
-    from shapely.geometry import Point, Polygon
 
     from planning.model.figures import Manifest
-    from planning.readers.tables import StatedTotal
+    from planning.readers.sheet_rows import StatedTotal
 
-__all__ = [
-    "CLUSTER_COLUMNS",
-    "GEOMETRY_KINDS",
-    "Plan",
-    "indicative_footprint",
-    "indicative_footprints",
-    "load_plan",
-    "read_catalogue",
-]
+__all__ = ["Plan", "finish_clusters", "load_plan", "read_catalogue"]
 
 _CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
 PathType = str | PathLike[str]
-#: A progress callback: ``progress(stage, done, total)`` (as in :mod:`planning.partitioned`).
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -53,8 +45,10 @@ class Plan:
     Attributes
     ----------
     clusters
-        One row per cluster, EPSG:4326, columns :data:`CLUSTER_COLUMNS` plus ``geometry``,
-        ``measured_ha`` (geodesic) and ``measured_ha_vn2000`` (planar, EPSG:5897).
+        One row per cluster, EPSG:4326, columns :data:`planning.schema.CLUSTER_COLUMNS` plus ``geometry``,
+        ``measured_ha`` (geodesic) and ``measured_ha_vn2000`` (planar, EPSG:5897), and
+        from :func:`load_plan` the 2025 commune or ward
+        (:data:`planning.model.units2025.UNIT_2025_COLUMNS`).
     districts
         The 30 district-level units (2014-2025 structure), EPSG:4326, with
         ``district_code``, ``district_vi``, ``district_type``, ``district_en``,
@@ -73,9 +67,9 @@ class Plan:
     inputs
         The files each layer came from (``"bundled"`` for the project's own data).
     used_sources
-        Keys of :data:`planning.sources.geodata.SOURCES` whose data the plan holds.
+        Keys of :data:`planning.sources.registry.SOURCES` whose data the plan holds.
     stated_totals
-        Total rows of the user's spreadsheets (:class:`planning.readers.tables.StatedTotal`),
+        Total rows of the user's spreadsheets (:class:`planning.readers.sheet_rows.StatedTotal`),
         checked by rule TOT001; never loaded as clusters.
     facts
         What each source reported about each cluster (``geodata/cluster_facts.csv``, see
@@ -84,6 +78,15 @@ class Plan:
         What the reader decided about the user's files (encoding detected and its
         confidence, header line, ids assigned by row, columns ignored, rows skipped,
         CRS repairs), one sentence each, naming the file; empty for the bundled data.
+    industrial_parks
+        Context layer: the industrial parks (KCN) of OpenStreetMap inside the districts,
+        EPSG:4326, columns ``park_id`` (OSM way id), ``name``, ``area_ha`` (geodesic),
+        ``source`` (the way's URL), ``geometry``
+        (:func:`planning.sources.industrial_parks.load_industrial_parks`); None when not
+        loaded. Not part of the plan: shown for context, and rule CTX001 lists clusters on one.
+    context_notes
+        What loading the context layers gave: features kept and dropped, or why a layer
+        was skipped; one sentence each.
     """
 
     clusters: gpd.GeoDataFrame
@@ -97,6 +100,8 @@ class Plan:
     stated_totals: tuple[StatedTotal, ...] = ()
     facts: pd.DataFrame | None = None
     reader_notes: list[str] = field(default_factory=list)
+    industrial_parks: gpd.GeoDataFrame | None = None
+    context_notes: list[str] = field(default_factory=list)
 
     @property
     def indicative(self) -> pd.Series:
@@ -111,7 +116,7 @@ class Plan:
         list of str
             Geodata attributions (with licence), then the plan's figures' sources.
         """
-        from planning.sources.geodata import attribution_line
+        from planning.sources.registry import attribution_line
 
         lines = [attribution_line(k) for k in self.used_sources]
         m = self.manifest
@@ -120,17 +125,21 @@ class Plan:
             src = m.sources[key]
             if key.startswith("ocha"):
                 continue
-            tag = "" if src.verified else " [UNVERIFIED]"
-            lines.append(f"Plan figures: {src.citation()}{tag}")
+            tag = "" if src.verified else message(" [UNVERIFIED]")
+            lines.append(message("Plan figures: {citation}{tag}", citation=src.citation(), tag=tag))
         if len(self.clusters):
             n_src = self.clusters["source_url"].replace("", None).dropna().nunique()
-            where = self.inputs.get("clusters", "bundled")
+            where = self.inputs.get("clusters", message("bundled"))
             if n_src:
                 lines.append(
-                    f"Cluster facts: {where} (each row names its source; {n_src} distinct URLs)"
+                    message(
+                        "Cluster facts: {where} (each row names its source; {n} distinct URLs)",
+                        where=where,
+                        n=n_src,
+                    )
                 )
             else:
-                lines.append(f"Cluster facts: {where} (no source URLs given)")
+                lines.append(message("Cluster facts: {where} (no source URLs given)", where=where))
         return lines
 
     def notes(self) -> list[str]:
@@ -142,31 +151,68 @@ class Plan:
             Plain sentences: indicative footprints, partial coverage, district structure.
         """
         out: list[str] = []
-        n_ind = int(self.indicative.sum())
-        if n_ind:
+        ind = self.clusters.loc[self.indicative]
+        if len(ind):
+            precision = ind["location_precision"].fillna("").astype(str)
+            where = _indicative_centres(precision.value_counts().to_dict())
             out.append(
-                f"{n_ind} cluster footprint(s) are INDICATIVE: circles of the declared area at the "
-                "commune's (or district's) representative point, not surveyed boundaries."
+                message(
+                    "{n} cluster footprint(s) are INDICATIVE: circles of the declared area "
+                    "{where}, not surveyed boundaries; their areas are not measurements.",
+                    n=len(ind),
+                    where=where,
+                )
             )
         n_pt = int(self.clusters["geometry_kind"].eq("point").sum())
         if n_pt:
-            out.append(f"{n_pt} cluster(s) have no published area and are shown as locations only.")
+            out.append(
+                message(
+                    "{n} cluster(s) have no published area and are shown as locations only.",
+                    n=n_pt,
+                )
+            )
         if len(self.zones) and self.zones["geometry_kind"].eq("indicative").any():
             out.append(
-                "The Hoa Lac Hi-Tech Park footprint is INDICATIVE: a circle of its published area "
-                "inside its six host communes, not its boundary."
+                message(
+                    "The Hoa Lac Hi-Tech Park footprint is INDICATIVE: a circle of its published "
+                    "area inside its six host communes, not its boundary."
+                )
             )
         if not self.complete:
             total = self.manifest.figures.get("total_clusters")
-            out.append(
-                f"The cluster list is partial: {len(self.clusters)} of "
-                f"{int(total.value) if total else '?'} planned clusters, from public reports; "
-                "the decision's appendix was not available."
-            )
+            total_n = int(total.value) if total else "?"
+            if self.inputs.get("clusters", "bundled").startswith("bundled"):
+                out.append(
+                    message(
+                        "The cluster list is partial: {n} of {total} planned clusters, from "
+                        "public reports; the decision's appendix was not available.",
+                        n=len(self.clusters),
+                        total=total_n,
+                    )
+                )
+            else:
+                out.append(
+                    message(
+                        "The cluster list is partial: {n} of {total} planned clusters.",
+                        n=len(self.clusters),
+                        total=total_n,
+                    )
+                )
         out.append(
-            "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
-            "Viet Nam abolished the district level in 2025."
+            message(
+                "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
+                "Viet Nam abolished the district level in 2025."
+            )
         )
+        out.extend(self.context_notes)
+        if "commune_2025" in self.clusters.columns:
+            out.append(
+                message(
+                    "The 2025 commune or ward of each cluster (126 units in force from 1 July "
+                    "2025) is the one holding its location; clusters known only to their "
+                    "district have none."
+                )
+            )
         return out
 
     def with_clusters(self, clusters: gpd.GeoDataFrame, *, complete: bool | None = None) -> Plan:
@@ -175,7 +221,7 @@ class Plan:
         Parameters
         ----------
         clusters
-            A clusters layer with the columns of :data:`CLUSTER_COLUMNS` and a CRS.
+            A clusters layer with the columns of :data:`planning.schema.CLUSTER_COLUMNS` and a CRS.
         complete
             Whether it lists the whole plan; unchanged when None.
 
@@ -187,161 +233,43 @@ class Plan:
         from planning.geo.area import add_areas
 
         cl = finish_clusters(clusters.copy(), path=None)
+        inputs = dict(self.inputs)
+        if inputs.get("clusters", "bundled").startswith("bundled"):
+            # not the catalogue
+            inputs["clusters"] = message("clusters given to `Plan.with_clusters`")
         return replace(
             self,
             clusters=add_areas(cl),
             complete=self.complete if complete is None else complete,
+            inputs=inputs,
         )
 
 
-def indicative_footprint(
-    lon: float, lat: float, area_ha: float, *, vertices: int = FOOTPRINT_VERTICES
-) -> Polygon:
-    """Return a circle-like polygon of exactly ``area_ha`` (geodesic) centred on a point.
-
-    One footprint of :func:`indicative_footprints`: a regular polygon around the point,
-    scaled until its geodesic area (WGS 84, geodesic edges) is ``area_ha`` to about 1e-8
-    relative.
-
-    Parameters
-    ----------
-    lon, lat
-        The centre, WGS 84 degrees.
-    area_ha
-        The area to give it, in hectares (> 0).
-    vertices
-        Number of vertices (>= 8).
-
-    Returns
-    -------
-    shapely.Polygon
-        The footprint in WGS 84 lon/lat.
-
-    Raises
-    ------
-    PlanDataError
-        If the area is not a positive finite number.
-    """
-    if not (isinstance(area_ha, int | float) and math.isfinite(area_ha) and area_ha > 0):
-        raise PlanDataError(f"an indicative footprint needs a positive area, got {area_ha!r} ha")
-    poly: Polygon = indicative_footprints([lon], [lat], [area_ha], vertices=vertices)[0]
-    return poly
-
-
-#: Footprints built per block by :func:`indicative_footprints` (bounds its memory: about
-#: 50 MB of coordinates with 64 vertices, and sets the progress callback's step).
-_FOOTPRINT_BLOCK = 50_000
-
-
-def indicative_footprints(
-    lon: Any,
-    lat: Any,
-    area_ha: Any,
-    *,
-    vertices: int = FOOTPRINT_VERTICES,
-    progress: Progress | None = None,
-) -> Any:
-    """Return circle-like polygons of exactly the given areas (geodesic), vectorised.
-
-    Each footprint starts as a regular polygon of ``vertices`` vertices in the local
-    tangent plane of the WGS 84 ellipsoid at its centre (offsets divided by the
-    meridional radius of curvature M and by N·cos φ, N the prime-vertical radius). Its
-    geodesic area is then measured by the area engine's equal-area path
-    (:func:`planning.geo.area.equal_area_m2`, about 1e-8 relative to GeographicLib) and its
-    radius scaled by √(target / measured), twice; the area is quadratic in the radius
-    to that precision, so the result matches ``area_ha`` to about 1e-8 relative. All of
-    it is numpy over arrays: no transformer and no Python loop per footprint.
-
-    Parameters
-    ----------
-    lon, lat
-        Centres, WGS 84 degrees (array-likes of one length; |lat| < 89.9°).
-    area_ha
-        Areas to give them, hectares (> 0 and finite).
-    vertices
-        Number of vertices of each footprint (>= 8).
-    progress
-        Called as ``progress("footprints", done, total)`` after each block of
-        :data:`_FOOTPRINT_BLOCK` footprints.
-
-    Returns
-    -------
-    numpy.ndarray
-        Object array of shapely Polygons in WGS 84 lon/lat.
-
-    Raises
-    ------
-    PlanDataError
-        If an area is not a positive finite number, or a centre is not a valid
-        longitude/latitude (the message gives the 1-based position).
-    """
-    import numpy as np
-
-    lon_a = np.asarray(lon, dtype=float).ravel()
-    lat_a = np.asarray(lat, dtype=float).ravel()
-    area_a = np.asarray(area_ha, dtype=float).ravel()
-    if not len(lon_a) == len(lat_a) == len(area_a):
-        raise PlanDataError("lon, lat and area_ha must have the same length")
-    bad = ~(np.isfinite(area_a) & (area_a > 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise PlanDataError(
-            f"an indicative footprint needs a positive area, got {float(area_a[i])!r} ha",
-            row=i + 1,
+def _indicative_centres(by_precision: dict[str, int]) -> Message:
+    """Say where indicative footprints are centred, from their ``location_precision`` counts."""
+    at_unit = {
+        "commune": message("commune"),
+        "2025 commune": message("2025 commune"),
+        "district": message("district"),
+    }
+    units = [at_unit[p] for p in at_unit if by_precision.get(p)]
+    parts: list[Message] = []
+    if units:
+        n_unit = sum(by_precision.get(p, 0) for p in at_unit)
+        parts.append(
+            message(
+                "at the representative point of their {units} ({n})",
+                units=join_messages(units, sep=" / "),
+                n=n_unit,
+            )
         )
-    bad = ~(np.isfinite(lon_a) & np.isfinite(lat_a) & (np.abs(lat_a) < 89.9))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise PlanDataError(
-            f"an indicative footprint needs a centre with |latitude| < 89.9°, got "
-            f"({lon_a[i]:.6g}, {lat_a[i]:.6g})",
-            row=i + 1,
-        )
-    vertices = max(int(vertices), 8)
-    n = len(lon_a)
-    out = np.empty(n, dtype=object)
-    for start in range(0, n, _FOOTPRINT_BLOCK):
-        stop = min(n, start + _FOOTPRINT_BLOCK)
-        out[start:stop] = _footprint_block(
-            lon_a[start:stop], lat_a[start:stop], area_a[start:stop], vertices
-        )
-        if progress is not None:
-            progress("footprints", stop, n)
-    return out
-
-
-def _footprint_block(lon: Any, lat: Any, area_ha: Any, vertices: int) -> Any:
-    """:func:`indicative_footprints` of one block (validated inputs)."""
-    import numpy as np
-    import shapely
-
-    from planning.geo.area import WGS84_A, WGS84_F, ring_areas_m2
-
-    e2 = WGS84_F * (2 - WGS84_F)
-    n = len(lon)
-    target = area_ha * 10_000.0
-    phi = np.radians(lat)
-    w = np.sqrt(1.0 - e2 * np.sin(phi) ** 2)
-    m_radius = WGS84_A * (1.0 - e2) / w**3  # meridional radius of curvature, m
-    n_radius = WGS84_A / w  # prime-vertical radius of curvature, m
-    theta = np.linspace(0.0, 2.0 * math.pi, vertices, endpoint=False)
-    theta = np.append(theta, 0.0)  # closed rings
-    # Degrees per metre of radius, per vertex: (n, vertices + 1).
-    unit_lon = np.degrees(np.cos(theta)[None, :] / (n_radius * np.cos(phi))[:, None])
-    unit_lat = np.degrees(np.sin(theta)[None, :] / m_radius[:, None])
-    # The area of a regular polygon of circumradius r is (V/2) r² sin(2π/V).
-    radius = np.sqrt(2.0 * target / (vertices * math.sin(2.0 * math.pi / vertices)))
-    offsets = np.arange(n + 1, dtype=np.int64) * (vertices + 1)
-    for _ in range(2):
-        xs = (lon[:, None] + radius[:, None] * unit_lon).ravel()
-        ys = (lat[:, None] + radius[:, None] * unit_lat).ravel()
-        measured = np.abs(ring_areas_m2(xs, ys, offsets))
-        radius = radius * np.sqrt(target / measured)
-    xs = lon[:, None] + radius[:, None] * unit_lon
-    ys = lat[:, None] + radius[:, None] * unit_lat
-    coords = np.stack([xs.ravel(), ys.ravel()], axis=1)
-    rings = shapely.linearrings(coords, indices=np.repeat(np.arange(n), vertices + 1))
-    return shapely.polygons(rings)
+    n_source = by_precision.get("source point", 0)
+    if n_source:
+        parts.append(message("at a point a source published ({n})", n=n_source))
+    n_given = sum(n for p, n in by_precision.items() if p not in at_unit and p != "source point")
+    if n_given:
+        parts.append(message("at the coordinates given in the input ({n})", n=n_given))
+    return join_messages(parts, sep="; ") if parts else message("at the location given")
 
 
 def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
@@ -418,13 +346,14 @@ def load_plan(
     encoding: str | None = None,
     sheet: str | int | None = None,
     progress: Progress | None = None,
+    industrial_parks: bool = True,
 ) -> Plan:
     """Build a :class:`Plan` from the bundled data or from the user's files.
 
     Parameters
     ----------
     *cluster_files
-        The user's cluster layers (any format :func:`planning.readers.io.read_layer` reads);
+        The user's cluster layers (any format :func:`planning.readers.read_layer` reads);
         their rows are concatenated. Without any, the bundled catalogue is used.
     manifest
         A plan manifest (TOML); the bundled one by default.
@@ -451,8 +380,14 @@ def load_plan(
         The sheet of user Excel workbooks: its name, its number counting from 1 as text
         (``"2"``), or a 0-based int. Default: the first sheet holding a cluster table.
     progress
-        Called as ``progress(stage, done, total)`` during long steps (the indicative
-        footprints of a large points table); the command line draws it as a bar.
+        Called as ``progress(stage, done, total)`` during long steps: downloads, the first
+        run's conversion of the commune layer (11-14 s), the indicative footprints of a
+        large points table; the command line draws it as a bar.
+    industrial_parks
+        Load the industrial parks of OpenStreetMap inside the districts as a context layer
+        (:attr:`Plan.industrial_parks`). When the download can be neither found nor
+        fetched (offline without a mirror), the plan has none and a note says why: this is
+        never an error.
 
     Returns
     -------
@@ -469,85 +404,214 @@ def load_plan(
     """
     from planning.geo.area import add_areas
     from planning.model.figures import load_manifest
-    from planning.sources.geodata import load_communes, load_districts
+    from planning.model.units2025 import add_units_2025
 
     man = load_manifest(Path(manifest) if manifest is not None else None)
-    used = ["ocha-districts"]
-    reader_notes: list[str] = []
-    if districts is not None:
-        dist = _read_user_layer(districts, kind="districts", fix=fix, crs=crs, encoding=encoding)
-        reader_notes += dist.attrs.get("notes", [])
-        used = []
-    else:
-        dist = load_districts(mirror=mirror)
-    dist = add_areas(dist)
-
-    communes_cache: list[gpd.GeoDataFrame] = []
-
-    def communes() -> gpd.GeoDataFrame:
-        if not communes_cache:
-            communes_cache.append(load_communes(mirror=mirror))
-            used.append("vietnam63-communes")
-        return communes_cache[0]
-
-    inputs: dict[str, str] = {}
-    facts = None
+    options = _ReadOptions(fix=fix, crs=crs, encoding=encoding, sheet=sheet)
+    sources = _Sources(mirror=mirror, progress=progress)
+    dist = add_areas(_district_layer(districts, options, sources))
+    units_2025 = _units_2025(mirror, sources)
     if cluster_files:
-        frames = [
-            _read_user_layer(f, kind="clusters", fix=fix, crs=crs, encoding=encoding, sheet=sheet)
-            for f in cluster_files
-        ]
-        totals: tuple[StatedTotal, ...] = tuple(
-            t for f in frames for t in f.attrs.get("stated_totals", [])
-        )
-        for frame in frames:
-            reader_notes += frame.attrs.get("notes", [])
-        import pandas as pd
-
-        clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        clusters = _place_unplaced(
-            clusters, dist, communes, path=cluster_files[0], progress=progress
-        )
-        is_complete = True if complete is None else complete
-        inputs["clusters"] = ", ".join(str(f) for f in cluster_files)
-        name = f"Plan from {inputs['clusters']}"
+        part = _user_clusters(cluster_files, dist, options, sources, units_2025=units_2025)
     else:
-        cat_path = Path(catalogue) if catalogue is not None else None
-        cat = read_catalogue(cat_path)
-        clusters = _catalogue_to_layer(cat, dist, communes, path=cat_path or "geodata/clusters.csv")
-        if cat_path is None:
-            from planning.model.catalogue import read_facts
+        part = _bundled_clusters(catalogue, dist, man, sources)
+    clusters = finish_clusters(part.clusters, path=part.inputs["clusters"])
+    if units_2025 is not None:
+        clusters = add_units_2025(clusters, units_2025)
+    if complete is not None:
+        part = replace(part, complete=complete)
 
-            facts = read_facts()
-        is_complete = bool(man.catalogue.get("complete", False)) if complete is None else complete
-        inputs["clusters"] = str(cat_path) if cat_path else "bundled catalogue geodata/clusters.csv"
-        name = "Hanoi CCN plan (bundled catalogue)" if cat_path is None else f"Plan from {cat_path}"
-        totals = ()
-    clusters = finish_clusters(clusters, path=inputs["clusters"])
-
+    inputs = dict(part.inputs)
     if zones is not None:
-        zone_layer = _read_user_layer(zones, kind="zones", fix=fix, crs=crs, encoding=encoding)
-        reader_notes += zone_layer.attrs.get("notes", [])
+        zone_layer = _read_user_layer(zones, kind="zones", **options.kwargs())
+        sources.notes += zone_layer.attrs.get("notes", [])
         inputs["zones"] = str(zones)
     else:
-        zone_layer = _indicative_zones(man, communes)
+        zone_layer = indicative_zones(man, sources.communes)
     inputs["districts"] = (
         str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
     )
 
+    parks, context_notes = (None, []) if not industrial_parks else _context_parks(dist, mirror)
+    if parks is not None:
+        sources.used.append("osm-industrial-parks")
     return Plan(
         clusters=add_areas(clusters),
         districts=dist,
         zones=add_areas(zone_layer),
         manifest=man,
-        complete=is_complete,
-        name=name,
+        complete=part.complete,
+        name=part.name,
         inputs=inputs,
-        used_sources=tuple(dict.fromkeys(used)),
-        stated_totals=totals,
-        facts=facts,
-        reader_notes=list(dict.fromkeys(str(n) for n in reader_notes)),
+        used_sources=tuple(dict.fromkeys(sources.used)),
+        stated_totals=part.totals,
+        facts=part.facts,
+        reader_notes=list(dict.fromkeys(str(n) for n in sources.notes)),
+        industrial_parks=parks,
+        context_notes=context_notes,
     )
+
+
+@dataclass(frozen=True)
+class _ReadOptions:
+    """How the user's files are read (the options of :func:`planning.readers.read_layer`)."""
+
+    fix: bool
+    crs: str | None
+    encoding: str | None
+    sheet: str | int | None
+
+    def kwargs(self, *, sheet: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"fix": self.fix, "crs": self.crs, "encoding": self.encoding}
+        if sheet:
+            out["sheet"] = self.sheet
+        return out
+
+
+@dataclass
+class _Sources:
+    """The upstream layers a load uses (fetched once, on first need), and what was noted."""
+
+    mirror: PathType | None
+    progress: Progress | None
+    used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _communes: gpd.GeoDataFrame | None = None
+
+    def communes(self) -> gpd.GeoDataFrame:
+        """Return Hanoi's communes, loading them on the first call (with progress)."""
+        from planning.sources.boundaries import load_communes
+
+        if self._communes is None:
+            self._communes = load_communes(mirror=self.mirror, progress=self.progress)
+            self.used.append("vietnam63-communes")
+        return self._communes
+
+
+@dataclass(frozen=True)
+class _Clusters:
+    """The cluster layer of a load and what comes with it."""
+
+    clusters: gpd.GeoDataFrame
+    complete: bool
+    name: str
+    inputs: dict[str, str]
+    totals: tuple[StatedTotal, ...] = ()
+    facts: pd.DataFrame | None = None
+
+
+def _district_layer(
+    districts: PathType | None, options: _ReadOptions, sources: _Sources
+) -> gpd.GeoDataFrame:
+    """Return the user's district layer, or the OCHA COD-AB 2020 boundaries."""
+    from planning.sources.boundaries import load_districts
+
+    if districts is not None:
+        dist = _read_user_layer(districts, kind="districts", **options.kwargs())
+        sources.notes += dist.attrs.get("notes", [])
+        return dist
+    sources.used.append("ocha-districts")
+    return load_districts(mirror=sources.mirror, progress=sources.progress)
+
+
+def _user_clusters(
+    cluster_files: tuple[PathType, ...],
+    dist: gpd.GeoDataFrame,
+    options: _ReadOptions,
+    sources: _Sources,
+    *,
+    units_2025: gpd.GeoDataFrame | None = None,
+) -> _Clusters:
+    """Read the user's cluster layers, concatenated, and place the rows without a location."""
+    import pandas as pd
+
+    frames = [
+        _read_user_layer(f, kind="clusters", **options.kwargs(sheet=True)) for f in cluster_files
+    ]
+    for frame in frames:
+        sources.notes += frame.attrs.get("notes", [])
+    clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    clusters = place_unplaced(
+        clusters, dist, sources.communes, path=cluster_files[0], progress=sources.progress,
+        units_2025=units_2025,
+    )  # fmt: skip
+    sources.notes += clusters.attrs.get("notes", [])  # what placement decided
+    label = ", ".join(str(f) for f in cluster_files)
+    return _Clusters(
+        clusters=clusters,
+        complete=True,
+        name=message("Plan from {path}", path=label),
+        inputs={"clusters": label},
+        totals=tuple(t for f in frames for t in f.attrs.get("stated_totals", [])),
+    )
+
+
+def _bundled_clusters(
+    catalogue: PathType | None, dist: gpd.GeoDataFrame, man: Manifest, sources: _Sources
+) -> _Clusters:
+    """Read the bundled catalogue (or ``catalogue``) into a cluster layer."""
+    cat_path = Path(catalogue) if catalogue is not None else None
+    cat = read_catalogue(cat_path)
+    clusters = _catalogue_to_layer(
+        cat, dist, sources.communes, path=cat_path or "geodata/clusters.csv"
+    )
+    facts = None
+    if cat_path is None:
+        from planning.model.catalogue import read_facts
+
+        facts = read_facts()
+    return _Clusters(
+        clusters=clusters,
+        complete=bool(man.catalogue.get("complete", False)),
+        name=(
+            message("Hanoi CCN plan (bundled catalogue)")
+            if cat_path is None
+            else message("Plan from {path}", path=str(cat_path))
+        ),
+        inputs={
+            "clusters": str(cat_path)
+            if cat_path
+            else message("bundled catalogue {path}", path="geodata/clusters.csv")
+        },
+        facts=facts,
+    )
+
+
+def _units_2025(mirror: PathType | None, sources: _Sources) -> gpd.GeoDataFrame | None:
+    """Return the 2025 communes and wards, or None with a note when they can't be had.
+
+    The plan and its checks use the 2014-2025 units; the 2025 units are shown beside them,
+    so a missing download (offline without a mirror) leaves them out, never fails the load.
+    """
+    from planning.errors import GeodataUnavailable
+    from planning.sources.units2025 import SOURCE_KEY, load_units_2025
+
+    try:
+        units = load_units_2025(mirror=mirror)
+    except GeodataUnavailable as exc:
+        sources.notes.append(
+            message("The 2025 communes and wards are not shown: {reason}", reason=str(exc))
+        )
+        return None
+    sources.used.append(SOURCE_KEY)
+    return units
+
+
+def _context_parks(
+    dist: gpd.GeoDataFrame, mirror: PathType | None
+) -> tuple[gpd.GeoDataFrame | None, list[str]]:
+    """Return the industrial parks inside the districts and a note, or None and why not."""
+    import shapely
+
+    from planning.errors import GeodataUnavailable
+    from planning.sources.industrial_parks import load_industrial_parks
+
+    boundary = shapely.union_all(dist.geometry.values)
+    try:
+        parks, summary = load_industrial_parks(boundary=boundary, mirror=mirror)
+    except GeodataUnavailable as exc:
+        return None, [f"Industrial parks (KCN) are not shown: {exc}"]
+    return parks, [summary.note()]
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -562,62 +626,9 @@ def _read_user_layer(
     encoding: str | None = None,
     sheet: str | int | None = None,
 ) -> gpd.GeoDataFrame:
-    from planning.readers.io import read_layer
+    from planning.readers import read_layer
 
     return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet)
-
-
-def district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
-    return {name_key(split_admin_prefix(str(n))[1]): i for i, n in enumerate(dist["district_vi"])}
-
-
-def resolve_district(
-    text: str,
-    dist: gpd.GeoDataFrame,
-    index: dict[str, int],
-    *,
-    path: PathType,
-    row: int,
-    ident: str,
-) -> int:
-    bare = split_admin_prefix(text)[1]
-    pos = index.get(name_key(bare))
-    if pos is None:
-        raise PlanDataError(
-            f"unknown district {text!r}; expected one of the 30 district-level units "
-            f"(for example {dist['district_vi'].iloc[0]!r})",
-            path=path,
-            row=row,
-            field="district_vi",
-            ident=ident,
-        )
-    return pos
-
-
-def commune_point(
-    commune: str,
-    district_code: str,
-    communes: gpd.GeoDataFrame,
-    *,
-    path: PathType,
-    row: int,
-    ident: str,
-) -> Point:
-    bare = split_admin_prefix(commune)[1]
-    key = name_key(bare)
-    mask = communes["district_code"].eq(district_code) & communes["commune_vi"].map(name_key).eq(
-        key
-    )
-    hits = communes.loc[mask]
-    if hits.empty:
-        raise PlanDataError(
-            f"commune {commune!r} not found in district {district_code} of the commune layer",
-            path=path,
-            row=row,
-            field="commune_vi",
-            ident=ident,
-        )
-    return hits.geometry.iloc[0].representative_point()
 
 
 def _catalogue_to_layer(
@@ -630,62 +641,6 @@ def _catalogue_to_layer(
     from planning.model.catalogue import catalogue_layer
 
     return catalogue_layer(cat, dist, communes, path=path)
-
-
-def _place_unplaced(
-    clusters: gpd.GeoDataFrame,
-    dist: gpd.GeoDataFrame,
-    communes: Any,
-    *,
-    path: PathType,
-    progress: Progress | None = None,
-) -> gpd.GeoDataFrame:
-    """Place rows without geometry at their commune (or district), then draw footprints.
-
-    Rows of a name/commune/area spreadsheet come from :func:`planning.readers.io.read_layer` with
-    ``needs_placement``; they are placed at the commune's representative point. Every
-    point that has a declared area (placed, or read from lat/lon columns) then gets an
-    indicative footprint of exactly that area.
-    """
-    out = clusters
-    if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
-        from planning.readers.io import place_at_communes
-
-        out = place_at_communes(out, communes(), districts=dist, path=path)
-    if "needs_placement" in out.columns:
-        out = out.drop(columns="needs_placement")
-    from planning.model.catalogue import fill_district_codes
-
-    return _footprints_for_points(fill_district_codes(out, dist), progress=progress)
-
-
-def _footprints_for_points(
-    clusters: gpd.GeoDataFrame, *, progress: Progress | None = None
-) -> gpd.GeoDataFrame:
-    import numpy as np
-    import shapely
-
-    geoms = clusters.geometry.to_numpy()
-    area = (
-        clusters["declared_ha"].to_numpy(dtype=float) if "declared_ha" in clusters.columns else None
-    )
-    if area is None:
-        return clusters
-    is_point = shapely.get_type_id(geoms) == 0
-    todo = is_point & np.isfinite(area) & (area > 0) & ~shapely.is_empty(geoms)
-    if not todo.any():
-        return clusters
-    import geopandas as gpd
-
-    out = clusters.copy()
-    new = geoms.copy()
-    rows = todo.nonzero()[0]
-    new[rows] = indicative_footprints(
-        shapely.get_x(geoms[rows]), shapely.get_y(geoms[rows]), area[rows], progress=progress
-    )
-    out[out.geometry.name] = gpd.GeoSeries(new, index=out.index, crs=clusters.crs)
-    out.loc[todo, "geometry_kind"] = "indicative"
-    return out
 
 
 def finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd.GeoDataFrame:
@@ -757,45 +712,3 @@ def _nfc_column(values: pd.Series) -> pd.Series:
         return values
     fixed = pd.Series(normal, dtype=values.dtype).to_numpy(dtype=object)
     return pd.Series(fixed[codes], index=values.index, name=values.name, dtype=values.dtype)
-
-
-def _indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-    import shapely
-
-    rows: list[dict[str, Any]] = []
-    geoms = []
-    for z in man.zones.values():
-        area = man.figures[z.area].value if z.area else math.nan
-        src = man.sources.get(z.source)
-        if not z.host_communes or not math.isfinite(area):
-            continue
-        layer = communes()
-        parts = []
-        for commune, district in z.host_communes:
-            dmask = layer["district_vi"].map(name_key).eq(name_key(district))
-            cmask = layer["commune_vi"].map(name_key).eq(name_key(commune))
-            hit = layer.loc[dmask & cmask]
-            if hit.empty:
-                raise PlanDataError(
-                    f"host commune {commune!r} ({district}) of zone {z.key!r} not found in the commune layer",
-                    path=man.path,
-                    ident=f"zones.{z.key}",
-                    field="host_communes",
-                )
-            parts.append(hit.geometry.iloc[0])
-        point = shapely.union_all(parts).representative_point()
-        rows.append(
-            {
-                "zone_id": z.key,
-                "name_vi": z.name_vi,
-                "name_en": z.name_en,
-                "declared_ha": area,
-                "geometry_kind": "indicative",
-                "location_precision": "host communes",
-                "source_url": src.url if src else "",
-                "note": z.note,
-            }
-        )
-        geoms.append(indicative_footprint(point.x, point.y, area))
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)

@@ -1,6 +1,6 @@
 """Match a place name typed by a person to the official names of a layer.
 
-A name matches when its :func:`~planning.text.vietnamese.name_key` is the official one's (case,
+A name matches when its :func:`~planning.text.names.name_key` is the official one's (case,
 NFC/NFD and old/new tone placement ignored). Failing that, a name typed without
 diacritics (``Phung Xa``) is accepted when exactly one official name folds to the same
 text (``Phùng Xá``), and the caller says so in a note. Otherwise the closest official
@@ -14,14 +14,9 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from planning.errors import PlanningWarning
-from planning.text.vietnamese import fold, name_key
+from planning.text.names import fold, name_key
 
-__all__ = ["NameMatch", "NameMatchWarning", "match_name"]
-
-
-class NameMatchWarning(PlanningWarning):
-    """Names were matched only without their diacritics (``Phung Xa`` read as ``Phùng Xá``)."""
+__all__ = ["NameMatch", "match_name"]
 
 
 #: Similarity (0-1, :class:`difflib.SequenceMatcher` ratio of folded names) above which an

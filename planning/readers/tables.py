@@ -1,712 +1,435 @@
-"""Read a cluster table out of an Excel workbook laid out the way a department types it.
+"""Tables → layers: CSV/TSV text tables and Excel workbooks, with or without coordinates.
 
-Decision appendices and departments' lists are not tidy tables. :func:`read_workbook`
-takes a ``.xlsx``/``.xlsm`` workbook and
-
-* finds the sheet that holds a cluster table (or the one chosen with ``sheet=``), and
-  lists the sheet names when none does;
-* finds the header by its content, below any title rows ("DANH MỤC CÁC CỤM CÔNG NGHIỆP
-  …", "(Kèm theo Quyết định …)"), and flattens a two-row merged header (``Địa điểm``
-  over ``Xã`` / ``Huyện``; ``Diện tích (ha)`` over ``Hiện trạng`` / ``Quy hoạch``, the
-  planned area becoming ``declared_ha`` and the current one ``current_ha``);
-* classifies every row below it as a data row, a blank row, a column-numbering row
-  (``(1) (2) (3)``), a section row (``II | HUYỆN ĐÔNG ANH``, whose district applies to
-  the rows below it), a total row (``Tổng cộng``, ``Cộng``, ``Tổng``, a total under a
-  section: recorded as a :class:`StatedTotal` and never loaded as a cluster) or a note
-  row (``Ghi chú: …``);
-* splits one combined location column (``xã Phùng Xá, huyện Thạch Thất``, ``Phùng Xá -
-  Thạch Thất``, ``TT Phùng, Đan Phượng``) into commune and district with
-  :func:`parse_location`;
-* reports every bad row in one :class:`~planning.errors.RowErrors`, each with its sheet
-  and its row number as Excel shows it.
-
-Every data row keeps its sheet and Excel row in ``source_sheet`` and ``source_row``,
-so later messages (placement, totals) can name them.
-
-The PyPI package ``vietnamadminunits`` (MIT) was tried for the location split: it parses
-offline, but without the province it places ``Liên Hà - Đông Anh`` in Quận Hà Đông and
-``Bình Phú, Thach That`` in Xã Quang Trung — quietly wrong answers. The split here is
-purely textual; the names are then checked against the commune layer, which reports
-anything it cannot match.
+:func:`read_table` reads a table as text cells: an ``.xlsx``/``.xlsm`` workbook through
+:func:`planning.readers.workbook.read_workbook` (which understands a department's layout:
+titles, merged headers, section and total rows), an old ``.xls`` through pandas and xlrd, and a
+text table decoded by :func:`planning.readers.encoding.decode_bytes` with its separator sniffed
+and its header row found below any title lines. :func:`table_to_layer` then maps the columns
+and builds the geometry from a WKT column, from lon/lat or x/y columns, or leaves rows known
+only by commune and district unplaced (``needs_placement``) for
+:func:`planning.model.placement.place_at_communes`.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import re
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from os import PathLike
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planning.errors import PlanDataError, RowErrors
-from planning.text.vietnamese import fold, nfc, repair_texts, split_admin_prefix
+from planning.errors import CRSError
+from planning.geo.crs import Helmert, to_wgs84
+from planning.readers._context import ReadContext, reason
+from planning.readers.columns import header_score, map_columns
+from planning.readers.encoding import decode_bytes, raise_bad_utf8, repair_frame_text
+from planning.readers.values import cell_text, numbers, object_series, per_value, placeable
+from planning.settings import WGS84
+from planning.text.legacy import repair_texts
+from planning.text.names import fold, split_admin_prefix
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
-__all__ = [
-    "RowKind",
-    "SheetTable",
-    "StatedTotal",
-    "parse_location",
-    "read_workbook",
-]
+__all__ = ["TABLE_SUFFIXES", "read_table", "table_to_layer"]
 
-#: What a row of a sheet is: ``title`` (above the header), ``header``, ``numbering``,
-#: ``blank``, ``section``, ``total``, ``note`` or ``data``.
-RowKind = str
-
-#: How many rows from the top of a sheet are searched for the header.
-HEADER_SEARCH_ROWS = 30
-
-_COMMUNE_KINDS = frozenset({"xã", "phường", "thị trấn"})
-_DISTRICT_KINDS = frozenset({"huyện", "quận", "thị xã"})
-_PROVINCE = frozenset({"ha noi", "hn", "tp ha noi", "tp. ha noi", "thanh pho ha noi"})
-_ROMAN = re.compile(r"(?=[ivxlc])(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})[.)]?", re.I)
-_SECTION_LETTER = re.compile(r"[a-hA-H][.)]?")
-_TOTAL = re.compile(
-    r"(tong cong|tong so|tong|cong|total|sum)"
-    r"( (dien tich|cac ccn|cac cum cong nghiep|cum cong nghiep|toan thanh pho|thanh pho))?"
-    r" ?[:.]? ?(\(.*\))? ?(([ivxlc]+|[a-h]|\d+)[.:]?)? ?((huyen|quan|thi xa) .*)?"
-)
-_NOTE = re.compile(r"(ghi chu|chu thich|note|nguon|source|\(?\*)")
-_NUMBERING = re.compile(r"\(?\d{1,2}\)?")
-_LOCATION_SPLIT = re.compile(r"\s*[,;–—/|]\s*|\s+-\s+|(?<=\w)-(?=\w)")
-_AREA_PARENT = frozenset({"declared_ha", "declared_m2", "current_ha"})
-_CURRENT_WORDS = ("hientrang", "dadautu", "dathuchien", "current", "existing", "ht")
-_PLANNED_WORDS = ("quyhoach", "qh", "theoquyhoach", "dukien", "planned", "plan")
-_LOCATION_WORDS = ("diadiem", "vitri", "diachi", "location", "address")
+#: Suffixes of the tables :func:`read_table` reads.
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
+#: How many rows from the top of a text table are searched for the header.
+_HEADER_SEARCH_ROWS = 20
 
 
-@dataclass(frozen=True)
-class StatedTotal:
-    """A total row of a spreadsheet and the data rows it covers.
-
-    Attributes
-    ----------
-    path
-        The workbook.
-    sheet
-        The sheet's name.
-    row
-        The total row's number as Excel shows it.
-    label
-        The row's text (``Tổng cộng``, ``Cộng huyện Thạch Thất`` …).
-    stated_ha
-        The area the row states, in ha (NaN when it states none).
-    summed_ha
-        The sum of the declared areas of the rows it covers, in ha.
-    rows
-        Excel row numbers of the data rows it covers.
-    section
-        The section the total closes (empty for a grand total).
-    """
-
-    path: str
-    sheet: str
-    row: int
-    label: str
-    stated_ha: float
-    summed_ha: float
-    rows: tuple[int, ...]
-    section: str = ""
-
-
-@dataclass
-class SheetTable:
-    """The cluster table read from one sheet.
-
-    Attributes
-    ----------
-    frame
-        One row per data row: the columns named from the header (canonical names where
-        recognised, for example ``declared_ha``, ``current_ha``, ``commune_vi``), then
-        ``source_sheet`` and ``source_row`` (the Excel row number).
-    sheet
-        The sheet's name.
-    rows
-        Every row of the sheet (Excel number) → what it is (:data:`RowKind`).
-    totals
-        The total rows.
-    notes
-        What was detected, for the layer's ``attrs["notes"]``.
-    """
-
-    frame: pd.DataFrame
-    sheet: str
-    rows: dict[int, RowKind] = field(default_factory=dict)
-    totals: list[StatedTotal] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------
-# locations
-# ---------------------------------------------------------------------------------------
-
-
-def parse_location(text: str) -> tuple[str, str]:
-    """Split a location cell into a commune and a district (bare names, no prefixes).
+def read_table(
+    ctx: ReadContext, *, encoding: str | None, legacy: str | None, sheet: str | int | None
+) -> pd.DataFrame:
+    """Read a CSV or Excel sheet as text cells under its header, with its text repaired.
 
     Parameters
     ----------
-    text
-        ``"xã Phùng Xá, huyện Thạch Thất"``, ``"Phùng Xá - Thạch Thất"``, ``"TT Phùng,
-        Đan Phượng"``, ``"Thôn 3, xã Bình Phú, Thạch Thất, Hà Nội"`` … Parts are separated
-        by commas, semicolons, slashes or dashes. A part's prefix says what it is; parts
-        without one are read right to left: the last is the district, the one before it
-        the commune. Hanoi itself and villages (``thôn``, ``xóm``) are ignored.
+    ctx
+        The read in progress.
+    encoding
+        The caller's text encoding (a Python codec), or None to detect it.
+    legacy
+        A legacy encoding to decode text with (``tcvn3``, ``vni``, ``cp1258``), or None.
+    sheet
+        The workbook's sheet (name, number counting from 1 as text, or 0-based int).
 
     Returns
     -------
-    tuple of (str, str)
-        The commune and the district; either may be ``""``. A single unprefixed part is
-        taken as the commune.
-
-    Examples
-    --------
-    >>> parse_location("TT Phùng, Đan Phượng")
-    ('Phùng', 'Đan Phượng')
-    >>> parse_location("Phùng Xá - Thạch Thất")
-    ('Phùng Xá', 'Thạch Thất')
+    pandas.DataFrame
+        Object-dtype cells, one column per header cell.
     """
-    value = " ".join(nfc(text).split())
-    parts = [p.strip(" .") for p in _LOCATION_SPLIT.split(value)]
-    commune = district = ""
-    plain: list[str] = []
-    for part in parts:
-        if not part or fold(part) in _PROVINCE:
-            continue
-        if fold(part).split(" ", 1)[0] in {"thon", "xom", "ap", "lang", "to", "khu", "cum"}:
-            continue
-        kind, bare = split_admin_prefix(part)
-        if kind in _COMMUNE_KINDS and not commune:
-            commune = bare
-        elif kind in _DISTRICT_KINDS and not district:
-            district = bare
-        elif kind == "thành phố":
-            continue
-        elif not kind:
-            plain.append(bare)
-    if not commune and not district:
-        if len(plain) == 1:
-            commune = plain[0]
-        elif plain:
-            commune, district = plain[-2], plain[-1]
-    elif not commune and plain:
-        commune = plain[0]
-    elif not district and plain:
-        district = plain[-1]
-    return commune, district
+    suffix = ctx.path.suffix.lower()
+    forced = encoding is not None
+    if suffix in {".xlsx", ".xlsm"}:
+        frame = _read_xlsx(ctx, sheet)
+        return repair_frame_text(ctx, frame, legacy=legacy, forced=forced)
+    data = b""
+    if suffix == ".xls":
+        raw = _read_xls(ctx, sheet)
+    else:
+        data, raw = _read_text_table(ctx, encoding=encoding, legacy=legacy)
+    frame = _apply_header(ctx, raw.astype(object))
+    if ctx.bad_utf8 is not None:
+        raise_bad_utf8(ctx, data, frame)
+    return repair_frame_text(ctx, frame, legacy=legacy, forced=forced)
 
 
-# ---------------------------------------------------------------------------------------
-# cells and column names
-# ---------------------------------------------------------------------------------------
+def _read_xlsx(ctx: ReadContext, sheet: str | int | None) -> pd.DataFrame:
+    from planning.readers.workbook import read_workbook
+
+    table = read_workbook(ctx.path, sheet=sheet, kind=ctx.kind)
+    _check_formulas(ctx, table.sheet)
+    ctx.sheet = table.sheet
+    ctx.excel_rows = [int(r) for r in table.frame["source_row"]]
+    ctx.totals = list(table.totals)
+    ctx.notes.extend(table.notes)
+    return table.frame.astype(object)
 
 
-def _missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+def _read_xls(ctx: ReadContext, sheet: str | int | None) -> pd.DataFrame:
+    import pandas as pd
+
+    from planning.errors import require
+
+    require("xlrd", extra="io")
+    try:
+        return pd.read_excel(
+            ctx.path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object
+        )
+    except Exception as exc:  # broad on purpose: xlrd parses an old binary format written
+        # by many programs, and a damaged file raises any of a dozen types (XLRDError,
+        # AssertionError, struct.error, IndexError, …): all mean an unreadable file.
+        raise ctx.error(f"cannot read the spreadsheet: {reason(exc)}") from None
 
 
-def _text(v: object) -> str:
-    if _missing(v):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return " ".join(nfc(str(v)).split())
+def _read_text_table(
+    ctx: ReadContext, *, encoding: str | None, legacy: str | None
+) -> tuple[bytes, pd.DataFrame]:
+    """Return a text table's bytes and its cells as read (no header yet)."""
+    import io
+
+    import pandas as pd
+
+    try:
+        data = ctx.path.read_bytes()
+    except OSError as exc:
+        raise ctx.error(f"cannot read the file: {exc.strerror or exc}") from None
+    text = decode_bytes(ctx, data, encoding, legacy)
+    if not text.strip():
+        raise ctx.error("the file is empty")
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=_sniff_sep(text, ctx.path.suffix.lower()),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            engine="python",
+        )
+    except (ValueError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError
+        raise ctx.error(f"cannot read the table: {reason(exc)}") from None
+    return data, raw
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(unicodedata.normalize("NFKC", name)))
+def _sniff_sep(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        pass
+    counts = {sep: sample.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
 
 
-def _role(text: str, kind: str) -> str:
-    """Return the column a header cell names, or ``""``.
+def _check_formulas(ctx: ReadContext, sheet: str | int | None) -> None:
+    """Refuse formula cells that have no saved value (the file was never recalculated).
 
-    A canonical column, a coordinate role, ``location`` or ``current_ha``.
+    A workbook written by a script (openpyxl, xlsxwriter …) holds formulas but not their
+    results; read as values they are empty, losing areas, names or coordinates quietly.
     """
-    from planning.readers.io import COLUMN_ALIASES, COORDINATE_ALIASES
-
-    key = _norm(text)
-    if not key:
-        return ""
-    aliases = COLUMN_ALIASES[kind]
-    bare = _norm(re.sub(r"\(.*?\)", " ", text))
-    for k in (key, bare):
-        if k and kind == "clusters" and k.startswith(("dientich", "quymo", "dt", "area")):
-            rest = k
-            for head in ("dientich", "quymo", "dt", "area"):
-                if rest.startswith(head):
-                    rest = rest[len(head) :]
-                    break
-            rest = rest.removesuffix("ha")
-            if rest.startswith(_CURRENT_WORDS) and not rest.startswith(_PLANNED_WORDS):
-                return "current_ha"
-        if k in aliases:
-            return aliases[k]
-        if k in COORDINATE_ALIASES:
-            return COORDINATE_ALIASES[k]
-    if kind == "clusters" and key.startswith(_LOCATION_WORDS):
-        rest = key
-        for head in _LOCATION_WORDS:
-            rest = rest.removeprefix(head)
-        if any(w in rest for w in ("huyen", "quan", "district")):
-            return "location"
-    return ""
-
-
-def _child_role(parent: str, child: str, kind: str) -> str:
-    """Role of a sub-header ``child`` under the merged header ``parent``."""
-    if parent in _AREA_PARENT:
-        key = _norm(child)
-        if key.startswith(_CURRENT_WORDS):
-            return "current_ha"
-        if key.startswith(_PLANNED_WORDS):
-            return "declared_m2" if parent == "declared_m2" else "declared_ha"
-    return _role(child, kind)
-
-
-# ---------------------------------------------------------------------------------------
-# the workbook
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Grid:
-    """A sheet's values with merged ranges filled, and where the merges are."""
-
-    title: str
-    values: list[list[object]]
-    across: set[tuple[int, int]]  # (row, col) inside a merge spanning several columns
-    down: set[tuple[int, int]]  # (row, col) inside a merge spanning several rows
-
-
-def _grid(ws: Any) -> _Grid:
-    values: list[list[object]] = [list(row) for row in ws.iter_rows(values_only=True)]
-    width = max((len(row) for row in values), default=0)
-    for row in values:
-        row.extend([None] * (width - len(row)))
-    across: set[tuple[int, int]] = set()
-    down: set[tuple[int, int]] = set()
-    for rng in ws.merged_cells.ranges:
-        r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1
-        if r0 >= len(values) or c0 >= width:
-            continue
-        v = values[r0][c0]
-        for r in range(r0, min(r1, len(values) - 1) + 1):
-            for c in range(c0, min(c1, width - 1) + 1):
-                values[r][c] = v
-                if c1 > c0:
-                    across.add((r, c))
-                if r1 > r0:
-                    down.add((r, c))
-    return _Grid(str(ws.title), values, across, down)
-
-
-def _header_names(grid: _Grid, r: int, two: bool, kind: str) -> list[str]:
-    """Column names from header row ``r`` (and ``r + 1`` when ``two``): roles or text."""
-    top = grid.values[r]
-    bottom = grid.values[r + 1] if two else [None] * len(top)
-    names: list[str] = []
-    for c, (t, b) in enumerate(zip(top, bottom, strict=True)):
-        tt, bt = _fixed(_text(t)), _fixed(_text(b))
-        if bt and bt != tt:
-            parent = _role(tt, kind)
-            role = _child_role(parent, bt, kind) or _role(f"{tt} {bt}", kind)
-            text = f"{tt} {bt}".strip()
-        else:
-            role, text = _role(tt, kind), tt
-        names.append(role or text or f"column_{c + 1}")
-    return names
-
-
-def _fixed(text: str) -> str:
-    """Return a header cell with legacy-encoded (TCVN3/VNI) text repaired."""
-    if not text or text.isascii():
-        return text
-    return repair_texts([text])[0][0] or text
-
-
-_RECOGNISED = ("name_vi", "commune_vi", "district_vi", "declared_ha", "declared_m2", "location",
-               "cluster_id", "current_ha", "district_code", "lon", "lat", "x", "y", "wkt")  # fmt: skip
-
-
-def _score(names: Iterable[str]) -> int:
-    return len({n for n in names if n in _RECOGNISED})
-
-
-def _find_header(grid: _Grid, kind: str) -> tuple[int, bool, list[str]] | None:
-    """Return (first header row, two-row header?, column names), or None.
-
-    None when no row names at least two known columns in the first
-    :data:`HEADER_SEARCH_ROWS` rows.
-    """
-    n = len(grid.values)
-    for r in range(min(HEADER_SEARCH_ROWS, n)):
-        if not any(_text(v) for v in grid.values[r]):
-            continue
-        one = _header_names(grid, r, False, kind)
-        if r + 1 < n and _is_subheader(grid, r):
-            two = _header_names(grid, r, True, kind)
-            if _score(two) >= 2 and _score(two) >= _score(one):
-                return r, True, two
-        if _score(one) >= 2:
-            return r, False, one
-    return None
-
-
-def _is_subheader(grid: _Grid, r: int) -> bool:
-    """Tell whether row ``r + 1`` completes a two-row header started on row ``r``.
-
-    It does when it has text under a cell merged across columns, and every cell it fills
-    is header text.
-    """
-    if len({_text(v) for v in grid.values[r] if _text(v)}) < 2:
-        return False  # a title merged across the table, not a header
-    below = grid.values[r + 1]
-    filled = [c for c, v in enumerate(below) if _text(v)]
-    if not filled:
-        return False
-    under_merge = [c for c in filled if (r, c) in grid.across and (r + 1, c) not in grid.across]
-    if not under_merge:
-        return False
-    return all(
-        (r + 1, c) in grid.down or (isinstance(below[c], str) and not _number(below[c]))
-        for c in filled
+    try:
+        title, formulas = _sheet_cells(ctx.path, sheet, data_only=False)
+        formulas = {k: v for k, v in formulas.items() if isinstance(v, str) and v.startswith("=")}
+        if not formulas:
+            return
+        _, saved = _sheet_cells(ctx.path, sheet, data_only=True)
+    except Exception as exc:  # broad on purpose: openpyxl parses a zip of XML written by
+        # many programs, and a damaged one raises any of a dozen types (BadZipFile, KeyError,
+        # ParseError, TypeError, …): all mean an unreadable file.
+        raise ctx.error(f"cannot read the spreadsheet: {reason(exc)}") from None
+    empty = [k for k in formulas if saved.get(k) is None]
+    if not empty:
+        return
+    shown = ", ".join(empty[:8]) + (f" and {len(empty) - 8} more" if len(empty) > 8 else "")
+    raise ctx.error(
+        f"{len(empty)} formula cell(s) with no saved value ({shown}): the workbook was "
+        "written by a program that does not calculate formulas; open and save it in "
+        "Excel or LibreOffice, or replace the formulas by their values",
+        ident=f"sheet {title!r}",
     )
 
 
-def _number(v: object) -> bool:
-    if isinstance(v, bool):
-        return False
-    if isinstance(v, int | float):
-        return True
-    try:
-        float(str(v).replace(",", "."))
-    except ValueError:
-        return False
-    return True
-
-
-def _open(path: Path) -> Any:
+def _sheet_cells(
+    path: Path, sheet: str | int | None, *, data_only: bool
+) -> tuple[str, dict[str, Any]]:
+    """Return a sheet's title and ``{cell reference: value}`` of its non-empty cells."""
     import openpyxl
 
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # third-party parser: any failure means an unreadable file
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise PlanDataError(f"cannot read the spreadsheet: {reason}", path=path) from None
+        ws = wb[sheet] if isinstance(sheet, str) else wb.worksheets[sheet or 0]
+        values = {
+            c.coordinate: c.value
+            for row in ws.iter_rows()
+            for c in row
+            if getattr(c, "value", None) is not None or data_only
+            if hasattr(c, "coordinate")
+        }
+        return str(ws.title), values
+    finally:
+        wb.close()
 
 
-def _choose_sheet(
-    path: Path, wb: Any, sheet: str | int | None, kind: str
-) -> tuple[_Grid, tuple[int, bool, list[str]] | None]:
-    names = [str(ws.title) for ws in wb.worksheets]
-    listed = ", ".join(repr(n) for n in names)
-    if sheet is not None:
-        index: int | None = None
-        if isinstance(sheet, str) and sheet in names:
-            index = names.index(sheet)
-        elif isinstance(sheet, str):
-            folded = [fold(n) for n in names]
-            if folded.count(fold(sheet)) == 1:
-                index = folded.index(fold(sheet))
-            elif sheet.strip().isdigit():
-                index = int(sheet) - 1  # a number typed by a person counts from 1
-        elif isinstance(sheet, int) and not isinstance(sheet, bool):
-            index = sheet  # from Python: 0-based, like pandas
-        if index is None or not 0 <= index < len(names):
-            raise PlanDataError(
-                f"no sheet {sheet!r}; the workbook has {len(names)}: {listed} "
-                "(choose one by name, or by number counting from 1)",
-                path=path,
-            )
-        grid = _grid(wb.worksheets[index])
-        return grid, _find_header(grid, kind)
-    for ws in wb.worksheets:
-        grid = _grid(ws)
-        header = _find_header(grid, kind)
-        if header is not None:
-            return grid, header
-    if len(names) == 1:
-        return _grid(wb.worksheets[0]), None
-    raise PlanDataError(
-        "no sheet holds a cluster table (a header naming at least two known columns, such "
-        f"as Tên CCN, Xã, Huyện, Diện tích); the workbook's sheets are {listed}: choose "
-        "one with --sheet NAME or N",
-        path=path,
-    )
+def _apply_header(ctx: ReadContext, raw: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows below the header row, named by it.
 
-
-def read_workbook(
-    path: str | PathLike[str],
-    *,
-    sheet: str | int | None = None,
-    kind: str = "clusters",
-) -> SheetTable:
-    """Read the cluster table of an Excel workbook, row by row.
-
-    Parameters
-    ----------
-    path
-        A ``.xlsx`` or ``.xlsm`` workbook.
-    sheet
-        The sheet: its name, its number counting from 1 as text (``"2"``, as typed on the
-        command line), or a 0-based ``int``. Default: the first sheet with a header that
-        names at least two known columns.
-    kind
-        The layer kind (``"clusters"``, ``"districts"`` or ``"zones"``) whose column names
-        are recognised.
-
-    Returns
-    -------
-    SheetTable
-        The data rows and what every other row was.
-
-    Raises
-    ------
-    PlanDataError
-        If the workbook cannot be read, the sheet does not exist, or no sheet holds a
-        cluster table (the message lists the sheets).
-    RowErrors
-        If some rows are wrong: all of them, each with the sheet and its Excel row.
+    Title lines often sit above the header in decision appendices: the header is the first
+    of the first 20 rows that names at least two known columns (the first row otherwise).
     """
     import pandas as pd
 
-    p = Path(path)
-    wb = _open(p)
-    grid, header = _choose_sheet(p, wb, sheet, kind)
-    values = grid.values
-    kinds: dict[int, RowKind] = {}
-    notes: list[str] = []
-    if header is None:
-        # No header names two known columns: the first non-empty row is the header (the
-        # columns= option can then map the columns).
-        first = next((r for r, row in enumerate(values) if any(_text(v) for v in row)), None)
-        if first is None:
-            raise PlanDataError(f"sheet {grid.title!r} is empty", path=p)
-        header = (
-            first,
-            False,
-            [_text(v) or f"column_{c + 1}" for c, v in enumerate(values[first])],
+    raw = raw.dropna(how="all")
+    raw = raw.loc[[any(cell_text(v) for v in row) for row in raw.itertuples(index=False)]]
+    if raw.empty:
+        raise ctx.error("the table has no rows")
+    header_at = 0
+    for i in range(min(_HEADER_SEARCH_ROWS, len(raw))):
+        cells = list(raw.iloc[i])
+        # Legacy-encoded headers are repaired before matching.
+        fixed, _ = repair_texts([cell_text(c) for c in cells])
+        if header_score(fixed, ctx.kind) >= 2:
+            header_at = i
+            break
+    header = [cell_text(c) for c in raw.iloc[header_at]]
+    names: list[str] = []
+    for j, h in enumerate(header):
+        name = h or f"column_{j + 1}"
+        while name in names:
+            name += "_"
+        names.append(name)
+    body = raw.iloc[header_at + 1 :].reset_index(drop=True)
+    body.columns = pd.Index(names)
+    if header_at:
+        line = int(raw.index[header_at]) + 1
+        ctx.notes.append(f"{ctx.path}: header found on line {line}")
+    return body
+
+
+_TOTAL_LINE = re.compile(r"(tong cong|tong so|tong|cong|total|sum)\s*[:.]?\s*(\(.*\))?\s*")
+#: A cheap superset of the names :data:`_TOTAL_LINE` matches once folded ("Tổng cộng" …).
+_TOTAL_START = re.compile(r"\s*(t\S*ng|c\S*ng|total|sum)\b", re.I)
+_HEADING_NUMBER = re.compile(r"^\s*([ivxlcdm]+|\d+|[a-z])\s*[.):/-]\s*", re.I)
+
+
+def _group_rows(ctx: ReadContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop total lines and use district heading lines ("II. Huyện Thạch Thất") as context.
+
+    Only rows that can be a heading (no commune, no area) or a total line (no commune, a
+    name starting like "Tổng", "Cộng", "Total", "Sum") are looked at one by one, so a
+    large table of ordinary rows costs a few array operations.
+    """
+    if ctx.kind != "clusters" or "name_vi" not in frame.columns:
+        return frame
+    import numpy as np
+
+    n = len(frame)
+
+    def texts(col: str) -> Any:
+        if col not in frame.columns:
+            return np.full(n, "", dtype=object)
+        return np.asarray(per_value(frame[col], cell_text), dtype=object)
+
+    names = texts("name_vi")
+    no_commune = texts("commune_vi") == ""
+    no_area = (texts("declared_ha") == "") & (texts("declared_m2") == "")
+    starts_total = (
+        np.fromiter((bool(_TOTAL_START.match(v)) for v in names), dtype=bool, count=n)
+        if n
+        else np.zeros(0, dtype=bool)
+    )
+    keep = np.ones(n, dtype=bool)
+    heading_at: list[int] = []
+    heading_name: list[str] = []
+    for i in np.flatnonzero(no_commune & (no_area | starts_total)).tolist():
+        name = str(names[i])
+        if no_area[i]:
+            kind, rest = split_admin_prefix(_HEADING_NUMBER.sub("", name))
+            if kind in {"huyện", "quận", "thị xã"}:
+                keep[i] = False
+                heading_at.append(i)
+                heading_name.append(rest)
+                continue
+        if starts_total[i] and _TOTAL_LINE.fullmatch(fold(name)):
+            ctx.notes.append(f"{ctx.path}: total line {name!r} skipped")
+            keep[i] = False
+    out = frame.loc[keep].copy()
+    if heading_at:
+        _apply_headings(ctx, out, np.flatnonzero(keep), heading_at, heading_name)
+    return out.reset_index(drop=True)
+
+
+def _apply_headings(
+    ctx: ReadContext, out: pd.DataFrame, rows: Any, heading_at: list[int], heading_name: list[str]
+) -> None:
+    """Give each kept row the district of the last heading above it, unless it has one."""
+    import numpy as np
+
+    labels = np.asarray(["", *heading_name], dtype=object)  # "" above the first heading
+    chosen = labels[np.searchsorted(np.asarray(heading_at), rows, side="right")]
+    if not any(chosen):
+        return
+    if "district_vi" not in out.columns:
+        out["district_vi"] = object_series(chosen, out.index)
+    else:
+        own = np.asarray(per_value(out["district_vi"], cell_text), dtype=object)
+        out["district_vi"] = object_series(np.where(own != "", own, chosen), out.index)
+    ctx.notes.append(f"{ctx.path}: districts taken from heading lines")
+
+
+def table_to_layer(
+    ctx: ReadContext,
+    frame: pd.DataFrame,
+    *,
+    columns: Mapping[str, str] | None,
+    crs: Any,
+    helmert: Helmert | None,
+) -> gpd.GeoDataFrame:
+    """Turn a table's rows into a layer in EPSG:4326 (canonical names, geometry built).
+
+    Parameters
+    ----------
+    ctx
+        The read in progress.
+    frame
+        The table's cells under its header (:func:`read_table`).
+    columns
+        The caller's ``{column in the file: canonical column}``.
+    crs
+        The CRS of the coordinates (required for projected x/y).
+    helmert
+        A VN-2000 → WGS 84 shift to use instead of EPSG:6960.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326; rows without a geometry have ``needs_placement`` True.
+    """
+    import geopandas as gpd
+
+    frame, coords = map_columns(ctx, frame, columns)
+    if ctx.excel_rows is None:  # planning.readers.workbook has classified a workbook's rows
+        frame = _group_rows(ctx, frame)
+    if frame.empty:
+        raise ctx.error("the table has no data rows")
+    geoms: list[Any] = [None] * len(frame)
+    source_crs: Any = crs
+    if "wkt" in coords:
+        geoms = _wkt_geometries(ctx, frame, coords["wkt"])
+        frame = frame.drop(columns=[coords["wkt"]])
+        source_crs = crs if crs is not None else WGS84
+    elif ("lon" in coords and "lat" in coords) or ("x" in coords and "y" in coords):
+        geoms, source_crs, used = _point_geometries(ctx, frame, coords, crs)
+        frame = frame.drop(columns=used)
+    elif "lon" in coords or "lat" in coords or "x" in coords or "y" in coords:
+        raise ctx.error(
+            "only one coordinate column found; need both longitude and latitude "
+            "(lon/lat, kinh_do/vi_do) or x and y",
+            field=next(iter(coords.values())),
         )
-    start, two, names = header
-    names = _unique(names)
-    for r in range(start):
-        kinds[r + 1] = "blank" if not any(_text(v) for v in values[r]) else "title"
-    body_start = start + (2 if two else 1)
-    for r in range(start, body_start):
-        kinds[r + 1] = "header"
-    if start:
-        notes.append(f"{p}: sheet {grid.title!r}: header found on Excel row {start + 1}")
-    col = {n: c for c, n in enumerate(names)}
-    reader = _Rows(p, grid, names, col, kind)
-    for r in range(body_start, len(values)):
-        kinds[r + 1] = reader.take(r, numbering_allowed=(r == body_start))
-    if reader.errors:
-        raise RowErrors(reader.errors, path=p)
-    frame = pd.DataFrame(reader.records, columns=[*reader.columns, "source_sheet", "source_row"])
-    if reader.sections_used:
-        notes.append(f"{p}: sheet {grid.title!r}: districts taken from section rows")
-    for t in reader.totals:
-        notes.append(
-            f"{p}: sheet {grid.title!r}, row {t.row}: total row {t.label!r} not loaded as a "
-            "cluster; checked by TOT001"
-        )
-    return SheetTable(frame, grid.title, kinds, reader.totals, notes)
+    placed = [g is not None for g in geoms]
+    if not any(placed):
+        source_crs = crs if crs is not None else WGS84
+    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=None)
+    unplaced = [i for i, ok in enumerate(placed) if not ok]
+    _check_unplaced(ctx, frame, unplaced)
+    gdf = to_wgs84(gdf, source=source_crs, helmert=helmert, path=ctx.path)
+    gdf.attrs.setdefault("needs_placement_rows", unplaced)
+    if unplaced:
+        gdf["needs_placement"] = [not ok for ok in placed]
+    return gdf
 
 
-def _unique(names: list[str]) -> list[str]:
-    out: list[str] = []
-    for n in names:
-        while n in out:
-            n += "_"
-        out.append(n)
-    return out
+def _wkt_geometries(ctx: ReadContext, frame: pd.DataFrame, col: str) -> list[Any]:
+    """Return the geometries of a WKT column (None for an empty cell or geometry)."""
+    import shapely
+
+    geoms: list[Any] = [None] * len(frame)
+    for i, v in enumerate(frame[col]):
+        t = cell_text(v)
+        if not t:
+            continue
+        try:
+            g = shapely.from_wkt(t)
+        except shapely.errors.GEOSException as exc:  # GEOS's parser: unreadable WKT
+            raise ctx.error(f"unreadable WKT: {reason(exc)}", row=i + 1, field=col) from None
+        geoms[i] = None if g is None or g.is_empty else g
+    return geoms
 
 
-class _Rows:
-    """Classifies the rows below the header, one at a time, and collects the data."""
+def _point_geometries(
+    ctx: ReadContext, frame: pd.DataFrame, coords: Mapping[str, str], crs: Any
+) -> tuple[list[Any], Any, list[str]]:
+    """Return the points of lon/lat (or x/y) columns, the CRS they are in and the columns."""
+    import numpy as np
+    import shapely
 
-    def __init__(
-        self, path: Path, grid: _Grid, names: list[str], col: dict[str, int], kind: str
-    ) -> None:
-        self.path, self.grid, self.kind, self.col = path, grid, kind, col
-        location = col.get("location")
-        self.columns = [n for n in names if n != "location"]
-        for extra in ("commune_vi", "district_vi"):
-            if extra not in col and (location is not None or extra == "district_vi"):
-                self.columns.append(extra)  # section rows may give the district
-        self.location = location
-        self.area = col.get("declared_ha", col.get("declared_m2"))
-        self.records: list[list[object]] = []
-        self.errors: list[PlanDataError] = []
-        self.totals: list[StatedTotal] = []
-        self.section = ""  # the district named by the current section row
-        self.section_label = ""
-        self.section_rows: list[tuple[int, float]] = []
-        self.all_rows: list[tuple[int, float]] = []
-        self.sections_used = False
-
-    def cell(self, row: list[object], name: str) -> object:
-        c = self.col.get(name)
-        return None if c is None else row[c]
-
-    def take(self, r: int, *, numbering_allowed: bool) -> RowKind:
-        row = self.grid.values[r]
-        texts = [_text(v) for v in row]
-        filled = [t for t in texts if t]
-        if not filled:
-            return "blank"
-        if numbering_allowed and all(_NUMBERING.fullmatch(t) for t in filled) and len(filled) > 2:
-            numbers = [int(t.strip("()")) for t in filled]
-            if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
-                return "numbering"
-        distinct = list(dict.fromkeys(filled))
-        labels = [t for t in distinct if not _number(t)]
-        commune = _text(self.cell(row, "commune_vi"))
-        area_cells = [self.cell(row, n) for n in ("declared_ha", "declared_m2", "current_ha")]
-        has_area = any(_text(v) for v in area_cells)
-        label = labels[0] if labels else ""
-        marker, rest = _marker(label, distinct)
-        if label and _TOTAL.fullmatch(fold(rest or label)) and commune in {"", label}:
-            name = _text(self.cell(row, "name_vi"))
-            if name in {"", label} or not name:
-                self._total(r, rest or label, row)
-                return "total"
-        if not has_area and not commune and rest and (marker or len(labels) == 1):
-            kind, bare = split_admin_prefix(rest)
-            if kind in _DISTRICT_KINDS:
-                self._close_section()
-                self.section, self.section_label = bare, rest
-                return "section"
-            if marker in {"roman", "letter"} and not fold(rest).startswith(
-                ("ccn", "cum cong nghiep")
-            ):
-                self._close_section()
-                self.section, self.section_label = "", rest
-                return "section"
-        if len(distinct) == 1 and labels and _NOTE.match(fold(label)) and not has_area:
-            return "note"
-        self._data(r, row)
-        return "data"
-
-    def _close_section(self) -> None:
-        self.section_rows = []
-
-    def _total(self, r: int, label: str, row: list[object]) -> None:
-        value = None if self.area is None else row[self.area]
-        stated = math.nan
-        if _text(value):
-            parsed = _area(value, m2="declared_ha" not in self.col)
-            if parsed is None:
-                self.errors.append(
-                    PlanDataError(
-                        f"total {_text(value)!r} is not an area in ha",
-                        path=self.path,
-                        row=r + 1,
-                        sheet=self.grid.title,
-                        field=self.grid_name(self.area),
-                    )
+    source_crs: Any = crs
+    if "lon" in coords and "lat" in coords:
+        xcol, ycol = coords["lon"], coords["lat"]
+        source_crs = crs if crs is not None else WGS84
+    else:
+        xcol, ycol = coords["x"], coords["y"]
+        xs_probe = [v for v in numbers(ctx, frame, xcol) if not math.isnan(v)]
+        if crs is None:
+            if not (xs_probe and all(-180 <= v <= 180 for v in xs_probe)):
+                raise CRSError(
+                    f"columns {xcol!r}/{ycol!r} hold projected coordinates but the "
+                    "table has no CRS; give it, for example crs='EPSG:5897' "
+                    "(VN-2000 / TM-3 105°E, Hanoi)",
+                    path=ctx.path,
                 )
-                return
-            stated = parsed
-        section_total = (
-            bool(self.section_label)
-            and bool(self.section_rows)
-            and (not fold(label).startswith(("tong cong", "tong so", "total")))
-        )
-        covered = self.section_rows if section_total else self.all_rows
-        self.totals.append(
-            StatedTotal(
-                path=str(self.path),
-                sheet=self.grid.title,
-                row=r + 1,
-                label=label,
-                stated_ha=stated,
-                summed_ha=float(sum(a for _, a in covered if math.isfinite(a))),
-                rows=tuple(n for n, _ in covered),
-                section=self.section_label if section_total else "",
+            source_crs = WGS84
+            ctx.notes.append(f"{ctx.path}: x/y columns read as longitude/latitude")
+    xs = np.asarray(numbers(ctx, frame, xcol), dtype=float)
+    ys = np.asarray(numbers(ctx, frame, ycol), dtype=float)
+    half = np.isnan(xs) != np.isnan(ys)
+    if half.any():
+        i = int(np.flatnonzero(half)[0])
+        bad = ycol if math.isnan(ys[i]) else xcol
+        raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
+    points = shapely.points(xs, ys)
+    points[np.isnan(xs)] = None
+    return points.tolist(), source_crs, [xcol, ycol]
+
+
+def _check_unplaced(ctx: ReadContext, frame: pd.DataFrame, unplaced: list[int]) -> None:
+    """Refuse rows without a geometry that cannot be placed by commune or district either."""
+    if unplaced and ctx.kind != "clusters":
+        raise ctx.error("row has no geometry", row=unplaced[0] + 1, field="geometry")
+    for i in unplaced:
+        if not placeable(frame.iloc[i]):
+            raise ctx.error(
+                "row has no location: give coordinates (lon/lat or x/y), a WKT geometry, "
+                "or the commune and district",
+                row=i + 1,
+                field="commune_vi",
+                ident=ctx.ident(frame.iloc[i]),
             )
-        )
-        if section_total:
-            self.section_rows = []
-
-    def grid_name(self, c: int | None) -> str | None:
-        if c is None:
-            return None
-        return next((n for n, j in self.col.items() if j == c), None)
-
-    def _data(self, r: int, row: list[object]) -> None:
-        record: dict[str, object] = {}
-        for name, c in self.col.items():
-            if name != "location":
-                record[name] = row[c]
-        if self.location is not None:
-            commune, district = parse_location(_text(row[self.location]))
-            if not _text(record.get("commune_vi")):
-                record["commune_vi"] = commune
-            if not _text(record.get("district_vi")):
-                record["district_vi"] = district
-        if self.section and not _text(record.get("district_vi")):
-            record["district_vi"] = self.section
-            self.sections_used = True
-        area = math.nan
-        if self.area is not None:
-            value = row[self.area]
-            parsed = _area(value, m2="declared_ha" not in self.col) if _text(value) else math.nan
-            if parsed is None:
-                self.errors.append(
-                    PlanDataError(
-                        f"{_text(value)!r} is not an area; write a number of hectares",
-                        path=self.path,
-                        row=r + 1,
-                        sheet=self.grid.title,
-                        field=self.grid_name(self.area),
-                    )
-                )
-            else:
-                area = parsed
-        if not any(
-            _text(record.get(n))
-            for n in ("name_vi", "commune_vi", "district_vi", "cluster_id", "lon", "x", "wkt")
-        ):
-            self.errors.append(
-                PlanDataError(
-                    "the row has no cluster name, id or location: fill it in, or delete the row",
-                    path=self.path,
-                    row=r + 1,
-                    sheet=self.grid.title,
-                )
-            )
-        self.section_rows.append((r + 1, area))
-        self.all_rows.append((r + 1, area))
-        self.records.append([record.get(n) for n in self.columns] + [self.grid.title, r + 1])
-
-
-def _marker(label: str, distinct: list[str]) -> tuple[str, str]:
-    """(``roman``/``letter``/``number``/``""``, the label without its section marker)."""
-    first = distinct[0] if distinct else ""
-    if _ROMAN.fullmatch(first) and len(distinct) > 1:
-        return "roman", distinct[1]
-    if _SECTION_LETTER.fullmatch(first) and len(distinct) > 1:
-        return "letter", distinct[1]
-    if _number(first) and len(distinct) > 1 and label == distinct[1]:
-        return "number", label
-    m = re.match(r"\s*([IVXLC]+|[A-H])\s*[.)/-]\s+(.+)", label)
-    if (m and _ROMAN.fullmatch(m.group(1))) or (m and len(m.group(1)) == 1):
-        return ("roman" if _ROMAN.fullmatch(m.group(1)) else "letter"), m.group(2)
-    return "", label
-
-
-def _area(value: object, *, m2: bool) -> float | None:
-    from planning.readers.io import parse_area
-
-    try:
-        number = parse_area(value)[0]
-    except ValueError:
-        return None
-    return number / 10_000.0 if m2 and math.isfinite(number) else number

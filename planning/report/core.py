@@ -12,6 +12,17 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from planning.i18n import (
+    N_,
+    Language,
+    Message,
+    format_number,
+    gettext,
+    join_messages,
+    localize,
+    message,
+    use_language,
+)
 from planning.rules import CheckOptions, RuleResult, run_rules
 
 if TYPE_CHECKING:
@@ -25,6 +36,9 @@ __all__ = ["SCHEMA", "Report", "area_tables", "check", "md_cell", "print_tables"
 SCHEMA = "planning.report/1"
 _ICON = {"pass": "✓", "fail": "✗", "warn": "!", "skip": "–"}
 _STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
+#: How statuses and severities read in reports for people (JSON keeps the codes).
+_STATUS = {"pass": N_("pass"), "fail": N_("fail"), "warn": N_("warn"), "skip": N_("skip")}
+_SEVERITY = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 
 @dataclass
@@ -64,6 +78,7 @@ class Report:
     notes: list[str]
     options: CheckOptions = field(default_factory=CheckOptions)
     reader_notes: list[str] = field(default_factory=list)
+    clusters: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -76,9 +91,12 @@ class Report:
         return 1 if self.failed else 0
 
     def findings_for(self, cluster_id: str) -> list[dict[str, Any]]:
-        """Return the findings about one cluster, as dicts (for map popups)."""
+        """Return the findings about one cluster, as dicts (for map popups).
+
+        The messages are in the language in force (:func:`planning.i18n.use_language`).
+        """
         return [
-            {"code": f.code, "severity": f.severity, "message": f.message}
+            {"code": f.code, "severity": f.severity, "message": localize(f.message)}
             for r in self.results
             for f in r.findings
             if f.cluster_id == cluster_id
@@ -132,60 +150,103 @@ class Report:
             "notes": self.notes,
             "attributions": self.attributions,
             "reader_notes": self.reader_notes,
+            "clusters": self.clusters,
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Return the report as JSON (UTF-8 text, non-ASCII kept)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=_json_default)
 
-    def to_markdown(self) -> str:
-        """Return the report as Markdown: summary, figures, tree, rules, findings, sources."""
+    def to_markdown(self, *, lang: Language | None = None) -> str:
+        """Return the report as Markdown: summary, figures, tree, rules, findings, sources.
+
+        Parameters
+        ----------
+        lang
+            ``"vi"`` or ``"en"``; the language in force when None.
+        """
+        with use_language(lang):
+            return self._markdown()
+
+    def _markdown(self) -> str:
+        _ = gettext
         d = self.to_dict()
         s = d["summary"]
-        out = [f"# Check report: {_md(self.plan_name)}", ""]
+        out = [_("# Check report: {plan}").format(plan=_md(localize(self.plan_name))), ""]
         out.append(
-            f"**{s['rules_run']} rules run: {s['rules_pass']} passed, {s['rules_fail']} failed, "
-            f"{s['rules_warn']} with warnings, {s['rules_skip']} not applicable.** Exit code {s['exit_code']}."
+            localize(
+                message(
+                    "**{run} rules run: {passed} passed, {failed} failed, {warned} with warnings, "
+                    "{skipped} not applicable.** Exit code {code}.",
+                    run=s["rules_run"],
+                    passed=s["rules_pass"],
+                    failed=s["rules_fail"],
+                    warned=s["rules_warn"],
+                    skipped=s["rules_skip"],
+                    code=s["exit_code"],
+                )
+            )
         )
-        out += ["", "## Caveats", ""] + [f"- {_md(n)}" for n in self.notes]
+        out += ["", _("## Caveats"), ""] + [f"- {_md(localize(n))}" for n in self.notes]
         if self.reader_notes:
-            out += ["", "## Reading the input", ""] + [f"- {_md(n)}" for n in self.reader_notes]
-        out += ["", "## Coverage", "", _md(coverage_sentence(self.coverage))]
-        out += ["", "## The plan's figures", "", "| figure | value | source |", "|---|---|---|"]
-        for fig in self.figures:
-            out.append(f"| {_md(fig['label'])} | {_md(fig['formatted'])} | {_md(fig['source'])} |")
+            out += ["", _("## Reading the input"), ""]
+            out += [f"- {_md(localize(n))}" for n in self.reader_notes]
+        out += ["", _("## Coverage"), "", _md(localize(coverage_sentence(self.coverage)))]
         out += [
             "",
-            "## Category tree",
+            _("## The plan's figures"),
             "",
-            "| node | clusters | ha | children add up |",
-            "|---|---|---|---|",
+            _("| figure | value | source |"),
+            "|---|---|---|",
         ]
-        for n in self.category_tree:
+        for fig in self.figures:
             out.append(
-                f"| {'&nbsp;' * 4 * n['depth']}{_md(n['label'])} | {_md(n.get('clusters_text', ''))} | "
-                f"{_md(n.get('ha_text', ''))} | {_md(n.get('check_text', ''))} |"
+                f"| {_md(localize(fig['label']))} | {_md(localize(fig['formatted']))} "
+                f"| {_md(fig['source'])} |"
             )
         out += [
             "",
-            "## Rules",
+            _("## Category tree"),
             "",
-            "| rule | status | title | what was checked |",
+            _("| node | clusters | ha | children add up |"),
+            "|---|---|---|---|",
+        ]
+        for n in self.category_tree:
+            cells = (localize(n.get(k, "")) for k in ("clusters_text", "ha_text", "check_text"))
+            out.append(
+                f"| {'&nbsp;' * 4 * n['depth']}{_md(localize(n['label']))} | "
+                + " | ".join(_md(c) for c in cells)
+                + " |"
+            )
+        out += [
+            "",
+            _("## Rules"),
+            "",
+            _("| rule | status | title | what was checked |"),
             "|---|---|---|---|",
         ]
         for r in self.results:
             out.append(
-                f"| {r.rule.code} | {r.status} | {_md(r.rule.title)} | {_md(r.explanation)} |"
+                f"| {r.rule.code} | {_(_STATUS[r.status])} | {_md(_(r.rule.title))} "
+                f"| {_md(localize(r.explanation))} |"
             )
         findings = [(r, f) for r in self.results for f in r.findings]
         if findings:
-            out += ["", "## Findings", ""]
-            for _, f in findings:
-                out.append(f"- **{f.code}** ({f.severity}): {_md(f.message)}")
-        out += ["", "## Sources", ""] + [f"- {_md(a)}" for a in self.attributions]
+            out += ["", _("## Findings"), ""]
+            for _r, f in findings:
+                out.append(
+                    f"- **{f.code}** ({_(_SEVERITY[f.severity])}): {_md(localize(f.message))}"
+                )
+        out += ["", _("## Sources"), ""] + [f"- {_md(localize(a))}" for a in self.attributions]
         return "\n".join(out) + "\n"
 
-    def print(self, console: Console | None = None, *, verbose: bool = False) -> None:
+    def print(
+        self,
+        console: Console | None = None,
+        *,
+        verbose: bool = False,
+        lang: Language | None = None,
+    ) -> None:
         """Print the report to a terminal with rich.
 
         Parameters
@@ -194,22 +255,29 @@ class Report:
             Where to print; a new stdout console by default.
         verbose
             Also print info findings (coverage details, indicative footprints).
+        lang
+            ``"vi"`` or ``"en"``; the language in force when None.
         """
+        with use_language(lang):
+            self._print(console, verbose=verbose)
+
+    def _print(self, console: Console | None, *, verbose: bool) -> None:
         from rich.console import Console
         from rich.markup import escape
         from rich.table import Table
 
+        _ = gettext
         con = console or Console()
-        con.print(f"[bold]{escape(self.plan_name)}[/bold]")
+        con.print(f"[bold]{escape(localize(self.plan_name))}[/bold]")
         table = Table(show_header=True, header_style="bold", expand=False)
-        table.add_column("rule")
+        table.add_column(_("rule"))
         table.add_column("")
-        table.add_column("title / what was checked", overflow="fold")
+        table.add_column(_("title / what was checked"), overflow="fold")
         for r in self.results:
             table.add_row(
                 r.rule.code,
-                f"[{_STYLE[r.status]}]{_ICON[r.status]} {r.status}[/]",
-                f"{escape(r.rule.title)}\n[dim]{escape(r.explanation)}[/dim]",
+                f"[{_STYLE[r.status]}]{_ICON[r.status]} {escape(_(_STATUS[r.status]))}[/]",
+                f"{escape(_(r.rule.title))}\n[dim]{escape(localize(r.explanation))}[/dim]",
             )
         con.print(table)
         for r in self.results:
@@ -217,29 +285,54 @@ class Report:
                 if f.severity == "info" and not verbose and r.rule.code != "COV001":
                     continue
                 style = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity]
-                con.print(f"[{style}]{f.code} {f.severity}[/]: {escape(f.message)}")
+                con.print(
+                    f"[{style}]{f.code} {escape(_(_SEVERITY[f.severity]))}[/]: "
+                    f"{escape(localize(f.message))}"
+                )
         con.print()
+        note, sources = escape(_("note:")), escape(_("Sources:"))
         for n in self.notes:
-            con.print(f"[yellow]note:[/] {escape(n)}")
-        con.print("[dim]Sources:[/dim]")
+            con.print(f"[yellow]{note}[/] {escape(localize(n))}")
+        con.print(f"[dim]{sources}[/dim]")
         for a in self.attributions:
-            con.print(f"[dim]  {escape(a)}[/dim]")
+            con.print(f"[dim]  {escape(localize(a))}[/dim]")
         s = self.to_dict()["summary"]
-        verdict = "[bold red]FAILED[/]" if self.exit_code else "[bold green]OK[/]"
-        con.print(
-            f"{verdict}: {s['rules_run']} rules, {s['rules_pass']} passed, {s['rules_fail']} failed, "
-            f"{s['rules_warn']} warned, {s['rules_skip']} not applicable"
+        failed, ok = escape(_("FAILED")), escape(_("OK"))
+        verdict = f"[bold red]{failed}[/]" if self.exit_code else f"[bold green]{ok}[/]"
+        summary = message(
+            "{run} rules, {passed} passed, {failed} failed, {warned} warned, "
+            "{skipped} not applicable",
+            run=s["rules_run"],
+            passed=s["rules_pass"],
+            failed=s["rules_fail"],
+            warned=s["rules_warn"],
+            skipped=s["rules_skip"],
         )
+        con.print(f"{verdict}: {escape(localize(summary))}")
 
-    def to_text(self, *, width: int = 100, verbose: bool = False) -> str:
-        """Return the terminal rendering as plain text (no colour)."""
+    def to_text(
+        self, *, width: int = 100, verbose: bool = False, lang: Language | None = None
+    ) -> str:
+        """Return the terminal rendering as plain text (no colour).
+
+        Parameters
+        ----------
+        width
+            Line width in characters.
+        verbose
+            Also print info findings.
+        lang
+            ``"vi"`` or ``"en"``; the language in force when None.
+        """
         import io
 
         from rich.console import Console
 
         buf = io.StringIO()
         self.print(
-            Console(file=buf, width=width, no_color=True, force_terminal=False), verbose=verbose
+            Console(file=buf, width=width, no_color=True, force_terminal=False),
+            verbose=verbose,
+            lang=lang,
         )
         return buf.getvalue()
 
@@ -290,6 +383,7 @@ def check(
         notes=plan.notes(),
         options=opts,
         reader_notes=list(plan.reader_notes),
+        clusters=cluster_entries(plan),
     )
 
 
@@ -365,14 +459,22 @@ def category_tree_entries(plan: Plan) -> list[dict[str, Any]]:
             if ref:
                 fig = m.figures[ref]
                 entry[q] = fig.value
-                entry[f"{q}_text"] = fig.formatted() + (" (derived)" if fig.is_derived else "")
+                entry[f"{q}_text"] = (
+                    message("{value} (derived)", value=fig.formatted())
+                    if fig.is_derived
+                    else fig.formatted()
+                )
             c = checks.get((key, q))
             if c is not None:
                 entry[f"{q}_children_sum"] = round(c.computed, 6)
                 entry[f"{q}_consistent"] = c.consistent
-                texts.append(f"{q}: {'yes' if c.consistent else 'NO'}")
+                texts.append(
+                    message("{quantity}: yes", quantity=_QUANTITY[q])
+                    if c.consistent
+                    else message("{quantity}: NO", quantity=_QUANTITY[q])
+                )
         entry["consistent"] = all(entry.get(f"{q}_consistent", True) for q in ("clusters", "ha"))
-        entry["check_text"] = ", ".join(texts)
+        entry["check_text"] = join_messages(texts)
         out.append(entry)
         for child in node.children:
             walk(child, depth + 1)
@@ -382,7 +484,10 @@ def category_tree_entries(plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
-def coverage_sentence(c: dict[str, Any]) -> str:
+_QUANTITY = {"clusters": message("clusters"), "ha": "ha"}
+
+
+def coverage_sentence(c: dict[str, Any]) -> Message:
     """Return the coverage as one sentence (Markdown and HTML reports).
 
     Parameters
@@ -392,16 +497,34 @@ def coverage_sentence(c: dict[str, Any]) -> str:
 
     Returns
     -------
-    str
-        For example ``27 clusters loaded of the plan's 159 (17.0 %); …``.
+    Message
+        For example ``27 clusters loaded of the plan's 159 (17.0 %); …``, in English as a
+        string; :func:`planning.i18n.localize` gives it in the language in force.
     """
-    s = f"{c['clusters_loaded']:,} clusters loaded"
     if c.get("clusters_planned"):
-        s += f" of the plan's {c['clusters_planned']:,} ({100 * c['clusters_share']:.1f} %)"
-    s += f"; {c['clusters_with_area']:,} with a declared area, {c['ha_declared']:,.2f} ha"
+        loaded = message(
+            "{n:,} clusters loaded of the plan's {planned:,} ({share:.1f} %)",
+            n=c["clusters_loaded"],
+            planned=c["clusters_planned"],
+            share=100 * c["clusters_share"],
+        )
+    else:
+        loaded = message("{n:,} clusters loaded", n=c["clusters_loaded"])
     if c.get("ha_planned"):
-        s += f" of {c['ha_planned']:,.2f} ha ({100 * c['ha_share']:.1f} %)"
-    return s + "."
+        area = message(
+            "{n:,} with a declared area, {ha:,.2f} ha of {planned:,.2f} ha ({share:.1f} %)",
+            n=c["clusters_with_area"],
+            ha=c["ha_declared"],
+            planned=c["ha_planned"],
+            share=100 * c["ha_share"],
+        )
+    else:
+        area = message(
+            "{n:,} with a declared area, {ha:,.2f} ha",
+            n=c["clusters_with_area"],
+            ha=c["ha_declared"],
+        )
+    return message("{loaded}; {area}.", loaded=loaded, area=area)
 
 
 def md_cell(text: object) -> str:
@@ -448,15 +571,19 @@ def area_tables(plan: Plan) -> dict[str, Any]:
 
     cl = plan.clusters
     polygonal = ~cl["geometry_kind"].eq("point")
+    measured = polygonal & ~cl["geometry_kind"].eq("indicative")
     clusters = pd.DataFrame(
         {
             "cluster_id": cl["cluster_id"],
             "name_vi": cl["name_vi"],
+            "commune_vi": cl["commune_vi"],
             "district_vi": cl["district_vi"],
+            **{c: cl[c] for c in UNITS_2025_TABLE_COLUMNS if c in cl.columns},
             "geometry_kind": cl["geometry_kind"],
             "declared_ha": cl["declared_ha"],
-            "measured_ha": cl["measured_ha"].where(polygonal).round(4),
-            "measured_ha_vn2000": cl["measured_ha_vn2000"].where(polygonal).round(4),
+            "measured_ha": cl["measured_ha"].where(measured).round(4),
+            "measured_ha_vn2000": cl["measured_ha_vn2000"].where(measured).round(4),
+            "measured_note": [measured_note(k) for k in cl["geometry_kind"]],
         }
     )
     clusters["difference_pct"] = (
@@ -477,40 +604,167 @@ def area_tables(plan: Plan) -> dict[str, Any]:
     districts["declared_ha"] = (
         districts["district_code"].map(grouped["declared_ha"].sum()).fillna(0.0).round(4)
     )
-    measured = cl["measured_ha"].where(polygonal).groupby(cl["district_code"]).sum()
-    districts["measured_ha"] = districts["district_code"].map(measured).fillna(0.0).round(4)
+    by_district = cl["measured_ha"].where(measured).groupby(cl["district_code"]).sum()
+    districts["measured_ha"] = districts["district_code"].map(by_district).fillna(0.0).round(4)
     return {"clusters": clusters, "districts": districts}
 
 
-def print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console: Console) -> None:
-    """Print area tables with rich, followed by the plan's caveats and sources."""
+#: The 2025 unit columns the cluster area table and the JSON report show, when the plan has
+#: them (:data:`planning.model.units2025.UNIT_2025_COLUMNS`, and the declared one).
+UNITS_2025_TABLE_COLUMNS = (
+    "commune_2025",
+    "commune_2025_code",
+    "commune_2025_straddles",
+    "declared_commune_2025",
+)
+
+
+def measured_note(geometry_kind: str) -> str:
+    """Say why a cluster's area was not measured, or ``""`` when it was.
+
+    Parameters
+    ----------
+    geometry_kind
+        The cluster's ``geometry_kind``.
+
+    Returns
+    -------
+    str
+        ``""`` for a surveyed or digitized outline; the reason otherwise: an indicative
+        footprint is a circle drawn at the declared area (its "measured" area would only
+        repeat the declared one), and a point has no area.
+    """
+    if geometry_kind == "indicative":
+        return message("not measured: an indicative footprint is drawn at the declared area")
+    if geometry_kind == "point":
+        return message("not measured: location only, no outline")
+    return ""
+
+
+def cluster_entries(plan: Plan) -> list[dict[str, Any]]:
+    """Return the report's ``clusters``: each cluster's units (old and 2025) and areas.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+
+    Returns
+    -------
+    list of dict
+        One entry per cluster: ``cluster_id``, ``name_vi``, ``commune_vi``, ``district_vi``
+        (2014-2025 structure), ``commune_2025``, ``commune_2025_code``,
+        ``commune_2025_straddles`` and ``declared_commune_2025`` when the plan has them,
+        ``geometry_kind``, ``declared_ha``, ``measured_ha`` (None when not measured) and
+        ``measured_note`` (why not).
+    """
+    import math
+
+    table = area_tables(plan)["clusters"].drop(columns=["measured_ha_vn2000", "difference_pct"])
+    out = []
+    for rec in table.to_dict(orient="records"):
+        for key, value in rec.items():
+            if isinstance(value, float) and math.isnan(value):
+                rec[key] = None
+            elif hasattr(value, "item"):  # numpy scalars
+                rec[key] = value.item()
+        out.append(rec)
+    return out
+
+
+def print_tables(
+    tables: dict[str, Any],
+    which: list[str],
+    plan: Plan,
+    console: Console,
+    *,
+    lang: Language | None = None,
+) -> None:
+    """Print area tables with rich, followed by the plan's caveats and sources.
+
+    Parameters
+    ----------
+    tables
+        The tables of :func:`area_tables`.
+    which
+        Which of them to print (``clusters``, ``districts``).
+    plan
+        The plan (its caveats and sources are printed after the tables).
+    console
+        Where to print.
+    lang
+        ``"vi"`` or ``"en"``: headers (with units), numbers (``3.204,31`` in Vietnamese) and
+        notes; the language in force when None.
+    """
+    with use_language(lang):
+        _print_tables(tables, which, plan, console)
+
+
+#: Values of the ``geometry_kind`` column, as the text tables show them.
+_GEOMETRY_KINDS = {
+    k: message(k) for k in (N_("surveyed"), N_("digitized"), N_("indicative"), N_("point"))
+}
+
+
+def _print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console: Console) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from planning.report.columns import COLUMNS
+
+    _ = gettext
     titles = {
-        "clusters": "Clusters: declared vs measured area (ha; geodesic on WGS 84, and planar VN-2000 / TM-3 105°)",
-        "districts": "Districts (2014-2025 structure): area and clusters",
+        "clusters": _(
+            "Clusters: declared vs measured area (ha; geodesic on WGS 84, and planar VN-2000 / TM-3 105°)"
+        ),
+        "districts": _("Districts (2014-2025 structure): area and clusters"),
     }
     for key in which:
         df = tables[key]
-        t = Table(title=titles[key], title_justify="left")
+        t = Table(title=escape(titles[key]), title_justify="left")
         for col in df.columns:
-            t.add_column(col, justify="right" if df[col].dtype.kind in "fi" else "left")
+            header = _(COLUMNS[col].header) if col in COLUMNS else col
+            t.add_column(escape(header), justify="right" if df[col].dtype.kind in "fi" else "left")
+        kinds = list(df.columns).index("geometry_kind") if "geometry_kind" in df.columns else -1
+        # the notes are the messages of measured_note (pandas keeps their English text only)
+        notes = list(df.columns).index("measured_note") if "measured_note" in df.columns else -1
         for rec in df.itertuples(index=False):
-            t.add_row(*(escape(_cell(v)) for v in rec))
+            cells = [_cell(v) for v in rec]
+            if kinds >= 0:
+                cells[kinds] = localize(_GEOMETRY_KINDS.get(cells[kinds], cells[kinds]))
+            if notes >= 0 and cells[notes]:
+                cells[notes] = _(cells[notes])
+            t.add_row(*(escape(c) for c in cells))
         console.print(t)
     if "districts" in which:
         d = tables["districts"]
-        console.print(f"Total of {len(d)} districts: {d['area_km2'].sum():,.1f} km² (geodesic)")
+        total = message(
+            "Total of {n} districts: {km2:,.1f} km² (geodesic)", n=len(d), km2=d["area_km2"].sum()
+        )
+        console.print(escape(localize(total)))
+    note = escape(_("note:"))
     for n in plan.notes():
-        console.print(f"[yellow]note:[/] {escape(n)}")
+        console.print(f"[yellow]{note}[/] {escape(localize(n))}")
     for a in plan.attributions():
-        console.print(f"[dim]{escape(a)}[/dim]")
+        console.print(f"[dim]{escape(localize(a))}[/dim]")
 
 
 def _cell(v: object) -> str:
+    """Return a table cell for people: up to 4 decimals, in the language's separators.
+
+    A yes/no value is a word of the language in force and a message (a ``measured_note``) is
+    translated; any other text is data, shown as it is.
+    """
     import math
 
+    import numpy as np
+
+    if isinstance(v, bool | np.bool_):
+        return gettext("yes") if v else gettext("no")
     if isinstance(v, float):
-        return "" if math.isnan(v) else f"{v:,.4f}".rstrip("0").rstrip(".")
-    return str(v)
+        if math.isnan(v):
+            return ""
+        text = format_number(v, digits=4)
+        point = "," if text[-5:-4] == "," else "."
+        return text.rstrip("0").rstrip(point)
+    return localize(v)

@@ -152,11 +152,16 @@ def diff_markdown(d: PlanDiff) -> str:
     out = [f"# {title}", "", f"**{md_cell(d.summary())}.**", ""]
     out.append(
         _(
-            "Clusters are matched by `cluster_id`. Areas are declared hectares; a missing area "
-            "counts as 0 ha. Moves under %(move)s m and area changes under %(resize)s ha are "
-            "ignored."
+            "Clusters are matched by %(how)s (%(by_name)s by name and district). Areas are "
+            "declared hectares; a missing area counts as 0 ha. Moves under %(move)s m and area "
+            "changes under %(resize)s ha are ignored."
         )
-        % {"move": f"{d.move_tolerance_m:g}", "resize": f"{d.resize_tolerance_ha:g}"}
+        % {
+            "how": _(d.matched_by),
+            "by_name": sum(p.matched_by != "cluster_id" for p in d.pairs),
+            "move": f"{d.move_tolerance_m:g}",
+            "resize": f"{d.resize_tolerance_ha:g}",
+        }
     )
     out += _md_changes(d)
     out += _md_attributes(d)
@@ -173,7 +178,9 @@ def _changes_table(d: PlanDiff) -> object:
     from rich.markup import escape
     from rich.table import Table
 
-    t = Table(title=_("Clusters (matched by cluster_id)"), title_justify="left")
+    t = Table(
+        title=_("Clusters (matched by %(how)s)") % {"how": _(d.matched_by)}, title_justify="left"
+    )
     columns = [
         (_("change"), "left"),
         (_("cluster"), "left"),

@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import require
+from planning.i18n import gettext, localize, message
+from planning.report.columns import COLUMNS, Column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,59 +44,6 @@ __all__ = [
 
 PathType = str | PathLike[str]
 
-
-@dataclass(frozen=True)
-class Column:
-    """How one table column is shown in a workbook.
-
-    Attributes
-    ----------
-    header
-        The header text, with the unit in brackets where the column has one.
-    number_format
-        Excel number format of the cells (``"@"`` for text).
-    total
-        Whether the totals row sums this column.
-    width
-        Column width in characters.
-    """
-
-    header: str
-    number_format: str = "General"
-    total: bool = False
-    width: int = 14
-
-
-_HA = "#,##0.00"
-_HA4 = "#,##0.0000"
-_KM2 = "#,##0.000"
-_PCT = "0.0"
-_INT = "#,##0"
-_TEXT = "@"
-
-#: Header, unit, number format and totals of every column the area tables and findings use.
-COLUMNS: dict[str, Column] = {
-    "cluster_id": Column("Cluster id", _TEXT, width=12),
-    "name_vi": Column("Name (Vietnamese)", _TEXT, width=34),
-    "district_vi": Column("District", _TEXT, width=18),
-    "geometry_kind": Column("Geometry kind", _TEXT, width=14),
-    "declared_ha": Column("Declared area (ha)", _HA, total=True),
-    "measured_ha": Column("Measured area, geodesic WGS 84 (ha)", _HA4, total=True, width=20),
-    "measured_ha_vn2000": Column(
-        "Measured area, VN-2000 EPSG:5897 (ha)", _HA4, total=True, width=20
-    ),
-    "difference_pct": Column("Measured − declared (%)", _PCT, width=14),
-    "district_code": Column("District code (OCHA)", _TEXT, width=12),
-    "district_type": Column("District type", _TEXT, width=10),
-    "area_km2": Column("Area, geodesic WGS 84 (km²)", _KM2, total=True, width=18),
-    "area_km2_vn2000": Column("Area, VN-2000 EPSG:5897 (km²)", _KM2, total=True, width=18),
-    "clusters": Column("Clusters (count)", _INT, total=True, width=10),
-    "rule": Column("Rule", _TEXT, width=9),
-    "status": Column("Rule status", _TEXT, width=9),
-    "severity": Column("Severity", _TEXT, width=9),
-    "message": Column("Finding", _TEXT, width=90),
-    "title": Column("Rule title", _TEXT, width=50),
-}
 
 _HEADER_FILL = "DDE6F0"
 _TOTAL_FILL = "F1F1EE"
@@ -194,7 +142,7 @@ def write_workbook(wb: Workbook, path: PathType, *, protect: Iterable[PathType] 
     PlanDataError
         If ``path`` is a protected input, a directory, or cannot be written.
     """
-    from planning.readers.io import atomic_output
+    from planning.outputs import atomic_output
 
     with atomic_output(path, protect=protect, mode="wb") as fh:
         wb.save(fh)
@@ -245,7 +193,7 @@ def _table_sheet(wb: Workbook, name: str, table: pd.DataFrame) -> Worksheet:
     ws = wb.create_sheet(name)
     ws.sheet_properties.tabColor = "0072B2" if name != "findings" else "D55E00"
     cols = [_column(c) for c in table.columns]
-    ws.append([c.header for c in cols])
+    ws.append([gettext(c.header) for c in cols])
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
@@ -272,7 +220,8 @@ def _totals_row(ws: Worksheet, table: pd.DataFrame, cols: Sequence[Column], *, c
     """Append a totals row: the sum of every summed column, the row count in the first one."""
     from openpyxl.styles import Font, PatternFill
 
-    values: list[Any] = [f"Total ({count} rows)"] + [None] * (len(cols) - 1)
+    total = gettext("Total ({count} rows)").format(count=count)
+    values: list[Any] = [total] + [None] * (len(cols) - 1)
     for j, (name, col) in enumerate(zip(table.columns, cols, strict=True)):
         if col.total and j > 0:
             numbers = [float(v) for v in table[name] if _finite(v)]
@@ -299,8 +248,8 @@ def _findings_frame(report: Report) -> pd.DataFrame:
                     "status": r.status,
                     "severity": f.severity,
                     "cluster_id": f.cluster_id or "",
-                    "message": f.message,
-                    "title": r.rule.title,
+                    "message": localize(f.message),
+                    "title": gettext(r.rule.title),
                 }
             )
         if not r.findings:
@@ -310,8 +259,8 @@ def _findings_frame(report: Report) -> pd.DataFrame:
                     "status": r.status,
                     "severity": "",
                     "cluster_id": "",
-                    "message": r.explanation,
-                    "title": r.rule.title,
+                    "message": localize(r.explanation),
+                    "title": gettext(r.rule.title),
                 }
             )
     columns = ["rule", "status", "severity", "cluster_id", "message", "title"]
@@ -327,28 +276,39 @@ def _sources_sheet(wb: Workbook, plan: Plan, *, report: Report | None) -> Worksh
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 120
     bold = Font(bold=True)
+    _ = gettext
     rows: list[tuple[str, str]] = [
-        ("plan", plan.name),
-        ("written", f"{_dt.date.today().isoformat()} by planning {__version__}"),
+        (_("plan"), plan.name),
         (
-            "areas",
-            "Geodesic areas on the WGS 84 ellipsoid (pyproj GeographicLib); planar areas in "
-            "VN-2000 / TM-3 zone 482 (EPSG:5897). 1 km² = 100 ha.",
+            _("written"),
+            _("{date} by planning {version}").format(
+                date=_dt.date.today().isoformat(), version=__version__
+            ),
+        ),
+        (
+            _("areas"),
+            _(
+                "Geodesic areas on the WGS 84 ellipsoid (pyproj GeographicLib); planar areas in "
+                "VN-2000 / TM-3 zone 482 (EPSG:5897). 1 km² = 100 ha."
+            ),
         ),
     ]
     if report is not None:
         s = report.to_dict()["summary"]
-        rows.append(
-            (
-                "checks",
-                f"{s['rules_run']} rules: {s['rules_pass']} passed, {s['rules_fail']} failed, "
-                f"{s['rules_warn']} warned, {s['rules_skip']} not applicable; area tolerance "
-                f"±{s['tolerance_pct']:g} %.",
-            )
+        checks = message(
+            "{run} rules: {passed} passed, {failed} failed, {warned} warned, {skipped} not "
+            "applicable; area tolerance ±{tolerance:g} %.",
+            run=s["rules_run"],
+            passed=s["rules_pass"],
+            failed=s["rules_fail"],
+            warned=s["rules_warn"],
+            skipped=s["rules_skip"],
+            tolerance=s["tolerance_pct"],
         )
-    rows += [("caveat", n) for n in plan.notes()]
-    rows += [("source", a) for a in plan.attributions()]
-    ws.append(["kind", "text"])
+        rows.append((_("checks"), localize(checks)))
+    rows += [(_("caveat"), localize(n)) for n in plan.notes()]
+    rows += [(_("source"), localize(a)) for a in plan.attributions()]
+    ws.append([_("kind"), _("text")])
     for cell in ws[1]:
         cell.font = bold
     for kind, text in rows:

@@ -22,7 +22,13 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planning.i18n import DOCUMENT_DEFAULT, format_number, resolve_language, use_language
+from planning.i18n import (
+    DOCUMENT_DEFAULT,
+    format_number,
+    localize,
+    resolve_language,
+    use_language,
+)
 from planning.i18n import gettext as _
 from planning.report.templating import render
 
@@ -195,12 +201,20 @@ def _rules(report: Report) -> list[dict[str, Any]]:
         {
             "code": r.rule.code,
             "status": r.status,
-            "title": r.rule.title,
+            # the words people read; status and severity stay the codes for the page's classes
+            "status_text": _(r.status),
+            "title": _(r.rule.title),
             "severity": r.rule.severity,
+            "severity_text": _(r.rule.severity),
             "family": r.rule.family,
-            "explanation": r.explanation,
+            "explanation": localize(r.explanation),
             "findings": [
-                {"severity": f.severity, "cluster_id": f.cluster_id, "message": f.message}
+                {
+                    "severity": f.severity,
+                    "severity_text": _(f.severity),
+                    "cluster_id": f.cluster_id,
+                    "message": localize(f.message),
+                }
                 for f in r.findings
             ],
         }
@@ -250,29 +264,29 @@ def _charts(tables: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _figures(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Return the plan's figures and its category tree, from the report's plain data."""
+def _figures(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """Return the plan's figures and its category tree, in the language in force."""
     return {
         "figures": [
             {
-                "label": f["label"],
-                "note": f.get("note") or "",
-                "formatted": f["formatted"],
+                "label": localize(f["label"]),
+                "note": localize(f.get("note") or ""),
+                "formatted": localize(f["formatted"]),
                 "source": str(f["source"]),
                 "verified": bool(f.get("verified")),
                 "attributed": bool(f.get("attributed", True)),
             }
-            for f in d["figures"]
+            for f in report.figures
         ],
         "category_tree": [
             {
-                "label": n["label"],
+                "label": localize(n["label"]),
                 "pad": 14 * int(n.get("depth", 0)) + 8,
-                "clusters_text": n.get("clusters_text", ""),
-                "ha_text": n.get("ha_text", ""),
-                "check_text": n.get("check_text", ""),
+                "clusters_text": localize(n.get("clusters_text", "")),
+                "ha_text": localize(n.get("ha_text", "")),
+                "check_text": localize(n.get("check_text", "")),
             }
-            for n in d["category_tree"]
+            for n in report.category_tree
         ],
     }
 
@@ -307,15 +321,15 @@ def report_view(plan: Plan, report: Report) -> dict[str, Any]:
         "title": _("Check report: %(name)s") % {"name": plan.name},
         "failed": int(s["rules_fail"]),
         "cards": _cards(report, s),
-        "coverage_sentence": coverage_sentence(report.coverage),
+        "coverage_sentence": localize(coverage_sentence(report.coverage)),
         "tolerance_pct": format(s["tolerance_pct"], "g"),
         "findings": s["findings"],
-        "notes": list(report.notes),
-        "reader_notes": list(report.reader_notes),
+        "notes": [localize(n) for n in report.notes],
+        "reader_notes": [localize(n) for n in report.reader_notes],
         "rules": _rules(report),
         **_charts(area_tables(plan)),
-        **_figures(d),
-        "attributions": list(report.attributions),
+        **_figures(report),
+        "attributions": [localize(a) for a in report.attributions],
         "version": __version__,
         "map": None,
     }

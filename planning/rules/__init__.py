@@ -1,7 +1,8 @@
 """The consistency rules, one module per family, and :func:`run_checks`.
 
 Families: ``plan`` (PLN: published figures), ``areas`` (ARE), ``geometry`` (GEO),
-``location`` (LOC), ``overlap`` (TOP), ``identity`` (IDS), ``coverage`` (COV). Each rule
+``location`` (LOC), ``overlap`` (TOP), ``identity`` (IDS), ``coverage`` (COV),
+``context`` (CTX: the industrial parks). Each rule
 has a stable code, a severity, a one-line title and documentation (``planning rules``
 prints the catalogue); every finding names its rule.
 """
@@ -11,8 +12,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planning.errors import UsageError
-from planning.rules import areas, coverage, geometry, identity, location, topology, totals  # noqa: F401
+from planning.rules import (  # noqa: F401
+    areas,
+    context,
+    coverage,
+    geometry,
+    identity,
+    location,
+    topology,
+    totals,
+)
 from planning.rules import figures as figure_rules  # noqa: F401
+from planning.rules import units as unit_rules  # noqa: F401
 from planning.rules._base import (
     REGISTRY,
     CheckOptions,

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from planning.i18n import N_, Text, message
 from planning.settings import DEFAULT_AREA_TOLERANCE_PCT
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ class Rule:
     scan: Scan | None = None
     finish: Finish | None = None
     zone_rows: bool = False
-    none_checked: str = "there was nothing to check"
+    none_checked: str = N_("there was nothing to check")
 
     def finding(
         self,
@@ -210,7 +211,7 @@ class Rule:
             raise TypeError(f"rule {self.code} did not say how many items it checked")
         serious = any(f.severity != "info" for f in out.findings)
         if not out.skipped and out.checked == 0 and not serious:
-            reason = f"not applicable: {self.none_checked}"
+            reason = message("not applicable: {reason}", reason=message(self.none_checked))
             return RuleResult(self, "skip", reason, list(out.findings))
         if out.skipped:
             status: Status = "skip"
@@ -247,6 +248,20 @@ class RuleResult:
 
 REGISTRY: dict[str, Rule] = {}
 
+#: The types of source (``planning.model.catalogue.SOURCE_TYPES``, and ``none`` for no
+#: area) as messages show them: the key in English, translated in other languages.
+SOURCE_TYPE_NAMES = {
+    k: message(k)
+    for k in (
+        N_("decision"),
+        N_("government page"),
+        N_("portal"),
+        N_("news"),
+        N_("news repost"),
+        N_("none"),
+    )
+}
+
 
 def rule(
     code: str,
@@ -255,7 +270,7 @@ def rule(
     severity: Severity = "error",
     finish: Finish | None = None,
     zone_rows: bool = False,
-    none_checked: str = "there was nothing to check",
+    none_checked: str = N_("there was nothing to check"),
 ) -> Callable[[Callable[..., Any]], Rule]:
     """Register a rule function under ``code``; its docstring is the rule's documentation.
 
@@ -264,7 +279,8 @@ def rule(
     code
         Stable code, three letters and three digits.
     title
-        One-line title.
+        One-line title, in English: reports translate it when they show it (the title is
+        extracted for the catalogue from this argument).
     severity
         Default severity of its findings.
     finish
@@ -273,7 +289,8 @@ def rule(
     zone_rows
         The scan checks the zones layer row by row too (see :class:`Rule`).
     none_checked
-        Why the rule does not apply when it checks nothing (see :class:`Rule`).
+        Why the rule does not apply when it checks nothing (see :class:`Rule`); mark it
+        with :func:`planning.i18n.N_` so that it is translated.
 
     Returns
     -------
@@ -321,6 +338,13 @@ def iter_rules() -> Iterator[Rule]:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """Return ``"1 cluster"`` / ``"3 clusters"``."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def zone_name(zones: Any, j: int) -> Text:
+    """Return the name of the ``j``-th zone: English, and Vietnamese where reports localize it."""
+    en = zones["name_en"].iloc[j] if "name_en" in zones.columns else zones["zone_id"].iloc[j]
+    vi = zones["name_vi"].iloc[j] if "name_vi" in zones.columns else ""
+    return Text(str(en), vi=vi if isinstance(vi, str) else "")
 
 
 def ids(items: Iterable[Any]) -> str:

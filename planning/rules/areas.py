@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Partial, Rule, ids, plural, rule
+from planning.i18n import join_messages, message, plural_message
+from planning.rules._base import SOURCE_TYPE_NAMES, CheckOptions, Outcome, Partial, Rule, ids, rule
 
 if TYPE_CHECKING:
     from planning.model.plan import Plan
@@ -13,9 +14,24 @@ if TYPE_CHECKING:
 def _are001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     tol = options.tolerance_pct
     n, n_ind = part.counts["compared"], part.counts["indicative"]
-    expl = f"{plural(n, 'surveyed or digitized cluster')} compared at ±{tol:g} % (geodesic area, WGS 84)"
+    expl = plural_message(
+        "{n:,} surveyed or digitized cluster compared at ±{tol:g} % (geodesic area, WGS 84)",
+        "{n:,} surveyed or digitized clusters compared at ±{tol:g} % (geodesic area, WGS 84)",
+        n,
+        tol=tol,
+    )
     if n_ind:
-        expl += f"; {plural(n_ind, 'indicative footprint')} not compared (their area is the declared one by construction)"
+        expl = join_messages(
+            [
+                expl,
+                plural_message(
+                    "{n:,} indicative footprint not compared (their area is the declared one by construction)",
+                    "{n:,} indicative footprints not compared (their area is the declared one by construction)",
+                    n_ind,
+                ),
+            ],
+            sep="; ",
+        )
     if n == 0:
         return Outcome("", skipped=expl)
     return Outcome(expl, part.findings, checked=n)
@@ -62,8 +78,16 @@ def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
         )
         findings.append(
             r.finding(
-                f"cluster {cids[i]} ({names[i]}): declared {declared:,.2f} ha, "
-                f"measured {measured:,.2f} ha ({diff:+.1f} %, tolerance ±{tol:g} %)",
+                message(
+                    "cluster {id} ({name}): declared {declared:,.2f} ha, "
+                    "measured {measured:,.2f} ha ({diff:+.1f} %, tolerance ±{tol:g} %)",
+                    id=cids[i],
+                    name=names[i],
+                    declared=declared,
+                    measured=measured,
+                    diff=diff,
+                    tol=tol,
+                ),
                 cluster_id=str(cids[i]),
                 declared_ha=declared,
                 measured_ha=round(measured, 6),
@@ -75,9 +99,13 @@ def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 
 
 def _are002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
-    expl = f"{plural(part.counts['declared'], 'declared area')} checked for m²-as-ha"
+    expl = plural_message(
+        "{n:,} declared area checked for m²-as-ha",
+        "{n:,} declared areas checked for m²-as-ha",
+        part.counts["declared"],
+    )
     if part.counts["big"]:
-        expl += f" ({ids(part.counts['big'])})"
+        expl = message("{first} ({ids})", first=expl, ids=ids(part.counts["big"]))
     return Outcome(expl, part.findings, checked=part.counts["declared"])
 
 
@@ -101,7 +129,12 @@ def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     big = cl["declared_ha"] > 1000
     findings = [
         r.finding(
-            f"cluster {row['cluster_id']} declares {row['declared_ha']:,.0f} ha: is that m²? ({row['declared_ha'] / 1e4:,.2f} ha)",
+            message(
+                "cluster {id} declares {ha:,.0f} ha: is that m²? ({ha_m2:,.2f} ha)",
+                id=row["cluster_id"],
+                ha=row["declared_ha"],
+                ha_m2=row["declared_ha"] / 1e4,
+            ),
             cluster_id=str(row["cluster_id"]),
             declared_ha=float(row["declared_ha"]),
         )
@@ -114,10 +147,16 @@ def implausible_area(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 def _are003_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     if not part.counts["with_facts"]:
         return Outcome(
-            "", skipped="no per-source facts are loaded (only the bundled catalogue has them)"
+            "",
+            skipped=message("no per-source facts are loaded (only the bundled catalogue has them)"),
         )
     n, tol = part.counts["compared"], options.tolerance_pct
-    expl = f"{plural(n, 'cluster')} with a reported area compared across sources at ±{tol:g} %"
+    expl = plural_message(
+        "{n:,} cluster with a reported area compared across sources at ±{tol:g} %",
+        "{n:,} clusters with a reported area compared across sources at ±{tol:g} %",
+        n,
+        tol=tol,
+    )
     return Outcome(expl, part.findings, checked=n)
 
 
@@ -159,12 +198,29 @@ def sources_disagree(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     findings = []
     for d in area_disagreements(facts, tolerance_pct=tol):
         cid = d["cluster_id"]
-        values = "; ".join(f"{v['ha']:g} ha ({v['source_type']})" for v in d["values"])
+        values = join_messages(
+            (
+                message(
+                    "{ha:g} ha ({source_type})",
+                    ha=v["ha"],
+                    source_type=SOURCE_TYPE_NAMES.get(v["source_type"], v["source_type"]),
+                )
+                for v in d["values"]
+            ),
+            sep="; ",
+        )
         findings.append(
             r.finding(
-                f"cluster {cid} ({names.get(cid, '?')}): sources report {values}, "
-                f"{d['spread_pct']:.1f} % apart (tolerance {tol:g} %); "
-                f"declared {declared.get(cid, float('nan')):g} ha",
+                message(
+                    "cluster {id} ({name}): sources report {values}, "
+                    "{spread:.1f} % apart (tolerance {tol:g} %); declared {declared:g} ha",
+                    id=cid,
+                    name=names.get(cid, "?"),
+                    values=values,
+                    spread=d["spread_pct"],
+                    tol=tol,
+                    declared=declared.get(cid, float("nan")),
+                ),
                 cluster_id=cid,
                 min_ha=d["min_ha"],
                 max_ha=d["max_ha"],

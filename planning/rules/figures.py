@@ -5,20 +5,27 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from planning.i18n import Message, join_messages, message, plural_message
 from planning.model.figures import matches_published
-from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule
+from planning.rules._base import CheckOptions, Outcome, Rule, rule
 
 if TYPE_CHECKING:
     from planning.model.plan import Plan
 
 
-def _partial(plan: Plan, what: str) -> str:
+def _partial(plan: Plan, what: Message) -> Message:
     total = plan.manifest.figures.get("total_clusters")
-    of = f" of {int(total.value)}" if total else ""
-    return (
-        f"not applicable: the clusters layer is partial ({len(plan.clusters)}{of} clusters), so its "
-        f"{what} cannot equal the plan's; see COV001 for coverage. A complete list is checked "
-        "(load it with complete=True, or pass files without --partial)."
+    loaded = (
+        message("{n} of {total}", n=len(plan.clusters), total=int(total.value))
+        if total
+        else str(len(plan.clusters))
+    )
+    return message(
+        "not applicable: the clusters layer is partial ({loaded} clusters), so its "
+        "{what} cannot equal the plan's; see COV001 for coverage. A complete list is checked "
+        "(load it with complete=True, or pass files without --partial).",
+        loaded=loaded,
+        what=what,
     )
 
 
@@ -45,11 +52,16 @@ def cluster_count(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     fig = plan.manifest.figures.get("total_clusters")
     if fig is None:
-        return Outcome("", skipped="the manifest has no total_clusters figure")
+        return Outcome("", skipped=message("the manifest has no total_clusters figure"))
     if not plan.complete:
-        return Outcome("", skipped=_partial(plan, "count"))
+        return Outcome("", skipped=_partial(plan, message("count")))
     n = len(plan.clusters)
-    expl = f"{plural(n, 'cluster')} loaded; the plan publishes {fig.formatted()}"
+    expl = plural_message(
+        "{n:,} cluster loaded; the plan publishes {published}",
+        "{n:,} clusters loaded; the plan publishes {published}",
+        n,
+        published=fig.formatted(),
+    )
     if matches_published(n, fig):
         return Outcome(expl, checked=1)
     return Outcome(
@@ -57,7 +69,11 @@ def cluster_count(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         checked=1,
         findings=[
             r.finding(
-                f"{n} clusters loaded, the plan has {int(fig.value)}", loaded=n, published=fig.value
+                message(
+                    "{n} clusters loaded, the plan has {published}", n=n, published=int(fig.value)
+                ),
+                loaded=n,
+                published=fig.value,
             )
         ],
     )
@@ -82,23 +98,39 @@ def total_area(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     fig = plan.manifest.figures.get("total_ha")
     if fig is None:
-        return Outcome("", skipped="the manifest has no total_ha figure")
+        return Outcome("", skipped=message("the manifest has no total_ha figure"))
     if not plan.complete:
-        return Outcome("", skipped=_partial(plan, "total area"))
+        return Outcome("", skipped=_partial(plan, message("total area")))
     declared = plan.clusters["declared_ha"]
     missing = int(declared.isna().sum())
     total = float(declared.sum(skipna=True))
-    expl = f"declared areas sum to {total:,.2f} ha; the plan publishes {fig.formatted()}"
+    expl = message(
+        "declared areas sum to {total:,.2f} ha; the plan publishes {published}",
+        total=total,
+        published=fig.formatted(),
+    )
     findings = []
     if missing:
         findings.append(
-            r.finding(f"{plural(missing, 'cluster')} have no declared area", missing=missing)
+            r.finding(
+                plural_message(
+                    "{n:,} cluster have no declared area",
+                    "{n:,} clusters have no declared area",
+                    missing,
+                ),
+                missing=missing,
+            )
         )
     if not matches_published(total, fig):
         findings.append(
             r.finding(
-                f"declared areas sum to {total:,.2f} ha, the plan publishes {fig.formatted()} "
-                f"(difference {total - fig.value:+,.2f} ha)",
+                message(
+                    "declared areas sum to {total:,.2f} ha, the plan publishes {published} "
+                    "(difference {difference:+,.2f} ha)",
+                    total=total,
+                    published=fig.formatted(),
+                    difference=total - fig.value,
+                ),
                 computed_ha=round(total, 6),
                 published_ha=fig.value,
             )
@@ -131,7 +163,7 @@ def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     checks = plan.manifest.check_tree()
     if not checks:
-        return Outcome("", skipped="the manifest has no category tree")
+        return Outcome("", skipped=message("the manifest has no category tree"))
     findings = [
         r.finding(
             c.explain(),
@@ -144,12 +176,18 @@ def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         if not c.consistent
     ]
     derived = [f.key for f in plan.manifest.figures.values() if f.is_derived]
-    expl = (
-        f"{plural(len(checks), 'sum')} checked at each figure's published precision: "
-        + "; ".join(c.short() for c in checks)
+    expl = plural_message(
+        "{n:,} sum checked at each figure's published precision: {sums}",
+        "{n:,} sums checked at each figure's published precision: {sums}",
+        len(checks),
+        sums=join_messages((c.short() for c in checks), sep="; "),
     )
     if derived:
-        expl += f". Derived (not published) figures: {', '.join(derived)}"
+        expl = message(
+            "{first}. Derived (not published) figures: {keys}",
+            first=expl,
+            keys=", ".join(derived),
+        )
     return Outcome(expl, findings, checked=len(checks))
 
 
@@ -181,10 +219,12 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     if not subs:
         return Outcome(
             "",
-            skipped="the plan publishes no per-district subtotals (the decision's appendix was not found)",
+            skipped=message(
+                "the plan publishes no per-district subtotals (the decision's appendix was not found)"
+            ),
         )
     if not plan.complete:
-        return Outcome("", skipped=_partial(plan, "district subtotals"))
+        return Outcome("", skipped=_partial(plan, message("district subtotals")))
     cl = plan.clusters
     findings = []
     for code, spec in subs.items():
@@ -194,7 +234,12 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         if "clusters" in spec and n != int(spec["clusters"]):
             findings.append(
                 r.finding(
-                    f"{code}: {n} clusters loaded, the plan has {spec['clusters']}",
+                    message(
+                        "{code}: {n} clusters loaded, the plan has {published}",
+                        code=code,
+                        n=n,
+                        published=spec["clusters"],
+                    ),
                     district_code=code,
                 )
             )
@@ -203,12 +248,21 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             if round(ha, decimals) != round(float(spec["ha"]), decimals):
                 findings.append(
                     r.finding(
-                        f"{code}: {ha:,.2f} ha declared, the plan has {float(spec['ha']):,.2f} ha",
+                        message(
+                            "{code}: {ha:,.2f} ha declared, the plan has {published:,.2f} ha",
+                            code=code,
+                            ha=ha,
+                            published=float(spec["ha"]),
+                        ),
                         district_code=code,
                     )
                 )
     return Outcome(
-        f"{plural(len(subs), 'district subtotal')} compared", findings, checked=len(subs)
+        plural_message(
+            "{n:,} district subtotal compared", "{n:,} district subtotals compared", len(subs)
+        ),
+        findings,
+        checked=len(subs),
     )
 
 
@@ -234,7 +288,7 @@ def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     m = plan.manifest
     if not m.ratios:
-        return Outcome("", skipped="the manifest publishes no ratios")
+        return Outcome("", skipped=message("the manifest publishes no ratios"))
     findings = []
     parts = []
     for ratio in m.ratios.values():
@@ -245,16 +299,28 @@ def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         )
         value = 100.0 * num.value / den.value if den.value else math.nan
         parts.append(
-            f"{ratio.label}: {num.value:,.0f}/{den.value:,.0f} = {value:.2f} %, published {pct.formatted()}"
+            message(
+                "{label}: {num:,.0f}/{den:,.0f} = {value:.2f} %, published {published}",
+                label=ratio.label,
+                num=num.value,
+                den=den.value,
+                value=value,
+                published=pct.formatted(),
+            )
         )
         if not matches_published(value, pct):
             findings.append(
                 r.finding(
-                    f"{ratio.label}: {value:.2f} % computed, {pct.formatted()} published",
+                    message(
+                        "{label}: {value:.2f} % computed, {published} published",
+                        label=ratio.label,
+                        value=value,
+                        published=pct.formatted(),
+                    ),
                     ratio=ratio.key,
                 )
             )
-    return Outcome("; ".join(parts), findings, checked=len(m.ratios))
+    return Outcome(join_messages(parts, sep="; "), findings, checked=len(m.ratios))
 
 
 @rule("PLN006", "The district layer has the plan's 30 district-level units")
@@ -277,19 +343,35 @@ def district_units(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """
     fig = plan.manifest.figures.get("district_units")
     if fig is None:
-        return Outcome("", skipped="the manifest has no district_units figure")
+        return Outcome("", skipped=message("the manifest has no district_units figure"))
     n = len(plan.districts)
     codes = plan.districts["district_code"]
     findings = []
     if not matches_published(n, fig):
         findings.append(
-            r.finding(f"{n} district units loaded, the plan uses {int(fig.value)}", loaded=n)
+            r.finding(
+                message(
+                    "{n} district units loaded, the plan uses {published}",
+                    n=n,
+                    published=int(fig.value),
+                ),
+                loaded=n,
+            )
         )
     dups = sorted(set(codes[codes.duplicated()]))
     if dups:
-        findings.append(r.finding(f"district codes repeated: {', '.join(dups)}", codes=dups))
+        findings.append(
+            r.finding(
+                message("district codes repeated: {codes}", codes=", ".join(dups)), codes=dups
+            )
+        )
     return Outcome(
-        f"{plural(n, 'district unit')} loaded; the plan uses {int(fig.value)}",
+        plural_message(
+            "{n:,} district unit loaded; the plan uses {published}",
+            "{n:,} district units loaded; the plan uses {published}",
+            n,
+            published=int(fig.value),
+        ),
         findings,
         checked=n,
     )
@@ -316,9 +398,9 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     cl = plan.clusters
     known = cl["category"].isin(list(cats))
     if not plan.complete:
-        return Outcome("", skipped=_partial(plan, "category counts"))
+        return Outcome("", skipped=_partial(plan, message("category counts")))
     if not known.any():
-        return Outcome("", skipped="no cluster carries a plan category")
+        return Outcome("", skipped=message("no cluster carries a plan category"))
     findings = []
     parts = []
     present = set(cl["category"].unique())
@@ -328,11 +410,16 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         mask = cl["category"].eq(key)
         fig = plan.manifest.figures[node.clusters]
         n = int(mask.sum())
-        parts.append(f"{key}: {n}/{int(fig.value)}")
+        parts.append(f"{key}: {n}/{int(fig.value)}")  # codes and numbers only
         if not matches_published(n, fig):
             findings.append(
                 r.finding(
-                    f"category {key!r}: {n} clusters loaded, the plan has {int(fig.value)}",
+                    message(
+                        "category {key!r}: {n} clusters loaded, the plan has {published}",
+                        key=key,
+                        n=n,
+                        published=int(fig.value),
+                    ),
                     category=key,
                 )
             )
@@ -342,17 +429,31 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             if not matches_published(ha, hafig):
                 findings.append(
                     r.finding(
-                        f"category {key!r}: {ha:,.2f} ha declared, the plan has {hafig.formatted()}",
+                        message(
+                            "category {key!r}: {ha:,.2f} ha declared, the plan has {published}",
+                            key=key,
+                            ha=ha,
+                            published=hafig.formatted(),
+                        ),
                         category=key,
                     )
                 )
     unknown = int((~known).sum())
     if unknown:
         findings.append(
-            r.finding(f"{plural(unknown, 'cluster')} carry no plan category", severity="warning")
+            r.finding(
+                plural_message(
+                    "{n:,} cluster carry no plan category",
+                    "{n:,} clusters carry no plan category",
+                    unknown,
+                ),
+                severity="warning",
+            )
         )
     return Outcome(
-        "; ".join(parts) or "no leaf category with a count", findings, checked=int(known.sum())
+        "; ".join(parts) or message("no leaf category with a count"),
+        findings,
+        checked=int(known.sum()),
     )
 
 
@@ -376,13 +477,22 @@ def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     m = plan.manifest
     unverified = [k for k in m.figures if not m.is_verified(k)]
     unattributed = [k for k in m.figures if m.is_verified(k) and not m.is_attributed(k)]
-    expl = (
-        f"{plural(len(m.figures), 'figure')} in the manifest: {len(unverified)} unverified, "
-        f"{len(unattributed)} from a source whose outlet is unknown"
+    expl = plural_message(
+        "{n:,} figure in the manifest: {unverified} unverified, "
+        "{unattributed} from a source whose outlet is unknown",
+        "{n:,} figures in the manifest: {unverified} unverified, "
+        "{unattributed} from a source whose outlet is unknown",
+        len(m.figures),
+        unverified=len(unverified),
+        unattributed=len(unattributed),
     )
     findings = [
         r.finding(
-            f"{m.figures[k].label} ({m.figures[k].formatted()}) has no verified public source",
+            message(
+                "{label} ({value}) has no verified public source",
+                label=m.figures[k].label,
+                value=m.figures[k].formatted(),
+            ),
             figure=k,
             reason="unverified",
         )
@@ -390,8 +500,12 @@ def unverified_figures(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     ]
     findings += [
         r.finding(
-            f"{m.figures[k].label} ({m.figures[k].formatted()}): its only source has no known "
-            f"outlet or URL ({m.citation(k)})",
+            message(
+                "{label} ({value}): its only source has no known outlet or URL ({citation})",
+                label=m.figures[k].label,
+                value=m.figures[k].formatted(),
+                citation=m.citation(k),
+            ),
             figure=k,
             reason="unattributed",
         )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from planning.i18n import Message, message, plural_message
 from planning.rules._base import (
     CheckOptions,
     Outcome,
     Partial,
     Rule,
     ids,
-    plural,
     rule,
     shared,
 )
@@ -23,13 +23,20 @@ if TYPE_CHECKING:
 
 
 def _layers(plan: Plan) -> list[tuple[str, gpd.GeoDataFrame, str]]:
-    return [("cluster", plan.clusters, "cluster_id"), ("zone", plan.zones, "zone_id")]
+    return [
+        (message("cluster"), plan.clusters, "cluster_id"),
+        (message("zone"), plan.zones, "zone_id"),
+    ]
 
 
 def _geo001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     total = part.counts["present"]
     return Outcome(
-        f"{plural(total, 'geometry', 'geometries')} tested with GEOS is_valid",
+        plural_message(
+            "{n:,} geometry tested with GEOS is_valid",
+            "{n:,} geometries tested with GEOS is_valid",
+            total,
+        ),
         part.findings,
         checked=total,
     )
@@ -69,7 +76,14 @@ def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
             ident = str(idents[i])
             findings.append(
                 r.finding(
-                    f"{label} {ident}: invalid geometry: {reason}", cluster_id=ident, reason=reason
+                    message(
+                        "{layer} {id}: invalid geometry: {reason}",
+                        layer=label,
+                        id=ident,
+                        reason=reason,
+                    ),
+                    cluster_id=ident,
+                    reason=reason,
                 )
             )
     return Partial(findings, {"present": total})
@@ -77,7 +91,11 @@ def invalid(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 
 def _geo002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     return Outcome(
-        f"{plural(part.counts['features'], 'feature')} checked for a geometry",
+        plural_message(
+            "{n:,} feature checked for a geometry",
+            "{n:,} features checked for a geometry",
+            part.counts["features"],
+        ),
         part.findings,
         checked=part.counts["features"],
     )
@@ -107,16 +125,24 @@ def empty(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
         for i in bad.nonzero()[0]:
             ident = str(idents[i])
             findings.append(
-                r.finding(f"{label} {ident}: geometry is missing or empty", cluster_id=ident)
+                r.finding(
+                    message("{layer} {id}: geometry is missing or empty", layer=label, id=ident),
+                    cluster_id=ident,
+                )
             )
     return Partial(findings, {"features": len(plan.clusters) + len(plan.zones)})
 
 
 def _geo003_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
-    expl = "geometry types checked"
+    expl: Message = message("geometry types checked")
     location_only = part.counts["location_only"]
     if location_only:
-        expl += f"; {plural(location_only, 'cluster')} are locations only (no published area): {ids(part.counts['point_ids'])}"
+        expl = plural_message(
+            "geometry types checked; {n:,} cluster are locations only (no published area): {ids}",
+            "geometry types checked; {n:,} clusters are locations only (no published area): {ids}",
+            location_only,
+            ids=ids(part.counts["point_ids"]),
+        )
     return Outcome(expl, part.findings, checked=part.counts.get("present", 0))
 
 
@@ -167,7 +193,12 @@ def non_polygon(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
             gtype = geoms[i].geom_type
             findings.append(
                 r.finding(
-                    f"{label} {ident}: geometry is not a polygon ({gtype})",
+                    message(
+                        "{layer} {id}: geometry is not a polygon ({type})",
+                        layer=label,
+                        id=ident,
+                        type=gtype,
+                    ),
                     cluster_id=ident,
                     geom_type=gtype,
                 )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule
-from planning.text.vietnamese import fold
+from planning.i18n import message, plural_message
+from planning.rules._base import CheckOptions, Outcome, Rule, rule
+from planning.text.names import fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,18 +33,30 @@ def duplicate_ids(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     findings = []
     blank = ids_.str.strip().eq("")
     if blank.any():
-        findings.append(r.finding(f"{plural(int(blank.sum()), 'cluster')} have an empty id"))
+        findings.append(
+            r.finding(
+                plural_message(
+                    "{n:,} cluster have an empty id",
+                    "{n:,} clusters have an empty id",
+                    int(blank.sum()),
+                )
+            )
+        )
     dup = ids_[ids_.duplicated(keep=False) & ~blank]
     for value, group in dup.groupby(dup):
         rows = ", ".join(str(i + 1) for i in group.index)
         findings.append(
             r.finding(
-                f"id {value!r} is used by rows {rows}",
+                message("id {id!r} is used by rows {rows}", id=value, rows=rows),
                 cluster_id=str(value),
                 rows=[int(i) + 1 for i in group.index],
             )
         )
-    return Outcome(f"{plural(len(ids_), 'id')} checked", findings, checked=len(ids_))
+    return Outcome(
+        plural_message("{n:,} id checked", "{n:,} ids checked", len(ids_)),
+        findings,
+        checked=len(ids_),
+    )
 
 
 def _name_fold(name: str) -> str:
@@ -57,7 +70,7 @@ def _name_fold(name: str) -> str:
 def name_folds(names: pd.Series) -> pd.Series:
     """:func:`_name_fold` of every name, vectorised: equal to ``names.map(_name_fold)``.
 
-    :func:`~planning.text.vietnamese.fold` works character by character (decompose, drop the
+    :func:`~planning.text.names.fold` works character by character (decompose, drop the
     combining marks, đ → d, case-fold) and then collapses white space, so it is applied
     once to every distinct character, between two guard letters that keep white space from
     being stripped. Each distinct name is translated with the resulting table, in which
@@ -119,11 +132,17 @@ def name_duplicates(plan: Plan, keys: pd.Series, r: Rule) -> Outcome:
         )
         findings.append(
             r.finding(
-                f"names equal without diacritics ({key!r}): {shown}",
+                message("names equal without diacritics ({key!r}): {shown}", key=key, shown=shown),
                 cluster_id=str(rows["cluster_id"].iloc[0]),
                 ids=list(rows["cluster_id"]),
             )
         )
     return Outcome(
-        f"{plural(len(names), 'name')} compared without diacritics", findings, checked=len(names)
+        plural_message(
+            "{n:,} name compared without diacritics",
+            "{n:,} names compared without diacritics",
+            len(names),
+        ),
+        findings,
+        checked=len(names),
     )

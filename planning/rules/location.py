@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Partial, Rule, plural, rule, shared
+from planning.i18n import N_, message, plural_message
+from planning.rules._base import CheckOptions, Outcome, Partial, Rule, rule, shared
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,7 +77,11 @@ def _located(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _loc001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     n = part.counts["located"]
     return Outcome(
-        f"{plural(n, 'cluster')} located against the 30 district boundaries",
+        plural_message(
+            "{n:,} cluster located against the 30 district boundaries",
+            "{n:,} clusters located against the 30 district boundaries",
+            n,
+        ),
         part.findings,
         checked=n,
     )
@@ -86,7 +91,7 @@ def _loc001_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     "LOC001",
     "Clusters lie inside Hanoi",
     finish=_loc001_outcome,
-    none_checked="no cluster has a geometry",
+    none_checked=N_("no cluster has a geometry"),
 )
 def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster whose outline lies outside the 30 districts is misplaced: usually swapped
@@ -113,7 +118,13 @@ def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
         px, py = float(xy[k, 0]), float(xy[k, 1])
         findings.append(
             r.finding(
-                f"cluster {cids[i]} ({names[i]}) lies outside Hanoi, at {py:.5f} N {px:.5f} E",
+                message(
+                    "cluster {id} ({name}) lies outside Hanoi, at {lat:.5f} N {lon:.5f} E",
+                    id=cids[i],
+                    name=names[i],
+                    lat=py,
+                    lon=px,
+                ),
                 cluster_id=str(cids[i]),
                 lon=round(px, 6),
                 lat=round(py, 6),
@@ -125,7 +136,13 @@ def outside_hanoi(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
 def _loc002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     n = part.counts["checked"]
     return Outcome(
-        f"{plural(n, 'cluster')} with a declared district checked", part.findings, checked=n
+        plural_message(
+            "{n:,} cluster with a declared district checked",
+            "{n:,} clusters with a declared district checked",
+            n,
+        ),
+        part.findings,
+        checked=n,
     )
 
 
@@ -134,11 +151,11 @@ def declared_codes(plan: Plan) -> np.ndarray:
     the district its ``district_vi`` names in the plan's district layer ("" when none).
 
     User files often give the district's name only (``Ba Vì``, ``huyện Ba Vì``); the name
-    is matched with :func:`~planning.text.vietnamese.name_key` after removing the prefix.
+    is matched with :func:`~planning.text.names.name_key` after removing the prefix.
     """
     import numpy as np
 
-    from planning.text.vietnamese import name_key, split_admin_prefix
+    from planning.text.names import name_key, split_admin_prefix
 
     cl = plan.clusters
     codes = cl["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
@@ -160,8 +177,9 @@ def declared_codes(plan: Plan) -> np.ndarray:
     "LOC002",
     "Clusters lie in their declared district",
     finish=_loc002_outcome,
-    none_checked="no cluster with a geometry inside Hanoi declares a district "
-    "(district_code or district_vi)",
+    none_checked=N_(
+        "no cluster with a geometry inside Hanoi declares a district (district_code or district_vi)"
+    ),
 )
 def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster's point on surface must fall in the district its row names.
@@ -196,8 +214,16 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
         i, d = rows[k], where[k]
         findings.append(
             r.finding(
-                f"cluster {cids[i]} ({cnames[i]}) declares {dnames[i]} "
-                f"({declared[k]}) but lies in {names[d]} ({codes[d]})",
+                message(
+                    "cluster {id} ({name}) declares {declared_name} ({declared}) "
+                    "but lies in {found_name} ({found})",
+                    id=cids[i],
+                    name=cnames[i],
+                    declared_name=dnames[i],
+                    declared=declared[k],
+                    found_name=names[d],
+                    found=codes[d],
+                ),
                 cluster_id=str(cids[i]),
                 declared=str(declared[k]),
                 found=str(codes[d]),

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from planning.i18n import message, plural_message
 from planning.rules._base import (
     CheckOptions,
     Finding,
     Outcome,
     Partial,
     Rule,
-    plural,
     rule,
     shared,
+    zone_name,
 )
 
 if TYPE_CHECKING:
@@ -118,9 +119,18 @@ def pair_findings(
     findings = []
     for a_id, b_id, ind, a in zip(first, second, indicative, areas_m2, strict=True):
         ids_ = (str(a_id), str(b_id))
-        msg = f"clusters {ids_[0]} and {ids_[1]} overlap by {a / 1e4:,.3f} ha"
         if ind:
-            msg += " (at least one footprint is indicative: its location is approximate)"
+            msg = message(
+                "clusters {a} and {b} overlap by {ha:,.3f} ha (at least one footprint is "
+                "indicative: its location is approximate)",
+                a=ids_[0],
+                b=ids_[1],
+                ha=a / 1e4,
+            )
+        else:
+            msg = message(
+                "clusters {a} and {b} overlap by {ha:,.3f} ha", a=ids_[0], b=ids_[1], ha=a / 1e4
+            )
         findings.append(
             r.finding(
                 msg,
@@ -136,7 +146,11 @@ def pair_findings(
 def pairs_outcome(polygons: int, findings: list[Finding]) -> Outcome:
     """Return TOP001's outcome: its findings and the number of polygons tested."""
     return Outcome(
-        f"{plural(polygons, 'polygon')} tested pairwise through a spatial index",
+        plural_message(
+            "{n:,} polygon tested pairwise through a spatial index",
+            "{n:,} polygons tested pairwise through a spatial index",
+            polygons,
+        ),
         findings,
         checked=polygons if polygons > 1 else 0,
     )
@@ -173,9 +187,13 @@ def clusters_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
 def _top002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     zones = part.counts["zones"]
     if not zones:
-        return Outcome("", skipped="no special zone loaded")
+        return Outcome("", skipped=message("no special zone loaded"))
     return Outcome(
-        f"{plural(part.counts['clusters'], 'cluster')} tested against {plural(len(zones), 'zone')}",
+        message(
+            "{clusters} tested against {zones}",
+            clusters=plural_message("{n:,} cluster", "{n:,} clusters", part.counts["clusters"]),
+            zones=plural_message("{n:,} zone", "{n:,} zones", len(zones)),
+        ),
         part.findings,
         checked=part.counts["clusters"],
     )
@@ -211,9 +229,19 @@ def zone_overlap(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     for i, j, a in zip(qi, tj, areas, strict=True):
         cid = str(cids[i])
         indicative = bool(ind[i] or zind[j])
-        msg = f"cluster {cid} overlaps {zn['name_en'].iloc[j] if 'name_en' in zn.columns else zn['zone_id'].iloc[j]} by {a / 1e4:,.3f} ha"
+        zone = zone_name(zn, j)
         if indicative:
-            msg += " (an indicative footprint is involved: the location is approximate)"
+            msg = message(
+                "cluster {id} overlaps {zone} by {ha:,.3f} ha (an indicative footprint is "
+                "involved: the location is approximate)",
+                id=cid,
+                zone=zone,
+                ha=a / 1e4,
+            )
+        else:
+            msg = message(
+                "cluster {id} overlaps {zone} by {ha:,.3f} ha", id=cid, zone=zone, ha=a / 1e4
+            )
         findings.append(
             r.finding(
                 msg,

@@ -1,7 +1,7 @@
 """TOT: total rows of the user's spreadsheets agree with the rows they cover.
 
 Appendices end with ``Tổng cộng`` rows, and sections with ``Cộng`` rows. The spreadsheet
-reader (:mod:`planning.readers.tables`) never loads them as clusters; it records each one with the
+reader (:mod:`planning.readers.workbook`) never loads them as clusters; it records each one with the
 area it states and the rows it covers, and this rule compares the two.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from planning.rules._base import CheckOptions, Outcome, Rule, plural, rule
+from planning.i18n import N_, message, plural_message
+from planning.rules._base import CheckOptions, Outcome, Rule, rule
 
 if TYPE_CHECKING:
     from planning.model.plan import Plan
@@ -23,7 +24,7 @@ TOTAL_TOLERANCE_HA = 0.05
 @rule(
     "TOT001",
     "Total rows of a spreadsheet equal the sum of the rows they cover",
-    none_checked="no input spreadsheet has a total row stating an area",
+    none_checked=N_("no input spreadsheet has a total row stating an area"),
 )
 def stated_totals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     """A ``Tổng cộng`` (or section ``Cộng``) row must equal the sum of the declared areas of
@@ -36,7 +37,7 @@ def stated_totals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     Examples
     --------
     >>> from dataclasses import replace
-    >>> from planning.readers.tables import StatedTotal
+    >>> from planning.readers.sheet_rows import StatedTotal
     >>> from planning.testing import make_plan, run_rule, square
     >>> total = StatedTotal(path="phu_luc.xlsx", sheet="Phụ lục", row=15, label="Tổng cộng",
     ...     stated_ha=70.0, summed_ha=7.0, rows=(7, 8), section="")
@@ -54,14 +55,24 @@ def stated_totals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         checked += 1
         if abs(t.stated_ha - t.summed_ha) <= TOTAL_TOLERANCE_HA:
             continue
-        covers = f"the {plural(len(t.rows), 'row')} above it" + (
-            f" in section {t.section!r}" if t.section else ""
-        )
+        covers = plural_message("the {n:,} row above it", "the {n:,} rows above it", len(t.rows))
+        if t.section:
+            covers = message("{rows} in section {section!r}", rows=covers, section=t.section)
         findings.append(
             r.finding(
-                f"{t.path}: sheet {t.sheet!r}, row {t.row}: total row {t.label!r} states "
-                f"{t.stated_ha:,.2f} ha, but {covers} sum to {t.summed_ha:,.2f} ha "
-                f"(difference {t.stated_ha - t.summed_ha:+,.2f} ha)",
+                message(
+                    "{path}: sheet {sheet!r}, row {row}: total row {label!r} states "
+                    "{stated:,.2f} ha, but {covers} sum to {summed:,.2f} ha "
+                    "(difference {difference:+,.2f} ha)",
+                    path=t.path,
+                    sheet=t.sheet,
+                    row=t.row,
+                    label=t.label,
+                    stated=t.stated_ha,
+                    covers=covers,
+                    summed=t.summed_ha,
+                    difference=t.stated_ha - t.summed_ha,
+                ),
                 path=t.path,
                 sheet=t.sheet,
                 row=t.row,
@@ -71,7 +82,11 @@ def stated_totals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
             )
         )
     return Outcome(
-        f"{plural(checked, 'total row')} compared with the sum of the rows they cover",
+        plural_message(
+            "{n:,} total row compared with the sum of the rows they cover",
+            "{n:,} total rows compared with the sum of the rows they cover",
+            checked,
+        ),
         findings,
         checked=checked,
     )

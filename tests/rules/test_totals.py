@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from planning.readers.tables import StatedTotal
+from planning.readers.sheet_rows import StatedTotal
 from planning.testing import make_plan, run_rule, square
 
 

@@ -3,7 +3,7 @@
   var P = (window.PlanningMap = window.PlanningMap || {});
   window.planningMaps = window.planningMaps || [];
 
-  // The same folding as planning.text.vietnamese.fold: no diacritics, d for đ, lower case.
+  // The same folding as planning.text.names.fold: no diacritics, d for đ, lower case.
   P.fold = function (s) {
     return String(s == null ? "" : s)
       .replace(/\u0110/g, "D").replace(/\u0111/g, "d")
@@ -544,6 +544,13 @@
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     if (cfg.minimap) { new P.MiniMap(cfg.minimap).addTo(map); }
     if (cfg.attribution && map.attributionControl) { map.attributionControl.addAttribution(cfg.attribution); }
+    // Leaflet's own tooltips, in the page's language
+    [[".leaflet-control-zoom-in", "Zoom in"], [".leaflet-control-zoom-out", "Zoom out"]].forEach(function (z) {
+      c.querySelectorAll(z[0]).forEach(function (a) { a.title = T(z[1]); a.setAttribute("aria-label", T(z[1])); });
+    });
+    c.querySelectorAll(".leaflet-control-attribution a[title]").forEach(function (a) {
+      a.title = T("A JavaScript library for interactive maps");
+    });
     var panelPad = function () {
       var panel = c.querySelector(".planning-panel");
       var open = panel && !panel.querySelector(".planning-box-body").hidden;

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.text import vietnamese as vn
+from planning.text import legacy, names
 
 NAMES = [
     "Thạch Thất",
@@ -64,8 +64,8 @@ def _cp1258(text: str) -> bytes:
     ],
 )
 def test_name_key_equal(a: str, b: str) -> None:
-    assert vn.name_key(a) == vn.name_key(b)
-    assert vn.name_key(unicodedata.normalize("NFD", a)) == vn.name_key(b)
+    assert names.name_key(a) == names.name_key(b)
+    assert names.name_key(unicodedata.normalize("NFD", a)) == names.name_key(b)
 
 
 @pytest.mark.parametrize(
@@ -73,29 +73,31 @@ def test_name_key_equal(a: str, b: str) -> None:
     [("Phùng", "Phụng"), ("Đông", "Dông"), ("Thạch", "Thach"), ("Hoà", "Hoa"), ("Ân", "Ấn")],
 )
 def test_name_key_different(a: str, b: str) -> None:
-    assert vn.name_key(a) != vn.name_key(b)
+    assert names.name_key(a) != names.name_key(b)
 
 
 def test_fold() -> None:
-    assert vn.fold("Phùng  Xá") == "phung xa"
-    assert vn.fold("ĐÔNG ANH") == "dong anh"
-    assert vn.fold("Ứng Hòa") == vn.fold("ung hoa")
+    assert names.fold("Phùng  Xá") == "phung xa"
+    assert names.fold("ĐÔNG ANH") == "dong anh"
+    assert names.fold("Ứng Hòa") == names.fold("ung hoa")
 
 
 def test_nfc() -> None:
-    assert vn.nfc(unicodedata.normalize("NFD", "Thạch Thất")) == "Thạch Thất"
+    assert names.nfc(unicodedata.normalize("NFD", "Thạch Thất")) == "Thạch Thất"
 
 
 @given(st.text(max_size=40))
 @settings(max_examples=200, deadline=None)
 def test_keys_never_fail_and_are_idempotent_under_normalisation(s: str) -> None:
-    assert vn.name_key(s) == vn.name_key(unicodedata.normalize("NFD", s))
-    assert vn.fold(s) == vn.fold(vn.nfc(s))
+    assert names.name_key(s) == names.name_key(unicodedata.normalize("NFD", s))
+    assert names.fold(s) == names.fold(names.nfc(s))
 
 
 @given(st.sampled_from(NAMES))
 def test_name_key_ignores_case_and_form(name: str) -> None:
-    assert vn.name_key(name.upper()) == vn.name_key(unicodedata.normalize("NFD", name.lower()))
+    assert names.name_key(name.upper()) == names.name_key(
+        unicodedata.normalize("NFD", name.lower())
+    )
 
 
 # --- split_admin_prefix ------------------------------------------------------------
@@ -126,8 +128,8 @@ def test_name_key_ignores_case_and_form(name: str) -> None:
     ],
 )
 def test_split_admin_prefix(raw: str, expected: tuple[str, str]) -> None:
-    assert vn.split_admin_prefix(raw) == expected
-    assert vn.split_admin_prefix(unicodedata.normalize("NFD", raw)) == expected
+    assert names.split_admin_prefix(raw) == expected
+    assert names.split_admin_prefix(unicodedata.normalize("NFD", raw)) == expected
 
 
 # --- syllables -----------------------------------------------------------------------
@@ -135,9 +137,9 @@ def test_split_admin_prefix(raw: str, expected: tuple[str, str]) -> None:
 
 def test_syllables() -> None:
     good = "Thạch Thất Phùng Xá Hoà Hòa Lạc nghiêng gì quyết huỳnh khuếch Khuyến Thuỷ Thủy"
-    assert all(vn.is_vietnamese_syllable(w) for w in good.split())
+    assert all(names.is_vietnamese_syllable(w) for w in good.split())
     bad = ["Th¹ch", "PhÃ¹ng", "Hoaø", "Quèc", "Meõ", "Sãc", "xyz", "Thaùch"]
-    assert not any(vn.is_vietnamese_syllable(w) for w in bad)
+    assert not any(names.is_vietnamese_syllable(w) for w in bad)
 
 
 # --- legacy encodings ------------------------------------------------------------
@@ -146,21 +148,21 @@ def test_syllables() -> None:
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
 def test_encode_decode_round_trip(name: str, encoding: str) -> None:
-    raw = vn.encode_legacy(name, encoding)  # type: ignore[arg-type]
-    assert vn.decode_legacy(raw, encoding) == vn.nfc(name)  # type: ignore[arg-type]
+    raw = legacy.encode_legacy(name, encoding)  # type: ignore[arg-type]
+    assert legacy.decode_legacy(raw, encoding) == names.nfc(name)  # type: ignore[arg-type]
 
 
 def test_tcvn3_known_bytes() -> None:
     # From the TCVN 5712:1993 chart: ạ=B9, ấ=CA, ù=EF, á=B8, đ=AE, Đ=A7, ô=AB.
-    assert vn.encode_legacy("Thạch Thất", "tcvn3") == b"Th\xb9ch Th\xcat"
-    assert vn.encode_legacy("Phùng Xá", "tcvn3") == b"Ph\xefng X\xb8"
-    assert vn.encode_legacy("Đông", "tcvn3") == b"\xa7\xabng"
+    assert legacy.encode_legacy("Thạch Thất", "tcvn3") == b"Th\xb9ch Th\xcat"
+    assert legacy.encode_legacy("Phùng Xá", "tcvn3") == b"Ph\xefng X\xb8"
+    assert legacy.encode_legacy("Đông", "tcvn3") == b"\xa7\xabng"
 
 
 def test_vni_known_bytes() -> None:
-    assert vn.encode_legacy("Hoà Lạc", "vni").decode("cp1252") == "Hoaø Laïc"
-    assert vn.encode_legacy("Ứng", "vni").decode("cp1252") == "ÖÙng"
-    assert vn.encode_legacy("Đông", "vni").decode("cp1252") == "Ñoâng"
+    assert legacy.encode_legacy("Hoà Lạc", "vni").decode("cp1252") == "Hoaø Laïc"
+    assert legacy.encode_legacy("Ứng", "vni").decode("cp1252") == "ÖÙng"
+    assert legacy.encode_legacy("Đông", "vni").decode("cp1252") == "Ñoâng"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -168,7 +170,7 @@ def test_vni_known_bytes() -> None:
 @pytest.mark.parametrize("codepage", ["latin-1", "cp1252"])
 def test_repair_text_single_values(name: str, encoding: str, codepage: str) -> None:
     if encoding in {"tcvn3", "vni"}:
-        raw = vn.encode_legacy(name, encoding)  # type: ignore[arg-type]
+        raw = legacy.encode_legacy(name, encoding)  # type: ignore[arg-type]
     elif encoding == "utf-8":
         raw = name.encode()
     else:
@@ -177,66 +179,66 @@ def test_repair_text_single_values(name: str, encoding: str, codepage: str) -> N
         misread = raw.decode(codepage)
     except UnicodeDecodeError:
         pytest.skip("bytes undefined in this code page")
-    assert vn.repair_text(misread) == vn.nfc(name)
+    assert legacy.repair_text(misread) == names.nfc(name)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_repair_text_leaves_unicode_alone(name: str) -> None:
-    assert vn.repair_text(name) == vn.nfc(name)
-    assert vn.repair_text(unicodedata.normalize("NFD", name)) == vn.nfc(name)
-    assert vn.detect_encoding(name).encoding == "unicode"
+    assert legacy.repair_text(name) == names.nfc(name)
+    assert legacy.repair_text(unicodedata.normalize("NFD", name)) == names.nfc(name)
+    assert legacy.detect_encoding(name).encoding == "unicode"
 
 
 def test_detect_confidence() -> None:
-    col = [vn.encode_legacy(n, "tcvn3").decode("latin-1") for n in NAMES]
-    det = vn.detect_encoding(col)
+    col = [legacy.encode_legacy(n, "tcvn3").decode("latin-1") for n in NAMES]
+    det = legacy.detect_encoding(col)
     assert det.encoding == "tcvn3"
     assert det.confidence > 0.9
     assert det.evidence > 20
-    assert vn.detect_encoding("Hello").confidence == 1.0
-    assert vn.detect_encoding(NAMES).encoding == "unicode"
+    assert legacy.detect_encoding("Hello").confidence == 1.0
+    assert legacy.detect_encoding(NAMES).encoding == "unicode"
 
 
 def test_column_decision_resolves_ambiguity() -> None:
     # "Hoà" is valid Unicode, but in a VNI column it is "Hồ".
-    col = [vn.encode_legacy(n, "vni").decode("cp1252") for n in ["Hồ", "Hoà Lạc", "Thạch Thất"]]
+    col = [legacy.encode_legacy(n, "vni").decode("cp1252") for n in ["Hồ", "Hoà Lạc", "Thạch Thất"]]
     assert col[0] == "Hoà"
-    fixed, det = vn.repair_texts([*col, None])
+    fixed, det = legacy.repair_texts([*col, None])
     assert det.encoding == "vni"
     assert fixed == ["Hồ", "Hoà Lạc", "Thạch Thất", None]
 
 
 def test_column_decision_never_makes_a_value_worse() -> None:
-    fixed, det = vn.repair_texts(["Hoà", "Quèc Oai", "Th¹ch ThÊt", None])
+    fixed, det = legacy.repair_texts(["Hoà", "Quèc Oai", "Th¹ch ThÊt", None])
     assert det.encoding == "tcvn3"
     assert fixed == ["Hoà", "Quốc Oai", "Thạch Thất", None]
 
 
 def test_tcvn3_upper_case_font() -> None:
     # Typed in .VnTimeH: upper-case glyphs on the lower-case codes.
-    assert vn.decode_legacy(b"H\xb5 N\xe9I", "tcvn3") == "HÀ NỘI"
+    assert legacy.decode_legacy(b"H\xb5 N\xe9I", "tcvn3") == "HÀ NỘI"
 
 
 def test_decode_legacy_rejects() -> None:
     with pytest.raises(ValueError, match="unknown legacy encoding"):
-        vn.decode_legacy(b"x", "koi8")  # type: ignore[arg-type]
+        legacy.decode_legacy(b"x", "koi8")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="single-byte"):
-        vn.decode_legacy("Thạch", "tcvn3")
+        legacy.decode_legacy("Thạch", "tcvn3")
     with pytest.raises(ValueError, match="cannot be encoded"):
-        vn.encode_legacy("中", "tcvn3")
+        legacy.encode_legacy("中", "tcvn3")
 
 
 @given(st.text(max_size=60))
 @settings(max_examples=300, deadline=None)
 def test_repair_never_fails(s: str) -> None:
-    out = vn.repair_text(s)
+    out = legacy.repair_text(s)
     assert isinstance(out, str)
     assert unicodedata.is_normalized("NFC", out)
-    _, det = vn.repair_texts([s, None, s])
+    _, det = legacy.repair_texts([s, None, s])
     assert 0.0 <= det.confidence <= 1.0
 
 
 @given(st.binary(max_size=60))
 @settings(max_examples=300, deadline=None)
 def test_repair_of_random_bytes_never_fails(b: bytes) -> None:
-    assert isinstance(vn.repair_text(b.decode("latin-1")), str)
+    assert isinstance(legacy.repair_text(b.decode("latin-1")), str)

@@ -1,4 +1,4 @@
-"""Reading the user's files: every format, legacy text, VN-2000, and every bad input.
+"""planning.readers.read_layer: every format, legacy text, VN-2000, and every bad input.
 
 Fixtures are generated at test time into ``tmp_path``; no binary file is committed.
 """
@@ -20,10 +20,18 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from pyproj.crs import CoordinateOperation
 
-from planning.errors import CRSError, PlanDataError, PlanningError
+from planning.errors import (
+    AreaUnitWarning,
+    CRSError,
+    GeometryFixWarning,
+    PlanDataError,
+    PlanningError,
+)
 from planning.geo.crs import DatumShiftWarning
-from planning.readers import io as pio
-from planning.text.vietnamese import encode_legacy
+from planning.readers import read_layer
+from planning.readers.columns import COLUMN_ALIASES
+from planning.schema import CLUSTER_COLUMNS
+from planning.text.legacy import encode_legacy
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:You will likely lose:UserWarning",
@@ -87,9 +95,9 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> Path:
 def test_vector_formats(tmp_path: Path, suffix: str) -> None:
     src = _clusters()
     path = _write(src, tmp_path / f"clusters{suffix}")
-    out = pio.read_layer(path)
+    out = read_layer(path)
     assert out.crs.to_epsg() == 4326
-    assert list(out.columns[: len(pio.CLUSTER_COLUMNS)]) == list(pio.CLUSTER_COLUMNS)
+    assert list(out.columns[: len(CLUSTER_COLUMNS)]) == list(CLUSTER_COLUMNS)
     assert out.columns[-1] == "geometry"
     by_name = out.set_index("name_vi")
     assert set(by_name.index) == set(NAMES[:3])
@@ -119,7 +127,7 @@ def test_vietnamese_column_names_and_prefixes(tmp_path: Path) -> None:
         geometry=[_box(LON, LAT)],
         crs=4326,
     )
-    out = pio.read_layer(_write(src, tmp_path / "c.geojson"))
+    out = read_layer(_write(src, tmp_path / "c.geojson"))
     rec = out.iloc[0]
     assert (rec["cluster_id"], rec["commune_vi"], rec["district_vi"]) == (
         "A",
@@ -134,21 +142,21 @@ def test_vietnamese_column_names_and_prefixes(tmp_path: Path) -> None:
 def test_columns_override_and_user_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = _clusters(2).rename(columns={"Ten_CCN": "TenKhu", "Dien_tich": "S"})
     path = _write(src, tmp_path / "c.geojson")
-    out = pio.read_layer(path, columns={"S": "declared_ha"})
+    out = read_layer(path, columns={"S": "declared_ha"})
     assert out["declared_ha"].tolist() == [12.5, 20.0]
     assert out["name_vi"].tolist() == ["", ""]
-    monkeypatch.setitem(pio.COLUMN_ALIASES["clusters"], "tenkhu", "name_vi")
-    assert pio.read_layer(path)["name_vi"].tolist() == NAMES[:2]
+    monkeypatch.setitem(COLUMN_ALIASES["clusters"], "tenkhu", "name_vi")
+    assert read_layer(path)["name_vi"].tolist() == NAMES[:2]
     with pytest.raises(PlanDataError, match=r"c\.geojson: column 'Nope' given in columns="):
-        pio.read_layer(path, columns={"Nope": "name_vi"})
+        read_layer(path, columns={"Nope": "name_vi"})
     with pytest.raises(PlanDataError, match="not a column of a clusters layer"):
-        pio.read_layer(path, columns={"S": "size"})
+        read_layer(path, columns={"S": "size"})
 
 
 def test_m2_column_is_converted(tmp_path: Path) -> None:
     src = _clusters(2).rename(columns={"Dien_tich": "Dien_tich_m2"})
     src["Dien_tich_m2"] = [125_000.0, 200_000.0]
-    out = pio.read_layer(_write(src, tmp_path / "c.geojson"))
+    out = read_layer(_write(src, tmp_path / "c.geojson"))
     assert out["declared_ha"].tolist() == [12.5, 20.0]
     assert any("m² to ha" in n for n in out.attrs["notes"])
 
@@ -167,7 +175,7 @@ def test_csv_lat_lon(tmp_path: Path) -> None:
             "kinh_do": [105.6, 105.5],
         }
     ).to_csv(path, index=False)
-    out = pio.read_layer(path)
+    out = read_layer(path)
     assert out.geometry.iloc[0].equals(shapely.Point(105.6, 21.03))
     assert out["declared_ha"].tolist() == [6.5, 20.0]
     assert (out["geometry_kind"] == "point").all()
@@ -183,7 +191,7 @@ def test_csv_semicolon_wkt(tmp_path: Path) -> None:
             "WKT": [_box(LON, LAT).wkt, _box(LON + 0.01, LAT).wkt],
         }
     ).to_csv(path, index=False, sep=";")
-    out = pio.read_layer(path)
+    out = read_layer(path)
     assert out.geometry.iloc[1].equals_exact(_box(LON + 0.01, LAT), tolerance=1e-12)
     assert "WKT" not in out.columns
 
@@ -193,8 +201,8 @@ def test_csv_xy_vn2000(tmp_path: Path) -> None:
     path = tmp_path / "xy.csv"
     pd.DataFrame({"ma": ["A"], "ten": ["X"], "x": [x], "y": [y]}).to_csv(path, index=False)
     with pytest.raises(CRSError, match=r"xy\.csv: columns 'x'/'y' hold projected coordinates"):
-        pio.read_layer(path)
-    out = pio.read_layer(path, crs="EPSG:5897")
+        read_layer(path)
+    out = read_layer(path, crs="EPSG:5897")
     lon, lat = Transformer.from_crs(4756, 4326, always_xy=True).transform(LON, LAT)
     assert _dist(out.geometry.iloc[0], lon, lat) < 0.01
 
@@ -217,7 +225,7 @@ def _appendix_rows() -> list[list[object]]:
 def test_excel_appendix_names_only(tmp_path: Path) -> None:
     path = tmp_path / "phu_luc.xlsx"
     pd.DataFrame(_appendix_rows()).to_excel(path, index=False, header=False)
-    out = pio.read_layer(path)
+    out = read_layer(path)
     assert out["name_vi"].tolist() == [
         "CCN Phùng Xá",
         "CCN Bình Phú",
@@ -244,7 +252,7 @@ def test_csv_names_only_in_tcvn3_bytes(tmp_path: Path) -> None:
     )
     path = tmp_path / "tcvn3.csv"
     path.write_bytes(encode_legacy(text, "tcvn3"))
-    out = pio.read_layer(path)
+    out = read_layer(path)
     assert out["name_vi"].tolist() == ["CCN Phùng Xá", "CCN Hoà Lạc"]
     assert out["district_vi"].tolist() == ["Thạch Thất", "Thạch Thất"]
     assert any("tcvn3" in n for n in out.attrs["notes"])
@@ -254,11 +262,11 @@ def test_csv_utf8_mojibake_and_cp1258(tmp_path: Path) -> None:
     path = tmp_path / "moji.csv"
     rows = "ten,xa,huyen\nCCN Phùng Xá,Phùng Xá,Thạch Thất\n"
     path.write_text(rows.encode("utf-8").decode("cp1252"), encoding="utf-8")
-    assert pio.read_layer(path)["name_vi"].tolist() == ["CCN Phùng Xá"]
+    assert read_layer(path)["name_vi"].tolist() == ["CCN Phùng Xá"]
     path2 = tmp_path / "vni.csv"
     path2.write_bytes(encode_legacy(rows, "vni"))
-    assert pio.read_layer(path2)["commune_vi"].tolist() == ["Phùng Xá"]
-    assert pio.read_layer(path2, encoding="vni")["commune_vi"].tolist() == ["Phùng Xá"]
+    assert read_layer(path2)["commune_vi"].tolist() == ["Phùng Xá"]
+    assert read_layer(path2, encoding="vni")["commune_vi"].tolist() == ["Phùng Xá"]
 
 
 # --- legacy DBF encodings -------------------------------------------------------------------
@@ -280,24 +288,24 @@ def test_tcvn3_dbf_reads_as_unicode(tmp_path: Path, keep_cpg: bool) -> None:
     path = _legacy_dbf(tmp_path, "tcvn3", keep_cpg=keep_cpg)
     raw = path.with_suffix(".dbf").read_bytes()
     assert encode_legacy("Phùng Xá", "tcvn3") in raw  # really TCVN3 bytes on disk
-    out = pio.read_layer(path)
+    out = read_layer(path)
     assert out["name_vi"].tolist() == NAMES
     assert out["commune_vi"].tolist()[:3] == ["Phùng Xá", "Bình Phú", "Thạch Hoà"]
     assert out["district_vi"].tolist() == ["Thạch Thất"] * 5
     assert any("decoded from tcvn3" in n for n in out.attrs["notes"])
-    forced = pio.read_layer(path, encoding="tcvn3")
+    forced = read_layer(path, encoding="tcvn3")
     assert forced["name_vi"].tolist() == NAMES
 
 
 def test_vni_dbf_reads_as_unicode(tmp_path: Path) -> None:
-    out = pio.read_layer(_legacy_dbf(tmp_path, "vni"))
+    out = read_layer(_legacy_dbf(tmp_path, "vni"))
     assert out["name_vi"].tolist() == NAMES
 
 
 def test_unknown_encoding(tmp_path: Path) -> None:
     path = _write(_clusters(1), tmp_path / "c.geojson")
     with pytest.raises(PlanDataError, match="unknown encoding 'klingon'"):
-        pio.read_layer(path, encoding="klingon")
+        read_layer(path, encoding="klingon")
 
 
 # --- VN-2000 shapefiles ------------------------------------------------------------------
@@ -344,7 +352,7 @@ def test_vn2000_prj_without_datum_shift_within_1m(tmp_path: Path) -> None:
     naive = gpd.read_file(path).to_crs(4326)
     assert _max_offset(naive, path) > 200  # what a naive reader gets
     with pytest.warns(DatumShiftWarning, match=r"vn2000\.shp: .*lost its datum shift"):
-        out = pio.read_layer(path)
+        out = read_layer(path)
     assert _max_offset(out, path) < 1.0
     assert out.attrs["source_crs"] == "EPSG:5897"
 
@@ -357,7 +365,7 @@ def test_vn2000_prj_with_zero_towgs84(tmp_path: Path, towgs84: str) -> None:
     ).to_wkt("WKT1_GDAL")
     path, _, _ = _vn2000_shapefile(tmp_path, prj)
     with pytest.warns(DatumShiftWarning):
-        out = pio.read_layer(path)
+        out = read_layer(path)
     assert _max_offset(out, path) < 1.0
 
 
@@ -365,7 +373,7 @@ def test_vn2000_proper_prj_no_warning(tmp_path: Path) -> None:
     path, _, _ = _vn2000_shapefile(tmp_path, CRS.from_epsg(5897).to_wkt("WKT1_ESRI"))
     with warnings.catch_warnings():
         warnings.simplefilter("error", DatumShiftWarning)
-        out = pio.read_layer(path)
+        out = read_layer(path)
     assert _max_offset(out, path) < 0.01
 
 
@@ -374,8 +382,8 @@ def test_missing_prj_is_a_crs_error(tmp_path: Path) -> None:
     with pytest.raises(
         CRSError, match=r"vn2000\.shp: the layer has no coordinate reference system"
     ):
-        pio.read_layer(path)
-    out = pio.read_layer(path, crs="EPSG:5897")
+        read_layer(path)
+    out = read_layer(path, crs="EPSG:5897")
     assert _max_offset(out, path) < 0.01
 
 
@@ -394,13 +402,13 @@ def _feature(geom: object, **props: object) -> dict[str, object]:
 
 def test_file_not_found(tmp_path: Path) -> None:
     with pytest.raises(PlanDataError, match=r"nope\.geojson: file not found$"):
-        pio.read_layer(tmp_path / "nope.geojson")
+        read_layer(tmp_path / "nope.geojson")
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
     (tmp_path / "a.docx").write_bytes(b"x")
     with pytest.raises(PlanDataError, match=r"a\.docx: unsupported file type '\.docx'"):
-        pio.read_layer(tmp_path / "a.docx")
+        read_layer(tmp_path / "a.docx")
 
 
 @pytest.mark.parametrize(
@@ -410,25 +418,25 @@ def test_corrupt_file(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"bad{suffix}"
     path.write_bytes(b"\x00\x01garbage\xff" * 10)
     with pytest.raises(PlanDataError, match=rf"bad\{suffix}: cannot read the"):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_truncated_geojson(tmp_path: Path) -> None:
     path = _write(_clusters(), tmp_path / "t.geojson")
     path.write_bytes(path.read_bytes()[:150])
     with pytest.raises(PlanDataError, match=r"t\.geojson: cannot read the file"):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_empty_layer(tmp_path: Path) -> None:
     with pytest.raises(PlanDataError, match=r"e\.geojson: the layer is empty \(no features\)"):
-        pio.read_layer(_geojson(tmp_path / "e.geojson", []))
+        read_layer(_geojson(tmp_path / "e.geojson", []))
     (tmp_path / "e.csv").write_text("ten,xa,huyen\n")
     with pytest.raises(PlanDataError, match=r"e\.csv: the table has no data rows"):
-        pio.read_layer(tmp_path / "e.csv")
+        read_layer(tmp_path / "e.csv")
     (tmp_path / "z.csv").write_text("")
     with pytest.raises(PlanDataError, match=r"z\.csv: the file is empty"):
-        pio.read_layer(tmp_path / "z.csv")
+        read_layer(tmp_path / "z.csv")
 
 
 def test_lat_lon_swapped(tmp_path: Path) -> None:
@@ -440,10 +448,10 @@ def test_lat_lon_swapped(tmp_path: Path) -> None:
         PlanDataError,
         match=r"^.*swap\.csv: row 2 \(cluster_id=B\), field 'geometry': latitude and longitude are swapped",
     ):
-        pio.read_layer(path)
+        read_layer(path)
     gj = _geojson(tmp_path / "swap.geojson", [_feature(_box(LAT, LON), ma="X")])
     with pytest.raises(PlanDataError, match="swapped"):
-        pio.read_layer(gj)
+        read_layer(gj)
 
 
 def test_outside_viet_nam(tmp_path: Path) -> None:
@@ -455,14 +463,14 @@ def test_outside_viet_nam(tmp_path: Path) -> None:
         PlanDataError,
         match=r"paris\.geojson: row 2 \(cluster_id=B\), field 'geometry': coordinates outside Viet Nam",
     ):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_projected_numbers_read_as_degrees(tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
     pd.DataFrame({"ma": ["A"], "lon": [557171.0], "lat": [2325157.0]}).to_csv(path, index=False)
     with pytest.raises(PlanDataError, match=r"are not longitude/latitude .* EPSG:5897"):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_mixed_geometries(tmp_path: Path) -> None:
@@ -474,7 +482,7 @@ def test_mixed_geometries(tmp_path: Path) -> None:
         PlanDataError,
         match=r"mixed\.geojson: row 2 \(cluster_id=B\), field 'geometry': mixed geometries",
     ):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_lines_where_polygons_are_needed(tmp_path: Path) -> None:
@@ -486,7 +494,7 @@ def test_lines_where_polygons_are_needed(tmp_path: Path) -> None:
         PlanDataError,
         match=r"row 1 \(cluster_id=A\), field 'geometry': a LineString where polygons are needed",
     ):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_points_where_a_zone_polygon_is_needed(tmp_path: Path) -> None:
@@ -494,14 +502,14 @@ def test_points_where_a_zone_polygon_is_needed(tmp_path: Path) -> None:
     with pytest.raises(
         PlanDataError, match=r"row 1 \(zone_id=HL\).*a Point where a zones layer needs polygons"
     ):
-        pio.read_layer(path, kind="zones")
+        read_layer(path, kind="zones")
 
 
 def test_points_layer_is_fine_for_clusters(tmp_path: Path) -> None:
     path = _geojson(
         tmp_path / "p.geojson", [_feature(shapely.Point(LON, LAT), ma="A", dien_tich=5)]
     )
-    out = pio.read_layer(path)
+    out = read_layer(path)
     assert out["geometry_kind"].tolist() == ["point"]
 
 
@@ -512,7 +520,7 @@ def test_duplicate_ids(tmp_path: Path) -> None:
         PlanDataError,
         match=r"dup\.geojson: row 3 \(cluster_id=ccn-01\), field 'cluster_id': duplicate cluster_id 'ccn-01' \(also on row 1\)",
     ):
-        pio.read_layer(_write(src, tmp_path / "dup.geojson"))
+        read_layer(_write(src, tmp_path / "dup.geojson"))
 
 
 def test_unreadable_area(tmp_path: Path) -> None:
@@ -521,7 +529,7 @@ def test_unreadable_area(tmp_path: Path) -> None:
     with pytest.raises(
         PlanDataError, match=r"row 2 \(cluster_id=CCN-02\), field 'declared_ha': unreadable area"
     ):
-        pio.read_layer(_write(src, tmp_path / "a.geojson"))
+        read_layer(_write(src, tmp_path / "a.geojson"))
 
 
 def test_missing_geometry_without_location(tmp_path: Path) -> None:
@@ -531,7 +539,7 @@ def test_missing_geometry_without_location(tmp_path: Path) -> None:
     with pytest.raises(
         PlanDataError, match=r"row 2 \(cluster_id=B\), field 'geometry': feature has no geometry"
     ):
-        pio.read_layer(path)
+        read_layer(path)
     path2 = _geojson(
         tmp_path / "n2.geojson",
         [
@@ -539,21 +547,21 @@ def test_missing_geometry_without_location(tmp_path: Path) -> None:
             _feature(None, ma="B", xa="Phùng Xá", huyen="Thạch Thất"),
         ],
     )
-    out = pio.read_layer(path2)
+    out = read_layer(path2)
     assert out["needs_placement"].tolist() == [False, True]
 
 
 def test_z_coordinates_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "z.csv"
     pd.DataFrame({"ma": ["A"], "wkt": [f"POINT Z ({LON} {LAT} 12)"]}).to_csv(path, index=False)
-    assert not pio.read_layer(path).geometry.iloc[0].has_z
+    assert not read_layer(path).geometry.iloc[0].has_z
 
 
 def test_one_coordinate_column(tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
     pd.DataFrame({"ma": ["A"], "lat": [21.0]}).to_csv(path, index=False)
     with pytest.raises(PlanDataError, match="only one coordinate column"):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_bad_wkt(tmp_path: Path) -> None:
@@ -562,7 +570,7 @@ def test_bad_wkt(tmp_path: Path) -> None:
         path, index=False
     )
     with pytest.raises(PlanDataError, match=r"w\.csv: row 2, field 'wkt': unreadable WKT"):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_multi_layer_geopackage(tmp_path: Path) -> None:
@@ -572,11 +580,11 @@ def test_multi_layer_geopackage(tmp_path: Path) -> None:
     with pytest.raises(
         PlanDataError, match=r"two\.gpkg: the file has 2 layers \(a, b\); choose one with layer="
     ):
-        pio.read_layer(path)
-    assert len(pio.read_layer(path, layer="b")) == 1
-    assert len(pio.read_layer(path, layer=0)) == 2
+        read_layer(path)
+    assert len(read_layer(path, layer="b")) == 1
+    assert len(read_layer(path, layer=0)) == 2
     with pytest.raises(PlanDataError, match="no layer 'c'"):
-        pio.read_layer(path, layer="c")
+        read_layer(path, layer="c")
 
 
 # --- invalid rings and fix=True ------------------------------------------------------------
@@ -594,7 +602,7 @@ def test_invalid_ring_reported_with_reason(tmp_path: Path) -> None:
         PlanDataError,
         match=r"bow\.geojson: row 2 \(cluster_id=B\), field 'geometry': invalid polygon: Self-intersection\[.*fix=True",
     ):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_fix_repairs_and_reports(tmp_path: Path) -> None:
@@ -602,10 +610,10 @@ def test_fix_repairs_and_reports(tmp_path: Path) -> None:
         tmp_path / "bow.geojson", [_feature(_box(LON, LAT), ma="A"), _feature(BOWTIE, ma="B")]
     )
     with pytest.warns(
-        pio.GeometryFixWarning,
+        GeometryFixWarning,
         match=r"repaired 1 invalid geometry: row 2 \(cluster_id=B\): Self-intersection",
     ):
-        out = pio.read_layer(path, fix=True)
+        out = read_layer(path, fix=True)
     assert out.geometry.is_valid.all()
     assert out.geometry.iloc[1].geom_type == "MultiPolygon"
     assert len(out.attrs["fixes"]) == 1 and "make_valid" in out.attrs["fixes"][0]
@@ -620,124 +628,23 @@ def test_m2_warning_from_values(tmp_path: Path) -> None:
         {"ten": ["A", "B"], "xa": ["x", "y"], "huyen": ["h", "h"], "dien_tich": [125000, 60000]}
     ).to_csv(path, index=False)
     with pytest.warns(
-        pio.AreaUnitWarning,
+        AreaUnitWarning,
         match=r"m2\.csv: field 'declared_ha': declared areas look like m², not ha",
     ):
-        pio.read_layer(path)
+        read_layer(path)
 
 
 def test_m2_warning_from_polygons(tmp_path: Path) -> None:
     src = _clusters(2)
     src["Dien_tich"] = [src.to_crs(5897).area.iloc[0], 900.0]  # m², a 0.1 ha box
-    with pytest.warns(pio.AreaUnitWarning, match="times the measured polygon areas"):
-        pio.read_layer(_write(src, tmp_path / "m2.geojson"))
+    with pytest.warns(AreaUnitWarning, match="times the measured polygon areas"):
+        read_layer(_write(src, tmp_path / "m2.geojson"))
 
 
 def test_no_m2_warning_for_hectares(tmp_path: Path) -> None:
     with warnings.catch_warnings():
-        warnings.simplefilter("error", pio.AreaUnitWarning)
-        pio.read_layer(_write(_clusters(), tmp_path / "ok.geojson"))
-
-
-# --- parse_area ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("50", (50.0, "")),
-        ("50,5", (50.5, "")),
-        ("1.234,5", (1234.5, "")),
-        ("khoảng 20 ha", (20.0, "about")),
-        ("hơn 20", (20.0, "more than")),
-        ("gần 21", (21.0, "nearly")),
-        ("~ 15", (15.0, "about")),
-        (12, (12.0, "")),
-        ("", (math.nan, "")),
-        (None, (math.nan, "")),
-    ],
-)
-def test_parse_area(raw: object, expected: tuple[float, str]) -> None:
-    got = pio.parse_area(raw)
-    if math.isnan(expected[0]):
-        assert math.isnan(got[0]) and got[1] == expected[1]
-    else:
-        assert got == expected
-
-
-@pytest.mark.parametrize("raw", ["abc", "-5", "12 mẫu", True])
-def test_parse_area_rejects(raw: object) -> None:
-    with pytest.raises(ValueError, match=r"area|number|negative"):
-        pio.parse_area(raw)
-
-
-# --- place_at_communes -----------------------------------------------------------------------
-
-
-def _communes() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {
-            "commune_id": ["1", "2", "3"],
-            "commune_vi": ["Phùng Xá", "Thạch Hoà", "Phùng Xá"],
-            "commune_type": ["xã", "xã", "xã"],
-            "district_code": ["VN10127", "VN10127", "VN10119"],
-            "district_vi": ["Thạch Thất", "Thạch Thất", "Mỹ Đức"],
-        },
-        geometry=[_box(105.6, 21.03, 0.02), _box(105.5, 21.0, 0.02), _box(105.8, 20.7, 0.02)],
-        crs=4326,
-    )
-
-
-def test_place_at_communes(tmp_path: Path) -> None:
-    path = tmp_path / "n.csv"
-    pd.DataFrame(
-        {
-            "ten": ["A", "B", "C"],
-            "xa": ["Xã Phùng Xá", "Thạch Hòa", "Phùng Xá"],  # old tone placement matches Hoà
-            "huyen": ["Thạch Thất", "Huyện Thạch Thất", "Mỹ Đức"],
-            "dien_tich": [5, 6, 7],
-        }
-    ).to_csv(path, index=False)
-    rows = pio.read_layer(path)
-    placed = pio.place_at_communes(rows, _communes())
-    comm = _communes()
-    for i, j in enumerate([0, 1, 2]):
-        assert comm.geometry.iloc[j].contains(placed.geometry.iloc[i])
-    assert placed["district_code"].tolist() == ["VN10127", "VN10127", "VN10119"]
-    assert placed["commune_vi"].tolist() == ["Phùng Xá", "Thạch Hòa", "Phùng Xá"]
-    assert (placed["location_precision"] == "commune").all()
-    assert not placed["needs_placement"].any()
-
-
-def test_place_at_communes_unknown(tmp_path: Path) -> None:
-    path = tmp_path / "n.csv"
-    pd.DataFrame(
-        {"ma": ["A", "B"], "xa": ["Phùng Xá", "Bình Yên"], "huyen": ["Thạch Thất", "Thạch Thất"]}
-    ).to_csv(path, index=False)
-    rows = pio.read_layer(path)
-    with pytest.raises(
-        PlanDataError,
-        match=r"n\.csv: row 2 \(cluster_id=B\), field 'commune_vi': commune 'Bình Yên' not found in district Thạch Thất \(VN10127\)",
-    ):
-        pio.place_at_communes(rows, _communes())
-    rows2 = rows.copy()
-    rows2["district_vi"] = ["Thạch Thất", "Ba Vì"]
-    with pytest.raises(
-        PlanDataError, match=r"row 2 .*field 'district_vi': unknown district 'Ba Vì'"
-    ):
-        pio.place_at_communes(rows2, _communes())
-
-
-def test_place_by_unique_commune_without_district(tmp_path: Path) -> None:
-    path = tmp_path / "n.csv"
-    pd.DataFrame({"ma": ["A"], "xa": ["Thạch Hoà"]}).to_csv(path, index=False)
-    placed = pio.place_at_communes(pio.read_layer(path), _communes())
-    assert placed["district_code"].tolist() == ["VN10127"]
-    pd.DataFrame({"ma": ["A"], "xa": ["Phùng Xá"]}).to_csv(path, index=False)
-    with pytest.raises(
-        PlanDataError, match=r"commune 'Phùng Xá' exists in 2 districts .*give the district"
-    ):
-        pio.place_at_communes(pio.read_layer(path), _communes())
+        warnings.simplefilter("error", AreaUnitWarning)
+        read_layer(_write(_clusters(), tmp_path / "ok.geojson"))
 
 
 def test_row_without_any_location(tmp_path: Path) -> None:
@@ -749,61 +656,7 @@ def test_row_without_any_location(tmp_path: Path) -> None:
         PlanDataError,
         match=r"nowhere\.csv: row 2 \(cluster_id=B\), field 'commune_vi': row has no location",
     ):
-        pio.read_layer(path)
-
-
-# --- atomic output --------------------------------------------------------------------------
-
-
-def test_atomic_write(tmp_path: Path) -> None:
-    target = tmp_path / "report.txt"
-    target.write_text("old")
-    pio.atomic_write(target, "new ✓")
-    assert target.read_text(encoding="utf-8") == "new ✓"
-    pio.atomic_write(target, b"bytes")
-    assert target.read_bytes() == b"bytes"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
-
-
-def test_atomic_output_failure_keeps_old_file(tmp_path: Path) -> None:
-    target = tmp_path / "map.html"
-    target.write_text("old")
-
-    def interrupted() -> None:
-        with pio.atomic_output(target, mode="w") as fh:
-            fh.write("half")
-            raise RuntimeError("interrupted")
-
-    with pytest.raises(RuntimeError, match="interrupted"):
-        interrupted()
-    assert target.read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
-
-
-def test_atomic_path(tmp_path: Path) -> None:
-    target = tmp_path / "out.geojson"
-    with pio.atomic_path(target) as tmp:
-        assert tmp.parent == tmp_path and tmp.suffix == ".geojson" and not tmp.exists()
-        _clusters(1).to_file(tmp)
-    assert len(gpd.read_file(target)) == 1
-    assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
-
-
-def test_atomic_refuses_to_overwrite_inputs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    src = _write(_clusters(1), tmp_path / "in.shp")
-    with pytest.raises(PlanDataError, match=r"in\.shp: refusing to overwrite an input file"):
-        pio.atomic_write(src, "x", protect=[src])
-    with pytest.raises(PlanDataError, match="refusing to overwrite part of the input shapefile"):
-        pio.atomic_write(src.with_suffix(".dbf"), "x", protect=[str(src)])
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(PlanDataError, match="refusing"):
-        pio.atomic_write("./in.shp", "x", protect=[src])
-    with pytest.raises(PlanDataError, match="does not exist"):
-        pio.atomic_write(tmp_path / "no" / "x.txt", "x")
-    with pytest.raises(PlanDataError, match="is a directory"):
-        pio.atomic_write(tmp_path, "x")
+        read_layer(path)
 
 
 # --- import cost ------------------------------------------------------------------------------
@@ -813,8 +666,8 @@ def test_import_is_cheap() -> None:
     import subprocess
     import sys
 
-    code = "import sys, planning.readers.io; print(sorted(m for m in ('pandas','geopandas','pyogrio','shapely','pyproj') if m in sys.modules))"
-    root = Path(__file__).resolve().parent.parent
+    code = "import sys, planning.readers; print(sorted(m for m in ('pandas','geopandas','pyogrio','shapely','pyproj') if m in sys.modules))"
+    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
@@ -827,9 +680,7 @@ def test_import_is_cheap() -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from planning.testing import TEMPLATE_PAYLOADS  # noqa: E402
-
-#: Raise for a deeper run: PLANNING_FUZZ_EXAMPLES=2000 pytest tests/test_io.py -k fuzz
+#: Raise for a deeper run: PLANNING_FUZZ_EXAMPLES=2000 pytest tests/readers/test_read_layer.py -k fuzz
 FUZZ_EXAMPLES = int(os.environ.get("PLANNING_FUZZ_EXAMPLES", "70"))
 FUZZ_SUFFIXES = [
     ".geojson",
@@ -849,7 +700,7 @@ def _read_or_planning_error(path: Path, **kw: object) -> gpd.GeoDataFrame | None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return pio.read_layer(path, **kw)  # type: ignore[arg-type]
+            return read_layer(path, **kw)  # type: ignore[arg-type]
     except PlanningError:
         return None
 
@@ -972,183 +823,3 @@ def test_fuzz_geometries(
         assert np.isfinite(shapely.bounds(arr)).all()
         polys = np.isin(shapely.get_type_id(arr), [3, 6])
         assert shapely.is_valid(arr[polys]).all()
-
-
-# --- per-distinct-value work equals per-row work -------------------------------------------
-
-from planning.text import vietnamese as pvn  # noqa: E402
-
-_WORDS = [
-    "CCN Phùng Xá",
-    "Thạch Thất",
-    "HÀ NỘI",
-    "Ứng Hòa",
-    "xã Yên Sơn, huyện Quốc Oai",
-    "Quận Hà Đông; phường Yên Nghĩa",
-    "TT. Liên Quan",
-    "H. Mỹ Đức",
-    "thị xã Sơn Tây, xã Cổ Đông",
-    "SYN-000001",
-    "",
-    "  Đông   Anh ",
-]
-
-
-def _mangle(text: str, how: str) -> str:
-    if how == "unicode":
-        return text
-    if how == "nfd":
-        import unicodedata
-
-        return unicodedata.normalize("NFD", text)
-    if how == "mojibake":
-        return text.encode("utf-8").decode("latin-1")
-    return encode_legacy(text, how).decode("latin-1")  # type: ignore[arg-type]
-
-
-_cells = st.one_of(
-    st.builds(
-        _mangle,
-        st.sampled_from(_WORDS),
-        st.sampled_from(["unicode", "nfd", "mojibake", "tcvn3", "vni"]),
-    ),
-    st.text(max_size=8),
-    st.sampled_from(TEMPLATE_PAYLOADS),  # template syntax in a cell is plain text (issue 9)
-    st.sampled_from(["50", "khoảng 20 ha", "1.234,5", "x", "-3"]),
-    st.none(),
-    st.sampled_from([math.nan, 0.0, -0.0, 12.5, 3.0, -1.0, math.inf, 7, True]),
-)
-
-
-def _distinct(values: list[str]) -> tuple[list[str], list[int]]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return list(counts), list(counts.values())
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    column=st.lists(
-        st.one_of(
-            st.builds(
-                _mangle,
-                st.sampled_from(_WORDS),
-                st.sampled_from(["unicode", "mojibake", "tcvn3", "vni"]),
-            ),
-            st.text(max_size=6),
-        ),
-        max_size=25,
-    ),
-    layout=st.sampled_from(["mixed", "tcvn3", "vni", "mojibake", "upper-tcvn3"]),
-    forced=st.sampled_from([None, None, "unicode", "tcvn3", "vni", "cp1258", "utf-8"]),
-)
-def testrepair_distinct_equals_repair_texts(
-    column: list[str], layout: str, forced: str | None
-) -> None:
-    if layout == "upper-tcvn3":
-        column = [_mangle(w.upper(), "tcvn3") for w in _WORDS[:4]] + column[:3]
-    elif layout != "mixed":  # mostly one encoding, as a real column is
-        column = [_mangle(w, layout) for w in _WORDS] * 2 + column[:3]
-    want, want_det = pvn.repair_texts(column, encoding=forced)
-    texts, counts = _distinct(column)
-    fixed, det = pvn.repair_distinct(texts, counts, encoding=forced, sample=None)
-    got = [dict(zip(texts, fixed, strict=True))[v] for v in column]
-    assert got == want
-    assert det == want_det
-    # A sample as large as the column changes nothing.
-    assert pvn.repair_distinct(texts, counts, encoding=forced, sample=len(texts)) == (fixed, det)
-
-
-@pytest.mark.parametrize("layout", ["unicode", "tcvn3", "vni"])
-def testrepair_distinct_sampled_decision(layout: str) -> None:
-    column = [_mangle(f"{w} {i}", layout) for i in range(60) for w in _WORDS[:5]]
-    want, want_det = pvn.repair_texts(column)
-    texts, counts = _distinct(column)
-    fixed, det = pvn.repair_distinct(texts, counts, sample=20)
-    assert [dict(zip(texts, fixed, strict=True))[v] for v in column] == want
-    assert det.encoding == want_det.encoding
-    if layout != "unicode":  # a legacy decision is confirmed on every value: same note
-        assert det == want_det
-
-
-@settings(max_examples=150, deadline=None)
-@given(values=st.lists(_cells, max_size=30))
-def test_per_value_equals_per_row(values: list[object]) -> None:
-    for func in (pio._text, pio._try_parse_area, pio._text_bare_name, repr):
-        want = [func(v) for v in values]
-        got = pio._per_value(values, func)
-        assert [repr(x) for x in got] == [repr(x) for x in want]
-    texts = [pio._text(v) for v in values]
-    assert pio._per_value(texts, pio._split_location) == [pio._split_location(t) for t in texts]
-
-
-def _split_location_per_row(value: str, gdf: gpd.GeoDataFrame, i: int) -> str:
-    """The per-row reference (the implementation before per-distinct-value work)."""
-    import re
-
-    from planning.text.vietnamese import split_admin_prefix
-
-    if not value:
-        return ""
-    parts = [p.strip() for p in re.split(r"[,;]\s*", value) if p.strip()]
-    if len(parts) == 1:
-        return split_admin_prefix(value)[1]
-    commune = ""
-    for part in parts:
-        kind, bare = split_admin_prefix(part)
-        if kind in {"xã", "phường", "thị trấn"} and not commune:
-            commune = bare
-        elif kind in {"huyện", "quận", "thị xã"} and not pio._text(gdf["district_vi"].iloc[i]):
-            gdf.loc[gdf.index[i], "district_vi"] = bare
-    return commune or split_admin_prefix(parts[0])[1]
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    rows=st.lists(
-        st.tuples(st.sampled_from(_WORDS), st.sampled_from(["", "Gia Lâm", None, "huyện Ba Vì"])),
-        min_size=1,
-        max_size=20,
-    )
-)
-def test_split_locations_equals_per_row(rows: list[tuple[str, str | None]]) -> None:
-    communes = [pio._text(c) for c, _ in rows]
-    frame = pd.DataFrame({"district_vi": pd.Series([d for _, d in rows], dtype=object)})
-    want_frame = frame.copy()
-    want = [_split_location_per_row(c, want_frame, i) for i, c in enumerate(communes)]
-    got = pio._split_locations(communes, frame)
-    assert got == want
-    assert [pio._text(v) for v in frame["district_vi"]] == [
-        pio._text(v) for v in want_frame["district_vi"]
-    ]
-
-
-def test_read_layer_repeated_cells_equal_per_row(tmp_path: Path) -> None:
-    """Many rows sharing a few location and area cells read as each row alone would."""
-    n = 60
-    locations = ["xã Phùng Xá, huyện Thạch Thất", "TT. Liên Quan", ""]
-    df = pd.DataFrame(
-        {
-            "ma": [f"C{i}" for i in range(n)],
-            "ten": [_mangle(f"CCN Phùng Xá {i}", "tcvn3") for i in range(n)],
-            "xa": [_mangle(locations[i % 3], "tcvn3") for i in range(n)],
-            "huyen": ["", "H. Thạch Thất", "Thạch Thất"] * (n // 3),
-            "dien_tich": ["khoảng 20 ha", "12,5", 7.0] * (n // 3),
-            "lon": [LON + 0.01 * (i % 10) for i in range(n)],
-            "lat": [LAT + 0.01 * (i // 10) for i in range(n)],
-        }
-    )
-    path = tmp_path / "many.csv"
-    df.to_csv(path, index=False)
-    out = pio.read_layer(path)
-    assert list(out["name_vi"][:2]) == ["CCN Phùng Xá 0", "CCN Phùng Xá 1"]
-    assert list(out["commune_vi"][:3]) == ["Phùng Xá", "Liên Quan", ""]
-    assert set(out["district_vi"]) == {"Thạch Thất"}
-    assert list(out["declared_ha"][:3]) == [20.0, 12.5, 7.0]
-    assert list(out["area_qualifier"][:3]) == ["about", "", ""]
-    assert any("decoded from tcvn3" in note for note in out.attrs["notes"])
-    bad = df.assign(dien_tich=["12", "x ha", "y"] * (n // 3))
-    bad.to_csv(path, index=False)
-    with pytest.raises(PlanDataError, match=r"row 2.*declared_ha.*unreadable area: 'x ha'"):
-        pio.read_layer(path)

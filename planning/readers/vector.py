@@ -1,0 +1,249 @@
+"""GIS files → layers: GeoJSON, GeoPackage, Shapefile (or a zip of one), KML/KMZ, FlatGeobuf, GML.
+
+:func:`read_vector` opens a file through GDAL (pyogrio): a ``.zip`` is opened inside the
+archive when it holds exactly one GIS file, a shapefile is refused without its ``.dbf``, the
+layer is the only one (or the one chosen with ``layer=``; every folder of a KML), and a DBF's
+code page is taken from its ``.cpg`` when that names Windows-1258 or UTF-8
+(:func:`dbf_codec`). :func:`vector_to_layer` maps the columns and moves the layer to EPSG:4326;
+features without geometry are kept for placement when they name a commune or district.
+"""
+
+from __future__ import annotations
+
+import glob
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planning.geo.crs import Helmert, to_wgs84
+from planning.readers._context import ReadContext, reason
+from planning.readers.columns import map_columns
+from planning.readers.values import placeable
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["VECTOR_SUFFIXES", "dbf_codec", "read_vector", "vector_to_layer"]
+
+#: Suffixes of the GIS files :func:`read_vector` reads.
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".kmz", ".fgb", ".gml")
+#: Members of a zip archive that are GIS files.
+_ZIP_MEMBER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb", ".gml")
+
+
+def _gdal_errors() -> tuple[type[BaseException], ...]:
+    """Return what GDAL (through pyogrio) raises for a file it cannot read.
+
+    pyogrio's :class:`~pyogrio.errors.DataSourceError` and
+    :class:`~pyogrio.errors.DataLayerError` (with its field, geometry and CRS errors),
+    :class:`OSError`, and :class:`ValueError` (unsupported drivers and options; a
+    :class:`UnicodeDecodeError` when the text is not in the encoding given).
+    """
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    return (DataSourceError, DataLayerError, OSError, ValueError)
+
+
+def dbf_codec(ctx: ReadContext) -> str | None:
+    """Return the code page a shapefile's ``.cpg`` names, when it is one GDAL may misread.
+
+    Only Windows-1258 (``1258``, ``CP1258``, ``ANSI 1258`` …) and UTF-8 (``65001``,
+    ``UTF-8``) are taken from the ``.cpg``: Western code pages (``ISO-8859-1``) are what
+    tools write for TCVN3/VNI data too, which detection then decodes.
+    """
+    from planning.readers.codepages import shapefile_codec
+
+    codec = shapefile_codec(ctx.path)
+    if codec not in {"cp1258", "utf-8"}:
+        return None
+    ctx.notes.append(f"{ctx.path}: DBF code page {codec} (from the .cpg file)")
+    return codec
+
+
+def _require_dbf(ctx: ReadContext) -> None:
+    """Refuse a shapefile without its ``.dbf``: its ids, names and areas would be lost."""
+    if ctx.path.suffix.lower() == ".shp":
+        shp = str(ctx.path)
+        names = [str(q) for q in ctx.path.parent.glob(f"{glob.escape(ctx.path.stem)}.*")]
+    elif ctx.zip_names is not None and ctx.zip_names[0].lower().endswith(".shp"):
+        shp, names = ctx.zip_names
+    else:
+        return
+    stem = shp[: -len(".shp")]
+    if not any(n.lower() == f"{stem}.dbf".lower() for n in names):
+        raise ctx.error(
+            f"the shapefile's attribute table {Path(stem).name}.dbf is missing (a shapefile "
+            "is several files: .shp, .shx, .dbf, .prj); put the .dbf beside it, or zip them "
+            "together"
+        )
+
+
+def _source(ctx: ReadContext) -> str:
+    """Return the GDAL path to open; a zip's one dataset is opened inside the archive."""
+    if ctx.path.suffix.lower() != ".zip":
+        return str(ctx.path)
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(ctx.path) as z:
+            names = z.namelist()
+            members = [
+                n
+                for n in names
+                if n.lower().endswith(_ZIP_MEMBER_SUFFIXES)
+                and not n.startswith("__MACOSX/")
+                and not Path(n).name.startswith(".")
+            ]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ctx.error(f"cannot read the file: not a valid zip archive ({reason(exc)})") from None
+    if not members:
+        raise ctx.error("the zip archive holds no shapefile or other GIS file")
+    if len(members) > 1:
+        raise ctx.error(
+            f"the zip archive holds {len(members)} GIS files ({', '.join(members[:5])}); "
+            "unzip it and read one"
+        )
+    ctx.zip_names = (members[0], names)
+    return f"/vsizip/{ctx.path.resolve()}/{members[0]}"
+
+
+def _list_layers(ctx: ReadContext) -> list[tuple[str, str | None]]:
+    import pyogrio
+
+    source = _source(ctx)
+    try:
+        layers = pyogrio.list_layers(source)
+    except _gdal_errors() as exc:
+        raise ctx.error(f"cannot read the file: {reason(exc)}") from None
+    return [(str(n), None if g is None else str(g)) for n, g in layers]
+
+
+def _choose_layers(
+    ctx: ReadContext, layers: list[tuple[str, str | None]], layer: str | int | None
+) -> list[str]:
+    """Return the names of the layers to read: the one asked for, or the only one."""
+    spatial = [name for name, geom in layers if geom is not None]
+    names = [name for name, _ in layers]
+    if not layers:
+        raise ctx.error("the file has no layers")
+    if isinstance(layer, int):
+        if not 0 <= layer < len(names):
+            raise ctx.error(f"layer index {layer} out of range (the file has {len(names)})")
+        return [names[layer]]
+    if layer is not None:
+        if layer not in names:
+            raise ctx.error(f"no layer {layer!r}; the file has: {', '.join(names)}")
+        return [layer]
+    if len(spatial) == 1 or (not spatial and len(names) == 1):
+        return spatial or names
+    if ctx.path.suffix.lower() in {".kml", ".kmz"}:
+        return spatial or names  # KML folders are one layer each: read them all
+    raise ctx.error(
+        f"the file has {len(spatial)} layers ({', '.join(spatial[:8])}); choose one with layer="
+    )
+
+
+def read_vector(
+    ctx: ReadContext, *, layer: str | int | None, encoding: str | None, legacy: str | None
+) -> gpd.GeoDataFrame:
+    """Read a GIS file's features as they are (several KML folders are concatenated).
+
+    Parameters
+    ----------
+    ctx
+        The read in progress.
+    layer
+        The layer to read (name or 0-based index); default the only one.
+    encoding
+        The attribute table's text encoding for GDAL, or None for GDAL's default.
+    legacy
+        A legacy encoding (``tcvn3``, ``vni``, ``cp1258``): text is then read as Latin-1
+        and decoded afterwards.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The features in the file's CRS (None when it has none).
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    layers = _list_layers(ctx)
+    _require_dbf(ctx)
+    chosen = _choose_layers(ctx, layers, layer)
+    enc = "latin1" if legacy else encoding
+    source = _source(ctx)
+    frames = []
+    for name in chosen:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                df = pyogrio.read_dataframe(source, layer=name, encoding=enc, on_invalid="ignore")
+        except _gdal_errors() as exc:
+            raise ctx.error(f"cannot read the file: {reason(exc)}") from None
+        if not isinstance(df, gpd.GeoDataFrame):
+            df = gpd.GeoDataFrame(df, geometry=[None] * len(df))
+        frames.append(df)
+    if len(frames) == 1:
+        return frames[0]
+    crs = next((f.crs for f in frames if f.crs is not None), None)
+    merged = pd.concat([f.to_crs(crs) if f.crs and crs else f for f in frames], ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=crs)
+
+
+def vector_to_layer(
+    ctx: ReadContext,
+    raw: gpd.GeoDataFrame,
+    *,
+    columns: Mapping[str, str] | None,
+    crs: Any,
+    helmert: Helmert | None,
+) -> gpd.GeoDataFrame:
+    """Map a GIS layer's columns and move it to EPSG:4326 (2-D geometries).
+
+    Parameters
+    ----------
+    ctx
+        The read in progress.
+    raw
+        The features as read (:func:`read_vector`, or a GeoParquet file).
+    columns
+        The caller's ``{column in the file: canonical column}``.
+    crs
+        A CRS overriding the file's.
+    helmert
+        A VN-2000 → WGS 84 shift to use instead of EPSG:6960.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326; features without geometry have ``needs_placement`` True.
+    """
+    import geopandas as gpd
+    import shapely
+
+    if len(raw) == 0:
+        raise ctx.error("the layer is empty (no features)")
+    geom_name = raw.geometry.name
+    frame, _coords = map_columns(ctx, raw, columns)
+    if frame.geometry.name != geom_name:
+        frame = frame.set_geometry(geom_name)
+    geoms = shapely.force_2d(frame.geometry.array)
+    frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        first = int(missing.nonzero()[0][0])
+        if ctx.kind != "clusters" or not placeable(frame.iloc[first]):
+            raise ctx.error(
+                "feature has no geometry (empty, null or unreadable)",
+                row=first + 1,
+                field="geometry",
+                ident=ctx.ident(frame.iloc[first]),
+            )
+        frame.loc[missing, geom_name] = None
+    out = to_wgs84(frame, source=crs, helmert=helmert, path=ctx.path)
+    if missing.any():
+        out["needs_placement"] = list(missing)
+    return out
