@@ -141,6 +141,8 @@ def test_bundled_map_layers(bundled):
         "Communes (2019)",
         "Hoa Lac Hi-Tech Park",
         f"Clusters ({len(bundled.clusters)})",
+        "Industrial parks (context)",  # OpenStreetMap, attributed on the map
+        "Communes (2025)",  # off by default
     }
     districts = _layer_features(m, "Districts")
     assert len(districts) == 30
