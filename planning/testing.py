@@ -190,7 +190,7 @@ def make_plan(
 _SYNTHETIC_CATEGORIES = tuple(CATEGORY_PHASES.items())
 
 
-def synthetic_clusters(
+def synthetic_clusters(  # noqa: PLR0915  # a straight recipe of the synthetic layer's columns
     n: int,
     *,
     seed: int = 0,

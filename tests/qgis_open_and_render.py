@@ -39,7 +39,7 @@ def _layer_names(gpkg: str) -> list[str]:
     return [n for n in names if n != "layer_styles"]
 
 
-def main(gpkg: str, png: str) -> int:
+def main(gpkg: str, png: str) -> int:  # noqa: PLR0915  # one QGIS session, run by Debian's python3, checked step by step
     app = QgsApplication([], False)
     app.initQgis()
     project = QgsProject.instance()

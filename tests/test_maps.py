@@ -142,7 +142,7 @@ def test_bundled_map_layers(bundled):
         "Hoa Lac Hi-Tech Park",
         f"Clusters ({len(bundled.clusters)})",
         "Industrial parks (context)",  # OpenStreetMap, attributed on the map
-        "Communes (2025)",  # off by default
+        "2025 communes and wards",  # off by default
     }
     districts = _layer_features(m, "Districts")
     assert len(districts) == 30

@@ -120,7 +120,7 @@ def add_context_layers(m: folium.Map, plan: Plan, *, token: str) -> ContextLayer
         elements.add_layer(
             m,
             {"type": "FeatureCollection", "features": features},
-            name=_("Communes (2025)"),
+            name=_("2025 communes and wards"),
             style_function=lambda f: _UNIT_2025_STYLE,
             interactive=False,
             show=False,

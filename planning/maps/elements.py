@@ -86,6 +86,7 @@ JS_MESSAGES: tuple[str, ...] = (
     N_("Basemap tiles could not be loaded (offline?): the plan's layers are all shown."),
     N_("Zoom in"),
     N_("Zoom out"),
+    N_("Layers"),
     N_("A JavaScript library for interactive maps"),
 )
 

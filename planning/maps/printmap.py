@@ -58,7 +58,7 @@ _CAVEAT = (
 )
 
 
-def static_map_figure(
+def static_map_figure(  # noqa: PLR0915  # one sheet's layout: a straight sequence of drawing calls
     plan: Plan,
     *,
     paper: Paper = "A4",

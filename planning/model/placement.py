@@ -328,7 +328,7 @@ def commune_point(
     return point
 
 
-def place_at_communes(
+def place_at_communes(  # noqa: C901, PLR0912, PLR0915  # one pass over the rows, trying the 2014-2025 and the 2025 units in turn
     df: gpd.GeoDataFrame | pd.DataFrame,
     communes: gpd.GeoDataFrame,
     *,

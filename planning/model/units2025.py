@@ -41,7 +41,7 @@ UNIT_2025_COLUMNS = (
 _SEP = "; "
 
 
-def add_units_2025(clusters: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def add_units_2025(clusters: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:  # noqa: PLR0912, PLR0915  # one pass over the clusters: outline, circle or point, each its own rule
     """Return the clusters with their 2025 commune or ward (see the module docstring).
 
     Parameters

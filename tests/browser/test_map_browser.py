@@ -156,7 +156,8 @@ def test_toggling_layers_hides_them(visit, cli_outputs, bundled_plan):
     page = v.page
     _ready(page)
     overlays = page.locator(".leaflet-control-layers-overlays label")
-    assert overlays.count() == 4  # districts, communes, Hoa Lac, clusters
+    # districts, communes (2019), Hoa Lac, clusters, industrial parks, 2025 communes and wards
+    assert overlays.count() == 6
     districts = overlays.filter(has_text="Districts").locator("input")
     districts.click()
     assert _counts(page)["districts"] == 0

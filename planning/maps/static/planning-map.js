@@ -545,9 +545,16 @@
     if (cfg.minimap) { new P.MiniMap(cfg.minimap).addTo(map); }
     if (cfg.attribution && map.attributionControl) { map.attributionControl.addAttribution(cfg.attribution); }
     // Leaflet's own tooltips, in the page's language
-    [[".leaflet-control-zoom-in", "Zoom in"], [".leaflet-control-zoom-out", "Zoom out"]].forEach(function (z) {
-      c.querySelectorAll(z[0]).forEach(function (a) { a.title = T(z[1]); a.setAttribute("aria-label", T(z[1])); });
-    });
+    // (the layer control may be added after this runs: done again once the page is loaded)
+    var leafletTitles = function () {
+      [[".leaflet-control-zoom-in", "Zoom in"], [".leaflet-control-zoom-out", "Zoom out"],
+       [".leaflet-control-layers-toggle", "Layers"]].forEach(function (z) {
+        c.querySelectorAll(z[0]).forEach(function (a) { a.title = T(z[1]); a.setAttribute("aria-label", T(z[1])); });
+      });
+    };
+    leafletTitles();
+    setTimeout(leafletTitles, 0);
+    window.addEventListener("load", leafletTitles);
     c.querySelectorAll(".leaflet-control-attribution a[title]").forEach(function (a) {
       a.title = T("A JavaScript library for interactive maps");
     });
