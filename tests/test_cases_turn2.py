@@ -24,7 +24,34 @@ from planning.errors import NameMatchWarning, PlanDataError, RowErrors, Unmapped
 from planning.model.plan import load_plan
 from planning.readers import read_layer
 
-CASES = Path(__file__).parent / "data" / "cases" / "turn2"
+#: The WGS 84 ``.prj`` the case shapefiles carry (ESRI WKT, written as ArcGIS writes it).
+_WGS84_PRJ = (
+    'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+    'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+)
+#: Sidecars the cases need that are not kept in the repository: byte for byte the same as files
+#: of the upstream geodata (a WGS 84 .prj, a "UTF-8" .cpg), which the project never commits.
+_SIDECARS = {
+    "shp-cp1258-cpg-numeric/ccn_cp1258.prj": _WGS84_PRJ,
+    "shp-truncated-fieldnames/canonical_names.prj": _WGS84_PRJ,
+    "shp-truncated-fieldnames/vn_names.prj": _WGS84_PRJ,
+    "shp-truncated-fieldnames/canonical_names.cpg": "UTF-8",
+    "shp-truncated-fieldnames/vn_names.cpg": "UTF-8",
+}
+
+
+def _cases() -> Path:
+    """Return a copy of ``tests/data/cases/turn2`` with its sidecars written."""
+    import tempfile
+
+    dst = Path(tempfile.mkdtemp(prefix="planning-cases-")) / "turn2"
+    shutil.copytree(Path(__file__).parent / "data" / "cases" / "turn2", dst)
+    for name, text in _SIDECARS.items():
+        (dst / name).write_text(text, encoding="ascii")
+    return dst
+
+
+CASES = _cases()
 SHEETS = CASES / "spreadsheets"
 LOC002 = CASES / "loc002-declared-district"
 
