@@ -39,6 +39,14 @@ _HTML = str.maketrans(
         "}": "&#125;",
         "%": "&#37;",
         "#": "&#35;",
+        # Control characters (ESC of terminal escapes, NUL …) are not HTML text: they are shown
+        # as Python writes them (``\x1b``), as in the command line's messages. Tab and the line
+        # breaks stay.
+        **{
+            chr(c): f"\\x{c:02x}"
+            for c in [*range(0x20), *range(0x7F, 0xA0)]
+            if chr(c) not in "\t\n\r"
+        },
     }
 )
 
@@ -52,11 +60,12 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def html_text(value: object) -> str:
-    """Return a value as HTML text (or a quoted attribute value) that no engine can execute.
+    r"""Return a value as HTML text (or a quoted attribute value) that no engine can execute.
 
     Like :func:`html.escape` with ``quote=True``, and ``{ } % #`` become numeric character
     references too, so the result holds no template delimiter. The browser shows the
-    original text.
+    original text; control characters other than tab and line breaks, which are no HTML
+    text, are shown escaped (``\x1b``).
 
     Parameters
     ----------

@@ -147,7 +147,7 @@ def test_reader_notes_reach_stderr_json_and_html(tmp_path):
     assert any("assigned by row" in n for n in plan.reader_notes)
     report = check(plan)
     assert report.reader_notes == plan.reader_notes
-    page = render_report_html(plan, report=report, include_map=False)
+    page = render_report_html(plan, report=report, include_map=False, lang="en")
     assert "Reading the input" in page and "assigned by row" in page
     assert "Reading the input" in report.to_markdown()
 

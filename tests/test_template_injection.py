@@ -316,3 +316,10 @@ def test_any_name_reaches_the_map_unchanged(where, name, status, plan_name):
     assert plan_name in texts
     for payload in ("{{7*7}}", "{% for x in y %}", "{%- raw", "{{ cycler"):
         assert payload not in raw
+
+
+def test_control_characters_never_reach_html_raw() -> None:
+    # a terminal escape from a data file is shown as text, never written raw into a page
+    h = html_text("CCN A\x1b[31m\x00B\tC\nD")
+    assert "\x1b" not in h and "\x00" not in h
+    assert h == "CCN A\\x1b[31m\\x00B\tC\nD"
