@@ -138,3 +138,23 @@ def cli_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         main(["map", "--tiles", "osm", "--color-by", "category", "-o", str(paths["map_osm"])]) == 0
     )
     return paths
+
+
+def cluster_point(frame: Any, cluster_id: str, zoom: float) -> tuple[float, float]:
+    """Centre the map on a cluster at ``zoom`` and return its position in the frame."""
+    x, y = frame.evaluate(
+        """([cid, zoom]) => {
+            const rec = planningMaps[0];
+            let target = null;
+            rec.layers.clusters.eachLayer(l => {
+                if (l.feature.properties.cluster_id === cid) { target = l; }
+            });
+            const ll = target.getBounds ? target.getBounds().getCenter() : target.getLatLng();
+            rec.map.setView(ll, zoom, {animate: false});
+            const pt = rec.map.latLngToContainerPoint(ll);
+            const box = rec.map.getContainer().getBoundingClientRect();
+            return [box.left + pt.x, box.top + pt.y];
+        }""",
+        [cluster_id, zoom],
+    )
+    return float(x), float(y)

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import cluster_point
+
 pytestmark = pytest.mark.browser
 
 PHUNG_XA = "CCN đồ mộc dân dụng Phùng Xá"
@@ -34,26 +36,6 @@ def _counts(frame: Any) -> dict[str, int]:
             zones: document.querySelectorAll('path.planning-zone').length,
         })"""
     )
-
-
-def _cluster_point(frame: Any, cluster_id: str, zoom: float) -> tuple[float, float]:
-    """Centre the map on a cluster at ``zoom`` and return its position in the frame."""
-    x, y = frame.evaluate(
-        """([cid, zoom]) => {
-            const rec = planningMaps[0];
-            let target = null;
-            rec.layers.clusters.eachLayer(l => {
-                if (l.feature.properties.cluster_id === cid) { target = l; }
-            });
-            const ll = target.getBounds ? target.getBounds().getCenter() : target.getLatLng();
-            rec.map.setView(ll, zoom, {animate: false});
-            const pt = rec.map.latLngToContainerPoint(ll);
-            const box = rec.map.getContainer().getBoundingClientRect();
-            return [box.left + pt.x, box.top + pt.y];
-        }""",
-        [cluster_id, zoom],
-    )
-    return float(x), float(y)
 
 
 def _latlng_point(frame: Any, lat: float, lng: float) -> tuple[float, float]:
@@ -124,7 +106,7 @@ def test_clicking_a_cluster_opens_its_popup(visit, cli_outputs, bundled_plan):
     page = v.page
     _ready(page)
     cid = _cluster_id(bundled_plan, CANH_NAU)
-    page.mouse.click(*_cluster_point(page, cid, 16))
+    page.mouse.click(*cluster_point(page, cid, 16))
     text = _popup_text(page)
     assert CANH_NAU in text
     assert "Thạch Thất" in text and "Declared area" in text and "Measured area" in text
@@ -136,7 +118,7 @@ def test_clicking_a_cluster_opens_its_popup(visit, cli_outputs, bundled_plan):
         ].iloc[0]
     )
     name = str(bundled_plan.clusters.set_index("cluster_id").loc[point_id, "name_vi"])
-    page.mouse.click(*_cluster_point(page, point_id, 15))
+    page.mouse.click(*cluster_point(page, point_id, 15))
     page.wait_for_function(
         "n => document.querySelector('.leaflet-popup-content') && "
         "document.querySelector('.leaflet-popup-content').innerText.includes(n)",
@@ -302,7 +284,7 @@ def test_hostile_names_show_as_text_and_run_nothing(visit, hostile_files, artifa
         page = v.page
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         _ready(page)
-        page.mouse.click(*_cluster_point(page, "X1", 16))
+        page.mouse.click(*cluster_point(page, "X1", 16))
         text = _popup_text(page)
         assert '<img src=x onerror="window.__xss=1">' in text
         assert "<script>window.__xss=2</script>" in text
@@ -310,7 +292,7 @@ def test_hostile_names_show_as_text_and_run_nothing(visit, hostile_files, artifa
         assert page.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
         assert page.locator(".leaflet-popup-content a").count() == 0
         page.keyboard.press("Escape")
-        page.mouse.move(*_cluster_point(page, "X2", 16))
+        page.mouse.move(*cluster_point(page, "X2", 16))
         page.locator(".leaflet-tooltip", has_text="<img src=x onerror=alert(1)>").wait_for()
         page.locator(".planning-search-input").fill("img src")
         hits = page.locator(".planning-search-hit")
@@ -370,7 +352,7 @@ def test_report_page_and_its_map(visit, cli_outputs, bundled_plan, artifacts):
     assert c["districts"] == 30 and c["clusters"] == len(bundled_plan.clusters) and c["zones"] == 1
     # click a cluster inside the embedded map
     box = frame_el.bounding_box()
-    x, y = _cluster_point(frame, _cluster_id(bundled_plan, CANH_NAU), 16)
+    x, y = cluster_point(frame, _cluster_id(bundled_plan, CANH_NAU), 16)
     page.mouse.click(box["x"] + x, box["y"] + y)
     assert CANH_NAU in _popup_text(frame)
     # layer toggling and search work in the embedded map too

@@ -17,6 +17,7 @@ import pytest
 
 from planning.i18n import localize
 from planning.testing import english_words_left
+from tests.browser.conftest import cluster_point
 
 pytestmark = pytest.mark.browser
 
@@ -41,26 +42,6 @@ _ALLOW_WORDS = [
 
 def _ready(frame: Any) -> None:
     frame.wait_for_function("window.planningMaps && window.planningMaps.length > 0", timeout=15_000)
-
-
-def _cluster_point(frame: Any, cluster_id: str, zoom: float) -> tuple[float, float]:
-    """Centre the map on a cluster at ``zoom`` and return its position in the frame."""
-    x, y = frame.evaluate(
-        """([cid, zoom]) => {
-            const rec = planningMaps[0];
-            let target = null;
-            rec.layers.clusters.eachLayer(l => {
-                if (l.feature.properties.cluster_id === cid) { target = l; }
-            });
-            const ll = target.getBounds ? target.getBounds().getCenter() : target.getLatLng();
-            rec.map.setView(ll, zoom, {animate: false});
-            const pt = rec.map.latLngToContainerPoint(ll);
-            const box = rec.map.getContainer().getBoundingClientRect();
-            return [box.left + pt.x, box.top + pt.y];
-        }""",
-        [cluster_id, zoom],
-    )
-    return float(x), float(y)
 
 
 def _visible_text(frame: Any) -> str:
@@ -142,7 +123,7 @@ def test_vietnamese_map_has_no_english_left(visit, pages, bundled_plan):
             0
         ]
     )
-    page.mouse.click(*_cluster_point(page, cid, 16))
+    page.mouse.click(*cluster_point(page, cid, 16))
     page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
     popup = page.inner_text(".leaflet-popup-content")
     assert CANH_NAU in popup and "Diện tích quy hoạch" in popup
