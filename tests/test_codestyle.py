@@ -6,7 +6,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LINTERS = ("ruff check .", "ruff format --check .", "python -m mypy planning", "lint-imports")
+LINTERS = (
+    "ruff check .",
+    "ruff format --check .",
+    "python -m mypy planning",
+    "lint-imports",
+    "python tools/sizes.py",
+)
 
 
 def test_package_ships_py_typed():

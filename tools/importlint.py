@@ -110,3 +110,76 @@ class PrivateNamesContract(Contract):
         for warning in check.warnings:
             output.print_error(f"- {warning}", bold=False)
         output.new_line()
+
+
+def _cycles(graph: grimp.ImportGraph, package: str) -> list[list[str]]:
+    """Return the import cycles among ``package``'s modules (Tarjan's strongly connected sets)."""
+    modules = sorted(m for m in graph.modules if m.split(".")[0] == package)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # recursion depth is the package's import depth (< 50)
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported.split(".")[0] != package:
+                continue
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            members = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                members.append(member)
+                if member == module:
+                    break
+            if len(members) > 1:
+                cycles.append(sorted(members))
+
+    for module in modules:
+        if module not in index:
+            visit(module)
+    return sorted(cycles)
+
+
+class NoCyclesContract(Contract):
+    """No two modules of a package import each other, directly or through others.
+
+    The layers contract orders the subpackages; inside one (``maps.view`` and
+    ``maps.features``, say) only this contract stops a cycle, which a function-level import
+    would otherwise hide. Imports inside functions and under ``TYPE_CHECKING`` count.
+    """
+
+    type_name = "no_cycles"
+
+    packages = fields.ListField(subfield=fields.StringField())
+
+    def check(self, graph: grimp.ImportGraph, verbose: bool) -> ContractCheck:
+        """Return the cycles found, each as its sorted modules."""
+        cycles = [c for p in self.packages for c in _cycles(graph, p)]  # type: ignore[attr-defined]
+        return ContractCheck(kept=not cycles, metadata={"cycles": cycles, "graph": graph})
+
+    def render_broken_contract(self, check: ContractCheck) -> None:
+        """Print each cycle with the imports that close it."""
+        output.print_error(
+            "These modules import each other (move the shared part down):", bold=False
+        )
+        output.new_line()
+        graph = check.metadata["graph"]
+        for cycle in check.metadata["cycles"]:
+            links = [
+                f"{a} -> {b}"
+                for a in cycle
+                for b in cycle
+                if a != b and graph.direct_import_exists(importer=a, imported=b)
+            ]
+            output.print_error(f"- {', '.join(links)}", bold=False)
+        output.new_line()
