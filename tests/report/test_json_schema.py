@@ -16,7 +16,7 @@ from planning.report.core import SCHEMA, check
 from planning.report.json_schema import report_schema
 from planning.testing import district_point, make_plan, square
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from planning.cli import main
 from planning.maps.api import class_colors, cluster_classes
 from planning.maps.geopackage import export_layers, layer_qml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QGIS_SCRIPT = ROOT / "tests" / "qgis_open_and_render.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 LAYERS = ["clusters", "cluster_locations", "districts", "communes", "hoa_lac", "industrial_parks"]

@@ -35,7 +35,7 @@ from planning.report.core import check
 NAMES = ["Phùng Xá", "Thạch Thất", "Bình Phú", "Đông Anh", "Hữu Bằng", "Quất Động"]
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

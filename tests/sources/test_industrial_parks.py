@@ -20,7 +20,7 @@ from planning.sources.industrial_parks import (
     read_overpass,
 )
 
-DATA = Path(__file__).parent / "data" / "overpass"
+DATA = Path(__file__).parents[1] / "data" / "overpass"
 #: The test files' region: a box around their parks west of 106° E (one park lies at 106.5° E).
 BOX = shapely.box(105.7, 20.9, 106.0, 21.1)
 PARK = registry.SOURCES[SOURCE_KEY]
