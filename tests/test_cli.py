@@ -279,7 +279,7 @@ def test_spreadsheet_of_names_becomes_a_checked_mapped_plan(tmp_path, capsys):
     status = {r["code"]: r["status"] for r in d["rules"]}
     assert status["LOC002"] == "pass"
     out = tmp_path / "map.html"
-    assert main(["map", str(xlsx), "--partial", "-o", str(out)]) == 0
+    assert main(["map", str(xlsx), "--partial", "--lang", "en", "-o", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     # names travel JSON-escaped inside the page's scripts
     assert "CCN Ngọc Liệp" in html

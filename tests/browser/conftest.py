@@ -59,9 +59,9 @@ class Visit:
         assert errors == [], f"console errors: {errors[:5]}"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _english() -> Iterator[None]:
-    """The browser tests read English text: maps and reports default to Vietnamese."""
+    """The browser tests read English text (maps and reports default to Vietnamese); not later tests."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PLANNING_LANG", "en")
         yield
