@@ -691,7 +691,7 @@ def _strip_pairs(j: int, edges: np.ndarray, pieces: list[_Polygons]) -> dict[str
     import numpy as np
     import shapely
 
-    from planning.geo.area import equal_area_m2
+    from planning.geo.geodesic import equal_area_m2
     from planning.rules.topology import MIN_OVERLAP_M2
 
     p = _Polygons.concat(pieces)

@@ -246,7 +246,7 @@ def synthetic_clusters(  # noqa: PLR0915  # a straight recipe of the synthetic l
     import numpy as np
     import shapely
 
-    from planning.geo.area import equal_area_m2
+    from planning.geo.geodesic import equal_area_m2
     from planning.rules.location import locate
     from planning.text.names import fold
 

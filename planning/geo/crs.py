@@ -1,4 +1,4 @@
-"""VN-2000 done right: recognise it, repair a lost datum shift, transform with EPSG:6960.
+"""VN-2000 done right: recognise it and repair a lost datum shift.
 
 Vietnamese planning data is mostly in VN-2000: geographic (EPSG:4756), the national TM-3
 zones (EPSG:5896-5899; Hanoi is zone 482, EPSG:5897, central meridian 105°E), the
@@ -9,63 +9,45 @@ Hanoi. EPSG:6960, "VN-2000 to WGS 84 (2)", is the transformation this project us
 The shift is easy to lose. ``CRS(4756).to_proj4()`` drops it, many ``.prj`` files carry
 ``TOWGS84[0,0,0,0,0,0,0]``, and a TM-3 projection is often exported with plain WGS 84 as
 its datum. :func:`repair_crs` recognises all of these, warns with
-:class:`DatumShiftWarning`, and returns the VN-2000 CRS with the correct shift.
+:class:`DatumShiftWarning`, and returns the VN-2000 CRS with the correct shift
+(a :class:`planning.geo.helmert.Helmert`, EPSG:6960 unless a file or user gives another).
 
-Seven-parameter (Helmert) sets come in two conventions. Decision 05/2007/QĐ-BTNMT and EPSG
-publish the coordinate-frame convention; PROJ's ``+towgs84`` is position-vector. They
-differ in the sign of the three rotations. :class:`Helmert` holds either and converts.
+This module is the project's one answer to "is this VN-2000, and did it lose its shift":
+:mod:`planning.geo.transform` (the one VN-2000 <-> WGS 84 transformer), the areas of
+:mod:`planning.geo.area`, readers and maps all rely on it.
 
-This module is the project's one way between VN-2000 and WGS 84, in both directions:
-:func:`transformer_to_wgs84` and :func:`transformer_from_wgs84` build the explicit EPSG:6960
-pipeline for a repaired CRS, and :func:`transform_xy` (coordinate arrays) and
-:func:`reproject` (layers) use them for any pair of CRSs. Areas
-(:mod:`planning.geo.area`), readers (:func:`to_wgs84`) and maps (exports, print maps) all
-move coordinates through it, so "is this VN-2000, and did it lose its shift" has one answer.
-
-Heavy imports (pyproj, shapely, numpy, geopandas) happen inside functions.
+Heavy imports (pyproj) happen inside functions.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from os import PathLike
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError, PlanningWarning
-from planning.settings import VN2000_TO_WGS84, WGS84
+from planning.geo.helmert import HELMERT_6959, HELMERT_6960, Helmert
+from planning.settings import VN2000_TO_WGS84
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-    import numpy as np
-    from pyproj import CRS, Transformer
+    from pyproj import CRS
 
 __all__ = [
-    "HELMERT_6959",
-    "HELMERT_6960",
     "VIETNAM_BOUNDS",
     "VN2000_CODES",
     "CRSRepair",
     "DatumShiftWarning",
-    "Helmert",
     "is_vn2000",
+    "parse_crs",
     "repair_crs",
-    "reproject",
-    "to_wgs84",
-    "transform_xy",
-    "transformer_from_wgs84",
-    "transformer_to_wgs84",
 ]
 
 
 class DatumShiftWarning(PlanningWarning):
     """A VN-2000 layer had lost (or mangled) its datum shift; the correct one was applied."""
 
-
-Convention = Literal["coordinate_frame", "position_vector"]
 
 #: EPSG codes of the VN-2000 CRSs → name. 4756 is geographic; the rest are projected.
 VN2000_CODES: dict[int, str] = {
@@ -123,127 +105,6 @@ _VN_NAME = re.compile(r"vn[\s_-]*2000|vietnam[\s_-]*2000|viet[\s_-]*nam[\s_-]*20
 
 
 @dataclass(frozen=True)
-class Helmert:
-    """A seven-parameter (Helmert) datum shift from VN-2000 to WGS 84.
-
-    Parameters
-    ----------
-    tx, ty, tz
-        Translations in metres.
-    rx, ry, rz
-        Rotations in arc-seconds, in ``convention``.
-    ds
-        Scale difference in parts per million.
-    convention
-        ``"coordinate_frame"`` (EPSG method 9607, as Decision 05/2007/QĐ-BTNMT and EPSG
-        publish it) or ``"position_vector"`` (EPSG method 9606, PROJ's ``+towgs84``). The
-        two differ only in the sign of the rotations.
-    """
-
-    tx: float
-    ty: float
-    tz: float
-    rx: float = 0.0
-    ry: float = 0.0
-    rz: float = 0.0
-    ds: float = 0.0
-    convention: Convention = "coordinate_frame"
-    name: str = field(default="", compare=False)
-
-    def __post_init__(self) -> None:
-        if self.convention not in ("coordinate_frame", "position_vector"):
-            raise ValueError(
-                f"convention must be 'coordinate_frame' or 'position_vector', "
-                f"not {self.convention!r}"
-            )
-
-    def to_convention(self, convention: Convention) -> Helmert:
-        """Return the same shift expressed in ``convention`` (rotation signs flip)."""
-        if convention == self.convention:
-            return self
-        return replace(
-            self, rx=-self.rx, ry=-self.ry, rz=-self.rz, convention=convention, name=self.name
-        )
-
-    def towgs84(self) -> tuple[float, float, float, float, float, float, float]:
-        """Return the seven ``+towgs84`` values (position-vector convention)."""
-        pv = self.to_convention("position_vector")
-        return (pv.tx, pv.ty, pv.tz, pv.rx, pv.ry, pv.rz, pv.ds)
-
-    @classmethod
-    def from_towgs84(cls, values: Any, *, name: str = "") -> Helmert:
-        """Build from ``+towgs84`` values (3 or 7 numbers, position-vector convention)."""
-        vals = [float(v) for v in values]
-        if len(vals) == 3:
-            vals += [0.0] * 4
-        if len(vals) != 7:
-            raise ValueError(f"+towgs84 needs 3 or 7 numbers, got {len(vals)}")
-        tx, ty, tz, rx, ry, rz, ds = vals
-        return cls(tx, ty, tz, rx, ry, rz, ds, convention="position_vector", name=name)
-
-    def is_zero(self) -> bool:
-        """Return True when the shift does nothing (``+towgs84=0,0,0``)."""
-        return all(abs(v) < 1e-9 for v in self.towgs84())
-
-    def matches(self, other: Helmert, *, translation_m: float = 0.5) -> bool:
-        """Return True when both shifts agree (translations to ``translation_m`` metres).
-
-        Rotations must agree to 0.002″ and scale to 0.05 ppm, so a set whose rotation
-        signs are flipped does not match.
-        """
-        a, b = self.towgs84(), other.towgs84()
-        return (
-            all(abs(x - y) <= translation_m for x, y in zip(a[:3], b[:3], strict=True))
-            and all(abs(x - y) <= 0.002 for x, y in zip(a[3:6], b[3:6], strict=True))
-            and abs(a[6] - b[6]) <= 0.05
-        )
-
-    def proj_steps(self, *, inverse: bool = False) -> str:
-        """Return the PROJ pipeline steps applying this shift to radians lon/lat.
-
-        Parameters
-        ----------
-        inverse
-            Give the steps from WGS 84 back to VN-2000 instead.
-        """
-        pv = self.to_convention("position_vector")
-        helmert = "+step +inv +proj=helmert" if inverse else "+step +proj=helmert"
-        return (
-            "+step +proj=push +v_3 +step +proj=cart +ellps=WGS84 "
-            f"{helmert} +x={pv.tx!r} +y={pv.ty!r} +z={pv.tz!r} "
-            f"+rx={pv.rx!r} +ry={pv.ry!r} +rz={pv.rz!r} +s={pv.ds!r} "
-            "+convention=position_vector "
-            "+step +inv +proj=cart +ellps=WGS84 +step +proj=pop +v_3"
-        )
-
-
-#: EPSG:6960 "VN-2000 to WGS 84 (2)": the set of Decision 05/2007/QĐ-BTNMT, coordinate frame.
-HELMERT_6960 = Helmert(
-    -191.90441429,
-    -39.30318279,
-    -111.45032835,
-    -0.00928836,
-    0.01975479,
-    -0.00427372,
-    0.252906278,
-    convention="coordinate_frame",
-    name="EPSG:6960",
-)
-#: EPSG:6959 "VN-2000 to WGS 84 (1)", the older set (coordinate frame).
-HELMERT_6959 = Helmert(
-    -192.873,
-    -39.382,
-    -111.202,
-    0.00205,
-    0.0005,
-    -0.00335,
-    0.0188,
-    convention="coordinate_frame",
-    name="EPSG:6959",
-)
-
-
-@dataclass(frozen=True)
 class CRSRepair:
     """What :func:`repair_crs` decided about a layer's CRS.
 
@@ -289,7 +150,22 @@ def _where(path: str | PathLike[str] | None) -> str:
     return f"{path}" if path is not None else "the layer"
 
 
-def _parse(crs: Any, path: str | PathLike[str] | None) -> CRS:
+def parse_crs(crs: Any, *, path: str | PathLike[str] | None = None) -> CRS:
+    """Return a layer's CRS as a :class:`pyproj.CRS`, or raise a :class:`CRSError` naming ``path``.
+
+    Parameters
+    ----------
+    crs
+        Anything :meth:`pyproj.CRS.from_user_input` accepts; None or a blank string means
+        the layer has no CRS.
+    path
+        The file the layer came from, named in messages.
+
+    Raises
+    ------
+    CRSError
+        If ``crs`` is missing or cannot be parsed.
+    """
     from pyproj import CRS
     from pyproj.exceptions import CRSError as ProjCRSError
 
@@ -460,40 +336,15 @@ def repair_crs(
     CRSError
         If ``crs`` is None (the layer has no CRS) or cannot be parsed.
     """
-    base_in = _parse(crs, path)
+    base_in = parse_crs(crs, path=path)
     given = _towgs84_of(base_in)
     base = base_in.source_crs if base_in.is_bound and base_in.source_crs else base_in
     where = _where(path)
     found = _identify(base)
     if not found.vn2000:
-        notes: tuple[str, ...] = ()
-        if base.is_geographic and found.wgs84_ellipsoid and not _is_wgs84_datum(found.datum):
-            notes = (
-                f"{where}: geographic CRS with datum {found.datum or 'unknown'!r} on the WGS 84 "
-                "ellipsoid, which is also how VN-2000 looks once its datum shift is lost "
-                "(CRS(4756).to_proj4()); read as WGS 84. If the data are VN-2000 they are "
-                "about 224 m off: give the CRS explicitly (EPSG:4756)",
-            )
-            if warn:
-                warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
-        utm = _vn_tm_code(found.params) if found.params is not None else None
-        if (
-            base.is_projected
-            and found.wgs84_ellipsoid
-            and not _is_wgs84_datum(found.datum)
-            and utm in _VN_UTM
-        ):
-            zone = _VN_UTM[utm]
-            notes = (
-                *notes,
-                f"{where}: UTM zone {zone}N on the WGS 84 ellipsoid with no datum "
-                f"({found.datum or 'unknown'!r}), which is how some tools write VN-2000 / UTM "
-                f"zone {zone}N; read as WGS 84 / UTM zone {zone}N. If the data are VN-2000 they "
-                f"are about 224 m off: give --crs EPSG:{utm} (VN-2000 / UTM zone {zone}N), or "
-                f"--crs EPSG:{32600 + zone} to confirm WGS 84",
-            )
-            if warn:
-                warnings.warn(notes[-1], DatumShiftWarning, stacklevel=2)
+        notes = _lookalike_notes(base, found, where)
+        for message in notes if warn else ():
+            warnings.warn(message, DatumShiftWarning, stacklevel=2)
         return CRSRepair(crs=base_in, notes=notes)
 
     clean = _vn2000_crs(base, found.params, found.code)
@@ -537,6 +388,35 @@ def _identify(base: CRS) -> _Identified:
         named_vn or (code in VN2000_CODES) or (base.is_projected and _looks_like_vn_tm3(params))
     )
     return _Identified(datum, named_vn, wgs_ellps, params, code, vn)
+
+
+def _lookalike_notes(base: CRS, found: _Identified, where: str) -> tuple[str, ...]:
+    """Return notes on a CRS read as WGS 84 that is also how VN-2000 looks once its shift is lost."""
+    notes: tuple[str, ...] = ()
+    if base.is_geographic and found.wgs84_ellipsoid and not _is_wgs84_datum(found.datum):
+        notes = (
+            f"{where}: geographic CRS with datum {found.datum or 'unknown'!r} on the WGS 84 "
+            "ellipsoid, which is also how VN-2000 looks once its datum shift is lost "
+            "(CRS(4756).to_proj4()); read as WGS 84. If the data are VN-2000 they are "
+            "about 224 m off: give the CRS explicitly (EPSG:4756)",
+        )
+    utm = _vn_tm_code(found.params) if found.params is not None else None
+    if (
+        base.is_projected
+        and found.wgs84_ellipsoid
+        and not _is_wgs84_datum(found.datum)
+        and utm in _VN_UTM
+    ):
+        zone = _VN_UTM[utm]
+        notes = (
+            *notes,
+            f"{where}: UTM zone {zone}N on the WGS 84 ellipsoid with no datum "
+            f"({found.datum or 'unknown'!r}), which is how some tools write VN-2000 / UTM "
+            f"zone {zone}N; read as WGS 84 / UTM zone {zone}N. If the data are VN-2000 they "
+            f"are about 224 m off: give --crs EPSG:{utm} (VN-2000 / UTM zone {zone}N), or "
+            f"--crs EPSG:{32600 + zone} to confirm WGS 84",
+        )
+    return notes
 
 
 def _choose_shift(
@@ -618,293 +498,3 @@ def _known_shift(given: Helmert, where: str) -> tuple[Helmert, bool, str] | None
             ),
         )
     return None
-
-
-def _projection_steps(crs: CRS, *, inverse: bool = True) -> str:
-    """PROJ steps between the CRS's native x/y and radians lon/lat on its own datum.
-
-    ``inverse`` (the default) goes from x/y to lon/lat; otherwise from lon/lat to x/y.
-    """
-    if crs.is_geographic:
-        if inverse:
-            return "+step +proj=unitconvert +xy_in=deg +xy_out=rad"
-        return "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        proj4 = crs.to_proj4() or ""
-    tokens = [
-        t
-        for t in proj4.split()
-        if not t.startswith(("+type=", "+no_defs", "+towgs84=", "+datum=", "+nadgrids="))
-    ]
-    if not tokens or not tokens[0].startswith("+proj="):
-        raise CRSError(f"cannot build a transformation from {crs.name!r}")
-    return ("+step +inv " if inverse else "+step ") + " ".join(tokens)
-
-
-def transformer_to_wgs84(repair: CRSRepair) -> Transformer:
-    """Return a transformer from the repaired CRS to WGS 84 longitude/latitude.
-
-    VN-2000 goes through an explicit pipeline with the chosen Helmert shift (EPSG:6960 by
-    default), so the result does not depend on which operation PROJ would pick.
-
-    Parameters
-    ----------
-    repair
-        The result of :func:`repair_crs`.
-
-    Returns
-    -------
-    pyproj.Transformer
-        Takes x/y (easting/northing, or longitude/latitude) and returns lon/lat.
-    """
-    from pyproj import Transformer
-
-    if repair.vn2000 and repair.helmert is not None:
-        pipeline = (
-            "+proj=pipeline "
-            + _projection_steps(repair.crs)
-            + " "
-            + repair.helmert.proj_steps()
-            + " +step +proj=unitconvert +xy_in=rad +xy_out=deg"
-        )
-        return Transformer.from_pipeline(pipeline)
-    return Transformer.from_crs(repair.crs, WGS84, always_xy=True)
-
-
-def transformer_from_wgs84(repair: CRSRepair) -> Transformer:
-    """Return a transformer from WGS 84 longitude/latitude to the repaired CRS.
-
-    The inverse of :func:`transformer_to_wgs84`: VN-2000 through the explicit pipeline
-    with the chosen Helmert shift, inverted (EPSG:6960 by default).
-
-    Parameters
-    ----------
-    repair
-        The result of :func:`repair_crs`.
-
-    Returns
-    -------
-    pyproj.Transformer
-        Takes lon/lat and returns x/y (easting/northing, or longitude/latitude).
-    """
-    from pyproj import Transformer
-
-    if repair.vn2000 and repair.helmert is not None:
-        pipeline = (
-            "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
-            + repair.helmert.proj_steps(inverse=True)
-            + " "
-            + _projection_steps(repair.crs, inverse=False)
-        )
-        return Transformer.from_pipeline(pipeline)
-    return Transformer.from_crs(WGS84, repair.crs, always_xy=True)
-
-
-def _is_wgs84_lonlat(crs: CRS) -> bool:
-    from pyproj import CRS
-
-    return bool(crs.equals(CRS.from_user_input(WGS84), ignore_axis_order=True))
-
-
-@lru_cache(maxsize=64)
-def _chain(src_wkt: str, dst_wkt: str) -> tuple[tuple[Transformer, ...], tuple[str, ...]]:
-    """Return the transformers from ``src`` to ``dst`` (applied in turn) and warnings due.
-
-    Empty when nothing needs doing. Between VN-2000 and anything else the way goes
-    through WGS 84 longitude/latitude with :func:`transformer_to_wgs84` and
-    :func:`transformer_from_wgs84`; between two VN-2000 CRSs with the same shift, and
-    between two CRSs that are not VN-2000, PROJ converts directly.
-    """
-    from pyproj import CRS, Transformer
-
-    src, dst = CRS.from_wkt(src_wkt), CRS.from_wkt(dst_wkt)
-    if src.equals(dst, ignore_axis_order=True):
-        return (), ()
-    rs, rd = repair_crs(src, warn=False), repair_crs(dst, warn=False)
-    due = tuple(r.notes[-1] for r in (rs, rd) if r.datum_shift_lost)
-    if not (rs.vn2000 or rd.vn2000) or (rs.vn2000 and rd.vn2000 and rs.helmert == rd.helmert):
-        if rs.crs.equals(rd.crs, ignore_axis_order=True):
-            return (), due
-        return (Transformer.from_crs(rs.crs, rd.crs, always_xy=True),), due
-    steps = []
-    if rs.vn2000 or not _is_wgs84_lonlat(rs.crs):
-        steps.append(transformer_to_wgs84(rs))
-    if rd.vn2000 or not _is_wgs84_lonlat(rd.crs):
-        steps.append(transformer_from_wgs84(rd))
-    return tuple(steps), due
-
-
-def transform_xy(x: Any, y: Any, *, src: Any, dst: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Transform coordinate arrays from ``src`` to ``dst``: the project's one transformer.
-
-    A VN-2000 side (recognised and repaired by :func:`repair_crs`, so a ``.prj`` that lost
-    its datum shift counts) reaches WGS 84 through EPSG:6960, "VN-2000 to WGS 84 (2)",
-    never through whatever operation PROJ would pick. Areas, readers and maps all move
-    coordinates with it.
-
-    Parameters
-    ----------
-    x, y
-        Coordinates in ``src``, longitude/easting first (whatever the CRS's axis order).
-    src, dst
-        Anything :meth:`pyproj.CRS.from_user_input` accepts.
-
-    Returns
-    -------
-    x, y : numpy.ndarray
-        Float64 coordinates in ``dst``, longitude/easting first. Coordinates outside a
-        projection's domain come back as inf or NaN (callers decide what that means).
-
-    Raises
-    ------
-    CRSError
-        If a CRS is missing or unreadable, or PROJ cannot build the transformation.
-
-    Warns
-    -----
-    DatumShiftWarning
-        When ``src`` or ``dst`` is VN-2000 that had lost its datum shift.
-    """
-    import numpy as np
-    from pyproj.exceptions import ProjError
-
-    xo, yo = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    s, d = _parse(src, None), _parse(dst, None)
-    try:
-        chain, due = _chain(s.to_wkt(), d.to_wkt())
-        for message in due:
-            warnings.warn(message, DatumShiftWarning, stacklevel=2)
-        for tr in chain:
-            xo, yo = tr.transform(xo, yo, errcheck=False)
-    except ProjError as exc:
-        raise CRSError(f"cannot transform from {s.name!r} to {d.name!r}: {exc}") from None
-    return np.asarray(xo, dtype=float), np.asarray(yo, dtype=float)
-
-
-def reproject(gdf: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
-    """Return a copy of a layer in ``crs``, moved with :func:`transform_xy`.
-
-    Use it instead of ``GeoDataFrame.to_crs`` wherever one side may be VN-2000 (an export
-    in EPSG:5897, a print map): the datum shift is then EPSG:6960 whatever PROJ's choice.
-
-    Parameters
-    ----------
-    gdf
-        A layer with a CRS.
-    crs
-        The target CRS, for example ``"EPSG:5897"``.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        A copy whose geometry column is in ``crs``.
-
-    Raises
-    ------
-    CRSError
-        If the layer has no CRS or the coordinates cannot be transformed.
-    """
-    import geopandas as gpd
-
-    out = gdf.copy()
-    src = gdf.crs
-
-    def _xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return transform_xy(x, y, src=src, dst=crs)
-
-    moved = _moved_geometries(out, _xy, source_name=_parse(src, None).name, path=None)
-    out[out.geometry.name] = gpd.GeoSeries(moved, index=out.index, crs=crs)
-    return out
-
-
-def _moved_geometries(
-    gdf: gpd.GeoDataFrame,
-    xy: Callable[[np.ndarray, np.ndarray], tuple[Any, Any]],
-    *,
-    source_name: str,
-    path: str | PathLike[str] | None,
-) -> np.ndarray:
-    """Move every geometry of ``gdf`` with ``xy``; refuse coordinates that come out non-finite."""
-    import numpy as np
-    import shapely
-    from pyproj.exceptions import ProjError
-
-    def _fn(coords: np.ndarray) -> np.ndarray:
-        x, y = xy(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    geoms = np.asarray(gdf.geometry.array, dtype=object)
-    try:
-        moved = shapely.transform(geoms, _fn)
-    except (ProjError, ValueError) as exc:
-        raise CRSError(f"cannot transform coordinates: {exc}", path=path) from None
-    bad = ~shapely.is_empty(moved) & ~shapely.is_missing(moved)
-    bad &= ~np.isfinite(shapely.bounds(moved)).all(axis=1)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 1
-        raise CRSError(
-            f"coordinates cannot be transformed from {source_name!r} "
-            "(outside the projection's domain?)",
-            path=path,
-            row=row,
-            field="geometry",
-        )
-    return np.asarray(moved, dtype=object)
-
-
-def to_wgs84(
-    gdf: gpd.GeoDataFrame,
-    *,
-    source: Any = None,
-    helmert: Helmert | None = None,
-    path: str | PathLike[str] | None = None,
-) -> gpd.GeoDataFrame:
-    """Return ``gdf`` in EPSG:4326, repairing a VN-2000 CRS that lost its datum shift.
-
-    Parameters
-    ----------
-    gdf
-        The layer.
-    source
-        The CRS the coordinates are really in; overrides ``gdf.crs`` (use it for files
-        with no or a wrong CRS).
-    helmert
-        A VN-2000 → WGS 84 shift to use instead of EPSG:6960.
-    path
-        The file the layer came from, named in messages.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        A copy in EPSG:4326. ``attrs["crs_notes"]`` lists what was found and done and
-        ``attrs["source_crs"]`` the (repaired) source CRS as ``EPSG:xxxx`` or WKT.
-
-    Raises
-    ------
-    CRSError
-        If the layer has no CRS and none is given, or coordinates cannot be transformed.
-    """
-    import geopandas as gpd
-    from pyproj.exceptions import ProjError
-
-    repair = repair_crs(source if source is not None else gdf.crs, path=path, helmert=helmert)
-    out = gdf.copy()
-    code = repair.epsg
-    if code == 4326 and not repair.vn2000:
-        out = out.set_crs(WGS84, allow_override=True)
-    else:
-        try:
-            tr = transformer_to_wgs84(repair)
-        except ProjError as exc:
-            raise CRSError(f"cannot transform from {repair.crs.name!r}: {exc}", path=path) from None
-
-        def _xy(x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
-            return tr.transform(x, y, errcheck=False)
-
-        moved = _moved_geometries(out, _xy, source_name=repair.crs.name, path=path)
-        out[out.geometry.name] = gpd.GeoSeries(moved, index=out.index, crs=WGS84)
-    out.attrs["crs_notes"] = list(repair.notes)
-    out.attrs["source_crs"] = f"EPSG:{code}" if code else repair.crs.to_string()
-    out.attrs["datum_shift_repaired"] = repair.datum_shift_lost
-    return out

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from planning.errors import UsageError
-from planning.geo.crs import reproject
+from planning.geo.transform import reproject
 
 if TYPE_CHECKING:
     import geopandas as gpd

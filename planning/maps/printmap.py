@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import UsageError, require
-from planning.geo.crs import reproject
+from planning.geo.transform import reproject
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

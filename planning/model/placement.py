@@ -102,7 +102,7 @@ def indicative_footprints(
     tangent plane of the WGS 84 ellipsoid at its centre (offsets divided by the
     meridional radius of curvature M and by N·cos φ, N the prime-vertical radius). Its
     geodesic area is then measured by the area engine's equal-area path
-    (:func:`planning.geo.area.equal_area_m2`, about 1e-8 relative to GeographicLib) and its
+    (:func:`planning.geo.geodesic.equal_area_m2`, about 1e-8 relative to GeographicLib) and its
     radius scaled by √(target / measured), twice; the area is quadratic in the radius
     to that precision, so the result matches ``area_ha`` to about 1e-8 relative. All of
     it is numpy over arrays: no transformer and no Python loop per footprint.
@@ -170,7 +170,7 @@ def _footprint_block(lon: Any, lat: Any, area_ha: Any, vertices: int) -> Any:
     import numpy as np
     import shapely
 
-    from planning.geo.area import WGS84_A, WGS84_F, ring_areas_m2
+    from planning.geo.geodesic import WGS84_A, WGS84_F, ring_areas_m2
 
     e2 = WGS84_F * (2 - WGS84_F)
     n = len(lon)

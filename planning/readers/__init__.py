@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError, PlanDataError, PlanningError
-from planning.geo.crs import Helmert
+from planning.geo.helmert import Helmert
 from planning.readers._context import Kind, PathType, ReadContext
 from planning.readers.canonical import finish
 from planning.readers.encoding import repair_frame_text

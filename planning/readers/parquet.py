@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError, PlanningError
-from planning.geo.crs import Helmert
+from planning.geo.helmert import Helmert
 from planning.readers._context import ReadContext, reason
 from planning.readers.encoding import repair_frame_text
 from planning.readers.tables import table_to_layer

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError
-from planning.geo.crs import Helmert, to_wgs84
+from planning.geo.helmert import Helmert
+from planning.geo.transform import to_wgs84
 from planning.readers._context import ReadContext, reason
 from planning.readers.columns import header_score, map_columns
 from planning.readers.encoding import decode_bytes, raise_bad_utf8, repair_frame_text

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planning.geo.crs import Helmert, to_wgs84
+from planning.geo.helmert import Helmert
+from planning.geo.transform import to_wgs84
 from planning.readers._context import ReadContext, reason
 from planning.readers.columns import map_columns
 from planning.readers.values import placeable

@@ -64,7 +64,7 @@ def overlap_pairs(
     import numpy as np
     import shapely
 
-    from planning.geo.area import equal_area_m2
+    from planning.geo.geodesic import equal_area_m2
 
     ga = a.geometry.to_numpy()
     ok_a = polygonal(a)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataUnavailable
-from planning.geo.crs import reproject
+from planning.geo.transform import reproject
 from planning.outputs import create_temporary
 from planning.sources.fetch import PathLike, Progress, cache_root, fetch_source, sha256_file
 from planning.sources.registry import SOURCES

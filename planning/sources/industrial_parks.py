@@ -207,7 +207,7 @@ def read_overpass(
     import geopandas as gpd
     import shapely
 
-    from planning.geo.area import geodesic_area_m2
+    from planning.geo.geodesic import geodesic_area_m2
     from planning.text.names import nfc
 
     source = Path(path)

@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 from planning.errors import CRSError, PlanningError, UsageError
+from planning.geo._rings import lonlat_rings
 from planning.geo.area import (
-    MAX_EDGE_M,
-    _lonlat_rings,
     add_areas,
     area_ha,
     equal_area_m2,
@@ -27,6 +26,7 @@ from planning.geo.area import (
     planar_area_m2,
 )
 from planning.geo.crs import DatumShiftWarning
+from planning.geo.geodesic import MAX_EDGE_M
 from planning.sources.boundaries import load_districts
 
 A = 6378137.0
@@ -528,7 +528,7 @@ def test_tm3_without_shift_lands_on_epsg6960_not_224_m_off() -> None:
     layer = gpd.GeoDataFrame(geometry=[shapely.Polygon(np.column_stack([x, y]))],
                              crs=_TM482_LOST_WKT)  # fmt: skip
     with pytest.warns(DatumShiftWarning):
-        rings, _ = _lonlat_rings(layer, None)  # the coordinates the areas are computed on
+        rings, _ = lonlat_rings(layer, None)  # the coordinates the areas are computed on
     lon6960, lat6960 = _tm482_to_wgs84(_HELMERT_6960).transform(x, y)
     naive_lon, naive_lat = Transformer.from_crs(_TM482_LOST_WKT, 4326, always_xy=True).transform(
         x, y

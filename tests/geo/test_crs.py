@@ -12,6 +12,8 @@ from pyproj.crs import CoordinateOperation
 
 from planning.errors import CRSError, PlanningError
 from planning.geo import crs as vcrs
+from planning.geo import helmert as vhelmert
+from planning.geo import transform as vtransform
 
 pytestmark = pytest.mark.filterwarnings("ignore:You will likely lose:UserWarning")
 
@@ -66,7 +68,7 @@ def _place(source: object, xy: tuple[float, float] = (X, Y), **kw: object) -> tu
     gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(*xy)], crs=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", vcrs.DatumShiftWarning)
-        out = vcrs.to_wgs84(gdf, source=source, path="layer.shp", **kw)  # type: ignore[arg-type]
+        out = vtransform.to_wgs84(gdf, source=source, path="layer.shp", **kw)  # type: ignore[arg-type]
     p = out.geometry.iloc[0]
     return p.x, p.y
 
@@ -180,9 +182,9 @@ def test_unrecognised_shift_is_kept() -> None:
 
 
 def test_6959_set_is_replaced_by_6960() -> None:
-    tw = ",".join(str(v) for v in vcrs.HELMERT_6959.towgs84())
+    tw = ",".join(str(v) for v in vhelmert.HELMERT_6959.towgs84())
     rep = vcrs.repair_crs(TM3_105 + f" +towgs84={tw}")
-    assert rep.helmert == vcrs.HELMERT_6960
+    assert rep.helmert == vhelmert.HELMERT_6960
     assert "EPSG:6959" in rep.notes[0]
 
 
@@ -193,12 +195,12 @@ def test_helmert_6960_matches_epsg_database() -> None:
     op = CoordinateOperation.from_epsg(6960)
     assert "Coordinate Frame" in op.method_name
     values = [p.value for p in op.params]
-    h = vcrs.HELMERT_6960
+    h = vhelmert.HELMERT_6960
     assert values == pytest.approx([h.tx, h.ty, h.tz, h.rx, h.ry, h.rz, h.ds])
 
 
 def test_convention_conversion_flips_rotation_signs() -> None:
-    cf = vcrs.HELMERT_6960
+    cf = vhelmert.HELMERT_6960
     pv = cf.to_convention("position_vector")
     assert (pv.rx, pv.ry, pv.rz) == (-cf.rx, -cf.ry, -cf.rz)
     assert (pv.tx, pv.ds) == (cf.tx, cf.ds)
@@ -208,7 +210,7 @@ def test_convention_conversion_flips_rotation_signs() -> None:
 
 
 def test_same_shift_in_both_conventions_places_identically() -> None:
-    cf = vcrs.Helmert(
+    cf = vhelmert.Helmert(
         -191.90441429,
         -39.30318279,
         -111.45032835,
@@ -218,7 +220,7 @@ def test_same_shift_in_both_conventions_places_identically() -> None:
         0.252906278,
         convention="coordinate_frame",
     )
-    pv = vcrs.Helmert(
+    pv = vhelmert.Helmert(
         -191.90441429,
         -39.30318279,
         -111.45032835,
@@ -233,23 +235,23 @@ def test_same_shift_in_both_conventions_places_identically() -> None:
     assert _dist(a, b) < 0.001
     assert _dist(a, REF) < 0.001
     # Reading the decision's coordinate-frame numbers as position-vector is a real error.
-    wrong = vcrs.Helmert(
+    wrong = vhelmert.Helmert(
         *pv.towgs84()[:3], cf.rx, cf.ry, cf.rz, cf.ds, convention="position_vector"
     )
     assert 0.3 < _dist(_place("EPSG:5897", helmert=wrong), REF) < 2.0
 
 
 def test_helmert_from_towgs84() -> None:
-    h = vcrs.Helmert.from_towgs84(PV_6960.split(","))
-    assert h.matches(vcrs.HELMERT_6960)
-    assert not h.matches(vcrs.HELMERT_6960.to_convention("position_vector").__class__(
-        *vcrs.HELMERT_6960.towgs84()[:3], 0.00928836, -0.01975479, 0.00427372, 0.252906278,
+    h = vhelmert.Helmert.from_towgs84(PV_6960.split(","))
+    assert h.matches(vhelmert.HELMERT_6960)
+    assert not h.matches(vhelmert.HELMERT_6960.to_convention("position_vector").__class__(
+        *vhelmert.HELMERT_6960.towgs84()[:3], 0.00928836, -0.01975479, 0.00427372, 0.252906278,
         convention="coordinate_frame"))  # fmt: skip
-    assert vcrs.Helmert.from_towgs84([1, 2, 3]).towgs84() == (1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0)
+    assert vhelmert.Helmert.from_towgs84([1, 2, 3]).towgs84() == (1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="3 or 7"):
-        vcrs.Helmert.from_towgs84([1, 2])
+        vhelmert.Helmert.from_towgs84([1, 2])
     with pytest.raises(ValueError, match="convention"):
-        vcrs.Helmert(0, 0, 0, convention="nope")  # type: ignore[arg-type]
+        vhelmert.Helmert(0, 0, 0, convention="nope")  # type: ignore[arg-type]
 
 
 # --- errors ------------------------------------------------------------------------
@@ -258,7 +260,7 @@ def test_helmert_from_towgs84() -> None:
 def test_no_crs_names_the_file() -> None:
     gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(X, Y)], crs=None)
     with pytest.raises(CRSError, match=r"^clusters\.shp: the layer has no coordinate reference"):
-        vcrs.to_wgs84(gdf, path="clusters.shp")
+        vtransform.to_wgs84(gdf, path="clusters.shp")
 
 
 def test_garbage_crs() -> None:
@@ -269,16 +271,16 @@ def test_garbage_crs() -> None:
 def test_untransformable_coordinates() -> None:
     gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(1e30, 1e30)], crs=5897)
     with pytest.raises(PlanningError, match="cannot be transformed"):
-        vcrs.to_wgs84(gdf, path="f.shp")
+        vtransform.to_wgs84(gdf, path="f.shp")
 
 
 def test_attrs_and_non_vn_passthrough() -> None:
     gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(LON, LAT)], crs=4326)
-    out = vcrs.to_wgs84(gdf)
+    out = vtransform.to_wgs84(gdf)
     assert out.attrs["source_crs"] == "EPSG:4326"
     assert out.geometry.iloc[0].equals(gdf.geometry.iloc[0])
     merc = gdf.to_crs(3857)
-    back = vcrs.to_wgs84(merc).geometry.iloc[0]
+    back = vtransform.to_wgs84(merc).geometry.iloc[0]
     assert _dist((back.x, back.y), (LON, LAT)) < 0.01
     assert vcrs.is_vn2000("EPSG:5897") and not vcrs.is_vn2000("EPSG:3857")
     assert not vcrs.is_vn2000(None)
@@ -288,7 +290,7 @@ def test_empty_and_missing_geometries_pass() -> None:
     gdf = gpd.GeoDataFrame(
         {"a": [1, 2, 3]}, geometry=[None, shapely.Polygon(), shapely.Point(X, Y)], crs=5897
     )
-    out = vcrs.to_wgs84(gdf)
+    out = vtransform.to_wgs84(gdf)
     assert out.geometry.iloc[0] is None
     assert out.geometry.iloc[1].is_empty
     assert _dist((out.geometry.iloc[2].x, out.geometry.iloc[2].y), REF) < 0.01
@@ -301,8 +303,8 @@ def test_empty_and_missing_geometries_pass() -> None:
 def test_transform_xy_is_epsg6960_both_ways(source: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", vcrs.DatumShiftWarning)
-        lon, lat = vcrs.transform_xy([X], [Y], src=source, dst="EPSG:4326")
-        x, y = vcrs.transform_xy(lon, lat, src="EPSG:4326", dst=source)
+        lon, lat = vtransform.transform_xy([X], [Y], src=source, dst="EPSG:4326")
+        x, y = vtransform.transform_xy(lon, lat, src="EPSG:4326", dst=source)
     assert _dist((float(lon[0]), float(lat[0])), REF) < 0.01
     # metres: the round trip closes to PROJ's inverse Helmert (about a millimetre)
     assert abs(x[0] - X) < 0.01 and abs(y[0] - Y) < 0.01
@@ -310,21 +312,21 @@ def test_transform_xy_is_epsg6960_both_ways(source: str) -> None:
 
 def test_transform_xy_warns_once_per_lost_side_and_not_for_clean_codes() -> None:
     with pytest.warns(vcrs.DatumShiftWarning, match="lost its datum shift"):
-        vcrs.transform_xy([X], [Y], src=TM3_105, dst="EPSG:4326")
+        vtransform.transform_xy([X], [Y], src=TM3_105, dst="EPSG:4326")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        vcrs.transform_xy([X], [Y], src="EPSG:5897", dst="EPSG:4326")
+        vtransform.transform_xy([X], [Y], src="EPSG:5897", dst="EPSG:4326")
 
 
 def test_transform_xy_between_vn2000_crss_needs_no_datum_shift() -> None:
     # TM-3 zone 482 → geographic VN-2000: a pure conversion, the same point as before.
-    lon, lat = vcrs.transform_xy([X], [Y], src="EPSG:5897", dst="EPSG:4756")
+    lon, lat = vtransform.transform_xy([X], [Y], src="EPSG:5897", dst="EPSG:4756")
     assert abs(lon[0] - LON) < 1e-9 and abs(lat[0] - LAT) < 1e-9
 
 
 def test_reproject_matches_epsg6960_and_keeps_columns() -> None:
     gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(*REF)], crs="EPSG:4326")
-    out = vcrs.reproject(gdf, "EPSG:5897")
+    out = vtransform.reproject(gdf, "EPSG:5897")
     assert out.crs == CRS("EPSG:5897") and list(out["a"]) == [1]
     p = out.geometry.iloc[0]
     assert abs(p.x - X) < 0.01 and abs(p.y - Y) < 0.01  # metres
@@ -333,4 +335,4 @@ def test_reproject_matches_epsg6960_and_keeps_columns() -> None:
 def test_reproject_refuses_points_outside_the_projection() -> None:
     gdf = gpd.GeoDataFrame(geometry=[shapely.Point(1e9, 1e9)], crs="EPSG:5897")
     with pytest.raises(CRSError, match="cannot be transformed"):
-        vcrs.reproject(gdf, "EPSG:4326")
+        vtransform.reproject(gdf, "EPSG:4326")
