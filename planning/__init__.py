@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 _LAZY = {
     "Plan": "planning.model.plan",
     "load_plan": "planning.model.plan",
-    "indicative_footprint": "planning.model.placement",
-    "load_manifest": "planning.model.figures",
-    "Manifest": "planning.model.figures",
+    "indicative_footprint": "planning.model.footprints",
+    "load_manifest": "planning.model.manifest",
+    "Manifest": "planning.model.manifest",
     "check": "planning.report.core",
     "Report": "planning.report.core",
     "area_ha": "planning.geo.area",
@@ -49,8 +49,8 @@ if TYPE_CHECKING:
     from planning.errors import CRSError, GeodataUnavailable, PlanDataError, PlanningError
     from planning.geo.area import add_areas, area_ha
     from planning.maps.api import make_map, write_map
-    from planning.model.figures import Manifest, load_manifest
-    from planning.model.placement import indicative_footprint
+    from planning.model.footprints import indicative_footprint
+    from planning.model.manifest import Manifest, load_manifest
     from planning.model.plan import Plan, load_plan
     from planning.partitioned import check_partitioned
     from planning.readers import read_layer

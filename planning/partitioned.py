@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from planning.model.figures import Manifest
+    from planning.model.manifest import Manifest
     from planning.model.plan import Plan
     from planning.report.core import Report
     from planning.rules import CheckOptions, Partial, Rule, RuleResult

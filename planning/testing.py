@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry import Polygon
 
-    from planning.model.figures import Manifest
+    from planning.model.manifest import Manifest
     from planning.model.plan import Plan
     from planning.rules import RuleResult
 
@@ -166,7 +166,7 @@ def make_plan(
     import geopandas as gpd
 
     from planning.geo.area import add_areas
-    from planning.model.figures import load_manifest
+    from planning.model.manifest import load_manifest
     from planning.model.plan import Plan
     from planning.sources.boundaries import load_districts
 

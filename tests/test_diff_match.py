@@ -12,7 +12,8 @@ import pytest
 from planning.diff import diff_plans
 from planning.diff_match import match_clusters, name_district_key
 from planning.errors import UsageError
-from planning.model.plan import load_plan, read_catalogue
+from planning.model.inputs import read_catalogue
+from planning.model.plan import load_plan
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,7 @@ import planning
 from planning import outputs, settings
 from planning.cli import main
 from planning.errors import PlanDataError, UsageError
-from planning.model import catalogue
-from planning.model import figures as manifest
-from planning.model import plan as model
+from planning.model import catalogue, inputs, manifest
 from planning.sources.registry import SOURCES
 
 TMP_TAG = ".planning-tmp-"
@@ -193,7 +191,7 @@ def private_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the bundled plan and catalogue, used as the bundled data for this test."""
     root = tmp_path / "bundled"
     shutil.copytree(settings.bundled_geodata_dir(), root)
-    for module in (settings, manifest, model, catalogue):
+    for module in (settings, manifest, inputs, catalogue):
         monkeypatch.setattr(module, "bundled_geodata_dir", lambda: root)
     return root
 

@@ -8,7 +8,7 @@ import pytest
 
 from planning import schema
 from planning.errors import PlanDataError
-from planning.model.figures import load_manifest
+from planning.model.manifest import load_manifest
 from planning.settings import bundled_geodata_dir
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -37,7 +37,6 @@ __all__ = [
     "choose_declared",
     "cluster_key",
     "earliest_event",
-    "fill_district_codes",
     "read_facts",
 ]
 
@@ -322,7 +321,7 @@ def catalogue_layer(
     Parameters
     ----------
     cat
-        Catalogue rows (:func:`planning.model.plan.read_catalogue`); ``lon``, ``lat`` and the
+        Catalogue rows (:func:`planning.model.inputs.read_catalogue`); ``lon``, ``lat`` and the
         catalogue's extra columns are optional.
     dist
         The district layer.
@@ -345,9 +344,7 @@ def catalogue_layer(
     """
     import geopandas as gpd
 
-    from planning.model.placement import (
-        district_index,
-    )
+    from planning.model.gazetteer import district_index
     from planning.schema import CLUSTER_COLUMNS
 
     index = district_index(dist)
@@ -378,7 +375,7 @@ def _catalogue_district(
     rec: Mapping[Any, Any], point: Any, dist: gpd.GeoDataFrame, index: dict[str, int], where: _Where
 ) -> int:
     """Return the position in ``dist`` of the row's district: named, else containing its point."""
-    from planning.model.placement import resolve_district
+    from planning.model.gazetteer import resolve_district
 
     district_text = str(rec.get("district_vi", "") or "")
     if district_text:
@@ -414,7 +411,7 @@ def _catalogue_location(
     where: _Where,
 ) -> tuple[Any, str, str]:
     """Return (the best point known, its ``location_precision``, the row's source note)."""
-    from planning.model.placement import commune_point
+    from planning.model.gazetteer import commune_point
 
     note = str(rec.get("source_note", "") or "")
     named_district = bool(str(rec.get("district_vi", "") or ""))
@@ -451,7 +448,7 @@ def _catalogue_row(
     """Return the cluster's columns and its geometry (a footprint of its area, or a point)."""
     import shapely
 
-    from planning.model.placement import indicative_footprint
+    from planning.model.footprints import indicative_footprint
     from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS
 
     area = rec["declared_ha"]
@@ -504,55 +501,3 @@ def _source_point(rec: Mapping[Any, Any], *, path: PathType, row: int, ident: st
             ident=ident,
         )
     return shapely.Point(lon, lat)
-
-
-def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Fill empty district codes from the district's name or from the geometry's location.
-
-    A row without ``district_code`` gets the code of its named district, or of the district
-    containing its geometry's representative point. Rows read with coordinates (a point published by a source, or a user's lon/lat table)
-    otherwise carry no district code, and per-district figures would miss them.
-
-    Parameters
-    ----------
-    clusters
-        A clusters layer (EPSG:4326) with ``district_code`` and ``district_vi`` when known.
-    dist
-        The district layer.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        A copy with codes (and district names, when they were empty) filled where found;
-        rows whose district cannot be found keep an empty code.
-    """
-    from planning.model.placement import district_index
-    from planning.text.names import name_key
-
-    if "district_code" not in clusters.columns:
-        return clusters
-    codes = clusters["district_code"].fillna("").astype(str)
-    todo = codes.eq("").to_numpy()
-    if not todo.any():
-        return clusters
-    out = clusters.copy()
-    index = district_index(dist)
-    names = (
-        out["district_vi"].fillna("").astype(str)
-        if "district_vi" in out.columns
-        else codes.map(lambda _: "")
-    )
-    new_codes, new_names = list(codes), list(names)
-    for i in todo.nonzero()[0]:
-        pos = index.get(name_key(split_admin_prefix(names.iloc[i])[1])) if names.iloc[i] else None
-        geom = out.geometry.iloc[i]
-        if pos is None and geom is not None and not geom.is_empty:
-            hits = dist.index[dist.geometry.contains(geom.representative_point())]
-            pos = int(dist.index.get_loc(hits[0])) if len(hits) else None
-        if pos is not None:
-            new_codes[i] = str(dist["district_code"].iloc[pos])
-            new_names[i] = new_names[i] or str(dist["district_vi"].iloc[pos])
-    out["district_code"] = new_codes
-    if "district_vi" in out.columns:
-        out["district_vi"] = new_names
-    return out

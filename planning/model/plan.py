@@ -5,8 +5,9 @@ bundled catalogue (``geodata/clusters.csv``) or from the user's files, places cl
 that are known only by their commune or district, and gives every cluster whose area is
 published but whose outline is not an *indicative footprint*: a circle of exactly its
 declared area, centred on the best location known, and marked ``indicative`` wherever it
-appears (:mod:`planning.model.placement`). Hoa Lac Hi-Tech Park gets one too until a
-surveyed polygon is supplied.
+appears (:mod:`planning.model.placement`, :mod:`planning.model.footprints`). Hoa Lac
+Hi-Tech Park gets one too until a surveyed polygon is supplied. The layers a load reads
+are gathered by :mod:`planning.model.inputs`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,23 @@ import math
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from planning.errors import PlanDataError
 from planning.i18n import Message, join_messages, message
-from planning.model.placement import indicative_zones, place_unplaced
+from planning.model.inputs import (
+    ClusterInput,
+    ReadOptions,
+    Upstream,
+    bundled_clusters,
+    context_parks,
+    district_layer,
+    units_2025_layer,
+    user_clusters,
+    zone_layer,
+)
 from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
-from planning.settings import WGS84, bundled_geodata_dir
+from planning.settings import WGS84
 from planning.sources.fetch import Progress
 from planning.text.names import nfc
 
@@ -29,12 +40,11 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-    from planning.model.figures import Manifest
+    from planning.model.manifest import Manifest
     from planning.readers.sheet_rows import StatedTotal
 
-__all__ = ["Plan", "finish_clusters", "load_plan", "read_catalogue"]
+__all__ = ["Plan", "finish_clusters", "load_plan"]
 
-_CATALOGUE_REQUIRED = ("cluster_id", "name_vi", "district_vi", "declared_ha")
 PathType = str | PathLike[str]
 
 
@@ -150,6 +160,28 @@ class Plan:
         list of str
             Plain sentences: indicative footprints, partial coverage, district structure.
         """
+        out = self._geometry_notes()
+        if not self.complete:
+            out.append(self._partial_note())
+        out.append(
+            message(
+                "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
+                "Viet Nam abolished the district level in 2025."
+            )
+        )
+        out.extend(self.context_notes)
+        if "commune_2025" in self.clusters.columns:
+            out.append(
+                message(
+                    "The 2025 commune or ward of each cluster (126 units in force from 1 July "
+                    "2025) is the one holding its location; clusters known only to their "
+                    "district have none."
+                )
+            )
+        return out
+
+    def _geometry_notes(self) -> list[str]:
+        """Return the notes on geometries that are not measurements: footprints and points."""
         out: list[str] = []
         ind = self.clusters.loc[self.indicative]
         if len(ind):
@@ -178,42 +210,24 @@ class Plan:
                     "area inside its six host communes, not its boundary."
                 )
             )
-        if not self.complete:
-            total = self.manifest.figures.get("total_clusters")
-            total_n = int(total.value) if total else "?"
-            if self.inputs.get("clusters", "bundled").startswith("bundled"):
-                out.append(
-                    message(
-                        "The cluster list is partial: {n} of {total} planned clusters, from "
-                        "public reports; the decision's appendix was not available.",
-                        n=len(self.clusters),
-                        total=total_n,
-                    )
-                )
-            else:
-                out.append(
-                    message(
-                        "The cluster list is partial: {n} of {total} planned clusters.",
-                        n=len(self.clusters),
-                        total=total_n,
-                    )
-                )
-        out.append(
-            message(
-                "Districts are the 30 units of the 2014-2025 structure that the plan uses; "
-                "Viet Nam abolished the district level in 2025."
-            )
-        )
-        out.extend(self.context_notes)
-        if "commune_2025" in self.clusters.columns:
-            out.append(
-                message(
-                    "The 2025 commune or ward of each cluster (126 units in force from 1 July "
-                    "2025) is the one holding its location; clusters known only to their "
-                    "district have none."
-                )
-            )
         return out
+
+    def _partial_note(self) -> str:
+        """Return the note that the cluster list is partial (how many of the plan's total)."""
+        total = self.manifest.figures.get("total_clusters")
+        total_n = int(total.value) if total else "?"
+        if self.inputs.get("clusters", "bundled").startswith("bundled"):
+            return message(
+                "The cluster list is partial: {n} of {total} planned clusters, from "
+                "public reports; the decision's appendix was not available.",
+                n=len(self.clusters),
+                total=total_n,
+            )
+        return message(
+            "The cluster list is partial: {n} of {total} planned clusters.",
+            n=len(self.clusters),
+            total=total_n,
+        )
 
     def with_clusters(self, clusters: gpd.GeoDataFrame, *, complete: bool | None = None) -> Plan:
         """Return a copy of the plan with another clusters layer (areas recomputed).
@@ -270,67 +284,6 @@ def _indicative_centres(by_precision: dict[str, int]) -> Message:
     if n_given:
         parts.append(message("at the coordinates given in the input ({n})", n=n_given))
     return join_messages(parts, sep="; ") if parts else message("at the location given")
-
-
-def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
-    """Read a cluster catalogue CSV (the bundled ``geodata/clusters.csv`` by default).
-
-    Parameters
-    ----------
-    path
-        A CSV with at least ``cluster_id``, ``name_vi``, ``district_vi`` and
-        ``declared_ha`` (empty when not published), UTF-8.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Text columns NFC-normalised, ``declared_ha`` as float (NaN when empty).
-
-    Raises
-    ------
-    PlanDataError
-        Naming the file, row and field of the first bad value.
-    """
-    import pandas as pd
-
-    p = Path(path) if path is not None else bundled_geodata_dir() / "clusters.csv"
-    try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise PlanDataError(f"cannot read the catalogue: {exc}", path=p) from None
-    missing = [c for c in _CATALOGUE_REQUIRED if c not in df.columns]
-    if missing:
-        raise PlanDataError(f"missing column(s) {', '.join(missing)}", path=p, field=missing[0])
-    for col in df.columns:
-        df[col] = df[col].map(lambda s: nfc(str(s)).strip())
-    areas: list[float] = []
-    for i, (cid, text) in enumerate(zip(df["cluster_id"], df["declared_ha"], strict=True), start=1):
-        if not cid:
-            raise PlanDataError("empty cluster id", path=p, row=i, field="cluster_id")
-        if text == "":
-            areas.append(math.nan)
-            continue
-        try:
-            value = float(text.replace(",", ""))
-        except ValueError:
-            raise PlanDataError(
-                f"declared area {text!r} is not a number of hectares",
-                path=p,
-                row=i,
-                field="declared_ha",
-                ident=f"cluster_id={cid}",
-            ) from None
-        if not math.isfinite(value) or value <= 0:
-            raise PlanDataError(
-                f"declared area {text!r} must be a positive number of hectares",
-                path=p,
-                row=i,
-                field="declared_ha",
-                ident=f"cluster_id={cid}",
-            )
-        areas.append(value)
-    df["declared_ha"] = areas
-    return df
 
 
 def load_plan(
@@ -403,244 +356,62 @@ def load_plan(
         If the district or commune layer can be neither downloaded nor found.
     """
     from planning.geo.area import add_areas
-    from planning.model.figures import load_manifest
-    from planning.model.units2025 import add_units_2025
+    from planning.model.manifest import load_manifest
 
     man = load_manifest(Path(manifest) if manifest is not None else None)
-    options = _ReadOptions(fix=fix, crs=crs, encoding=encoding, sheet=sheet)
-    sources = _Sources(mirror=mirror, progress=progress)
-    dist = add_areas(_district_layer(districts, options, sources))
-    units_2025 = _units_2025(mirror, sources)
+    options = ReadOptions(fix=fix, crs=crs, encoding=encoding, sheet=sheet)
+    upstream = Upstream(mirror=mirror, progress=progress)
+    dist = add_areas(district_layer(districts, options, upstream))
+    units_2025 = units_2025_layer(mirror, upstream)
     if cluster_files:
-        part = _user_clusters(cluster_files, dist, options, sources, units_2025=units_2025)
+        part = user_clusters(cluster_files, dist, options, upstream, units_2025=units_2025)
     else:
-        part = _bundled_clusters(catalogue, dist, man, sources)
-    clusters = finish_clusters(part.clusters, path=part.inputs["clusters"])
-    if units_2025 is not None:
-        clusters = add_units_2025(clusters, units_2025)
+        part = bundled_clusters(catalogue, dist, man, upstream)
+    clusters = _finished_clusters(part, units_2025)
     if complete is not None:
         part = replace(part, complete=complete)
-
-    inputs = dict(part.inputs)
-    if zones is not None:
-        zone_layer = _read_user_layer(zones, kind="zones", **options.kwargs())
-        sources.notes += zone_layer.attrs.get("notes", [])
-        inputs["zones"] = str(zones)
-    else:
-        zone_layer = indicative_zones(man, sources.communes)
-    inputs["districts"] = (
-        str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
-    )
-
-    parks, context_notes = (None, []) if not industrial_parks else _context_parks(dist, mirror)
+    zone_layer_ = zone_layer(zones, man, options, upstream)
+    parks, context_notes = (None, []) if not industrial_parks else context_parks(dist, mirror)
     if parks is not None:
-        sources.used.append("osm-industrial-parks")
+        upstream.used.append("osm-industrial-parks")
     return Plan(
         clusters=add_areas(clusters),
         districts=dist,
-        zones=add_areas(zone_layer),
+        zones=add_areas(zone_layer_),
         manifest=man,
         complete=part.complete,
         name=part.name,
-        inputs=inputs,
-        used_sources=tuple(dict.fromkeys(sources.used)),
+        inputs=_inputs(part, zones=zones, districts=districts),
+        used_sources=tuple(dict.fromkeys(upstream.used)),
         stated_totals=part.totals,
         facts=part.facts,
-        reader_notes=list(dict.fromkeys(str(n) for n in sources.notes)),
+        reader_notes=list(dict.fromkeys(str(n) for n in upstream.notes)),
         industrial_parks=parks,
         context_notes=context_notes,
     )
 
 
-@dataclass(frozen=True)
-class _ReadOptions:
-    """How the user's files are read (the options of :func:`planning.readers.read_layer`)."""
+def _finished_clusters(part: ClusterInput, units_2025: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Return the load's clusters in canonical form, with their 2025 unit when that layer is had."""
+    from planning.model.units2025 import add_units_2025
 
-    fix: bool
-    crs: str | None
-    encoding: str | None
-    sheet: str | int | None
-
-    def kwargs(self, *, sheet: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {"fix": self.fix, "crs": self.crs, "encoding": self.encoding}
-        if sheet:
-            out["sheet"] = self.sheet
-        return out
+    clusters = finish_clusters(part.clusters, path=part.inputs["clusters"])
+    if units_2025 is not None:
+        clusters = add_units_2025(clusters, units_2025)
+    return clusters
 
 
-@dataclass
-class _Sources:
-    """The upstream layers a load uses (fetched once, on first need), and what was noted."""
-
-    mirror: PathType | None
-    progress: Progress | None
-    used: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    _communes: gpd.GeoDataFrame | None = None
-
-    def communes(self) -> gpd.GeoDataFrame:
-        """Return Hanoi's communes, loading them on the first call (with progress)."""
-        from planning.sources.boundaries import load_communes
-
-        if self._communes is None:
-            self._communes = load_communes(mirror=self.mirror, progress=self.progress)
-            self.used.append("vietnam63-communes")
-        return self._communes
-
-
-@dataclass(frozen=True)
-class _Clusters:
-    """The cluster layer of a load and what comes with it."""
-
-    clusters: gpd.GeoDataFrame
-    complete: bool
-    name: str
-    inputs: dict[str, str]
-    totals: tuple[StatedTotal, ...] = ()
-    facts: pd.DataFrame | None = None
-
-
-def _district_layer(
-    districts: PathType | None, options: _ReadOptions, sources: _Sources
-) -> gpd.GeoDataFrame:
-    """Return the user's district layer, or the OCHA COD-AB 2020 boundaries."""
-    from planning.sources.boundaries import load_districts
-
-    if districts is not None:
-        dist = _read_user_layer(districts, kind="districts", **options.kwargs())
-        sources.notes += dist.attrs.get("notes", [])
-        return dist
-    sources.used.append("ocha-districts")
-    return load_districts(mirror=sources.mirror, progress=sources.progress)
-
-
-def _user_clusters(
-    cluster_files: tuple[PathType, ...],
-    dist: gpd.GeoDataFrame,
-    options: _ReadOptions,
-    sources: _Sources,
-    *,
-    units_2025: gpd.GeoDataFrame | None = None,
-) -> _Clusters:
-    """Read the user's cluster layers, concatenated, and place the rows without a location."""
-    import pandas as pd
-
-    frames = [
-        _read_user_layer(f, kind="clusters", **options.kwargs(sheet=True)) for f in cluster_files
-    ]
-    for frame in frames:
-        sources.notes += frame.attrs.get("notes", [])
-    clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    clusters = place_unplaced(
-        clusters, dist, sources.communes, path=cluster_files[0], progress=sources.progress,
-        units_2025=units_2025,
-    )  # fmt: skip
-    sources.notes += clusters.attrs.get("notes", [])  # what placement decided
-    label = ", ".join(str(f) for f in cluster_files)
-    return _Clusters(
-        clusters=clusters,
-        complete=True,
-        name=message("Plan from {path}", path=label),
-        inputs={"clusters": label},
-        totals=tuple(t for f in frames for t in f.attrs.get("stated_totals", [])),
+def _inputs(
+    part: ClusterInput, *, zones: PathType | None, districts: PathType | None
+) -> dict[str, str]:
+    """Return the file each layer came from (:attr:`Plan.inputs`): clusters, zones, districts."""
+    inputs = dict(part.inputs)
+    if zones is not None:
+        inputs["zones"] = str(zones)
+    inputs["districts"] = (
+        str(districts) if districts is not None else "OCHA COD-AB 2020 (downloaded)"
     )
-
-
-def _bundled_clusters(
-    catalogue: PathType | None, dist: gpd.GeoDataFrame, man: Manifest, sources: _Sources
-) -> _Clusters:
-    """Read the bundled catalogue (or ``catalogue``) into a cluster layer."""
-    cat_path = Path(catalogue) if catalogue is not None else None
-    cat = read_catalogue(cat_path)
-    clusters = _catalogue_to_layer(
-        cat, dist, sources.communes, path=cat_path or "geodata/clusters.csv"
-    )
-    facts = None
-    if cat_path is None:
-        from planning.model.catalogue import read_facts
-
-        facts = read_facts()
-    return _Clusters(
-        clusters=clusters,
-        complete=bool(man.catalogue.get("complete", False)),
-        name=(
-            message("Hanoi CCN plan (bundled catalogue)")
-            if cat_path is None
-            else message("Plan from {path}", path=str(cat_path))
-        ),
-        inputs={
-            "clusters": str(cat_path)
-            if cat_path
-            else message("bundled catalogue {path}", path="geodata/clusters.csv")
-        },
-        facts=facts,
-    )
-
-
-def _units_2025(mirror: PathType | None, sources: _Sources) -> gpd.GeoDataFrame | None:
-    """Return the 2025 communes and wards, or None with a note when they can't be had.
-
-    The plan and its checks use the 2014-2025 units; the 2025 units are shown beside them,
-    so a missing download (offline without a mirror) leaves them out, never fails the load.
-    """
-    from planning.errors import GeodataUnavailable
-    from planning.sources.units2025 import SOURCE_KEY, load_units_2025
-
-    try:
-        units = load_units_2025(mirror=mirror)
-    except GeodataUnavailable as exc:
-        sources.notes.append(
-            message("The 2025 communes and wards are not shown: {reason}", reason=str(exc))
-        )
-        return None
-    sources.used.append(SOURCE_KEY)
-    return units
-
-
-def _context_parks(
-    dist: gpd.GeoDataFrame, mirror: PathType | None
-) -> tuple[gpd.GeoDataFrame | None, list[str]]:
-    """Return the industrial parks inside the districts and a note, or None and why not."""
-    import shapely
-
-    from planning.errors import GeodataUnavailable
-    from planning.sources.industrial_parks import load_industrial_parks
-
-    boundary = shapely.union_all(dist.geometry.values)
-    try:
-        parks, summary = load_industrial_parks(boundary=boundary, mirror=mirror)
-    except GeodataUnavailable as exc:
-        return None, [f"Industrial parks (KCN) are not shown: {exc}"]
-    return parks, [summary.note()]
-
-
-# -- helpers ------------------------------------------------------------------------------------
-
-
-def _read_user_layer(
-    path: PathType,
-    *,
-    kind: Literal["clusters", "districts", "zones"],
-    fix: bool,
-    crs: str | None = None,
-    encoding: str | None = None,
-    sheet: str | int | None = None,
-) -> gpd.GeoDataFrame:
-    from planning.readers import read_layer
-
-    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet)
-
-
-def _catalogue_to_layer(
-    cat: pd.DataFrame,
-    dist: gpd.GeoDataFrame,
-    communes: Any,
-    *,
-    path: PathType,
-) -> gpd.GeoDataFrame:
-    from planning.model.catalogue import catalogue_layer
-
-    return catalogue_layer(cat, dist, communes, path=path)
+    return inputs
 
 
 def finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd.GeoDataFrame:

@@ -21,10 +21,12 @@ rule ADM001 (:mod:`planning.rules.units`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
 
 __all__ = ["STRADDLE_MIN_SHARE", "UNIT_2025_COLUMNS", "add_units_2025"]
 
@@ -41,7 +43,7 @@ UNIT_2025_COLUMNS = (
 _SEP = "; "
 
 
-def add_units_2025(clusters: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:  # noqa: PLR0912, PLR0915  # one pass over the clusters: outline, circle or point, each its own rule
+def add_units_2025(clusters: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return the clusters with their 2025 commune or ward (see the module docstring).
 
     Parameters
@@ -61,74 +63,132 @@ def add_units_2025(clusters: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.G
         (declared by the data) is renamed ``declared_commune_2025`` first.
     """
     import numpy as np
-    import shapely
 
     out = clusters.copy()
     if "commune_2025" in out.columns and "declared_commune_2025" not in out.columns:
         out = out.rename(columns={"commune_2025": "declared_commune_2025"})
-    n = len(out)
-    names = [""] * n
-    codes = [""] * n
-    straddles = [False] * n
-    notes = [""] * n
+    found = _Found.empty(len(out))
     geoms = np.asarray(out.geometry.array, dtype=object)
-    kind = _column(out, "geometry_kind")
-    precision = _column(out, "location_precision")
-    unit_geoms = np.asarray(units.geometry.array, dtype=object)
-    unit_names = units["name"].astype(str).tolist()
-    unit_codes = units["code"].astype(str).tolist()
-    tree = shapely.STRtree(unit_geoms)
+    rows = _Rows.of(geoms, _column(out, "geometry_kind"), _column(out, "location_precision"))
+    layer = _UnitLayer.of(units)
+    for i in np.flatnonzero(rows.by_district).tolist():
+        found.notes[i] = "location known only to its district: its 2025 commune is not known"
+    _units_at_points(geoms, np.flatnonzero(rows.pointlike), layer, found)
+    _units_by_share(geoms, np.flatnonzero(rows.polygonal), layer, found)
+    for i in np.flatnonzero(rows.present & ~rows.by_district).tolist():
+        if not found.names[i]:
+            found.notes[i] = "outside every commune and ward of Ha Noi's 2025 layer"
 
-    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    by_district = present & (precision == "district")
-    polygons = np.isin(shapely.get_type_id(geoms), (3, 6))  # Polygon, MultiPolygon
-    polygonal = present & ~by_district & (kind != "indicative") & polygons
-    pointlike = present & ~by_district & ~polygonal
-    for i in np.flatnonzero(by_district).tolist():
-        notes[i] = "location known only to its district: its 2025 commune is not known"
-
-    # Points and indicative footprints: the unit holding the (centre) point.
-    rows = np.flatnonzero(pointlike)
-    if rows.size:
-        centres = shapely.centroid(geoms[rows])
-        pairs = tree.query(centres, predicate="intersects")
-        first: dict[int, int] = {}
-        for a, b in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
-            first.setdefault(a, b)
-        for k, i in enumerate(rows.tolist()):
-            if k in first:
-                names[i], codes[i] = unit_names[first[k]], unit_codes[first[k]]
-
-    # Surveyed and digitized polygons: every unit with a share of the area.
-    rows = np.flatnonzero(polygonal)
-    if rows.size:
-        pairs = tree.query(geoms[rows], predicate="intersects")
-        areas = shapely.area(geoms[rows])
-        shared = shapely.area(shapely.intersection(geoms[rows][pairs[0]], unit_geoms[pairs[1]]))
-        held: dict[int, list[tuple[float, int]]] = {}
-        for a, b, s in zip(pairs[0].tolist(), pairs[1].tolist(), shared.tolist(), strict=True):
-            share = s / areas[a] if areas[a] > 0 else 0.0
-            if share >= STRADDLE_MIN_SHARE:
-                held.setdefault(a, []).append((share, b))
-        for k, i in enumerate(rows.tolist()):
-            found = sorted(held.get(k, []), reverse=True)
-            names[i] = _SEP.join(unit_names[b] for _, b in found)
-            codes[i] = _SEP.join(unit_codes[b] for _, b in found)
-            if len(found) > 1:
-                straddles[i] = True
-                parts = ", ".join(f"{unit_names[b]} {100 * s:.0f} %" for s, b in found)
-                notes[i] = f"the footprint straddles {len(found)} communes of 2025: {parts}"
-    for i in np.flatnonzero(present & ~by_district).tolist():
-        if not names[i]:
-            notes[i] = "outside every commune and ward of Ha Noi's 2025 layer"
-
-    out["commune_2025"] = names
-    out["commune_2025_code"] = codes
-    out["commune_2025_straddles"] = straddles
-    out["commune_2025_note"] = notes
+    out["commune_2025"] = found.names
+    out["commune_2025_code"] = found.codes
+    out["commune_2025_straddles"] = found.straddles
+    out["commune_2025_note"] = found.notes
     geometry = out.geometry.name
     ordered = [c for c in out.columns if c != geometry] + [geometry]
     return out[ordered]
+
+
+@dataclass
+class _Found:
+    """The columns :func:`add_units_2025` fills, one value per cluster."""
+
+    names: list[str]
+    codes: list[str]
+    straddles: list[bool]
+    notes: list[str]
+
+    @classmethod
+    def empty(cls, n: int) -> _Found:
+        """Return the columns of ``n`` clusters with no unit found yet."""
+        return cls([""] * n, [""] * n, [False] * n, [""] * n)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Which clusters get a unit by which rule (boolean masks over the clusters)."""
+
+    #: A location is given (not missing, not empty).
+    present: np.ndarray
+    #: Known only to its district: no 2025 unit.
+    by_district: np.ndarray
+    #: A surveyed or digitized outline: every unit with a share of its area.
+    polygonal: np.ndarray
+    #: A point or an indicative footprint: the unit holding its centre.
+    pointlike: np.ndarray
+
+    @classmethod
+    def of(cls, geoms: np.ndarray, kind: np.ndarray, precision: np.ndarray) -> _Rows:
+        """Sort the clusters by the rule that finds their 2025 unit (module docstring)."""
+        import numpy as np
+        import shapely
+
+        present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+        by_district = present & (precision == "district")
+        polygons = np.isin(shapely.get_type_id(geoms), (3, 6))  # Polygon, MultiPolygon
+        polygonal = present & ~by_district & (kind != "indicative") & polygons
+        pointlike = present & ~by_district & ~polygonal
+        return cls(present, by_district, polygonal, pointlike)
+
+
+@dataclass(frozen=True)
+class _UnitLayer:
+    """The 2025 units: geometries, names and codes, and a spatial index over them."""
+
+    geoms: np.ndarray
+    names: list[str]
+    codes: list[str]
+    tree: Any
+
+    @classmethod
+    def of(cls, units: gpd.GeoDataFrame) -> _UnitLayer:
+        """Index the 2025 layer."""
+        import numpy as np
+        import shapely
+
+        geoms = np.asarray(units.geometry.array, dtype=object)
+        names = units["name"].astype(str).tolist()
+        codes = units["code"].astype(str).tolist()
+        return cls(geoms, names, codes, shapely.STRtree(geoms))
+
+
+def _units_at_points(geoms: np.ndarray, rows: np.ndarray, layer: _UnitLayer, found: _Found) -> None:
+    """Points and indicative footprints: the unit holding the (centre) point."""
+    import shapely
+
+    if not rows.size:
+        return
+    centres = shapely.centroid(geoms[rows])
+    pairs = layer.tree.query(centres, predicate="intersects")
+    first: dict[int, int] = {}
+    for a, b in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+        first.setdefault(a, b)
+    for k, i in enumerate(rows.tolist()):
+        if k in first:
+            found.names[i], found.codes[i] = layer.names[first[k]], layer.codes[first[k]]
+
+
+def _units_by_share(geoms: np.ndarray, rows: np.ndarray, layer: _UnitLayer, found: _Found) -> None:
+    """Surveyed and digitized polygons: every unit with a share of the area."""
+    import shapely
+
+    if not rows.size:
+        return
+    pairs = layer.tree.query(geoms[rows], predicate="intersects")
+    areas = shapely.area(geoms[rows])
+    shared = shapely.area(shapely.intersection(geoms[rows][pairs[0]], layer.geoms[pairs[1]]))
+    held: dict[int, list[tuple[float, int]]] = {}
+    for a, b, s in zip(pairs[0].tolist(), pairs[1].tolist(), shared.tolist(), strict=True):
+        share = s / areas[a] if areas[a] > 0 else 0.0
+        if share >= STRADDLE_MIN_SHARE:
+            held.setdefault(a, []).append((share, b))
+    for k, i in enumerate(rows.tolist()):
+        in_units = sorted(held.get(k, []), reverse=True)
+        found.names[i] = _SEP.join(layer.names[b] for _, b in in_units)
+        found.codes[i] = _SEP.join(layer.codes[b] for _, b in in_units)
+        if len(in_units) > 1:
+            found.straddles[i] = True
+            parts = ", ".join(f"{layer.names[b]} {100 * s:.0f} %" for s, b in in_units)
+            found.notes[i] = f"the footprint straddles {len(in_units)} communes of 2025: {parts}"
 
 
 def _column(frame: gpd.GeoDataFrame, name: str) -> Any:

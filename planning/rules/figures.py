@@ -151,7 +151,7 @@ def category_tree(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     Examples
     --------
     >>> from dataclasses import replace
-    >>> from planning.model.figures import load_manifest
+    >>> from planning.model.manifest import load_manifest
     >>> from planning.testing import make_plan, run_rule
     >>> manifest = load_manifest()
     >>> manifest.figures["new2020_clusters"] = replace(manifest.figures["new2020_clusters"], value=53)
@@ -201,7 +201,7 @@ def district_subtotals(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
 
     Examples
     --------
-    >>> from planning.model.figures import load_manifest
+    >>> from planning.model.manifest import load_manifest
     >>> from planning.testing import make_plan, run_rule, square
     >>> manifest = load_manifest()
     >>> manifest.district_subtotals["VN10135"] = {"clusters": 2, "ha": 30.5}
@@ -276,7 +276,7 @@ def ratios(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
     Examples
     --------
     >>> from dataclasses import replace
-    >>> from planning.model.figures import load_manifest
+    >>> from planning.model.manifest import load_manifest
     >>> from planning.testing import make_plan, run_rule
     >>> manifest = load_manifest()
     >>> manifest.figures["markets_share_pct"] = replace(manifest.figures["markets_share_pct"], value=99.7)

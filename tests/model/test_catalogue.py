@@ -20,7 +20,7 @@ from planning.model.catalogue import (
     earliest_event,
     read_facts,
 )
-from planning.model.plan import read_catalogue
+from planning.model.inputs import read_catalogue
 from planning.settings import bundled_geodata_dir
 
 

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planning.errors import PlanDataError
-from planning.model.figures import Figure, load_manifest, matches_published
+from planning.model.figures import Figure, matches_published
+from planning.model.manifest import load_manifest
 
 
 def test_bundled_manifest_figures_and_sources():

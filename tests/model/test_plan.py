@@ -10,8 +10,9 @@ from pyproj import Geod
 
 import planning
 from planning.errors import PlanDataError
-from planning.model.placement import indicative_footprint, indicative_footprints
-from planning.model.plan import load_plan, read_catalogue
+from planning.model.footprints import indicative_footprint, indicative_footprints
+from planning.model.inputs import read_catalogue
+from planning.model.plan import load_plan
 from planning.schema import CLUSTER_COLUMNS
 from planning.settings import FOOTPRINT_VERTICES
 
@@ -236,9 +237,9 @@ def test_indicative_footprints_vectorised_are_exact(rows):
 
 
 def test_indicative_footprints_report_progress_by_block(monkeypatch):
-    import planning.model.placement as placement
+    import planning.model.footprints as footprints
 
-    monkeypatch.setattr(placement, "_FOOTPRINT_BLOCK", 4)
+    monkeypatch.setattr(footprints, "_FOOTPRINT_BLOCK", 4)
     calls: list[tuple[str, int, int]] = []
     polys = indicative_footprints(
         [105.5] * 10, [21.0] * 10, [1.0] * 10, progress=lambda *a: calls.append(a)

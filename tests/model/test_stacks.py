@@ -10,7 +10,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.model.placement import indicative_footprint
+from planning.model.footprints import indicative_footprint
 from planning.model.stacks import STACK_COLUMNS, marker_points, stacked_locations
 
 #: One metre of latitude, in degrees (WGS 84 near 21° N: about 110.7 km per degree).

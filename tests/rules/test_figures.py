@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from planning.model.figures import load_manifest
+from planning.model.manifest import load_manifest
 from planning.settings import bundled_geodata_dir
 from planning.testing import make_plan, run_rule, square
 

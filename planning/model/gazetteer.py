@@ -1,0 +1,244 @@
+"""The gazetteer: districts and communes found by name, for placing rows and catalogue entries.
+
+Names are matched by :func:`~planning.text.names.name_key` (their administrative prefix
+split off), or with :func:`~planning.readers.matching.match_name` when the diacritics are
+missing (the closest names are suggested). :func:`district_index`,
+:func:`resolve_district` and :func:`commune_point` serve the bundled catalogue;
+:class:`Gazetteer` indexes the commune and district layers once for
+:func:`planning.model.placement.place_at_communes`, and :class:`RowRef` says where a row
+came from in its messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from os import PathLike
+from typing import TYPE_CHECKING, Any
+
+from planning.errors import PlanDataError
+from planning.readers.matching import match_name
+from planning.readers.values import cell_text
+from planning.text.names import name_key, split_admin_prefix
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+__all__ = ["Gazetteer", "RowRef", "commune_point", "district_index", "resolve_district"]
+
+PathType = str | PathLike[str]
+
+
+def district_index(dist: gpd.GeoDataFrame) -> dict[str, int]:
+    """Return ``{name_key of a district's bare name: its row}`` for :func:`resolve_district`."""
+    return {name_key(split_admin_prefix(str(n))[1]): i for i, n in enumerate(dist["district_vi"])}
+
+
+def resolve_district(
+    text: str,
+    dist: gpd.GeoDataFrame,
+    index: dict[str, int],
+    *,
+    path: PathType,
+    row: int,
+    ident: str,
+) -> int:
+    """Return the row of the district ``text`` names; refuse an unknown one (naming ``row``)."""
+    bare = split_admin_prefix(text)[1]
+    pos = index.get(name_key(bare))
+    if pos is None:
+        raise PlanDataError(
+            f"unknown district {text!r}; expected one of the 30 district-level units "
+            f"(for example {dist['district_vi'].iloc[0]!r})",
+            path=path,
+            row=row,
+            field="district_vi",
+            ident=ident,
+        )
+    return pos
+
+
+def commune_point(
+    commune: str,
+    district_code: str,
+    communes: gpd.GeoDataFrame,
+    *,
+    path: PathType,
+    row: int,
+    ident: str,
+) -> Point:
+    """Return a point inside the commune of ``district_code`` that ``commune`` names."""
+    import numpy as np
+
+    key = name_key(split_admin_prefix(commune)[1])
+    # Only the district's communes are keyed (not the whole layer, once per cluster), and
+    # rows are picked by position, without copying the layer's geometries.
+    in_district = np.flatnonzero(communes["district_code"].eq(district_code).to_numpy())
+    names = communes["commune_vi"].iloc[in_district]
+    hits = in_district[names.map(name_key).eq(key).to_numpy()]
+    if not len(hits):
+        raise PlanDataError(
+            f"commune {commune!r} not found in district {district_code} of the commune layer",
+            path=path,
+            row=row,
+            field="commune_vi",
+            ident=ident,
+        )
+    point: Point = communes.geometry.iloc[hits[0]].representative_point()
+    return point
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """Where a row to place came from, for its messages: file, row (or sheet and Excel row), id."""
+
+    path: PathType | None
+    row: int
+    sheet: str | None
+    ident: str | None
+
+    @classmethod
+    def of(cls, out: Any, i: int, path: PathType | None) -> RowRef:
+        """Return where row ``i`` (0-based) of ``out`` came from: its source row when known."""
+        rec = out.iloc[i]
+        row, sheet = i + 1, None
+        sourced = "source_row" in out.columns and "source_sheet" in out.columns
+        if sourced and cell_text(rec["source_row"]):
+            row, sheet = int(float(rec["source_row"])), cell_text(rec["source_sheet"])
+        ident = None
+        if "cluster_id" in out.columns and cell_text(rec["cluster_id"]):
+            ident = f"cluster_id={cell_text(rec['cluster_id'])}"
+        return cls(path, row, sheet, ident)
+
+    @property
+    def label(self) -> str:
+        """The row as messages name it: ``sheet 'X', row 12`` or ``row 12``."""
+        return (f"sheet {self.sheet!r}, " if self.sheet else "") + f"row {self.row}"
+
+    def error(self, message: str, field: str) -> PlanDataError:
+        """Return the error ``message`` about ``field`` of this row."""
+        return PlanDataError(
+            message, path=self.path, row=self.row, field=field, ident=self.ident, sheet=self.sheet
+        )
+
+
+@dataclass
+class Gazetteer:
+    """The communes and districts to place rows in, indexed by district code and name."""
+
+    communes: Any
+    districts: Any
+    #: district code → {name_key of a commune: its row in ``communes``}
+    by_district: dict[str, dict[str, int]]
+    #: district code → {a commune's name as the layer spells it: its row}
+    commune_names: dict[str, dict[str, int]]
+    #: district code → its name in the commune layer
+    names_by_code: dict[str, str]
+    #: district code → its name (the commune layer's, else the districts layer's bare name)
+    display: dict[str, str]
+    #: district code → its row in ``districts``
+    district_rows: dict[str, int]
+
+    @classmethod
+    def of(cls, communes: Any, districts: Any) -> Gazetteer:
+        """Index the commune layer (and the district layer, when given) by code and name."""
+        by_district: dict[str, dict[str, int]] = {}
+        for j, (code, cname) in enumerate(
+            zip(communes["district_code"], communes["commune_vi"], strict=True)
+        ):
+            by_district.setdefault(str(code), {}).setdefault(name_key(cell_text(cname)), j)
+        names_by_code = {
+            str(c): cell_text(d)
+            for c, d in zip(communes["district_code"], communes["district_vi"], strict=True)
+        }
+        display = dict(names_by_code)
+        district_rows: dict[str, int] = {}
+        if districts is not None:
+            for k, (code, dname) in enumerate(
+                zip(districts["district_code"], districts["district_vi"], strict=True)
+            ):
+                display.setdefault(str(code), split_admin_prefix(cell_text(dname))[1])
+                district_rows[str(code)] = k
+        commune_names = {
+            code: {cell_text(communes["commune_vi"].iloc[j]): j for j in idx.values()}
+            for code, idx in by_district.items()
+        }
+        return cls(communes, districts, by_district, commune_names, names_by_code, display,
+                   district_rows)  # fmt: skip
+
+    def place(
+        self, *, code: str, district: str, commune: str, ref: RowRef, matched: list[str]
+    ) -> tuple[Any, str, str, str, str]:
+        """Return (point, location_precision, district code, district name, commune name).
+
+        Names matched without diacritics are noted in ``matched``; a row that cannot be
+        placed raises its :class:`~planning.errors.PlanDataError`.
+        """
+        code = self._district_code(code=code, district=district, commune=commune, ref=ref,
+                                   matched=matched)  # fmt: skip
+        if commune:
+            commune, hit = self._commune(code, commune, ref=ref, matched=matched)
+            geom, precision = self.communes.geometry.iloc[hit].representative_point(), "commune"
+        elif code in self.district_rows and self.districts is not None:
+            row = self.district_rows[code]
+            geom, precision = self.districts.geometry.iloc[row].representative_point(), "district"
+        else:
+            raise ref.error(
+                "no commune given, so the row cannot be placed at a commune", "commune_vi"
+            )
+        name = self.names_by_code.get(code) or self.display.get(code) or district
+        return geom, precision, code, name, commune
+
+    def _district_code(
+        self, *, code: str, district: str, commune: str, ref: RowRef, matched: list[str]
+    ) -> str:
+        """Return the row's district code: given, found by name, or by a unique commune."""
+        if not code and not district and commune:
+            # No district: a commune name that is unique in the layer is enough.
+            key = name_key(commune)
+            hits = sorted(c for c, names in self.by_district.items() if key in names)
+            if len(hits) > 1:
+                where = ", ".join(self.names_by_code.get(c, c) for c in hits)
+                raise ref.error(
+                    f"commune {commune!r} exists in {len(hits)} districts ({where}); "
+                    "give the district",
+                    "district_vi",
+                )
+            if not hits:
+                raise ref.error(
+                    f"commune {commune!r} not found in the commune layer; give its district",
+                    "commune_vi",
+                )
+            return hits[0]
+        if code:
+            if code not in self.by_district:
+                raise ref.error(f"unknown district code {code!r}", "district_code")
+            return code
+        if not district:
+            raise ref.error("no district given, so the row cannot be placed", "district_vi")
+        code_of = {name: c for c, name in self.display.items()}
+        found = match_name(district, code_of)
+        if not found.name:
+            raise ref.error(f"unknown district {district!r}{found.did_you_mean()}", "district_vi")
+        if found.how == "folded":
+            matched.append(f"{ref.label}: district {district!r} read as {found.name!r}")
+        return code_of[found.name]
+
+    def _commune(
+        self, code: str, commune: str, *, ref: RowRef, matched: list[str]
+    ) -> tuple[str, int]:
+        """Return the commune's name and its row in the commune layer, within ``code``."""
+        hit = self.by_district.get(code, {}).get(name_key(commune))
+        if hit is not None:
+            return commune, hit
+        found = match_name(commune, self.commune_names.get(code, {}))
+        if not found.name:
+            raise ref.error(
+                f"commune {commune!r} not found in district "
+                f"{self.names_by_code.get(code, code)} ({code}) of the commune layer"
+                + (found.did_you_mean() or "; no commune of that district has a "
+                   "similar name: check the district"),
+                "commune_vi",
+            )  # fmt: skip
+        matched.append(f"{ref.label}: commune {commune!r} read as {found.name!r}")
+        return found.name, self.commune_names[code][found.name]
