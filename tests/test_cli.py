@@ -194,12 +194,12 @@ def test_progress_bars_draw_on_a_terminal_only():
 
     from rich.console import Console
 
-    from planning.cli import _no_progress, _progress_bars
+    from planning.cli.terminal import no_progress, progress_bars
 
-    with _progress_bars() as progress:  # pytest's stderr is not a terminal
-        assert progress is _no_progress
+    with progress_bars() as progress:  # pytest's stderr is not a terminal
+        assert progress is no_progress
     out = io.StringIO()
-    with _progress_bars(Console(file=out, force_terminal=True, width=80)) as progress:
+    with progress_bars(Console(file=out, force_terminal=True, width=80)) as progress:
         progress("reading communes", 2, 4)
         progress("reading communes", 4, 4)
     assert "reading communes" in out.getvalue() and "4/4" in out.getvalue()

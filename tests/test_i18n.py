@@ -421,7 +421,8 @@ def test_cli_check_in_vietnamese_leaves_no_english_and_same_json():
 
 
 def test_maps_and_reports_default_to_vietnamese(monkeypatch):
-    from planning.cli import _language, build_parser
+    from planning.cli import build_parser
+    from planning.cli.app import _language
 
     parser = build_parser()
     args = parser.parse_args(["map"])

@@ -153,10 +153,10 @@ def test_partitioned_is_library_only():
 
     import planning.partitioned as part
 
-    tree = ast.parse(Path(part.__file__).read_text(encoding="utf-8"))
     imported = {
         (n.module if isinstance(n, ast.ImportFrom) else a.name).split(".")[0]
-        for n in ast.walk(tree)
+        for module in Path(part.__file__).parent.glob("*.py")
+        for n in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
         if isinstance(n, ast.Import | ast.ImportFrom)
         for a in n.names
     }
@@ -316,12 +316,12 @@ def test_strips_find_every_overlap_once(boxes, cuts, strips):
     import numpy as np
     import shapely
 
-    from planning.partitioned import (
-        _overlaps_result,
-        _Polygons,
-        _split,
-        _strip_edges,
-        _strip_pairs,
+    from planning.partitioned._strips import (
+        Polygons,
+        overlaps_result,
+        split_into_strips,
+        strip_edges,
+        strip_pairs,
     )
     from planning.rules.topology import overlap_pairs
 
@@ -335,12 +335,12 @@ def test_strips_find_every_overlap_once(boxes, cuts, strips):
     scans = []
     for k, (a, b) in enumerate(itertools.pairwise(bounds)):
         part = layer.iloc[a:b].reset_index(drop=True)
-        polys = _Polygons.of(part, np.ones(len(part), dtype=bool), k)
+        polys = Polygons.of(part, np.ones(len(part), dtype=bool), k)
         scans.append(({"sample": polys.sample(3)}, polys))
-    edges = _strip_edges([s[0]["sample"] for s in scans], strips)
-    pieces = [_split(s, edges, strips) for s in scans]
-    found = [_strip_pairs(j, edges, [p[j] for p in pieces]) for j in range(strips)]
-    got = _overlaps_result(found, len(layer))
+    edges = strip_edges([s[0]["sample"] for s in scans], strips)
+    pieces = [split_into_strips(s, edges, strips) for s in scans]
+    found = [strip_pairs(j, edges, [p[j] for p in pieces]) for j in range(strips)]
+    got = overlaps_result(found, len(layer))
     qi, tj, areas = overlap_pairs(layer)
     assert [(f.cluster_id, f.detail["other"]) for f in got.findings] == [
         (f"C{i}", f"C{j}") for i, j in zip(qi, tj, strict=True)

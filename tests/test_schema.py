@@ -57,11 +57,11 @@ def test_sources_layers_agree_with_the_schema() -> None:
 
 
 def test_maps_and_testing_take_the_codes_from_the_schema() -> None:
-    from planning import testing
     from planning.maps import api
+    from planning.testing import synthetic
 
     assert api.CATEGORY_LABELS == schema.CATEGORIES
-    assert dict(testing._SYNTHETIC_CATEGORIES) == schema.CATEGORY_PHASES
+    assert dict(synthetic._CATEGORIES) == schema.CATEGORY_PHASES
 
 
 def test_bundled_manifest_category_codes_are_the_schemas() -> None:
