@@ -24,7 +24,7 @@ import pytest
 import shapely
 
 import planning
-from planning import outputs, settings
+from planning import outputs, settings, temporaries
 from planning.cli import main
 from planning.errors import PlanDataError, UsageError
 from planning.model import catalogue, inputs, manifest
@@ -323,9 +323,9 @@ def test_temporary_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -
 
 
 def test_live_temporaries_are_kept_and_old_ones_removed(tmp_path: Path) -> None:
-    fd, live = outputs.create_temporary(tmp_path / "a.html")  # this process: alive
+    fd, live = temporaries.create_temporary(tmp_path / "a.html")  # this process: alive
     os.close(fd)
-    fd, old = outputs.create_temporary(tmp_path / "b.html")
+    fd, old = temporaries.create_temporary(tmp_path / "b.html")
     os.close(fd)
     hours_ago = time.time() - settings.STALE_TEMPORARY_S - 60
     os.utime(old, (hours_ago, hours_ago))
@@ -333,7 +333,7 @@ def test_live_temporaries_are_kept_and_old_ones_removed(tmp_path: Path) -> None:
     foreign.write_bytes(b"")  # another host's run, still fresh
     unrelated = tmp_path / ".c.html.tmp-notours"
     unrelated.write_bytes(b"")
-    removed = outputs.remove_stale_temporaries(tmp_path)
+    removed = temporaries.remove_stale_temporaries(tmp_path)
     assert removed == [old]
     assert live.exists() and foreign.exists() and unrelated.exists()
 
@@ -347,7 +347,7 @@ def test_outputs_honour_the_umask(
 ) -> None:
     umask(mask)
     written = outputs.atomic_write(tmp_path / "out.json", "{}")
-    fd, tmp = outputs.create_temporary(tmp_path / "other.json")
+    fd, tmp = temporaries.create_temporary(tmp_path / "other.json")
     os.close(fd)
     assert stat.S_IMODE(written.stat().st_mode) == mode
     assert stat.S_IMODE(tmp.stat().st_mode) == mode

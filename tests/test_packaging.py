@@ -87,3 +87,19 @@ def test_no_install_hint_names_the_other_projects_planning():
     )
     offenders = [str(p.relative_to(ROOT)) for p in paths if bad.search(p.read_text("utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("target", ["wheel", "sdist"])
+def test_package_data_files_ship_in_the_wheel_and_the_sdist(target):
+    """Data the package reads with importlib.resources is in both distributions (hatchling's own
+    file selection, the one `pip wheel .` and `python -m build` use, listed without building)."""
+    pytest.importorskip("hatchling")
+    from hatchling.builders.sdist import SdistBuilder
+    from hatchling.builders.wheel import WheelBuilder
+
+    builder = {"wheel": WheelBuilder, "sdist": SdistBuilder}[target](str(ROOT))
+    shipped = {f.distribution_path for f in builder.recurse_included_files()}
+    data = "planning/sources/units2025_files.csv"
+    assert (ROOT / data).is_file()
+    assert data in shipped
+    assert "planning/sources/registry.py" in shipped

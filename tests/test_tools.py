@@ -7,7 +7,7 @@ from pathlib import Path
 
 import grimp
 
-from tools import sizes
+from tools import gen_units2025_registry, sizes
 from tools.importlint import _cycles
 
 
@@ -64,3 +64,14 @@ def test_no_cycles_is_quiet_on_a_tree():
     for a, b in [("p.a", "p.b"), ("p.b", "p.c"), ("p.a", "p.c")]:
         graph.add_import(importer=a, imported=b)
     assert _cycles(graph, "p") == []
+
+
+def test_units2025_registry_file_is_what_the_generator_writes_from_the_mirror(mirror):
+    manifest = mirror / "vn-provinces-db-2025-hanoi" / "MANIFEST.csv"
+    text = gen_units2025_registry.registry_text(gen_units2025_registry.registry_rows(manifest))
+    shipped = Path(gen_units2025_registry.__file__).resolve().parents[1] / (
+        "planning/sources/units2025_files.csv"
+    )
+    assert text.count("\n") == 127
+    assert text.splitlines()[0] == ",".join(gen_units2025_registry.COLUMNS)
+    assert shipped.read_bytes() == text.encode("utf-8")

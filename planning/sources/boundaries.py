@@ -8,7 +8,7 @@
   fails the check is rebuilt, with a :class:`~planning.errors.CacheIntegrityWarning`.
 
 Derived files are written atomically through temporaries that a later run removes if a
-killed run left them (:func:`planning.outputs.create_temporary`), with the permissions
+killed run left them (:func:`planning.temporaries.create_temporary`), with the permissions
 the umask gives. Files come from :func:`planning.sources.fetch.fetch_source`.
 
 Only the standard library is imported at module level; geopandas, pyogrio and rdata are
@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataUnavailable
 from planning.geo.transform import reproject
-from planning.outputs import create_temporary
 from planning.sources.fetch import PathLike, Progress, cache_root, fetch_source, sha256_file
 from planning.sources.registry import SOURCES
+from planning.temporaries import create_temporary
 from planning.text.names import split_admin_prefix
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ anything. Fetching goes through this module's downloader (pooch's downloader hoo
    unless ``$PLANNING_OFFLINE=1`` forbids it.
 
 What pooch does not do is kept from the project's own cache code: the file is written
-through :func:`planning.outputs.create_temporary`, so it gets the permissions the umask
+through :func:`planning.temporaries.create_temporary`, so it gets the permissions the umask
 gives (a cache shared by an office stays readable; pooch's own temporary is ``0o600``)
 and a killed run's temporary is removed by the next one, including the empty one pooch
 made for it. Errors are the project's: :class:`~planning.errors.GeodataHashMismatch`
@@ -40,8 +40,8 @@ from typing import Any
 
 from planning import settings
 from planning.errors import GeodataHashMismatch, GeodataUnavailable
-from planning.outputs import create_temporary
 from planning.sources.registry import SOURCES, RemoteFile
+from planning.temporaries import create_temporary
 
 __all__ = [
     "Progress",

@@ -204,77 +204,29 @@ def read_overpass(
         For each element tagged ``landuse=industrial`` near the boundary that is rejected
         for its geometry (an open ring, missing coordinates, a self-intersecting outline).
     """
-    import geopandas as gpd
     import shapely
-
-    from planning.geo.geodesic import geodesic_area_m2
-    from planning.text.names import nfc
 
     source = Path(path)
     elements = _elements(str(source.resolve()))
-    reasons: Counter[str] = Counter()
-    lost: list[str] = []
-    rows: list[tuple[int, str, str]] = []
-    polygons: list[Any] = []
-    prepared = None
     if boundary is not None:
         shapely.prepare(boundary)
-        prepared = boundary
+    tally = _Tally()
     for element in elements:
-        kind = element.get("type") if isinstance(element, dict) else None
-        if kind == "node":
-            reasons["node"] += 1
-            continue
-        if kind == "relation":
-            members = element.get("members")
-            reasons["relation" if members else "bbox-only relation"] += 1
-            continue
-        if kind != "way":
-            reasons["other"] += 1
-            continue
-        tags = element.get("tags") or {}
-        industrial = tags.get("landuse") == "industrial"
-        way_id = element.get("id")
-        name = nfc(str(tags.get("name") or tags.get("name:vi") or f"OSM way {way_id}"))
-        polygon, problem = _way_polygon(element.get("geometry"))
-        if problem is not None:
-            reasons[problem] += 1
-            if industrial and _near(element, prepared):
-                lost.append(f"{name} (OSM way {way_id}): {_GEOMETRY_PROBLEMS[problem]}")
-            continue
-        if not industrial:
-            reasons["not industrial"] += 1
-            continue
-        if prepared is not None and not shapely.covers(prepared, polygon.point_on_surface()):
-            reasons["outside"] += 1
-            continue
-        rows.append((int(way_id), name, f"{_OSM_WAY_URL}{int(way_id)}"))
-        polygons.append(polygon)
-    for text in lost:
+        tally.add(element, boundary)
+    for text in tally.lost:
         warnings.warn(
             f"{source.name}: industrial park {text}; it is left off the map",
             ContextLayerWarning,
             stacklevel=2,
         )
-    frame = gpd.GeoDataFrame(
-        {
-            "park_id": [r[0] for r in rows],
-            "name": [r[1] for r in rows],
-            "source": [r[2] for r in rows],
-        },
-        geometry=polygons,
-        crs=settings.WGS84,
-    )
-    frame["park_id"] = frame["park_id"].astype("int64")
-    frame["area_ha"] = geodesic_area_m2(frame.geometry) / 10_000.0 if len(frame) else 0.0
-    frame = frame.sort_values(["name", "park_id"], ignore_index=True)[list(PARK_COLUMNS)]
+    frame = _park_frame(tally)
     summary = ParkLoadSummary(
         path=str(source),
         elements=len(elements),
         kept=len(frame),
-        dropped={k: reasons[k] for k in DROP_REASONS if reasons[k]},
+        dropped={k: tally.reasons[k] for k in DROP_REASONS if tally.reasons[k]},
         region=region if boundary is not None else "",
-        lost=tuple(lost),
+        lost=tuple(tally.lost),
     )
     return frame, summary
 
@@ -321,6 +273,75 @@ def load_industrial_parks(
     if boundary is None:
         boundary = shapely.union_all(load_districts(mirror=mirror, cache=cache).geometry.values)
     return read_overpass(path, boundary=boundary, region=region)
+
+
+@dataclass
+class _Tally:
+    """The elements of a download sorted one by one: outlines kept, and why others were not."""
+
+    #: ``(park_id, name, source URL)`` of each kept outline, in the download's order.
+    rows: list[tuple[int, str, str]] = field(default_factory=list)
+    #: The kept outlines (shapely polygons, EPSG:4326), one per row.
+    polygons: list[Any] = field(default_factory=list)
+    #: How many elements were dropped, by key of :data:`DROP_REASONS`.
+    reasons: Counter[str] = field(default_factory=Counter)
+    #: Industrial elements near the boundary rejected for their geometry (see ParkLoadSummary).
+    lost: list[str] = field(default_factory=list)
+
+    def add(self, element: Any, boundary: shapely.Geometry | None) -> None:
+        """Keep one element of the download as an outline, or count why it is dropped."""
+        kind = element.get("type") if isinstance(element, dict) else None
+        if kind == "way":
+            self._add_way(element, boundary)
+        elif kind == "node":
+            self.reasons["node"] += 1
+        elif kind == "relation":
+            self.reasons["relation" if element.get("members") else "bbox-only relation"] += 1
+        else:
+            self.reasons["other"] += 1
+
+    def _add_way(self, way: dict[str, Any], boundary: shapely.Geometry | None) -> None:
+        """Keep a way whose closed ring is an industrial outline inside the boundary."""
+        import shapely
+
+        from planning.text.names import nfc
+
+        tags = way.get("tags") or {}
+        industrial = tags.get("landuse") == "industrial"
+        way_id: Any = way.get("id")
+        name = nfc(str(tags.get("name") or tags.get("name:vi") or f"OSM way {way_id}"))
+        polygon, problem = _way_polygon(way.get("geometry"))
+        if problem is not None:
+            self.reasons[problem] += 1
+            if industrial and _near(way, boundary):
+                self.lost.append(f"{name} (OSM way {way_id}): {_GEOMETRY_PROBLEMS[problem]}")
+        elif not industrial:
+            self.reasons["not industrial"] += 1
+        elif boundary is not None and not shapely.covers(boundary, polygon.point_on_surface()):
+            self.reasons["outside"] += 1
+        else:
+            self.rows.append((int(way_id), name, f"{_OSM_WAY_URL}{int(way_id)}"))
+            self.polygons.append(polygon)
+
+
+def _park_frame(tally: _Tally) -> gpd.GeoDataFrame:
+    """Return the kept outlines as the parks layer (:data:`PARK_COLUMNS`, sorted by name, id)."""
+    import geopandas as gpd
+
+    from planning.geo.geodesic import geodesic_area_m2
+
+    frame = gpd.GeoDataFrame(
+        {
+            "park_id": [r[0] for r in tally.rows],
+            "name": [r[1] for r in tally.rows],
+            "source": [r[2] for r in tally.rows],
+        },
+        geometry=tally.polygons,
+        crs=settings.WGS84,
+    )
+    frame["park_id"] = frame["park_id"].astype("int64")
+    frame["area_ha"] = geodesic_area_m2(frame.geometry) / 10_000.0 if len(frame) else 0.0
+    return frame.sort_values(["name", "park_id"], ignore_index=True)[list(PARK_COLUMNS)]
 
 
 @functools.lru_cache(maxsize=4)

@@ -6,14 +6,16 @@ the data come from, under what licence, how to credit it and what it cannot be u
 :mod:`planning.sources.fetch` obtains the files; :mod:`planning.sources.boundaries` builds
 the district and commune layers from them.
 
-Only the standard library is imported.
+The 126 files of the 2025 communes and wards are listed in the package data file
+``units2025_files.csv`` (written by ``tools/gen_units2025_registry.py``), read once, when
+this module is imported. Only the standard library is imported.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
-
-from planning.sources import _units2025_files
+from importlib import resources
 
 __all__ = ["SOURCES", "RemoteFile", "Source", "attribution_line"]
 
@@ -89,14 +91,12 @@ _VIETNAM63 = (
     "https://raw.githubusercontent.com/choisy/vietnam63/"
     "90ac14b5226cf3b9e0a3b1190e04f28fdb19899d/data/"
 )
-
-#: Every upstream data set the library knows, by key.
 _VNMAP = (
     "https://raw.githubusercontent.com/ura8107/vnmap/"
     "dfc51f8c1db56151b34a2fe983914ee1b848143b/data-raw/source/"
 )
 
-
+#: Every upstream data set the library knows, by key.
 SOURCES: dict[str, Source] = {
     "ocha-districts": Source(
         key="ocha-districts",
@@ -204,6 +204,16 @@ SOURCES: dict[str, Source] = {
     ),
 }
 
+
+def _read_remote_files(name: str) -> tuple[RemoteFile, ...]:
+    """Read a package data file of pinned files (columns: the fields of :class:`RemoteFile`)."""
+    text = resources.files("planning.sources").joinpath(name).read_text(encoding="utf-8")
+    return tuple(
+        RemoteFile(row["mirror_path"], row["url"], row["sha256"], int(row["size_bytes"]))
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
 # Ha Noi's 126 communes and wards of the 2025 structure (see planning.sources.units2025).
 SOURCES["vn-provinces-2025-hanoi"] = Source(
     key="vn-provinces-2025-hanoi",
@@ -220,12 +230,7 @@ SOURCES["vn-provinces-2025-hanoi"] = Source(
         "Vietnamese Provinces Database (Thang Le Quoc, MIT), boundaries after the 2025 "
         "administrative reference map"
     ),
-    files=tuple(
-        RemoteFile(
-            _units2025_files.WARDS_MIRROR + name, _units2025_files.WARDS_URL + name, sha, size
-        )
-        for name, sha, size in _units2025_files.WARD_FILES
-    ),
+    files=_read_remote_files("units2025_files.csv"),
     vintage="2025 structure (in force from 2025-07-01: 126 units, 75 xã and 51 phường)",
     caveats=(
         "Boundaries are derived from the reference map, not the legal descriptions.",

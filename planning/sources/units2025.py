@@ -4,8 +4,9 @@ Viet Nam abolished the district level on 1 July 2025 and merged Ha Noi's commune
 into 126 units (75 ``xã``, 51 ``phường``). Their boundaries come from the Vietnamese
 Provinces Database (Thang Le Quoc, MIT; derived from the government's administrative
 reference map), one GeoJSON per unit, each pinned by URL and sha256 in
-:data:`planning.sources.registry.SOURCES` (``"vn-provinces-2025-hanoi"``; the list is
-generated from the mirror's ``MANIFEST.csv`` by ``tools/gen_units2025_registry.py``).
+:data:`planning.sources.registry.SOURCES` (``"vn-provinces-2025-hanoi"``; the list is the
+package data file ``planning/sources/units2025_files.csv``, written from the mirror's
+``MANIFEST.csv`` by ``tools/gen_units2025_registry.py``).
 
 :func:`load_units_2025` fetches the 126 files like every pinned file (cache, mirror,
 download; sha256 checked), merges them into one layer and caches that layer with its sha256
