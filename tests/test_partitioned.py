@@ -249,7 +249,7 @@ def test_more_worker_processes_than_partitions(base, small_layer, small_in_memor
     dask_geopandas.from_geopandas(small_layer, npartitions=2).to_parquet(tmp_path / "parts")
     with (
         LocalCluster(
-            n_workers=4, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=4, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
