@@ -563,7 +563,7 @@ def _write_check_report(report: Report, plan: Plan | None, args: argparse.Namesp
 
 
 def _cmd_areas(args: argparse.Namespace) -> int:
-    from planning.report.core import area_tables
+    from planning.report.areas import area_tables
 
     by = args.by or ("cluster" if args.format == "csv" else "both")
     if args.format == "xlsx":
@@ -598,7 +598,7 @@ def _cmd_areas(args: argparse.Namespace) -> int:
     else:
         from rich.console import Console
 
-        from planning.report.core import print_tables
+        from planning.report.terminal import print_tables
 
         if args.output:
             import io
