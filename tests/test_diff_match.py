@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from planning.diff import diff_plans
-from planning.diff_match import match_clusters, name_district_key
+from planning.diff.match import match_clusters, name_district_key
 from planning.errors import UsageError
 from planning.model.inputs import read_catalogue
 from planning.model.plan import load_plan

@@ -303,7 +303,8 @@ def test_check_text_snapshot(small_report, small_plan, lang):
 def test_areas_text_snapshot(small_plan, lang):
     from rich.console import Console
 
-    from planning.report.core import area_tables, print_tables
+    from planning.report.areas import area_tables
+    from planning.report.terminal import print_tables
 
     buf = io.StringIO()
     tables = area_tables(small_plan)

@@ -41,7 +41,8 @@ def test_known_statuses_are_translated_and_others_kept():
 
 
 def test_area_table_cells_are_in_the_language(tmp_path):
-    from planning.report.core import area_tables, print_tables
+    from planning.report.areas import area_tables
+    from planning.report.terminal import print_tables
     from planning.testing import make_plan, square
 
     plan = make_plan([{"cluster_id": "A", "geometry": square(105.56, 21.06, 1)}])

@@ -34,7 +34,7 @@ def add_rules_command(sub: Commands) -> None:
 
 def _cmd_areas(args: argparse.Namespace) -> int:
     """Run ``planning areas``: print or write the area tables."""
-    from planning.report.core import area_tables
+    from planning.report.areas import area_tables
 
     by = args.by or ("cluster" if args.format == "csv" else "both")
     if args.format == "xlsx":
@@ -69,7 +69,7 @@ def _cmd_areas(args: argparse.Namespace) -> int:
     else:
         from rich.console import Console
 
-        from planning.report.core import print_tables
+        from planning.report.terminal import print_tables
 
         if args.output:
             import io

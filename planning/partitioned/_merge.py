@@ -80,7 +80,8 @@ def names_result(thin: Plan, keys: list[np.ndarray]) -> RuleResult:
 
 def build_report(thin: Plan, results: list[RuleResult], opts: CheckOptions) -> Report:
     """Build the report as :func:`planning.check` does, from the plan without geometries."""
-    from planning.report.core import Report, category_tree_entries, figure_entries
+    from planning.report.contents import category_tree_entries, figure_entries
+    from planning.report.core import Report
     from planning.rules.coverage import coverage
 
     return Report(

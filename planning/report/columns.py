@@ -2,7 +2,7 @@
 
 One table for every output that shows these columns to people: the Excel workbooks
 (:mod:`planning.report.excel`) and the text tables of ``planning areas``
-(:func:`planning.report.core.print_tables`). Headers are written in English and marked for
+(:func:`planning.report.terminal.print_tables`). Headers are written in English and marked for
 the gettext catalogue; each output translates them into the language in force. CSV and JSON
 keep the machine names (the keys of :data:`COLUMNS`).
 """

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from planning.i18n import gettext as _
-from planning.report.core import md_cell
+from planning.report.markdown import md_cell
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -62,7 +62,7 @@ def areas_workbook(plan: Plan, *, tables: dict[str, pd.DataFrame] | None = None)
     plan
         The plan.
     tables
-        The tables from :func:`planning.report.core.area_tables`; computed when None.
+        The tables from :func:`planning.report.areas.area_tables`; computed when None.
 
     Returns
     -------
@@ -74,7 +74,7 @@ def areas_workbook(plan: Plan, *, tables: dict[str, pd.DataFrame] | None = None)
     MissingDependencyError
         If openpyxl is not installed (a broken install: reinstall ``hanoi-ccn-planning``).
     """
-    from planning.report.core import area_tables
+    from planning.report.areas import area_tables
 
     tables = tables if tables is not None else area_tables(plan)
     wb = _new_workbook()
@@ -96,7 +96,7 @@ def check_workbook(
     report
         Its check report.
     tables
-        The tables from :func:`planning.report.core.area_tables`; computed when None.
+        The tables from :func:`planning.report.areas.area_tables`; computed when None.
 
     Returns
     -------
@@ -109,7 +109,7 @@ def check_workbook(
     MissingDependencyError
         If openpyxl is not installed (a broken install: reinstall ``hanoi-ccn-planning``).
     """
-    from planning.report.core import area_tables
+    from planning.report.areas import area_tables
 
     tables = tables if tables is not None else area_tables(plan)
     wb = _new_workbook()

@@ -313,7 +313,8 @@ def report_view(plan: Plan, report: Report) -> dict[str, Any]:
         until :func:`render_report_html` embeds one).
     """
     from planning._version import __version__
-    from planning.report.core import area_tables, coverage_sentence
+    from planning.report.areas import area_tables
+    from planning.report.contents import coverage_sentence
 
     d = report.to_dict()
     s = d["summary"]

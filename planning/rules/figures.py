@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from planning.i18n import Message, join_messages, message, plural_message
 from planning.model.figures import matches_published
-from planning.rules._base import CheckOptions, Outcome, Rule, rule
+from planning.rules._base import CheckOptions, Finding, Outcome, Rule, rule
 
 if TYPE_CHECKING:
+    from planning.model.figures import CategoryNode
     from planning.model.plan import Plan
 
 
@@ -401,43 +402,15 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         return Outcome("", skipped=_partial(plan, message("category counts")))
     if not known.any():
         return Outcome("", skipped=message("no cluster carries a plan category"))
-    findings = []
+    findings: list[Finding] = []
     parts = []
     present = set(cl["category"].unique())
     for key, node in cats.items():
         if node.children or not node.clusters or key not in present:
             continue
-        mask = cl["category"].eq(key)
-        fig = plan.manifest.figures[node.clusters]
-        n = int(mask.sum())
-        parts.append(f"{key}: {n}/{int(fig.value)}")  # codes and numbers only
-        if not matches_published(n, fig):
-            findings.append(
-                r.finding(
-                    message(
-                        "category {key!r}: {n} clusters loaded, the plan has {published}",
-                        key=key,
-                        n=n,
-                        published=int(fig.value),
-                    ),
-                    category=key,
-                )
-            )
-        if node.ha:
-            hafig = plan.manifest.figures[node.ha]
-            ha = float(cl.loc[mask, "declared_ha"].sum())
-            if not matches_published(ha, hafig):
-                findings.append(
-                    r.finding(
-                        message(
-                            "category {key!r}: {ha:,.2f} ha declared, the plan has {published}",
-                            key=key,
-                            ha=ha,
-                            published=hafig.formatted(),
-                        ),
-                        category=key,
-                    )
-                )
+        part, found = _leaf_category(plan, key, node, r)
+        parts.append(part)
+        findings += found
     unknown = int((~known).sum())
     if unknown:
         findings.append(
@@ -455,6 +428,44 @@ def category_counts(plan: Plan, options: CheckOptions, r: Rule) -> Outcome:
         findings,
         checked=int(known.sum()),
     )
+
+
+def _leaf_category(plan: Plan, key: str, node: CategoryNode, r: Rule) -> tuple[str, list[Finding]]:
+    """Return a leaf category's ``key: loaded/published`` and its count and area findings."""
+    cl = plan.clusters
+    mask = cl["category"].eq(key)
+    fig = plan.manifest.figures[node.clusters]
+    n = int(mask.sum())
+    part = f"{key}: {n}/{int(fig.value)}"  # codes and numbers only
+    findings = []
+    if not matches_published(n, fig):
+        findings.append(
+            r.finding(
+                message(
+                    "category {key!r}: {n} clusters loaded, the plan has {published}",
+                    key=key,
+                    n=n,
+                    published=int(fig.value),
+                ),
+                category=key,
+            )
+        )
+    if node.ha:
+        hafig = plan.manifest.figures[node.ha]
+        ha = float(cl.loc[mask, "declared_ha"].sum())
+        if not matches_published(ha, hafig):
+            findings.append(
+                r.finding(
+                    message(
+                        "category {key!r}: {ha:,.2f} ha declared, the plan has {published}",
+                        key=key,
+                        ha=ha,
+                        published=hafig.formatted(),
+                    ),
+                    category=key,
+                )
+            )
+    return part, findings
 
 
 @rule("PLN008", "Every figure rests on a verified, attributed public source", severity="info")

@@ -6,7 +6,8 @@ import pytest
 
 from planning.errors import UsageError
 from planning.model.plan import load_plan
-from planning.report.core import SCHEMA, area_tables, check
+from planning.report.areas import area_tables
+from planning.report.core import SCHEMA, check
 from planning.rules import REGISTRY
 from planning.testing import make_plan, square
 

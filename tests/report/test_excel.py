@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planning.cli import main
-from planning.report.core import area_tables, check
+from planning.report.areas import area_tables
+from planning.report.core import check
 from planning.report.excel import COLUMNS, areas_workbook, check_workbook, csv_text, write_workbook
 from planning.testing import district_point, make_plan, square
 
