@@ -843,7 +843,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(args)
     except PlanningError as exc:
         with use_language(lang):
-            _say("error", exc)
+            for line in exc.lines():  # several for a RowErrors: one per bad row
+                _say("error", line)
         return 2
     except KeyboardInterrupt:
         print(gettext("planning: interrupted"), file=sys.stderr)

@@ -17,7 +17,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from planning.errors import PlanDataError
+from planning.errors import PlanDataError, reported_together
 from planning.i18n import Message, join_messages, message
 from planning.model.placement import indicative_zones, place_unplaced
 from planning.schema import CLUSTER_COLUMNS, CLUSTER_DEFAULTS, GEOMETRY_KINDS
@@ -525,16 +525,19 @@ def _user_clusters(
     """Read the user's cluster layers, concatenated, and place the rows without a location."""
     import pandas as pd
 
+    faults: list[PlanDataError] = []  # the rows' faults, reported with placement's
     frames = [
-        _read_user_layer(f, kind="clusters", **options.kwargs(sheet=True)) for f in cluster_files
+        _read_user_layer(f, kind="clusters", faults=faults, **options.kwargs(sheet=True))
+        for f in cluster_files
     ]
     for frame in frames:
         sources.notes += frame.attrs.get("notes", [])
     clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    clusters = place_unplaced(
-        clusters, dist, sources.communes, path=cluster_files[0], progress=sources.progress,
-        units_2025=units_2025,
-    )  # fmt: skip
+    with reported_together(faults):
+        clusters = place_unplaced(
+            clusters, dist, sources.communes, path=cluster_files[0], progress=sources.progress,
+            units_2025=units_2025,
+        )  # fmt: skip
     sources.notes += clusters.attrs.get("notes", [])  # what placement decided
     label = ", ".join(str(f) for f in cluster_files)
     return _Clusters(
@@ -625,10 +628,13 @@ def _read_user_layer(
     crs: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    faults: list[PlanDataError] | None = None,
 ) -> gpd.GeoDataFrame:
     from planning.readers import read_layer
 
-    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet)
+    return read_layer(
+        path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet, faults=faults
+    )
 
 
 def _catalogue_to_layer(
