@@ -8,6 +8,8 @@ one-line message and exit code 2; anything else is a bug and keeps its traceback
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from os import PathLike
 
 from planning._version import DISTRIBUTION
@@ -49,12 +51,16 @@ def escape_text(text: object) -> str:
 class PlanningError(Exception):
     """Base class of every error raised on purpose by ``planning``.
 
-    Its text is always one line: control characters from quoted data are escaped
-    (:func:`escape_text`).
+    Its text is one line (a :class:`RowErrors`: one line per fault, :meth:`lines`): control
+    characters from quoted data are escaped (:func:`escape_text`).
     """
 
     def __str__(self) -> str:
         return escape_text(super().__str__())
+
+    def lines(self) -> list[str]:
+        """Return the message as the lines a terminal shows: one (a :class:`RowErrors`: more)."""
+        return [str(self)]
 
 
 class PlanDataError(PlanningError, ValueError):
@@ -67,8 +73,10 @@ class PlanDataError(PlanningError, ValueError):
     path
         The file the bad data came from.
     row
-        The 1-based data row (header excluded) or feature number; with ``sheet``, the
-        row number as Excel shows it.
+        The row as the user sees it: a text table's row as Excel (or, unless a quoted cell
+        spans lines, a text editor) numbers it, from 1 at its first line, so that the header
+        is row 1 when no title lines sit above it; a workbook's row as Excel shows it (with
+        ``sheet``); a GIS file's feature number, from 1.
     field
         The column or attribute at fault.
     ident
@@ -114,16 +122,21 @@ class PlanDataError(PlanningError, ValueError):
 
 
 class RowErrors(PlanDataError):
-    """Several rows of one input are wrong; every one is listed (the first 20, then a count).
+    """Several rows of one input are wrong; every fault is listed (the first 20, then a count).
+
+    Its text is one line saying how many rows are wrong, then one line per fault, each
+    complete (file, sheet, row, field, what is wrong): :meth:`lines`. Each line has its
+    control characters escaped (:func:`escape_text`), so only these line breaks remain.
 
     Parameters
     ----------
     errors
-        One :class:`PlanDataError` per bad row, in row order.
+        One :class:`PlanDataError` per fault, in row order (:func:`row_errors` sorts them); a
+        row may have several (a bad area and an unknown commune).
     path
         The file the rows came from.
     limit
-        How many errors the message lists before giving the count of the rest.
+        How many faults the message lists before giving the count of the rest.
     """
 
     def __init__(
@@ -134,22 +147,91 @@ class RowErrors(PlanDataError):
         limit: int = 20,
     ) -> None:
         self.errors = list(errors)
-        shown = [f"  {_without_path(e, path)}" for e in self.errors[:limit]]
-        rest = len(self.errors) - len(shown)
-        if rest > 0:
-            shown.append("  " + gettext("… and {rest} more").format(rest=rest))
-        n = len(self.errors)
+        self.limit = limit
+        n = len({(e.path, e.sheet, e.row) for e in self.errors})
         head = ngettext("{n} row cannot be used:", "{n} rows cannot be used:", n).format(n=n)
-        message = head + "\n" + "\n".join(shown)
-        super().__init__(message, path=path)
+        super().__init__(head, path=path)
+        rest = len(self.errors) - limit
+        self._lines = [self.args[0], *(str(e) for e in self.errors[:limit])]
+        if rest > 0:
+            more = gettext("… and {rest} more; fix the rows above and run again to see them")
+            self._lines.append((f"{self.path}: " if self.path else "") + more.format(rest=rest))
+
+    def lines(self) -> list[str]:
+        """Return the message as lines: how many rows are wrong, then one line per fault."""
+        return [escape_text(line) for line in self._lines]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle (and copy) it by its faults, which its text is built from."""
+        return (_rebuild_row_errors, (self.errors, self.path, self.limit))
 
 
-def _without_path(err: PlanDataError, path: str | PathLike[str] | None) -> str:
-    if path is not None and err.path == str(path):
-        return PlanDataError(
-            err.message, row=err.row, field=err.field, ident=err.ident, sheet=err.sheet
-        ).args[0]
-    return str(err)
+def _rebuild_row_errors(errors: list[PlanDataError], path: str | None, limit: int) -> RowErrors:
+    return RowErrors(errors, path=path, limit=limit)
+
+
+def row_errors(
+    errors: list[PlanDataError], *, path: str | PathLike[str] | None = None
+) -> PlanDataError:
+    """Return the error to raise for the faults of one read: the fault itself, or a RowErrors.
+
+    Parameters
+    ----------
+    errors
+        The faults, from one file or several; a :class:`RowErrors` among them counts as its
+        faults. At least one.
+    path
+        The file named in a :class:`RowErrors`'s first line (default: the faults' file when
+        they all come from one).
+
+    Returns
+    -------
+    PlanDataError
+        The one fault, or a :class:`RowErrors` of all of them, sorted by file (in the order
+        they come), sheet and row (faults without a row first).
+    """
+    flat = [f for e in errors for f in (e.errors if isinstance(e, RowErrors) else [e])]
+    if len(flat) == 1:
+        return flat[0]
+    files = list(dict.fromkeys(e.path for e in flat))
+    sheets = list(dict.fromkeys((e.path, e.sheet) for e in flat))
+    flat.sort(key=lambda e: (files.index(e.path), sheets.index((e.path, e.sheet)), e.row or 0))
+    if path is None and len(files) == 1:
+        path = files[0]
+    return RowErrors(flat, path=path)
+
+
+@contextmanager
+def reported_together(faults: list[PlanDataError]) -> Iterator[None]:
+    """Run a step of a read, then raise its faults with ``faults``, those found before it.
+
+    Reading a file finds some faults (``read_layer(..., faults=...)``); placing its rows
+    at their communes finds others. Wrapped in this, the step's
+    :class:`PlanDataError` (or :class:`RowErrors`) is raised with the earlier faults, as one
+    :func:`row_errors` in row order; without one, the earlier faults are raised alone.
+
+    Parameters
+    ----------
+    faults
+        The faults found before the step (an empty list: the step's own error is raised as
+        it is).
+
+    Raises
+    ------
+    PlanDataError
+        The faults, together, when there are any.
+    """
+    try:
+        yield
+    except PlanDataError as exc:
+        if not faults:
+            raise
+        raise row_errors([*faults, exc]) from None
+    if faults:
+        raise row_errors(faults)
 
 
 class CRSError(PlanDataError):

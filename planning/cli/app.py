@@ -75,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(args)
     except PlanningError as exc:
         with use_language(lang):
-            say("error", exc)
+            for line in exc.lines():  # several for a RowErrors: one per bad row
+                say("error", line)
         return USER_ERROR
     except KeyboardInterrupt:
         print(gettext("planning: interrupted"), file=sys.stderr)

@@ -102,9 +102,9 @@ class RowRef:
         """Return where row ``i`` (0-based) of ``out`` came from: its source row when known."""
         rec = out.iloc[i]
         row, sheet = i + 1, None
-        sourced = "source_row" in out.columns and "source_sheet" in out.columns
-        if sourced and cell_text(rec["source_row"]):
-            row, sheet = int(float(rec["source_row"])), cell_text(rec["source_sheet"])
+        if "source_row" in out.columns and cell_text(rec["source_row"]):  # a table's row
+            row = int(float(rec["source_row"]))
+            sheet = cell_text(rec.get("source_sheet")) or None
         ident = None
         if "cluster_id" in out.columns and cell_text(rec["cluster_id"]):
             ident = f"cluster_id={cell_text(rec['cluster_id'])}"

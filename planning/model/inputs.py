@@ -18,7 +18,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from planning.errors import PlanDataError
+from planning.errors import PlanDataError, reported_together
 from planning.i18n import message
 from planning.model.footprints import indicative_zones
 from planning.model.placement import place_unplaced
@@ -186,16 +186,19 @@ def user_clusters(
     """Read the user's cluster layers, concatenated, and place the rows without a location."""
     import pandas as pd
 
+    faults: list[PlanDataError] = []  # the rows' faults, reported with placement's
     frames = [
-        read_user_layer(f, kind="clusters", **options.kwargs(sheet=True)) for f in cluster_files
+        read_user_layer(f, kind="clusters", faults=faults, **options.kwargs(sheet=True))
+        for f in cluster_files
     ]
     for frame in frames:
         upstream.notes += frame.attrs.get("notes", [])
     clusters = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    clusters = place_unplaced(
-        clusters, dist, upstream.communes, path=cluster_files[0], progress=upstream.progress,
-        units_2025=units_2025,
-    )  # fmt: skip
+    with reported_together(faults):
+        clusters = place_unplaced(
+            clusters, dist, upstream.communes, path=cluster_files[0], progress=upstream.progress,
+            units_2025=units_2025,
+        )  # fmt: skip
     upstream.notes += clusters.attrs.get("notes", [])  # what placement decided
     label = ", ".join(str(f) for f in cluster_files)
     return ClusterInput(
@@ -285,11 +288,17 @@ def read_user_layer(
     crs: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    faults: list[PlanDataError] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read one of the user's layers (:func:`planning.readers.read_layer`)."""
+    """Read one of the user's layers (:func:`planning.readers.read_layer`).
+
+    With ``faults``, the rows' faults are appended to it instead of raised.
+    """
     from planning.readers import read_layer
 
-    return read_layer(path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet)
+    return read_layer(
+        path, kind=kind, fix=fix, crs=crs, encoding=encoding, sheet=sheet, faults=faults
+    )
 
 
 def zone_layer(

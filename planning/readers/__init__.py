@@ -9,6 +9,7 @@ one module per concern:
 ========================  =====================================================================
 :mod:`.vector`            GIS files through GDAL: zip archives, KML folders, shapefile sidecars
 :mod:`.tables`            CSV/TSV and Excel tables; coordinates, WKT, or rows to place
+:mod:`.table_geometry`    a table's WKT or coordinate columns → geometries
 :mod:`.workbook`          a department's workbook layout (:mod:`.sheet_rows`: its rows one by one)
 :mod:`.parquet`           GeoParquet and plain Parquet
 :mod:`.encoding`          decoding text tables; TCVN3/VNI/Windows-1258 repair per column
@@ -21,8 +22,9 @@ one module per concern:
 :mod:`.matching`          a typed place name → the official one
 ========================  =====================================================================
 
-Bad input is refused with a one-line :class:`~planning.errors.PlanDataError` naming the file,
-the row and the field. Rows known only by name, commune and district come back with no
+Bad input is refused with a :class:`~planning.errors.PlanDataError` naming the file, the row
+and the field; the faults of single rows are collected while the file is read and reported
+together, one line per row (:class:`~planning.errors.RowErrors`). Rows known only by name, commune and district come back with no
 geometry and ``needs_placement=True``; :func:`planning.model.placement.place_at_communes`
 places them.
 
@@ -37,7 +39,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planning.errors import CRSError, PlanDataError, PlanningError
+from planning.errors import CRSError, PlanDataError, PlanningError, row_errors
 from planning.geo.helmert import Helmert
 from planning.readers._context import Kind, PathType, ReadContext
 from planning.readers.canonical import finish
@@ -70,6 +72,7 @@ def read_layer(
     helmert: Helmert | None = None,
     sheet: str | int | None = None,
     fix: bool = False,
+    faults: list[PlanDataError] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a user's layer of any supported format into a checked EPSG:4326 GeoDataFrame.
 
@@ -101,6 +104,11 @@ def read_layer(
     fix
         Repair invalid polygons with ``make_valid`` (reported in ``attrs["fixes"]`` and a
         :class:`~planning.errors.GeometryFixWarning`) instead of failing.
+    faults
+        A list to add the faults of single rows to, instead of raising them: the layer is
+        then returned with each bad cell emptied (an area NaN, a geometry None), and the
+        caller reports the faults, with any it finds itself, through
+        :func:`planning.errors.row_errors`. By default they are raised.
 
     Returns
     -------
@@ -115,6 +123,8 @@ def read_layer(
     ------
     PlanDataError
         For an unreadable file or a bad row; the message names the file, row and field.
+        Every bad row of the file is reported at once: a
+        :class:`~planning.errors.RowErrors` lists them in row order, one line each.
     CRSError
         If the layer has no CRS (and ``crs`` is not given) or it cannot be used.
     """
@@ -146,13 +156,18 @@ def read_layer(
                     path=p,
                 )
             gdf = vector_to_layer(ctx, raw, columns=columns, crs=crs, helmert=helmert)
-        return finish(ctx, gdf, fix=fix)
+        out = finish(ctx, gdf, fix=fix)
     except PlanningError:
         raise
     except MemoryError:
         raise ctx.error("file too large to read into memory") from None
     except RecursionError:
         raise ctx.error("file structure too deeply nested to read") from None
+    if ctx.faults and faults is None:
+        raise row_errors(ctx.faults, path=p)
+    if faults is not None:
+        faults.extend(ctx.faults)
+    return out
 
 
 def _check_path(ctx: ReadContext) -> str:

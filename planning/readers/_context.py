@@ -1,9 +1,11 @@
-"""What a reader knows while it reads one file: the file, the layer kind, notes and fixes.
+"""What a reader knows while it reads one file: the file, the layer kind, notes, fixes, faults.
 
 Every step of :func:`planning.readers.read_layer` takes the :class:`ReadContext`, adds what it
 detected to ``notes`` and what it repaired to ``fixes``, and builds its errors with
-:meth:`ReadContext.error` so that each names the file, the row (the Excel row for a
-workbook) and the field.
+:meth:`ReadContext.error` so that each names the file, the row as the user sees it (the
+file's row for a text table, the Excel row for a workbook, the feature number for a GIS
+file) and the field. A fault of one row is recorded with :meth:`ReadContext.fault` rather
+than raised, so that every bad row of the file is reported at once.
 """
 
 from __future__ import annotations
@@ -39,11 +41,17 @@ class ReadContext:
         self.kind = kind
         self.notes: list[str] = []
         self.fixes: list[str] = []
-        # For a spreadsheet read by planning.readers.workbook: the sheet, each data row's
-        # Excel row number (messages name it), and the total rows it stated.
+        #: For a spreadsheet read by planning.readers.workbook: the sheet.
         self.sheet: str | None = None
-        self.excel_rows: list[int] | None = None
+        #: For a table: each data row's number as the user sees it (the row Excel shows,
+        #: from 1 at the file's first line, for a text table; the Excel row for a workbook).
+        self.source_rows: list[int] | None = None
+        #: For a spreadsheet: the total rows it stated.
         self.totals: list[Any] = []
+        #: The faults of single rows found so far (:meth:`fault`), reported together.
+        self.faults: list[PlanDataError] = []
+        #: ``(data row, field)`` of each fault, so that a later check can skip what follows.
+        self.faulted: set[tuple[int, str | None]] = set()
         #: Set when a text table is UTF-8 but for a few bytes (read with surrogate escapes).
         self.bad_utf8: tuple[int, int] | None = None
         #: For a zip: the GIS file opened in it and every name in the archive.
@@ -64,7 +72,7 @@ class ReadContext:
         message
             What is wrong and what to do.
         row
-            The 1-based data row; for a workbook it is translated to the Excel row.
+            The 1-based data row; for a table it is translated to the row the user sees.
         field
             The column at fault.
         ident
@@ -75,12 +83,31 @@ class ReadContext:
         PlanDataError
             The error, to raise.
         """
-        if self.excel_rows is not None and row is not None and 1 <= row <= len(self.excel_rows):
-            return PlanDataError(
-                message, path=self.path, row=self.excel_rows[row - 1], field=field,
-                ident=ident, sheet=self.sheet,
-            )  # fmt: skip
-        return PlanDataError(message, path=self.path, row=row, field=field, ident=ident)
+        if self.source_rows is not None and row is not None:
+            row = self.row_number(row)
+        return PlanDataError(
+            message, path=self.path, row=row, field=field, ident=ident, sheet=self.sheet
+        )
+
+    def row_number(self, row: int) -> int:
+        """Return data row ``row`` (1-based) as the user sees it (:attr:`source_rows`)."""
+        rows = self.source_rows
+        return rows[row - 1] if rows is not None and 1 <= row <= len(rows) else row
+
+    def fault(self, message: str, *, row: int, field: str | None, ident: str | None = None) -> None:
+        """Record that data row ``row`` (1-based) is wrong in ``field``; the read goes on.
+
+        :func:`planning.readers.read_layer` reports every fault of the file together when
+        it has read it all (:func:`planning.errors.row_errors`).
+        """
+        self.faults.append(self.error(message, row=row, field=field, ident=ident))
+        self.faulted.add((row, field))
+
+    def has_fault(self, row: int, *fields: str | None) -> bool:
+        """Tell whether data row ``row`` (1-based) has a fault (in one of ``fields``, if given)."""
+        if fields:
+            return any((row, f) in self.faulted for f in fields)
+        return any(r == row for r, _ in self.faulted)
 
     def ident(self, rec: Any) -> str | None:
         """Return a row's identifier for messages (``cluster_id=CCN-03``), None if it has none.

@@ -70,8 +70,8 @@ def finish(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoData
     )
     gdf.attrs["source_crs"] = source_crs
     check_coordinates(ctx, gdf)
-    gdf = check_geometries(ctx, gdf, fix=fix)
-    gdf = fill_columns(ctx, gdf)
+    gdf = check_geometries(ctx, _without_bad_geometries(ctx, gdf), fix=fix)
+    gdf = fill_columns(ctx, _without_bad_geometries(ctx, gdf))
     gdf = check_ids(ctx, gdf)
     check_area_units(ctx, gdf)
     canon = list(LAYERS[ctx.kind].names)
@@ -95,14 +95,28 @@ def finish(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoData
     return out
 
 
+def _without_bad_geometries(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the layer with the geometries that are faults emptied (None), for later steps."""
+    import geopandas as gpd
+
+    bad = sorted(row - 1 for row, field in ctx.faulted if field == "geometry")
+    if not bad:
+        return gdf
+    geoms = list(gdf.geometry.array)
+    for i in bad:
+        geoms[i] = None
+    gdf = gdf.copy()
+    gdf[gdf.geometry.name] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
+    return gdf
+
+
 def fill_columns(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return a copy of the layer with every canonical column present, parsed and filled.
 
-    Raises
-    ------
-    PlanDataError
-        For an unreadable declared area or a ``geometry_kind`` that is not one of
-        :data:`planning.schema.GEOMETRY_KINDS`.
+    An unreadable declared area, or a ``geometry_kind`` that is not one of
+    :data:`planning.schema.GEOMETRY_KINDS`, is recorded as a fault of its row
+    (:meth:`~planning.readers._context.ReadContext.fault`); the area is then NaN, the kind
+    the default.
     """
     import numpy as np
     import shapely
@@ -189,12 +203,14 @@ def _geometry_kinds(
     out = [v or inferred(i) for i, v in enumerate(values)]
     for i, v in enumerate(out if not set(out) <= set(allowed) else []):
         if v not in allowed:
-            raise ctx.error(
-                f"geometry_kind {v!r} is not one of {', '.join(allowed)}",
+            ctx.fault(
+                f"geometry_kind {v!r} is not one of {', '.join(allowed)}; write one of them, "
+                "or empty the cell",
                 row=i + 1,
                 field="geometry_kind",
                 ident=ctx.ident(gdf.iloc[i]),
             )
+            out[i] = str(column.default)
     return out
 
 
@@ -209,16 +225,19 @@ def _fill_areas(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     source = list(gdf[src_col]) if src_col else [None] * n
     parsed = per_value(source, try_parse_area)
     for i, res in enumerate(parsed):
-        if res is None:  # the first unreadable area: raise parse_area's own message
+        if res is None:  # an unreadable area: a fault with parse_area's own message
             try:
                 parse_area(source[i])
             except ValueError as exc:
-                raise ctx.error(
-                    f"unreadable area: {exc}",
+                unit = "m²" if src_col == "declared_m2" else "ha"
+                ctx.fault(
+                    f"unreadable area: {exc}; write the area in {unit} as a number (12,5 or "
+                    "12.5), or empty the cell",
                     row=i + 1,
                     field=src_col,
                     ident=ctx.ident(gdf.iloc[i]),
-                ) from None
+                )
+            parsed[i] = (math.nan, "")
     if src_col == "declared_m2":
         areas = [a / 10_000.0 for a, _ in parsed]
         ctx.notes.append(f"{ctx.path}: areas converted from m² to ha")

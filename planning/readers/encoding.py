@@ -100,7 +100,7 @@ def raise_bad_utf8(ctx: ReadContext, data: bytes, frame: pd.DataFrame) -> None:
     byte = data[first_bad]
     more = f" (and {count - 1} more)" if count > 1 else ""
     what = (
-        f"byte 0x{byte:02x} on line {line} of the file{more} is not valid UTF-8, though the "
+        f"byte 0x{byte:02x} on row {line} of the file{more} is not valid UTF-8, though the "
         "rest of the file is; fix the file, or give its encoding with --encoding "
         "(utf-8, cp1258, tcvn3, vni)"
     )
@@ -187,7 +187,7 @@ def _forced_decode_error(
     header = header_line.split(sep)
     field = header[column].strip().strip('"') if 0 <= column < len(header) else None
     return ctx.error(
-        f"byte 0x{data[exc.start]:02x} on line {line} of the file is not valid {encoding}; "
+        f"byte 0x{data[exc.start]:02x} on row {line} of the file is not valid {encoding}; "
         "the file is in another encoding: give it with --encoding (utf-8, cp1258, tcvn3, "
         "vni), or leave --encoding out to have it detected",
         field=field,

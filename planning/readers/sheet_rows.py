@@ -258,6 +258,7 @@ class RowClassifier:
                         field=self.grid_name(self.area),
                     )
                 )
+                record[self.grid_name(self.area) or ""] = None  # reported once, here
             else:
                 area = parsed
         if not any(
@@ -272,9 +273,11 @@ class RowClassifier:
                     sheet=self.grid.title,
                 )
             )
+            record = {}  # reported here, not loaded
         self.section_rows.append((r + 1, area))
         self.all_rows.append((r + 1, area))
-        self.records.append([record.get(n) for n in self.columns] + [self.grid.title, r + 1])
+        if record:
+            self.records.append([record.get(n) for n in self.columns] + [self.grid.title, r + 1])
 
 
 def _marker(label: str, distinct: list[str]) -> tuple[str, str]:

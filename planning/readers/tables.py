@@ -13,20 +13,20 @@ only by commune and district unplaced (``needs_placement``) for
 from __future__ import annotations
 
 import csv
-import math
+import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planning.errors import CRSError
+from planning.errors import row_errors
 from planning.geo.helmert import Helmert
 from planning.geo.transform import to_wgs84
 from planning.readers._context import ReadContext, reason
 from planning.readers.columns import header_score, map_columns
 from planning.readers.encoding import decode_bytes, raise_bad_utf8, repair_frame_text
-from planning.readers.values import cell_text, numbers, object_series, per_value, placeable
-from planning.settings import WGS84
+from planning.readers.table_geometry import table_geometries
+from planning.readers.values import cell_text, object_series, per_value
 from planning.text.legacy import repair_texts
 from planning.text.names import fold, split_admin_prefix
 
@@ -80,12 +80,13 @@ def read_table(
 
 
 def _read_xlsx(ctx: ReadContext, sheet: str | int | None) -> pd.DataFrame:
-    from planning.readers.workbook import read_workbook
+    from planning.readers.workbook import read_sheet
 
-    table = read_workbook(ctx.path, sheet=sheet, kind=ctx.kind)
+    table = read_sheet(ctx.path, sheet=sheet, kind=ctx.kind)
+    ctx.faults.extend(table.errors)  # reported with those of later checks
     _check_formulas(ctx, table.sheet)
     ctx.sheet = table.sheet
-    ctx.excel_rows = [int(r) for r in table.frame["source_row"]]
+    ctx.source_rows = [int(r) for r in table.frame["source_row"]]
     ctx.totals = list(table.totals)
     ctx.notes.extend(table.notes)
     return table.frame.astype(object)
@@ -98,9 +99,11 @@ def _read_xls(ctx: ReadContext, sheet: str | int | None) -> pd.DataFrame:
 
     require("xlrd", extra="io")
     try:
-        return pd.read_excel(
+        raw = pd.read_excel(
             ctx.path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object
         )
+        raw.index = pd.RangeIndex(1, len(raw) + 1)  # the sheet's rows (blank rows aside)
+        return raw
     except Exception as exc:  # broad on purpose: xlrd parses an old binary format written
         # by many programs, and a damaged file raises any of a dozen types (XLRDError,
         # AssertionError, struct.error, IndexError, …): all mean an unreadable file.
@@ -110,9 +113,11 @@ def _read_xls(ctx: ReadContext, sheet: str | int | None) -> pd.DataFrame:
 def _read_text_table(
     ctx: ReadContext, *, encoding: str | None, legacy: str | None
 ) -> tuple[bytes, pd.DataFrame]:
-    """Return a text table's bytes and its cells as read (no header yet)."""
-    import io
+    """Return a text table's bytes and its cells as read (no header yet), indexed by row.
 
+    The index is each record's row in the file as Excel numbers it, counting blank lines
+    and the header (:func:`_record_rows`).
+    """
     import pandas as pd
 
     try:
@@ -122,10 +127,11 @@ def _read_text_table(
     text = decode_bytes(ctx, data, encoding, legacy)
     if not text.strip():
         raise ctx.error("the file is empty")
+    sep = _sniff_sep(text, ctx.path.suffix.lower())
     try:
         raw = pd.read_csv(
             io.StringIO(text),
-            sep=_sniff_sep(text, ctx.path.suffix.lower()),
+            sep=sep,
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -134,7 +140,28 @@ def _read_text_table(
         )
     except (ValueError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError
         raise ctx.error(f"cannot read the table: {reason(exc)}") from None
+    rows = _record_rows(text, sep)
+    raw.index = pd.Index(rows if len(rows) == len(raw) else range(1, len(raw) + 1), dtype="int64")
     return data, raw
+
+
+def _record_rows(text: str, sep: str) -> list[int]:
+    """Return the row (from 1) of each non-blank record of a text table, as Excel numbers it.
+
+    Every record is a row, blank lines included; a quoted cell holding line breaks stays
+    on its record's row (a text editor's line numbers are the same unless a cell does).
+    Blank records are dropped as pandas' Python parser drops them: no cell, or one blank
+    cell.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        return [
+            n
+            for n, record in enumerate(reader, start=1)
+            if len(record) > 1 or (record and record[0].strip())
+        ]
+    except csv.Error:
+        return []  # pandas read it, csv does not: rows are then counted by record
 
 
 def _sniff_sep(text: str, suffix: str) -> str:
@@ -226,11 +253,14 @@ def _apply_header(ctx: ReadContext, raw: pd.DataFrame) -> pd.DataFrame:
         while name in names:
             name += "_"
         names.append(name)
-    body = raw.iloc[header_at + 1 :].reset_index(drop=True)
+    body = raw.iloc[header_at + 1 :]
+    rows = body.index.to_numpy()
+    body = body.reset_index(drop=True)
     body.columns = pd.Index(names)
+    body["source_row"] = rows  # the row a user sees in the file (messages name it)
+    ctx.source_rows = rows.tolist()
     if header_at:
-        line = int(raw.index[header_at]) + 1
-        ctx.notes.append(f"{ctx.path}: header found on line {line}")
+        ctx.notes.append(f"{ctx.path}: header found on row {int(raw.index[header_at])}")
     return body
 
 
@@ -336,101 +366,20 @@ def table_to_layer(
     import geopandas as gpd
 
     frame, coords = map_columns(ctx, frame, columns)
-    if ctx.excel_rows is None:  # planning.readers.workbook has classified a workbook's rows
+    if ctx.sheet is None:  # planning.readers.workbook has classified a workbook's rows
         frame = _group_rows(ctx, frame)
+    if "source_row" in frame.columns:  # not for a plain Parquet table: rows are records
+        ctx.source_rows = [int(r) for r in frame["source_row"]]
     if frame.empty:
+        if ctx.faults:  # every row is bad: say why
+            raise row_errors(ctx.faults, path=ctx.path)
         raise ctx.error("the table has no data rows")
-    geoms: list[Any] = [None] * len(frame)
-    source_crs: Any = crs
-    if "wkt" in coords:
-        geoms = _wkt_geometries(ctx, frame, coords["wkt"])
-        frame = frame.drop(columns=[coords["wkt"]])
-        source_crs = crs if crs is not None else WGS84
-    elif ("lon" in coords and "lat" in coords) or ("x" in coords and "y" in coords):
-        geoms, source_crs, used = _point_geometries(ctx, frame, coords, crs)
-        frame = frame.drop(columns=used)
-    elif "lon" in coords or "lat" in coords or "x" in coords or "y" in coords:
-        raise ctx.error(
-            "only one coordinate column found; need both longitude and latitude "
-            "(lon/lat, kinh_do/vi_do) or x and y",
-            field=next(iter(coords.values())),
-        )
-    placed = [g is not None for g in geoms]
-    if not any(placed):
-        source_crs = crs if crs is not None else WGS84
-    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=None)
-    unplaced = [i for i, ok in enumerate(placed) if not ok]
-    _check_unplaced(ctx, frame, unplaced)
-    gdf = to_wgs84(gdf, source=source_crs, helmert=helmert, path=ctx.path)
-    gdf.attrs.setdefault("needs_placement_rows", unplaced)
-    if unplaced:
-        gdf["needs_placement"] = [not ok for ok in placed]
+    found = table_geometries(ctx, frame, coords, crs)
+    frame = frame.drop(columns=found.used)
+    gdf = gpd.GeoDataFrame(frame, geometry=found.geoms, crs=None)
+    gdf = to_wgs84(gdf, source=found.source_crs, helmert=helmert, path=ctx.path)
+    gdf.attrs.setdefault("needs_placement_rows", found.unplaced)
+    if found.unplaced:
+        todo = set(found.unplaced)
+        gdf["needs_placement"] = [i in todo for i in range(len(gdf))]
     return gdf
-
-
-def _wkt_geometries(ctx: ReadContext, frame: pd.DataFrame, col: str) -> list[Any]:
-    """Return the geometries of a WKT column (None for an empty cell or geometry)."""
-    import shapely
-
-    geoms: list[Any] = [None] * len(frame)
-    for i, v in enumerate(frame[col]):
-        t = cell_text(v)
-        if not t:
-            continue
-        try:
-            g = shapely.from_wkt(t)
-        except shapely.errors.GEOSException as exc:  # GEOS's parser: unreadable WKT
-            raise ctx.error(f"unreadable WKT: {reason(exc)}", row=i + 1, field=col) from None
-        geoms[i] = None if g is None or g.is_empty else g
-    return geoms
-
-
-def _point_geometries(
-    ctx: ReadContext, frame: pd.DataFrame, coords: Mapping[str, str], crs: Any
-) -> tuple[list[Any], Any, list[str]]:
-    """Return the points of lon/lat (or x/y) columns, the CRS they are in and the columns."""
-    import numpy as np
-    import shapely
-
-    source_crs: Any = crs
-    if "lon" in coords and "lat" in coords:
-        xcol, ycol = coords["lon"], coords["lat"]
-        source_crs = crs if crs is not None else WGS84
-    else:
-        xcol, ycol = coords["x"], coords["y"]
-        xs_probe = [v for v in numbers(ctx, frame, xcol) if not math.isnan(v)]
-        if crs is None:
-            if not (xs_probe and all(-180 <= v <= 180 for v in xs_probe)):
-                raise CRSError(
-                    f"columns {xcol!r}/{ycol!r} hold projected coordinates but the "
-                    "table has no CRS; give it, for example crs='EPSG:5897' "
-                    "(VN-2000 / TM-3 105°E, Hanoi)",
-                    path=ctx.path,
-                )
-            source_crs = WGS84
-            ctx.notes.append(f"{ctx.path}: x/y columns read as longitude/latitude")
-    xs = np.asarray(numbers(ctx, frame, xcol), dtype=float)
-    ys = np.asarray(numbers(ctx, frame, ycol), dtype=float)
-    half = np.isnan(xs) != np.isnan(ys)
-    if half.any():
-        i = int(np.flatnonzero(half)[0])
-        bad = ycol if math.isnan(ys[i]) else xcol
-        raise ctx.error("coordinate missing (the other one is given)", row=i + 1, field=bad)
-    points = shapely.points(xs, ys)
-    points[np.isnan(xs)] = None
-    return points.tolist(), source_crs, [xcol, ycol]
-
-
-def _check_unplaced(ctx: ReadContext, frame: pd.DataFrame, unplaced: list[int]) -> None:
-    """Refuse rows without a geometry that cannot be placed by commune or district either."""
-    if unplaced and ctx.kind != "clusters":
-        raise ctx.error("row has no geometry", row=unplaced[0] + 1, field="geometry")
-    for i in unplaced:
-        if not placeable(frame.iloc[i]):
-            raise ctx.error(
-                "row has no location: give coordinates (lon/lat or x/y), a WKT geometry, "
-                "or the commune and district",
-                row=i + 1,
-                field="commune_vi",
-                ident=ctx.ident(frame.iloc[i]),
-            )

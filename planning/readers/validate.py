@@ -1,7 +1,8 @@
 """Checks every layer passes, whatever its format: coordinates, geometries, ids, area units.
 
-Each check raises a :class:`~planning.errors.PlanDataError` naming the file, the row, the
-field and the row's id, and saying what to do:
+Each check records a fault for every bad row (:meth:`~planning.readers._context.ReadContext.fault`:
+the file, the row, the field, the row's id and what to do), so that the reader reports them
+all at once:
 
 * :func:`check_coordinates`: finite coordinates inside Viet Nam; swapped latitude and
   longitude, and projected coordinates read as degrees, are recognised and named;
@@ -34,7 +35,7 @@ _POINTS = frozenset({"Point", "MultiPoint"})
 
 
 def check_coordinates(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> None:
-    """Refuse coordinates that are not finite or not in Viet Nam, saying what they look like.
+    """Record a fault for each row whose coordinates are not finite or not in Viet Nam.
 
     Latitude and longitude swapped, and projected coordinates read as EPSG:4326, are named
     as such; otherwise the message gives the bounds and the CRS the layer was read in.
@@ -47,47 +48,41 @@ def check_coordinates(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> None:
     if not present.any():
         return
     coords, index = shapely.get_coordinates(geoms, return_index=True)
-    bad_rows = index[~np.isfinite(coords).all(axis=1)]
-    if bad_rows.size:
-        first = int(bad_rows[0])
-        raise ctx.error("coordinates are not finite numbers (NaN or infinity)", row=first + 1,
-                        field="geometry", ident=ctx.ident(gdf.iloc[first]))  # fmt: skip
+    not_finite = np.zeros(len(geoms), dtype=bool)
+    not_finite[index[~np.isfinite(coords).all(axis=1)]] = True
     b = shapely.bounds(geoms)
     w, s, e, n = VIETNAM_BOUNDS
     with np.errstate(invalid="ignore"):
         inside = (w <= b[:, 0]) & (b[:, 2] <= e) & (s <= b[:, 1]) & (b[:, 3] <= n)
-    for i in np.flatnonzero(present & ~inside)[:1]:
-        minx, miny, maxx, maxy = (float(v) for v in b[i])
-        if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
-            raise ctx.error("coordinates are not finite numbers", row=int(i) + 1,
-                            field="geometry", ident=ctx.ident(gdf.iloc[i]))  # fmt: skip
-        ident = ctx.ident(gdf.iloc[i])
-        src = gdf.attrs.get("source_crs", "")
-        if w <= miny and maxy <= e and s <= minx and maxx <= n:
-            raise ctx.error(
-                f"latitude and longitude are swapped (x={_coord(minx, 5)}, y={_coord(miny, 5)} is "
-                "latitude, longitude); swap the columns or the coordinate order",
-                row=int(i) + 1,
-                field="geometry",
-                ident=ident,
-            )
-        if src == "EPSG:4326" and (abs(minx) > 180 or abs(maxy) > 90):
-            raise ctx.error(
-                f"coordinates (x={_coord(minx, 1)}, y={_coord(miny, 1)}) are not longitude/latitude but "
-                "the layer is read as EPSG:4326; give the CRS they are in, for example "
-                "EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)",
-                row=int(i) + 1,
-                field="geometry",
-                ident=ident,
-            )
-        raise ctx.error(
-            f"coordinates outside Viet Nam (lon {_coord(minx, 4)}..{_coord(maxx, 4)}, "
-            f"lat {_coord(miny, 4)}..{_coord(maxy, 4)}"
-            f" after reading the layer as {src or 'its CRS'}); is the CRS right?",
-            row=int(i) + 1,
-            field="geometry",
-            ident=ident,
+    for i in np.flatnonzero(present & (not_finite | ~inside)).tolist():
+        what = (
+            "coordinates are not finite numbers (NaN or infinity); correct them in the source"
+            if not_finite[i]
+            else _outside(b[i], gdf.attrs.get("source_crs", ""))
         )
+        ctx.fault(what, row=i + 1, field="geometry", ident=ctx.ident(gdf.iloc[i]))
+
+
+def _outside(bounds: Any, src: str) -> str:
+    """Say what coordinates outside Viet Nam (``bounds``: minx, miny, maxx, maxy) look like."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    w, s, e, n = VIETNAM_BOUNDS
+    if w <= miny and maxy <= e and s <= minx and maxx <= n:
+        return (
+            f"latitude and longitude are swapped (x={_coord(minx, 5)}, y={_coord(miny, 5)} is "
+            "latitude, longitude); swap the columns or the coordinate order"
+        )
+    if src == "EPSG:4326" and (abs(minx) > 180 or abs(maxy) > 90):
+        return (
+            f"coordinates (x={_coord(minx, 1)}, y={_coord(miny, 1)}) are not longitude/latitude "
+            "but the layer is read as EPSG:4326; give the CRS they are in, for example "
+            "EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)"
+        )
+    return (
+        f"coordinates outside Viet Nam (lon {_coord(minx, 4)}..{_coord(maxx, 4)}, "
+        f"lat {_coord(miny, 4)}..{_coord(maxy, 4)}"
+        f" after reading the layer as {src or 'its CRS'}); is the CRS right?"
+    )
 
 
 def _coord(value: float, decimals: int) -> str:
@@ -123,7 +118,7 @@ def _approx_ha(geom: Any) -> float:
 
 
 def check_geometries(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoDataFrame:
-    """Refuse geometries of the wrong type, and invalid polygons unless ``fix`` repairs them.
+    """Record faults for geometries of the wrong type, and invalid polygons unless ``fix`` repairs them.
 
     Returns
     -------
@@ -139,12 +134,14 @@ def check_geometries(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> g
     changed: list[str] = []
     new = list(geoms)
     for i, g in enumerate(geoms):
-        if not present[i] or g.geom_type in _POINTS:
+        if not present[i] or g.geom_type in _POINTS or ctx.has_fault(i + 1, "geometry"):
             continue
         if g.geom_type in _POLY and shapely.is_valid(g):
             continue
-        new[i], change = _repair(ctx, gdf, i, g, fix=fix)
-        changed.append(change)
+        repaired = _repair(ctx, gdf, i, g, fix=fix)
+        if repaired is not None:
+            new[i], change = repaired
+            changed.append(change)
     if changed:
         import geopandas as gpd
 
@@ -163,7 +160,7 @@ def check_geometries(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> g
 def _check_types(
     ctx: ReadContext, gdf: gpd.GeoDataFrame, geoms: Any, present: Any, *, fix: bool
 ) -> None:
-    """Refuse a geometry that is not a polygon where the layer needs polygons."""
+    """Record a fault for each geometry that is not a polygon where the layer needs polygons."""
     import numpy as np
 
     types = [g.geom_type if ok else None for g, ok in zip(geoms, present, strict=True)]
@@ -190,43 +187,41 @@ def _check_types(
             what = f"a {t} where a {ctx.kind} layer needs polygons"
         else:
             what = f"a {t} where polygons are needed"
-        raise ctx.error(what, row=i + 1, field="geometry", ident=ident)
+        ctx.fault(f"{what}; draw it as a polygon", row=i + 1, field="geometry", ident=ident)
 
 
 def _repair(
     ctx: ReadContext, gdf: gpd.GeoDataFrame, i: int, g: Any, *, fix: bool
-) -> tuple[Any, str]:
-    """Return row ``i``'s invalid geometry repaired with ``make_valid``, and what changed."""
+) -> tuple[Any, str] | None:
+    """Return row ``i``'s invalid geometry repaired with ``make_valid``, and what changed.
+
+    None when it is not repaired: a fault of the row is recorded instead.
+    """
     import shapely
 
     why = shapely.is_valid_reason(g)
     ident = ctx.ident(gdf.iloc[i])
     if not fix:
-        raise ctx.error(
+        ctx.fault(
             f"invalid polygon: {why}; repair it in the source, or read with fix=True "
             "(--fix) to apply make_valid",
             row=i + 1,
             field="geometry",
             ident=ident,
         )
+        return None
     try:
         repaired = _polygonal_parts(shapely.make_valid(g))
     except shapely.errors.GEOSException as exc:
-        raise ctx.error(
-            f"invalid polygon ({why}) cannot be repaired: {reason(exc)}",
-            row=i + 1,
-            field="geometry",
-            ident=ident,
-        ) from None
+        ctx.fault(f"invalid polygon ({why}) cannot be repaired: {reason(exc)}; redraw it",
+                  row=i + 1, field="geometry", ident=ident)  # fmt: skip
+        return None
     if repaired.is_empty:
-        raise ctx.error(
-            f"invalid polygon ({why}) has no area left after make_valid",
-            row=i + 1,
-            field="geometry",
-            ident=ident,
-        )
+        ctx.fault(f"invalid polygon ({why}) has no area left after make_valid; redraw it",
+                  row=i + 1, field="geometry", ident=ident)  # fmt: skip
+        return None
     before, after = _approx_ha(g), _approx_ha(repaired)
-    label = f"row {i + 1}" + (f" ({ident})" if ident else "")
+    label = f"row {ctx.row_number(i + 1)}" + (f" ({ident})" if ident else "")
     change = (
         f"{label}: {why} → repaired with make_valid ({g.geom_type} → "
         f"{repaired.geom_type}, about {before:.3f} → {after:.3f} ha)"
@@ -235,7 +230,7 @@ def _repair(
 
 
 def check_ids(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Refuse empty and duplicate ids (case-insensitive); assign ids by row when there are none.
+    """Record faults for empty and duplicate ids (case-insensitive); assign ids by row if none.
 
     A districts layer may leave ids empty. Ids assigned by row are ``<file stem>-001`` ….
     """
@@ -250,17 +245,20 @@ def check_ids(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     seen: dict[str, int] = {}
     for i, v in enumerate(ids, start=1):
         if not v:
-            if ctx.kind == "districts":
-                continue
-            raise ctx.error("empty id", row=i, field=col)
+            if ctx.kind != "districts":
+                ctx.fault(f"empty id; give every row its {col}, or empty the whole column "
+                          "to have ids assigned by row", row=i, field=col)  # fmt: skip
+            continue
         key = v.casefold()
         if key in seen:
-            raise ctx.error(
-                f"duplicate {col} {v!r} (also on row {seen[key]})",
+            ctx.fault(
+                f"duplicate {col} {v!r} (also on row {ctx.row_number(seen[key])}); give each "
+                "row its own id",
                 row=i,
                 field=col,
                 ident=f"{col}={v}",
             )
+            continue
         seen[key] = i
     return gdf
 

@@ -14,20 +14,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planning.text.names import fold, nfc
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from planning.readers._context import ReadContext
 
 __all__ = [
     "cell_text",
     "is_missing",
     "number_or_none",
-    "numbers",
     "object_array",
     "object_series",
     "parse_area",
@@ -164,27 +158,6 @@ def number_or_none(v: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return x if math.isfinite(x) else None
-
-
-def numbers(ctx: ReadContext, frame: pd.DataFrame, col: str) -> list[float]:
-    """Return a column as floats (NaN when empty), refusing a cell that is not a number.
-
-    Raises
-    ------
-    PlanDataError
-        For the first cell that is not a finite number, naming its row and the column.
-    """
-    out = per_value(frame[col], number_or_none)
-    for i, x in enumerate(out, start=1):
-        if x is None:
-            v = frame[col].iloc[i - 1]
-            t = cell_text(v).replace(",", ".")
-            try:
-                float(t)
-            except (TypeError, ValueError):
-                raise ctx.error(f"{cell_text(v)!r} is not a number", row=i, field=col) from None
-            raise ctx.error(f"{cell_text(v)!r} is not a finite number", row=i, field=col)
-    return out
 
 
 def object_array(values: Iterable[Any]) -> Any:

@@ -234,17 +234,20 @@ def vector_to_layer(
     geoms = shapely.force_2d(frame.geometry.array)
     frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if missing.any():
-        first = int(missing.nonzero()[0][0])
-        if ctx.kind != "clusters" or not placeable(frame.iloc[first]):
-            raise ctx.error(
-                "feature has no geometry (empty, null or unreadable)",
-                row=first + 1,
+    todo = missing.copy()
+    for i in missing.nonzero()[0].tolist():
+        if ctx.kind != "clusters" or not placeable(frame.iloc[i]):
+            todo_hint = ", or give the commune and district" if ctx.kind == "clusters" else ""
+            ctx.fault(
+                f"feature has no geometry (empty, null or unreadable); draw it{todo_hint}",
+                row=i + 1,
                 field="geometry",
-                ident=ctx.ident(frame.iloc[first]),
+                ident=ctx.ident(frame.iloc[i]),
             )
+            todo[i] = False
+    if missing.any():
         frame.loc[missing, geom_name] = None
     out = to_wgs84(frame, source=crs, helmert=helmert, path=ctx.path)
-    if missing.any():
-        out["needs_placement"] = list(missing)
+    if todo.any():
+        out["needs_placement"] = list(todo)
     return out

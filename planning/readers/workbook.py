@@ -56,7 +56,7 @@ from planning.text.names import fold
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HEADER_SEARCH_ROWS", "SheetTable", "read_workbook"]
+__all__ = ["HEADER_SEARCH_ROWS", "SheetTable", "read_sheet", "read_workbook"]
 
 #: How many rows from the top of a sheet are searched for the header.
 HEADER_SEARCH_ROWS = 30
@@ -85,6 +85,9 @@ class SheetTable:
         The total rows.
     notes
         What was detected, for the layer's ``attrs["notes"]``.
+    errors
+        The bad rows (:func:`read_sheet`), each with its sheet and Excel row; a row with a
+        bad area is in ``frame`` with the area emptied, a row with nothing usable is not.
     """
 
     frame: pd.DataFrame
@@ -92,6 +95,7 @@ class SheetTable:
     rows: dict[int, RowKind] = field(default_factory=dict)
     totals: list[StatedTotal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    errors: list[PlanDataError] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -332,6 +336,29 @@ def read_workbook(
     RowErrors
         If some rows are wrong: all of them, each with the sheet and its Excel row.
     """
+    table = read_sheet(path, sheet=sheet, kind=kind)
+    if table.errors:
+        raise RowErrors(table.errors, path=Path(path))
+    return table
+
+
+def read_sheet(
+    path: str | PathLike[str],
+    *,
+    sheet: str | int | None = None,
+    kind: str = "clusters",
+) -> SheetTable:
+    """Read the cluster table of an Excel workbook, keeping its bad rows in ``errors``.
+
+    The parameters are :func:`read_workbook`'s; :func:`planning.readers.read_layer` reads
+    this way, to report the bad rows with those that later checks find.
+
+    Raises
+    ------
+    PlanDataError
+        If the workbook cannot be read, the sheet does not exist, or no sheet holds a
+        cluster table.
+    """
     import pandas as pd
 
     p = Path(path)
@@ -364,8 +391,6 @@ def read_workbook(
     reader = RowClassifier(p, grid, names, col, kind)
     for r in range(body_start, len(values)):
         kinds[r + 1] = reader.take(r, numbering_allowed=(r == body_start))
-    if reader.errors:
-        raise RowErrors(reader.errors, path=p)
     frame = pd.DataFrame(reader.records, columns=[*reader.columns, "source_sheet", "source_row"])
     if reader.sections_used:
         notes.append(f"{p}: sheet {grid.title!r}: districts taken from section rows")
@@ -374,7 +399,7 @@ def read_workbook(
             f"{p}: sheet {grid.title!r}, row {t.row}: total row {t.label!r} not loaded as a "
             "cluster; checked by TOT001"
         )
-    return SheetTable(frame, grid.title, kinds, reader.totals, notes)
+    return SheetTable(frame, grid.title, kinds, reader.totals, notes, reader.errors)
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -58,16 +58,16 @@ def test_place_at_communes_unknown(tmp_path: Path) -> None:
     pd.DataFrame(
         {"ma": ["A", "B"], "xa": ["Phùng Xá", "Bình Yên"], "huyen": ["Thạch Thất", "Thạch Thất"]}
     ).to_csv(path, index=False)
-    rows = read_layer(path)
+    rows = read_layer(path)  # the second data row is the file's row 3 (the header is row 1)
     with pytest.raises(
         PlanDataError,
-        match=r"n\.csv: row 2 \(cluster_id=B\), field 'commune_vi': commune 'Bình Yên' not found in district Thạch Thất \(VN10127\)",
+        match=r"n\.csv: row 3 \(cluster_id=B\), field 'commune_vi': commune 'Bình Yên' not found in district Thạch Thất \(VN10127\)",
     ):
         place_at_communes(rows, _communes())
     rows2 = rows.copy()
     rows2["district_vi"] = ["Thạch Thất", "Ba Vì"]
     with pytest.raises(
-        PlanDataError, match=r"row 2 .*field 'district_vi': unknown district 'Ba Vì'"
+        PlanDataError, match=r"row 3 .*field 'district_vi': unknown district 'Ba Vì'"
     ):
         place_at_communes(rows2, _communes())
 

@@ -73,4 +73,4 @@ def test_a_forced_encoding_that_fails_names_line_and_column_and_suggests_encodin
     with pytest.raises(PlanDataError) as info:
         read_layer(path, kind="clusters", encoding="utf-8")
     message = str(info.value)
-    assert "line 3" in message and "'Tên cụm'" in message and "--encoding" in message
+    assert "row 3 of the file" in message and "'Tên cụm'" in message and "--encoding" in message

@@ -69,20 +69,20 @@ def test_utf8_file_with_one_bad_byte_is_an_error_naming_row_and_field(tmp_path):
     with pytest.raises(PlanDataError) as exc:
         read_layer(p)
     e = exc.value
-    assert (e.row, e.field) == (3, "ten_ccn")
-    assert "0xec" in e.message and "line 4" in e.message and "--encoding" in e.message
+    assert (e.row, e.field) == (4, "ten_ccn")  # the file's row 4: the header is row 1
+    assert "0xec" in e.message and "row 4 of the file" in e.message and "--encoding" in e.message
     assert r"'CCN B\xecnh Phú'" in e.message  # the value, its bad byte written out
     r = cli("check", str(p), "--partial")
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    assert r.stderr.startswith(f"planning: error: {p}: row 3, field 'ten_ccn': ")
+    assert r.stderr.startswith(f"planning: error: {p}: row 4, field 'ten_ccn': ")
 
 
 def test_utf8_bad_byte_in_the_header_is_reported_there(tmp_path):
     p = _points_csv(tmp_path / "bad.csv", header="ma_ccn,t\xean_ccn,kinh_do,vi_do,dien_tich")
     data = p.read_bytes().replace("tên".encode(), b"t\xeen", 1)
     p.write_bytes(data.replace("Thạch".encode(), "Thạch".encode()))
-    with pytest.raises(PlanDataError, match=r"in the header 't\\xeen_ccn'.*line 1"):
+    with pytest.raises(PlanDataError, match=r"in the header 't\\xeen_ccn'.*row 1 of the file"):
         read_layer(p)
 
 

@@ -446,7 +446,7 @@ def test_lat_lon_swapped(tmp_path: Path) -> None:
     )
     with pytest.raises(
         PlanDataError,
-        match=r"^.*swap\.csv: row 2 \(cluster_id=B\), field 'geometry': latitude and longitude are swapped",
+        match=r"^.*swap\.csv: row 3 \(cluster_id=B\), field 'geometry': latitude and longitude are swapped",
     ):
         read_layer(path)
     gj = _geojson(tmp_path / "swap.geojson", [_feature(_box(LAT, LON), ma="X")])
@@ -569,7 +569,9 @@ def test_bad_wkt(tmp_path: Path) -> None:
     pd.DataFrame({"ma": ["A", "B"], "wkt": [_box(LON, LAT).wkt, "POLYGON((1 2, 3"]}).to_csv(
         path, index=False
     )
-    with pytest.raises(PlanDataError, match=r"w\.csv: row 2, field 'wkt': unreadable WKT"):
+    with pytest.raises(
+        PlanDataError, match=r"w\.csv: row 3 \(cluster_id=B\), field 'wkt': unreadable WKT"
+    ):
         read_layer(path)
 
 
@@ -654,7 +656,7 @@ def test_row_without_any_location(tmp_path: Path) -> None:
     )
     with pytest.raises(
         PlanDataError,
-        match=r"nowhere\.csv: row 2 \(cluster_id=B\), field 'commune_vi': row has no location",
+        match=r"nowhere\.csv: row 3 \(cluster_id=B\), field 'commune_vi': the row has no location",
     ):
         read_layer(path)
 
