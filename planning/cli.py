@@ -733,7 +733,8 @@ def _cmd_map_print(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from planning.maps.geopackage import write_geopackage, write_shapefile_zip
+    from planning.maps.geopackage import write_geopackage
+    from planning.maps.shapefile import write_shapefile_zip
 
     plan = _load(args)
     write = write_geopackage if args.format == "gpkg" else write_shapefile_zip

@@ -15,7 +15,8 @@ import pytest
 
 from planning.cli import main
 from planning.maps.api import class_colors, cluster_classes
-from planning.maps.geopackage import export_layers, layer_qml
+from planning.maps.export import export_layers
+from planning.maps.qml import layer_qml
 
 ROOT = Path(__file__).resolve().parents[1]
 QGIS_SCRIPT = ROOT / "tests" / "qgis_open_and_render.py"

@@ -32,26 +32,30 @@ from planning.i18n import gettext as _
 from planning.maps import context, places
 from planning.maps.features import (
     CANVAS_THRESHOLD,
-    CATEGORY_LABELS,
     CHANGE_COLORS,
     COLOR_BY,
-    GEOMETRY_LABELS,
     PALETTE,
-    STATUS_WORDS,
     ZONE_COLOR,
     ColorBy,
-    category_label,
     class_colors,
     cluster_classes,
-    geometry_label,
     simplify_coverage,
+)
+from planning.maps.labels import (
+    CATEGORY_LABELS,
+    GEOMETRY_LABELS,
+    STATUS_WORDS,
+    category_label,
+    geometry_label,
     status_class,
 )
 
 if TYPE_CHECKING:
     import folium
+    import geopandas as gpd
 
     from planning.diff import PlanDiff
+    from planning.maps.view import MapView
     from planning.model.plan import Plan
     from planning.report.core import Report
 
@@ -168,10 +172,9 @@ def make_map(
 def _plan_map(
     plan: Plan, report: Report, *, tiles: str, color_by: ColorBy, simplify_m: float
 ) -> folium.Map:
-    import folium
-
+    """Return the map of a plan in the language in force: its layers, then its controls."""
     from planning.maps import elements
-    from planning.maps.features import cluster_features, layer_bounds, zone_features
+    from planning.maps.features import layer_bounds
     from planning.maps.view import plan_view
 
     view = plan_view(plan, report)
@@ -181,40 +184,13 @@ def _plan_map(
     token = elements.page_data(m).token
     layers = {"districts": _district_layer(m, plan, simplify_m=simplify_m)}
     communes = places.load_map_communes(districts=plan.districts)
-    commune_labels: list[list[Any]] = []
-    if communes is not None:
-        shapes, commune_labels = places.commune_features(communes, token=token)
-        # off at first: the page adds it the first time the map is zoomed in to communeZoom
-        layers["communes"] = elements.add_layer(
-            m,
-            shapes,
-            name=_("Communes (2019)"),
-            style_function=lambda f: _COMMUNE_STYLE,
-            interactive=False,
-            smooth_factor=1.0,
-            show=False,
-        )
+    commune_labels = _add_communes(m, layers, communes, token=token)
     extra = context.add_context_layers(m, plan, token=token)
-    zones, zone_styles = zone_features(plan.zones, token=token)
-    if zones["features"]:
-        names = [str(f["properties"]["layer"]) for f in zones["features"]]
-        label = names[0] if len(names) == 1 else _("Special zones")
-        layers["zones"] = elements.add_layer(
-            m, zones, name=label, style_function=elements.styler(zone_styles)
-        )
-    clusters, styles, legend = cluster_features(
-        plan.clusters, view, color_by=color_by, token=token, dots=not big
+    _add_zones(m, layers, plan.zones, token=token)
+    clusters, legend = _add_clusters(
+        m, layers, plan, view, color_by=color_by, token=token, dots=not big
     )
-    if clusters["features"]:
-        layers["clusters"] = elements.add_layer(
-            m,
-            clusters,
-            name=_("Clusters (%(n)s)") % {"n": len(plan.clusters)},
-            styles=styles,
-            marker=folium.CircleMarker(radius=6),
-        )
-    stacks = places.stacked_points(_marker_points(clusters["features"]))
-    drawn = _drawn_kinds(clusters["features"])
+    stacks = places.stacked_points(_marker_points(clusters))
     order = ("districts", "communes", "clusters", "zones")
     attributions = [*view.attributions, *extra.attributions]
     elements.finish_map(
@@ -226,7 +202,7 @@ def _plan_map(
                 legend,
                 color_by=color_by,
                 has_zone="zones" in layers,
-                drawn=drawn,
+                drawn=_drawn_kinds(clusters),
                 stacks=len(stacks),
                 communes=communes is not None,
                 context=extra.legend,
@@ -237,11 +213,7 @@ def _plan_map(
             "bounds": bounds,
             "fitClear": True,  # no cluster hidden under the panel or the legend
             "canvas": big,
-            "labels": {
-                "categories": {k: category_label(k) for k in CATEGORY_LABELS},
-                "geometry": {k: geometry_label(k) for k in GEOMETRY_LABELS},
-            },
-            "number": number_format(),
+            **_page_words(),
             "districtLabels": places.district_labels(plan.districts),
             "communeLabels": commune_labels,
             "places": places.place_entries(plan.districts, communes),
@@ -249,6 +221,86 @@ def _plan_map(
         },
     )
     return m
+
+
+def _add_communes(
+    m: folium.Map, layers: dict[str, Any], communes: gpd.GeoDataFrame | None, *, token: str
+) -> list[list[Any]]:
+    """Add the commune boundaries (hidden at first) to ``layers``; return their name labels."""
+    from planning.maps import elements
+
+    if communes is None:
+        return []
+    shapes, commune_labels = places.commune_features(communes, token=token)
+    # off at first: the page adds it the first time the map is zoomed in to communeZoom
+    layers["communes"] = elements.add_layer(
+        m,
+        shapes,
+        name=_("Communes (2019)"),
+        style_function=lambda f: _COMMUNE_STYLE,
+        interactive=False,
+        smooth_factor=1.0,
+        show=False,
+    )
+    return commune_labels
+
+
+def _add_zones(
+    m: folium.Map, layers: dict[str, Any], zones: gpd.GeoDataFrame, *, token: str
+) -> None:
+    """Add the special zones (Hoa Lac Hi-Tech Park), when the plan has any, to ``layers``."""
+    from planning.maps import elements
+    from planning.maps.features import zone_features
+
+    features, zone_styles = zone_features(zones, token=token)
+    if not features["features"]:
+        return
+    names = [str(f["properties"]["layer"]) for f in features["features"]]
+    label = names[0] if len(names) == 1 else _("Special zones")
+    layers["zones"] = elements.add_layer(
+        m, features, name=label, style_function=elements.styler(zone_styles)
+    )
+
+
+def _add_clusters(
+    m: folium.Map,
+    layers: dict[str, Any],
+    plan: Plan,
+    view: MapView,
+    *,
+    color_by: ColorBy,
+    token: str,
+    dots: bool,
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, int]]]:
+    """Add the clusters to ``layers``; return their features and the legend's classes."""
+    import folium
+
+    from planning.maps import elements
+    from planning.maps.features import cluster_features
+
+    clusters, styles, legend = cluster_features(
+        plan.clusters, view, color_by=color_by, token=token, dots=dots
+    )
+    if clusters["features"]:
+        layers["clusters"] = elements.add_layer(
+            m,
+            clusters,
+            name=_("Clusters (%(n)s)") % {"n": len(plan.clusters)},
+            styles=styles,
+            marker=folium.CircleMarker(radius=6),
+        )
+    return clusters["features"], legend
+
+
+def _page_words() -> dict[str, Any]:
+    """Return the labels and number format the page's script shows cluster data with."""
+    return {
+        "labels": {
+            "categories": {k: category_label(k) for k in CATEGORY_LABELS},
+            "geometry": {k: geometry_label(k) for k in GEOMETRY_LABELS},
+        },
+        "number": number_format(),
+    }
 
 
 def number_format() -> dict[str, str]:
