@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from planning.i18n import use_language
-from planning.maps.features import status_text
+from planning.maps.labels import status_text
 
 
 @pytest.fixture(autouse=True)

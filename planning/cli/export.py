@@ -48,7 +48,8 @@ def add_export_command(sub: Commands) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     """Run ``planning export``: write the GeoPackage or the zipped Shapefiles."""
-    from planning.maps.geopackage import write_geopackage, write_shapefile_zip
+    from planning.maps.geopackage import write_geopackage
+    from planning.maps.shapefile import write_shapefile_zip
 
     plan = load_plan_from(args)
     write = write_geopackage if args.format == "gpkg" else write_shapefile_zip

@@ -24,29 +24,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from planning.errors import UsageError
 from planning.i18n import DOCUMENT_DEFAULT, Language, resolve_language, use_language
 from planning.i18n import gettext as _
-from planning.maps import context, places
 from planning.maps.features import (
-    CANVAS_THRESHOLD,
-    CATEGORY_LABELS,
     CHANGE_COLORS,
     COLOR_BY,
-    GEOMETRY_LABELS,
     PALETTE,
-    STATUS_WORDS,
     ZONE_COLOR,
     ColorBy,
-    category_label,
     class_colors,
     cluster_classes,
-    geometry_label,
     simplify_coverage,
-    status_class,
 )
+from planning.maps.labels import CATEGORY_LABELS, status_class
+from planning.maps.plan_map import DETAIL_ZOOM, district_layer, plan_map
 
 if TYPE_CHECKING:
     import folium
@@ -80,23 +74,6 @@ __all__ = [
 TilesOption = Literal["none", "osm", "cartodb"]
 #: The basemaps :func:`make_map` knows; ``"none"`` (no tiles, no network) is the default.
 TILES: tuple[str, ...] = ("none", "osm", "cartodb")
-#: Zoom level from which cluster outlines replace the dots that mark them at city scale.
-DETAIL_ZOOM = 14
-_DISTRICT_STYLE = {
-    "color": "#6b6b6b",
-    "weight": 1,
-    "fillColor": "#e8e4d8",
-    "fillOpacity": 0.55,
-    "className": "planning-district",
-}
-_COMMUNE_STYLE = {
-    "color": "#8a8a8a",
-    "weight": 0.8,
-    "dashArray": "3 3",
-    "fill": False,
-    "className": "planning-commune",
-}
-_DISTRICT_HIGHLIGHT = {"weight": 2.5, "color": "#333333", "fillOpacity": 0.7}
 #: Attribute of a map from :func:`make_map` holding its language (``<html lang>``).
 _LANG_ATTR = "planning_lang"
 
@@ -160,127 +137,9 @@ def make_map(
 
         report = check(plan)
     with use_language(code):
-        m = _plan_map(plan, report, tiles=tiles, color_by=color_by, simplify_m=simplify_m)
+        m = plan_map(plan, report, tiles=tiles, color_by=color_by, simplify_m=simplify_m)
     setattr(m, _LANG_ATTR, code)
     return m
-
-
-def _plan_map(
-    plan: Plan, report: Report, *, tiles: str, color_by: ColorBy, simplify_m: float
-) -> folium.Map:
-    import folium
-
-    from planning.maps import elements
-    from planning.maps.features import cluster_features, layer_bounds, zone_features
-    from planning.maps.view import plan_view
-
-    view = plan_view(plan, report)
-    bounds = layer_bounds(plan.districts, plan.clusters, plan.zones)
-    big = len(plan.clusters) > CANVAS_THRESHOLD
-    m = elements.base_map(_("Map: %(name)s") % {"name": plan.name}, bounds, tiles)
-    token = elements.page_data(m).token
-    layers = {"districts": _district_layer(m, plan, simplify_m=simplify_m)}
-    communes = places.load_map_communes(districts=plan.districts)
-    commune_labels: list[list[Any]] = []
-    if communes is not None:
-        shapes, commune_labels = places.commune_features(communes, token=token)
-        # off at first: the page adds it the first time the map is zoomed in to communeZoom
-        layers["communes"] = elements.add_layer(
-            m,
-            shapes,
-            name=_("Communes (2019)"),
-            style_function=lambda f: _COMMUNE_STYLE,
-            interactive=False,
-            smooth_factor=1.0,
-            show=False,
-        )
-    extra = context.add_context_layers(m, plan, token=token)
-    zones, zone_styles = zone_features(plan.zones, token=token)
-    if zones["features"]:
-        names = [str(f["properties"]["layer"]) for f in zones["features"]]
-        label = names[0] if len(names) == 1 else _("Special zones")
-        layers["zones"] = elements.add_layer(
-            m, zones, name=label, style_function=elements.styler(zone_styles)
-        )
-    clusters, styles, legend = cluster_features(
-        plan.clusters, view, color_by=color_by, token=token, dots=not big
-    )
-    if clusters["features"]:
-        layers["clusters"] = elements.add_layer(
-            m,
-            clusters,
-            name=_("Clusters (%(n)s)") % {"n": len(plan.clusters)},
-            styles=styles,
-            marker=folium.CircleMarker(radius=6),
-        )
-    stacks = places.stacked_points(_marker_points(clusters["features"]))
-    drawn = _drawn_kinds(clusters["features"])
-    order = ("districts", "communes", "clusters", "zones")
-    attributions = [*view.attributions, *extra.attributions]
-    elements.finish_map(
-        m,
-        layers={k: layers[k] for k in order if k in layers},
-        config={
-            "panel": _render("panel.html", v=view),
-            "legend": _legend_html(
-                legend,
-                color_by=color_by,
-                has_zone="zones" in layers,
-                drawn=drawn,
-                stacks=len(stacks),
-                communes=communes is not None,
-                context=extra.legend,
-            ),
-            "attribution": " | ".join(_html_text(x) for x in attributions),
-            "detailZoom": DETAIL_ZOOM,
-            "communeZoom": places.COMMUNE_ZOOM,
-            "bounds": bounds,
-            "fitClear": True,  # no cluster hidden under the panel or the legend
-            "canvas": big,
-            "labels": {
-                "categories": {k: category_label(k) for k in CATEGORY_LABELS},
-                "geometry": {k: geometry_label(k) for k in GEOMETRY_LABELS},
-            },
-            "number": number_format(),
-            "districtLabels": places.district_labels(plan.districts),
-            "communeLabels": commune_labels,
-            "places": places.place_entries(plan.districts, communes),
-            "stacks": stacks,
-        },
-    )
-    return m
-
-
-def number_format() -> dict[str, str]:
-    """Return the decimal and group separators of the language in force, for the page's script."""
-    from planning.i18n import current_language
-
-    if current_language() == "vi":
-        return {"decimal": ",", "group": "."}
-    return {"decimal": ".", "group": ","}
-
-
-def _marker_points(features: list[dict[str, Any]]) -> list[tuple[str, Any]]:
-    """Return ``(uid, point)`` of each cluster's marker at city scale (its point or its dot)."""
-    from shapely.geometry import shape
-
-    out: list[tuple[str, Any]] = []
-    for f in features:
-        if f["geometry"]["type"] != "Point":
-            continue
-        p = f["properties"]
-        uid = p.get("uid") or p.get("ref")
-        if uid:
-            out.append((str(uid), shape(f["geometry"])))
-    return out
-
-
-def _drawn_kinds(features: list[dict[str, Any]]) -> set[str]:
-    """Return what the cluster layer draws: geometry kinds, and ``"dot"`` when dots are drawn."""
-    kinds = {str(f["properties"]["kind"]) for f in features if "kind" in f["properties"]}
-    if any("ref" in f["properties"] for f in features):
-        kinds.add("dot")
-    return kinds
 
 
 def map_language(m: folium.Map) -> Language:
@@ -408,7 +267,7 @@ def _diff_map(
     bounds = diff_map.diff_bounds(layer, plan)
     title = _("Plan changes: %(old)s → %(new)s") % {"old": d.old_name, "new": d.new_name}
     m = elements.base_map(title, bounds, tiles)
-    layers = {"districts": _district_layer(m, plan, simplify_m=simplify_m)}
+    layers = {"districts": district_layer(m, plan, simplify_m=simplify_m)}
     token = elements.page_data(m).token
     drawn: dict[str, int] = {}
     undrawn: list[str] = []
@@ -479,62 +338,10 @@ def write_diff_map(
 # -- helpers ------------------------------------------------------------------------------------------
 
 
-def _render(name: str, /, **context: Any) -> str:
-    from planning.report.templating import render
-
-    return render("planning.maps", name, **context)
-
-
 def _html_text(value: object) -> str:
     from planning._safetext import html_text
 
     return html_text(value)
-
-
-def _legend_html(
-    items: list[tuple[str, str, int]],
-    *,
-    color_by: ColorBy,
-    has_zone: bool,
-    drawn: set[str] | None = None,
-    stacks: int = 0,
-    communes: bool = False,
-    context: list[dict[str, str]] | None = None,
-) -> str:
-    """Return the legend: the classes drawn, and a symbol for each kind of thing drawn only."""
-
-    def label(cls: str) -> str:
-        if color_by == "category":
-            return category_label(cls)
-        return _(cls) if cls in STATUS_WORDS else cls
-
-    rows = [{"label": label(cls), "color": color, "count": n} for cls, color, n in items]
-    return _render(
-        "legend.html",
-        items=rows,
-        color_by=color_by,
-        zone_color=ZONE_COLOR if has_zone else None,
-        drawn=drawn if drawn is not None else {"surveyed", "indicative", "point"},
-        stacks=stacks,
-        communes=communes,
-        context=context or [],
-    )
-
-
-def _district_layer(m: folium.Map, plan: Plan, *, simplify_m: float) -> Any:
-    """Add the plan's districts (simplified for display) to a map as a layer with tooltips."""
-    from planning.maps import elements
-    from planning.maps.features import district_features
-
-    token = elements.page_data(m).token
-    return elements.add_layer(
-        m,
-        district_features(plan.districts, simplify_m=simplify_m, token=token),
-        name=_("Districts"),
-        style_function=lambda f: _DISTRICT_STYLE,
-        highlight_function=lambda f: _DISTRICT_HIGHLIGHT,
-        smooth_factor=0.5,
-    )
 
 
 def _write_html(path: PathType, text: str, *, protect: Iterable[PathType]) -> Path:

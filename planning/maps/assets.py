@@ -4,10 +4,11 @@ The files live under ``planning/maps/static/`` and are read with :mod:`importlib
 
 - ``leaflet/``: Leaflet 1.9.4 (BSD-2-Clause, licence beside it), vendored unmodified from the
   npm registry's ``leaflet`` package (see its ``README.md``);
-- ``planning-map.js`` and ``planning-map.css``: the project's own controls (search, full
-  screen, measure, minimap, panel, legend) and the binding of popups and tooltips, so that
-  nothing is fetched from a CDN. They insert text from data with ``textContent`` only, and
-  HTML only from the page's data block, which the templates built with every value encoded.
+- the project's own scripts (:data:`PLUGIN_SCRIPTS`, inlined in that order: the page's data,
+  popups and tooltips; the controls (search, full screen, measure, minimap, panel, legend);
+  the wiring of each map) and ``planning-map.css``, so that nothing is fetched from a CDN. They
+  insert text from data with ``textContent`` only, and HTML only from the page's data block,
+  which the templates built with every value encoded.
 
 :func:`script_tag` and :func:`style_tag` wrap text for inlining so that no asset can close its
 own ``<script>`` or ``<style>`` element early.
@@ -26,6 +27,7 @@ from planning.errors import MissingDependencyError
 
 __all__ = [
     "LEAFLET_VERSION",
+    "PLUGIN_SCRIPTS",
     "leaflet_css",
     "leaflet_dir",
     "leaflet_js",
@@ -39,6 +41,13 @@ __all__ = [
 
 #: The vendored Leaflet release (``static/leaflet/README.md``).
 LEAFLET_VERSION = "1.9.4"
+#: The project's scripts under ``static/``, in the order a page loads them (each uses the
+#: ``PlanningMap`` names the ones before it set).
+PLUGIN_SCRIPTS: tuple[str, ...] = (
+    "planning-map-features.js",
+    "planning-map-controls.js",
+    "planning-map-page.js",
+)
 
 
 def static_dir() -> Traversable:
@@ -100,9 +109,9 @@ def leaflet_version() -> str:
 
 
 @functools.cache
-def plugins_js() -> str:
-    """Return the project's map controls (``static/planning-map.js``)."""
-    return (static_dir() / "planning-map.js").read_text(encoding="utf-8")
+def plugins_js() -> tuple[str, ...]:
+    """Return the project's map scripts (:data:`PLUGIN_SCRIPTS`), in the order a page loads them."""
+    return tuple((static_dir() / name).read_text(encoding="utf-8") for name in PLUGIN_SCRIPTS)
 
 
 @functools.cache

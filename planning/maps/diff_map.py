@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING, Any
 from planning.i18n import gettext as _
 from planning.maps.features import (
     CHANGE_COLORS,
-    category_label,
     dot_style,
     feature,
     finite,
     fold,
-    geometry_label,
     layer_bounds,
     point_style,
 )
+from planning.maps.labels import category_label, geometry_label
 from planning.maps.view import attribution_lines, caveat_groups
 from planning.report.templating import render
 

@@ -39,7 +39,7 @@ __all__ = [
     "styler",
 ]
 
-#: The interface text of ``static/planning-map.js``, in English (the keys of ``PlanningMap.t``).
+#: The interface text of the page's scripts (``static/planning-map-*.js``), in English (the keys of ``PlanningMap.t``).
 JS_MESSAGES: tuple[str, ...] = (
     N_("Search clusters, districts, communes (e.g. phung xa)"),
     N_("Search clusters, districts and communes by name"),
@@ -57,7 +57,7 @@ JS_MESSAGES: tuple[str, ...] = (
     N_("Summary"),
     N_("the legend"),
     N_("Legend"),
-    # cluster popups and tooltips, built on the page (planning-map.js clusterPopup)
+    # cluster popups and tooltips, built on the page (planning-map-features.js clusterPopup)
     N_("indicative footprint"),
     N_("location only"),
     N_("Cluster id"),
@@ -113,13 +113,13 @@ class InlineAssets(Element):
     """Leaflet's CSS and JS and the project's controls, inlined in the page's head."""
 
     def render(self, **kwargs: Any) -> str:
-        """Return the four inlined assets (no template)."""
+        """Return the inlined assets (no template), the project's scripts in load order."""
         return "\n".join(
             [
                 assets.style_tag(assets.leaflet_css()),
                 assets.style_tag(assets.plugins_css()),
                 assets.script_tag(assets.leaflet_js()),
-                assets.script_tag(assets.plugins_js()),
+                *(assets.script_tag(js) for js in assets.plugins_js()),
             ]
         )
 

@@ -16,10 +16,16 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from planning.i18n import N_, current_language
+from planning.i18n import current_language
 from planning.i18n import gettext as _
+from planning.maps.labels import (
+    CATEGORY_LABELS,
+    geometry_label,
+    precision_text,
+    status_class,
+    status_text,
+)
 from planning.report.templating import render
-from planning.schema import CATEGORIES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -28,25 +34,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CANVAS_THRESHOLD",
-    "CATEGORY_LABELS",
     "CHANGE_COLORS",
     "COLOR_BY",
-    "GEOMETRY_LABELS",
     "PALETTE",
     "ZONE_COLOR",
     "ColorBy",
-    "category_label",
     "class_colors",
     "cluster_classes",
     "cluster_features",
     "district_features",
     "dot_style",
     "feature",
-    "geometry_label",
     "layer_bounds",
     "point_style",
     "simplify_coverage",
-    "status_class",
     "zone_features",
 ]
 
@@ -64,9 +65,6 @@ PALETTE: tuple[str, ...] = (
     "#8C6D1F",
     "#7F7F7F",
 )
-#: Human labels of the plan's categories (the ``category`` column), in English, from
-#: :data:`planning.schema.CATEGORIES` (translated when shown: :func:`category_label`).
-CATEGORY_LABELS: dict[str, str] = dict(CATEGORIES)
 #: Colours of the changes on a diff map; removals are also dashed, moves also get a line.
 CHANGE_COLORS: dict[str, str] = {
     "added": "#1A9850",
@@ -76,99 +74,8 @@ CHANGE_COLORS: dict[str, str] = {
 }
 #: Colour of the special zones (Hoa Lac Hi-Tech Park) on every map, web, print and QGIS.
 ZONE_COLOR = "#6A3D9A"
-#: Labels of the geometry kinds, in English (translated when shown: :func:`geometry_label`).
-GEOMETRY_LABELS: dict[str, str] = {
-    "surveyed": "surveyed boundary",
-    "digitized": "digitized boundary",
-    "indicative": "INDICATIVE footprint: a circle of the declared area, not a boundary",
-    "point": "location only (no published area)",
-}
-# The labels above, marked for the message catalogue (gettext's extractor reads these calls).
-_MARKED = (
-    _("kept (existing, to 2020)"),
-    _("new (to 2020)"),
-    _("limited expansion"),
-    _("new (2021-2030)"),
-    _("expansion (2021-2030)"),
-    _("category not published"),
-    _("surveyed boundary"),
-    _("digitized boundary"),
-    _("INDICATIVE footprint: a circle of the declared area, not a boundary"),
-    _("location only (no published area)"),
-)
 #: Degrees of latitude per metre, for display tolerances given in metres (1° ≈ 111,320 m).
 _DEG_PER_M = 1 / 111_320.0
-
-
-def category_label(category: str) -> str:
-    """Return the label of a plan category in the language in force (the code if unknown)."""
-    return _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
-
-
-def geometry_label(kind: str) -> str:
-    """Return the label of a geometry kind in the language in force (the kind if unknown)."""
-    return _(GEOMETRY_LABELS[kind]) if kind in GEOMETRY_LABELS else kind
-
-
-#: The statuses of the bundled catalogue's clusters (classes of :func:`status_class`), shown
-#: in the language in force; any other status is the data's own text, shown as it is.
-STATUS_WORDS: tuple[str, ...] = (
-    N_("proposed for the plan"),
-    N_("established"),
-    N_("construction started"),
-    N_("under construction"),
-    N_("operating"),
-    N_("listed on a portal"),
-    N_("status not reported"),
-)
-
-
-#: Location precisions (``location_precision``) shown in the language in force.
-PRECISION_WORDS: tuple[str, ...] = (
-    N_("surveyed"),
-    N_("digitized"),
-    N_("source point"),
-    N_("commune"),
-    N_("district"),
-)
-
-
-def status_text(status: str) -> str:
-    """Return a status for people: a known status's words translated, its dates kept.
-
-    ``"established (2019)"`` gives ``"đã thành lập (2019)"`` in Vietnamese; a status that is
-    not one of :data:`STATUS_WORDS` is the data's own text, returned as it is.
-    """
-    cls = status_class(status)
-    if cls not in STATUS_WORDS or cls == "status not reported":
-        return status
-    return re.sub(re.escape(cls), lambda _m: _(cls), status, count=1, flags=re.IGNORECASE)
-
-
-def _precision(value: str) -> str:
-    return _(value) if value in PRECISION_WORDS else value
-
-
-def status_class(status: str) -> str:
-    """Return the class a free-text status is coloured by.
-
-    ``"established (2017)"`` and ``"Established"`` give ``"established"``; the empty
-    status gives ``"status not reported"``.
-
-    Parameters
-    ----------
-    status
-        The ``status`` column's text.
-
-    Returns
-    -------
-    str
-        Lower-case text without parenthesised parts, dates or trailing punctuation.
-    """
-    text = re.sub(r"\([^)]*\)", " ", str(status or ""))
-    text = re.sub(r"\b(?:in\s+)?(?:h[12]\s+)?(?:19|20)\d\d\b", " ", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s+", " ", text).strip(" ,;:-").casefold()
-    return text or "status not reported"
 
 
 def cluster_classes(clusters: Any, *, color_by: ColorBy) -> list[str]:
@@ -462,7 +369,7 @@ def _cluster_properties(
         "qualifier": _text(row, "area_qualifier"),
         "declared_ha": finite(row["declared_ha"]),
         "measured_ha": measured,
-        "precision": _precision(_text(row, "location_precision")),
+        "precision": precision_text(_text(row, "location_precision")),
         "status": status_text(_text(row, "status")),
         "source_url": _text(row, "source_url"),
         "findings": [[str(f["code"]), str(f["severity"]), str(f["message"])] for f in findings],

@@ -27,6 +27,7 @@ from planning.errors import UsageError, require
 from planning.geo.transform import reproject
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     from matplotlib.figure import Figure
 
     from planning.maps.features import ColorBy
@@ -58,7 +59,7 @@ _CAVEAT = (
 )
 
 
-def static_map_figure(  # noqa: PLR0915  # one sheet's layout: a straight sequence of drawing calls
+def static_map_figure(
     plan: Plan,
     *,
     paper: Paper = "A4",
@@ -96,8 +97,6 @@ def static_map_figure(  # noqa: PLR0915  # one sheet's layout: a straight sequen
     require("matplotlib", extra=None)
     from matplotlib.figure import Figure
 
-    from planning.maps.features import CATEGORY_LABELS, ZONE_COLOR, class_colors, cluster_classes
-
     if paper not in PAPER_SIZES:
         raise UsageError(f"paper must be one of {', '.join(PAPER_SIZES)}, got {paper!r}")
     width, height = PAPER_SIZES[paper]
@@ -111,108 +110,150 @@ def static_map_figure(  # noqa: PLR0915  # one sheet's layout: a straight sequen
         ax.set_axis_off()
         ax.set_aspect("equal")
 
-        districts = reproject(plan.districts, PRINT_CRS)
-        districts.plot(ax=ax, facecolor="#e8e4d8", edgecolor="#6b6b6b", linewidth=0.6)
-        for name, pt in zip(
-            districts["district_vi"], districts.geometry.representative_point(), strict=True
-        ):
-            ax.annotate(
-                str(name),
-                (pt.x, pt.y),
-                ha="center",
-                va="center",
-                fontsize=5.5 * scale,
-                color="#555555",
-            )
-
-        handles: list[Any] = []
-        zones = reproject(plan.zones, PRINT_CRS) if len(plan.zones) else None
-        if zones is not None:
-            for geom, kind in zip(zones.geometry, zones["geometry_kind"], strict=True):
-                _patch(ax, geom, color=ZONE_COLOR, dashed=kind == "indicative", lw=1.4)
-            handles.append(_legend_patch(ZONE_COLOR, "Hoa Lac Hi-Tech Park", dashed=True))
-
-        cl = reproject(plan.clusters, PRINT_CRS)
-        classes = cluster_classes(cl, color_by=color_by)
-        colors = class_colors(classes, color_by=color_by)
-        for geom, kind, cls in zip(cl.geometry, cl["geometry_kind"], classes, strict=True):
-            if geom is None or geom.is_empty:
-                continue
-            color = colors[cls]
-            if kind == "point" or geom.geom_type in ("Point", "MultiPoint"):
-                p = geom.representative_point()
-                ax.plot(
-                    p.x, p.y, "o", ms=5 * scale, mfc="none", mec=color, mew=1.3, linestyle="none"
-                )
-            else:
-                _patch(ax, geom, color=color, dashed=kind == "indicative", lw=1.1)
-                c = geom.centroid  # a dot, so small footprints stay visible at city scale
-                ax.plot(c.x, c.y, "o", ms=2.6 * scale, color=color, mec="white", mew=0.4)
-        for cls, color in colors.items():
-            label = CATEGORY_LABELS.get(cls, cls) if color_by == "category" else cls
-            handles.append(_legend_patch(color, f"{label} ({classes.count(cls)})"))
-        handles.append(
-            _legend_patch("#7F7F7F", "indicative footprint (not a boundary)", dashed=True)
-        )
-        handles.append(_legend_marker("location only (no published area)"))
-
-        minx, miny, maxx, maxy = districts.total_bounds
-        pad = 0.03 * max(maxx - minx, maxy - miny)
-        ax.set_xlim(minx - pad, maxx + pad)
-        ax.set_ylim(miny - pad, maxy + pad)
+        districts = _draw_districts(ax, plan, scale=scale)
+        handles = _draw_zones(ax, plan)
+        handles += _draw_clusters(ax, plan, color_by=color_by, scale=scale)
+        _frame(ax, districts.total_bounds)
         _scale_bar(ax, fontsize=7 * scale)
         _north_arrow(ax, fontsize=10 * scale)
+        _headings(fig, title or plan.name, scale=scale)
+        _legend(side, handles, color_by=color_by, scale=scale)
+        _notes(side, plan, scale=scale)
+        _footer(fig, date or _dt.date.today(), scale=scale)
+    return fig
 
-        heading = title or plan.name
-        fig.text(0.02, 0.955, heading, fontsize=15 * scale, weight="bold", va="center")
-        fig.text(
-            0.02,
-            0.92,
-            "Industrial clusters (cụm công nghiệp) of Hà Nội: Decision 1292/QĐ-UBND (2018). "
-            "Coordinates: VN-2000 / TM-3 zone 482 (EPSG:5897).",
-            fontsize=8 * scale,
+
+def _draw_districts(ax: Any, plan: Plan, *, scale: float) -> gpd.GeoDataFrame:
+    """Draw the districts with their names; return them in :data:`PRINT_CRS`."""
+    districts = reproject(plan.districts, PRINT_CRS)
+    districts.plot(ax=ax, facecolor="#e8e4d8", edgecolor="#6b6b6b", linewidth=0.6)
+    for name, pt in zip(
+        districts["district_vi"], districts.geometry.representative_point(), strict=True
+    ):
+        ax.annotate(
+            str(name),
+            (pt.x, pt.y),
+            ha="center",
             va="center",
-            color="#333333",
-        )
-        title_legend = "Clusters by status" if color_by == "status" else "Clusters by plan category"
-        leg = side.legend(
-            handles=handles,
-            loc="upper left",
-            title=title_legend,
-            fontsize=7.5 * scale,
-            title_fontsize=8.5 * scale,
-            frameon=False,
-            alignment="left",
-        )
-        leg.set_in_layout(False)
-        notes = [_CAVEAT, *plan.notes()]
-        sources = plan.attributions()
-        wrap = 62
-        text = "Caveats\n" + "\n".join(textwrap.fill("• " + n, wrap) for n in notes)
-        text += "\n\nSources\n" + "\n".join(textwrap.fill("• " + s, wrap) for s in sources)
-        side.text(
-            0,
-            0.74,
-            text,
-            fontsize=5.4 * scale,
-            va="top",
-            ha="left",
-            color="#333333",
-            transform=side.transAxes,
-            linespacing=1.2,
-        )
-        when = (date or _dt.date.today()).isoformat()
-        from planning._version import __version__
-
-        fig.text(
-            0.02,
-            0.04,
-            f"Printed {when} with planning {__version__}. Areas are geodesic on WGS 84; "
-            "the sources are listed on the right.",
-            fontsize=6.5 * scale,
+            fontsize=5.5 * scale,
             color="#555555",
         )
-    return fig
+    return districts
+
+
+def _draw_zones(ax: Any, plan: Plan) -> list[Any]:
+    """Draw the special zones (indicative ones dashed); return their legend entry, if any."""
+    from planning.maps.features import ZONE_COLOR
+
+    if not len(plan.zones):
+        return []
+    zones = reproject(plan.zones, PRINT_CRS)
+    for geom, kind in zip(zones.geometry, zones["geometry_kind"], strict=True):
+        _patch(ax, geom, color=ZONE_COLOR, dashed=kind == "indicative", lw=1.4)
+    return [_legend_patch(ZONE_COLOR, "Hoa Lac Hi-Tech Park", dashed=True)]
+
+
+def _draw_clusters(ax: Any, plan: Plan, *, color_by: ColorBy, scale: float) -> list[Any]:
+    """Draw the clusters in their classes' colours; return the legend entries of the classes."""
+    from planning.maps.features import class_colors, cluster_classes
+    from planning.maps.labels import CATEGORY_LABELS
+
+    cl = reproject(plan.clusters, PRINT_CRS)
+    classes = cluster_classes(cl, color_by=color_by)
+    colors = class_colors(classes, color_by=color_by)
+    for geom, kind, cls in zip(cl.geometry, cl["geometry_kind"], classes, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        _draw_cluster(ax, geom, kind=kind, color=colors[cls], scale=scale)
+    handles = []
+    for cls, color in colors.items():
+        label = CATEGORY_LABELS.get(cls, cls) if color_by == "category" else cls
+        handles.append(_legend_patch(color, f"{label} ({classes.count(cls)})"))
+    handles.append(_legend_patch("#7F7F7F", "indicative footprint (not a boundary)", dashed=True))
+    handles.append(_legend_marker("location only (no published area)"))
+    return handles
+
+
+def _draw_cluster(ax: Any, geom: Any, *, kind: str, color: str, scale: float) -> None:
+    """Draw a cluster: a hollow circle at its location, or its outline with a dot inside."""
+    if kind == "point" or geom.geom_type in ("Point", "MultiPoint"):
+        p = geom.representative_point()
+        ax.plot(p.x, p.y, "o", ms=5 * scale, mfc="none", mec=color, mew=1.3, linestyle="none")
+    else:
+        _patch(ax, geom, color=color, dashed=kind == "indicative", lw=1.1)
+        c = geom.centroid  # a dot, so small footprints stay visible at city scale
+        ax.plot(c.x, c.y, "o", ms=2.6 * scale, color=color, mec="white", mew=0.4)
+
+
+def _frame(ax: Any, bounds: Any) -> None:
+    """Frame the map on ``bounds`` (minx, miny, maxx, maxy in metres) with a 3 % margin."""
+    minx, miny, maxx, maxy = bounds
+    pad = 0.03 * max(maxx - minx, maxy - miny)
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+
+
+def _headings(fig: Figure, heading: str, *, scale: float) -> None:
+    """Write the title and the line naming the plan's decision and the CRS."""
+    fig.text(0.02, 0.955, heading, fontsize=15 * scale, weight="bold", va="center")
+    fig.text(
+        0.02,
+        0.92,
+        "Industrial clusters (cụm công nghiệp) of Hà Nội: Decision 1292/QĐ-UBND (2018). "
+        "Coordinates: VN-2000 / TM-3 zone 482 (EPSG:5897).",
+        fontsize=8 * scale,
+        va="center",
+        color="#333333",
+    )
+
+
+def _legend(side: Any, handles: list[Any], *, color_by: ColorBy, scale: float) -> None:
+    """Draw the legend at the top of the side panel."""
+    title_legend = "Clusters by status" if color_by == "status" else "Clusters by plan category"
+    leg = side.legend(
+        handles=handles,
+        loc="upper left",
+        title=title_legend,
+        fontsize=7.5 * scale,
+        title_fontsize=8.5 * scale,
+        frameon=False,
+        alignment="left",
+    )
+    leg.set_in_layout(False)
+
+
+def _notes(side: Any, plan: Plan, *, scale: float) -> None:
+    """Write the caveats and the sources under the legend, wrapped to the side panel."""
+    notes = [_CAVEAT, *plan.notes()]
+    sources = plan.attributions()
+    wrap = 62
+    text = "Caveats\n" + "\n".join(textwrap.fill("• " + n, wrap) for n in notes)
+    text += "\n\nSources\n" + "\n".join(textwrap.fill("• " + s, wrap) for s in sources)
+    side.text(
+        0,
+        0.74,
+        text,
+        fontsize=5.4 * scale,
+        va="top",
+        ha="left",
+        color="#333333",
+        transform=side.transAxes,
+        linespacing=1.2,
+    )
+
+
+def _footer(fig: Figure, date: _dt.date, *, scale: float) -> None:
+    """Write the date and version the map was printed with."""
+    from planning._version import __version__
+
+    fig.text(
+        0.02,
+        0.04,
+        f"Printed {date.isoformat()} with planning {__version__}. Areas are geodesic on WGS 84; "
+        "the sources are listed on the right.",
+        fontsize=6.5 * scale,
+        color="#555555",
+    )
 
 
 def static_map_png(plan: Plan, *, dpi: int = 150, **options: Any) -> bytes:

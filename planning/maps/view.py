@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.i18n import gettext as _
 from planning.i18n import localize
+from planning.maps.labels import geometry_label
 
 if TYPE_CHECKING:
     from planning.model.plan import Plan
@@ -119,8 +120,6 @@ def plan_view(plan: Plan, report: Report) -> MapView:
     report
         Its check report: coverage, verdicts, findings, caveats and sources.
     """
-    from planning.maps.features import geometry_label
-
     cov = report.coverage
     figs = plan.manifest.figures
     ha_fig = figs.get("total_ha") or figs.get("total_ha_detail")

@@ -444,7 +444,9 @@ def test_vendored_leaflet_is_the_release_with_its_licence():
     assert assets.leaflet_version() == assets.LEAFLET_VERSION == "1.9.4"
     assert "BSD 2-Clause" in (folder / "LICENSE").read_text(encoding="utf-8")
     assert "sourceMappingURL" not in assets.leaflet_js()
-    assert "PlanningMap.init" in assets.plugins_js() or "P.init" in assets.plugins_js()
+    scripts = assets.plugins_js()
+    assert len(scripts) == len(assets.PLUGIN_SCRIPTS) >= 2
+    assert sum("P.init = " in js for js in scripts) == 1
 
 
 # -- the diff map -----------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ import pytest
 
 from planning.cli import main
 from planning.maps.api import class_colors, cluster_classes
-from planning.maps.geopackage import export_layers, layer_qml
+from planning.maps.export import export_layers
+from planning.maps.qml import layer_qml
 
 ROOT = Path(__file__).resolve().parents[2]
 QGIS_SCRIPT = ROOT / "tests" / "qgis_open_and_render.py"
@@ -171,6 +172,34 @@ def test_shapefile_zip(tmp_path, bundled):
     cl = pyogrio.read_dataframe(f"/vsizip/{out}/clusters.shp")
     assert {"decl_ha", "meas_ha", "meas_vn2k", "geom_kind", "indicative"} <= set(cl.columns)
     assert "CCN Liên Hiệp" in set(cl["name_vi"])
+
+
+def test_text_too_long_for_a_dbf_is_cut_visibly_and_kept_in_full_beside_it(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from planning.maps.export import LayerExport
+    from planning.maps.shapefile import _write_layer
+
+    long_name = "Cụm công nghiệp " + "Đông Anh " * 40  # > 254 bytes in UTF-8
+    frame = gpd.GeoDataFrame(
+        {"name_vi": [long_name, "CCN Phùng Xá"], "indicative": [False, True]},
+        geometry=[box(105.5, 21.0, 105.51, 21.01), box(105.6, 21.0, 105.61, 21.01)],
+        crs="EPSG:4326",
+    )
+    qml = layer_qml("clusters", geometry="polygon", label_field="name_vi")
+    files = _write_layer(LayerExport("clusters", frame, qml, "test"), tmp_path)
+    assert [f.name for f in files if f.suffix in (".csv", ".qml")] == [
+        "clusters.qml",
+        "clusters_full_text.csv",
+    ]
+    written = pyogrio.read_dataframe(tmp_path / "clusters.shp")
+    cut = written["name_vi"].iloc[0]
+    assert cut.endswith("…") and long_name.startswith(cut[:-1])
+    assert len(cut.encode("utf-8")) <= 254
+    assert written["name_vi"].iloc[1] == "CCN Phùng Xá"
+    full = (tmp_path / "clusters_full_text.csv").read_text(encoding="utf-8-sig")
+    assert long_name in full
 
 
 def _qgis_available() -> bool:
