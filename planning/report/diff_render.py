@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from planning.i18n import gettext as _
 from planning.report.markdown import md_cell
+from planning.report.terminal import rich_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -175,7 +176,6 @@ def diff_markdown(d: PlanDiff) -> str:
 
 
 def _changes_table(d: PlanDiff) -> object:
-    from rich.markup import escape
     from rich.table import Table
 
     t = Table(
@@ -196,9 +196,9 @@ def _changes_table(d: PlanDiff) -> object:
     for c in d.changes:
         t.add_row(
             f"[{_STYLE[c.change]}]{c.change}[/]",
-            escape(c.cluster_id),
-            escape(c.name_vi),
-            escape(c.district_vi),
+            rich_text(c.cluster_id),
+            rich_text(c.name_vi),
+            rich_text(c.district_vi),
             _ha(c.old_ha),
             _ha(c.new_ha),
             _signed(c.delta_ha),
@@ -208,7 +208,6 @@ def _changes_table(d: PlanDiff) -> object:
 
 
 def _totals_table(title: str, rows: list[TotalChange]) -> object:
-    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=title, title_justify="left")
@@ -223,8 +222,8 @@ def _totals_table(title: str, rows: list[TotalChange]) -> object:
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
     for tc in rows:
         t.add_row(
-            escape(tc.key),
-            escape(tc.label),
+            rich_text(tc.key),
+            rich_text(tc.label),
             f"{tc.old_clusters} → {tc.new_clusters}",
             f"{tc.delta_clusters:+d}",
             f"{tc.old_ha:,.2f} → {tc.new_ha:,.2f}",
@@ -234,7 +233,6 @@ def _totals_table(title: str, rows: list[TotalChange]) -> object:
 
 
 def _rules_table(d: PlanDiff) -> object:
-    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=_("Rules whose verdict or findings changed"), title_justify="left")
@@ -251,7 +249,7 @@ def _rules_table(d: PlanDiff) -> object:
             r.old_status or "—",
             new,
             f"{r.old_findings} → {r.new_findings}",
-            escape(r.title),
+            rich_text(r.title),
         )
     return t
 
@@ -267,14 +265,15 @@ def print_diff(d: PlanDiff, console: Console | None = None) -> None:
         Where to print; a new stdout console by default.
     """
     from rich.console import Console
-    from rich.markup import escape
 
     con = console or Console()
-    con.print(f"[bold]{escape(d.old_name)}[/bold] → [bold]{escape(d.new_name)}[/bold]")
+    con.print(f"[bold]{rich_text(d.old_name)}[/bold] → [bold]{rich_text(d.new_name)}[/bold]")
     if d.changes:
         con.print(_changes_table(d))
     for a in d.attributes:
-        con.print(f"{escape(a.cluster_id)}: {a.field} {escape(a.old)!r} → {escape(a.new)!r}")
+        con.print(
+            f"{rich_text(a.cluster_id)}: {a.field} {rich_text(a.old)!r} → {rich_text(a.new)!r}"
+        )
     for title, rows in ((_("District totals"), d.districts), (_("Category totals"), d.categories)):
         if rows:
             con.print(_totals_table(title, rows))
@@ -282,10 +281,10 @@ def print_diff(d: PlanDiff, console: Console | None = None) -> None:
         con.print(_rules_table(d))
         for r in d.rules:
             for m in r.messages:
-                con.print(f"  [dim]{r.code}[/dim] {escape(m)}")
+                con.print(f"  [dim]{r.code}[/dim] {rich_text(m)}")
     else:
         con.print(_("No rule changed its verdict or its number of findings."))
-    con.print(escape(d.summary()))
+    con.print(rich_text(d.summary()))
 
 
 def diff_text(d: PlanDiff, *, width: int = 100) -> str:

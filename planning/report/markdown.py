@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from planning.errors import escape_text
 from planning.i18n import gettext as _
 from planning.i18n import localize, message
 from planning.report.contents import SEVERITY_WORDS, STATUS_WORDS, coverage_sentence
@@ -22,7 +23,8 @@ def md_cell(text: object) -> str:
     """Escape text for a Markdown table cell (no raw HTML, no broken tables)."""
     import html
 
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+    cell = html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+    return escape_text(cell)  # no terminal escape or control character reaches the document
 
 
 def report_markdown(view: dict[str, Any]) -> str:

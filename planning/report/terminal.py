@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from planning.errors import escape_text
 from planning.i18n import N_, Language, format_number, gettext, localize, message, use_language
 from planning.report.contents import SEVERITY_WORDS, STATUS_WORDS
 
@@ -19,11 +20,37 @@ if TYPE_CHECKING:
 
     from planning.model.plan import Plan
 
-__all__ = ["print_report", "print_tables"]
+__all__ = ["print_report", "print_tables", "rich_text"]
 
 _ICON = {"pass": "✓", "fail": "✗", "warn": "!", "skip": "–"}
 _STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
 _FINDING_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def rich_text(text: object) -> str:
+    r"""Return data text for rich markup: control characters escaped, markup escaped.
+
+    Rich passes a terminal escape (``\x1b[2J``) or a carriage return in a cluster name
+    straight to the terminal; :func:`planning.errors.escape_text` writes them out first.
+
+    Parameters
+    ----------
+    text
+        Any value; it is turned into text with ``str``.
+
+    Returns
+    -------
+    str
+        One line of text that rich shows as it is.
+
+    Examples
+    --------
+    >>> rich_text("CCN [bold]A\x1b[31m")
+    'CCN \\[bold]A\\x1b[31m'
+    """
+    from rich.markup import escape
+
+    return escape(escape_text(text))
 
 
 def print_report(view: dict[str, Any], console: Console | None, *, verbose: bool) -> None:
@@ -43,7 +70,7 @@ def print_report(view: dict[str, Any], console: Console | None, *, verbose: bool
 
     _ = gettext
     con = console or Console()
-    con.print(f"[bold]{escape(localize(view['plan']))}[/bold]")
+    con.print(f"[bold]{rich_text(localize(view['plan']))}[/bold]")
     con.print(_rules_table(view["rules"]))
     for r in view["rules"]:
         for f in r["findings"]:
@@ -52,15 +79,15 @@ def print_report(view: dict[str, Any], console: Console | None, *, verbose: bool
             style = _FINDING_STYLE[f["severity"]]
             con.print(
                 f"[{style}]{f['code']} {escape(_(SEVERITY_WORDS[f['severity']]))}[/]: "
-                f"{escape(localize(f['message']))}"
+                f"{rich_text(localize(f['message']))}"
             )
     con.print()
     note, sources = escape(_("note:")), escape(_("Sources:"))
     for n in view["notes"]:
-        con.print(f"[yellow]{note}[/] {escape(localize(n))}")
+        con.print(f"[yellow]{note}[/] {rich_text(localize(n))}")
     con.print(f"[dim]{sources}[/dim]")
     for a in view["attributions"]:
-        con.print(f"[dim]  {escape(localize(a))}[/dim]")
+        con.print(f"[dim]  {rich_text(localize(a))}[/dim]")
     con.print(_verdict(view["summary"]))
 
 
@@ -79,7 +106,7 @@ def _rules_table(rules: list[dict[str, Any]]) -> Table:
         table.add_row(
             r["code"],
             f"[{_STYLE[status]}]{_ICON[status]} {escape(_(STATUS_WORDS[status]))}[/]",
-            f"{escape(_(r['title']))}\n[dim]{escape(localize(r['explanation']))}[/dim]",
+            f"{escape(_(r['title']))}\n[dim]{rich_text(localize(r['explanation']))}[/dim]",
         )
     return table
 
@@ -98,7 +125,7 @@ def _verdict(s: dict[str, Any]) -> str:
         warned=s["rules_warn"],
         skipped=s["rules_skip"],
     )
-    return f"{verdict}: {escape(localize(summary))}"
+    return f"{verdict}: {rich_text(localize(summary))}"
 
 
 def print_tables(
@@ -153,7 +180,9 @@ def _print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console:
         t = Table(title=escape(titles[key]), title_justify="left")
         for col in df.columns:
             header = _(COLUMNS[col].header) if col in COLUMNS else col
-            t.add_column(escape(header), justify="right" if df[col].dtype.kind in "fi" else "left")
+            t.add_column(
+                rich_text(header), justify="right" if df[col].dtype.kind in "fi" else "left"
+            )
         kinds = list(df.columns).index("geometry_kind") if "geometry_kind" in df.columns else -1
         # the notes are the messages of measured_note (pandas keeps their English text only)
         notes = list(df.columns).index("measured_note") if "measured_note" in df.columns else -1
@@ -163,19 +192,19 @@ def _print_tables(tables: dict[str, Any], which: list[str], plan: Plan, console:
                 cells[kinds] = localize(_GEOMETRY_KINDS.get(cells[kinds], cells[kinds]))
             if notes >= 0 and cells[notes]:
                 cells[notes] = _(cells[notes])
-            t.add_row(*(escape(c) for c in cells))
+            t.add_row(*(rich_text(c) for c in cells))
         console.print(t)
     if "districts" in which:
         d = tables["districts"]
         total = message(
             "Total of {n} districts: {km2:,.1f} km² (geodesic)", n=len(d), km2=d["area_km2"].sum()
         )
-        console.print(escape(localize(total)))
+        console.print(rich_text(localize(total)))
     note = escape(_("note:"))
     for n in plan.notes():
-        console.print(f"[yellow]{note}[/] {escape(localize(n))}")
+        console.print(f"[yellow]{note}[/] {rich_text(localize(n))}")
     for a in plan.attributions():
-        console.print(f"[dim]{escape(localize(a))}[/dim]")
+        console.print(f"[dim]{rich_text(localize(a))}[/dim]")
 
 
 def _cell(v: object) -> str:
