@@ -36,9 +36,7 @@ def escape_text(text: object) -> str:
     Returns
     -------
     str
-        The text, one line, with ``
-    ``, ``
-    ``, ``	``, ```` … written out.
+        The text, one line, with ``\n``, ``\r``, ``\t``, ``\x1b`` … written out.
 
     Examples
     --------
