@@ -52,12 +52,12 @@ def _cmd_areas(args: argparse.Namespace) -> int:
         path = write_workbook(wb, args.output, protect=input_files(args))
         print_written(path)
     elif args.format == "json":
-        import json
+        from planning.jsondata import json_text
 
         payload = {k: tables[k].to_dict(orient="records") for k in wanted}
         payload["notes"] = plan.notes()
         payload["attributions"] = plan.attributions()
-        emit(json.dumps(payload, ensure_ascii=False, indent=2, default=float), args)
+        emit(json_text(payload), args)
     elif args.format == "csv":
         if len(wanted) > 1:
             raise UsageError(

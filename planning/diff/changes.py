@@ -9,11 +9,11 @@ Each record (:class:`ClusterChange`, :class:`AttributeChange`, :class:`TotalChan
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.diff.match import MatchMode, Pair
+from planning.jsondata import json_text
 
 if TYPE_CHECKING:
     from planning.report.core import Report
@@ -379,8 +379,8 @@ class PlanDiff:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Return the diff as JSON (UTF-8 text, non-ASCII kept)."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        """Return the diff as JSON (UTF-8 text, non-ASCII kept; strict: non-finite numbers null)."""
+        return json_text(self.to_dict(), indent=indent)
 
 
 def _round(x: float | None) -> float | None:

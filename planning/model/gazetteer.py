@@ -16,7 +16,7 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError
-from planning.readers.matching import match_name
+from planning.readers.matching import NameMatch, match_name
 from planning.readers.values import cell_text
 from planning.text.names import name_key, split_admin_prefix
 
@@ -219,18 +219,22 @@ class Gazetteer:
         code_of = {name: c for c, name in self.display.items()}
         found = match_name(district, code_of)
         if not found.name:
-            raise ref.error(f"unknown district {district!r}{found.did_you_mean()}", "district_vi")
+            raise ref.error(
+                f"unknown district {district!r}"
+                + (found.did_you_mean() or "; no district has a similar name: write the name "
+                   "of one of the 30 districts of 2014-2025 (for example 'Thạch Thất'), or "
+                   "give the commune alone"),
+                "district_vi",
+            )  # fmt: skip
         if found.how == "folded":
             matched.append(f"{ref.label}: district {district!r} read as {found.name!r}")
         return code_of[found.name]
 
-    def _commune(
-        self, code: str, commune: str, *, ref: RowRef, matched: list[str]
-    ) -> tuple[str, int]:
-        """Return the commune's name and its row in the commune layer, within ``code``."""
-        hit = self.by_district.get(code, {}).get(name_key(commune))
-        if hit is not None:
-            return commune, hit
+    def commune_in(self, code: str, commune: str, *, ref: RowRef) -> NameMatch:
+        """Return how ``commune`` matches a commune of district ``code``; raise when none does.
+
+        The error names the district and suggests the closest communes ("did you mean").
+        """
         found = match_name(commune, self.commune_names.get(code, {}))
         if not found.name:
             raise ref.error(
@@ -240,5 +244,15 @@ class Gazetteer:
                    "similar name: check the district"),
                 "commune_vi",
             )  # fmt: skip
+        return found
+
+    def _commune(
+        self, code: str, commune: str, *, ref: RowRef, matched: list[str]
+    ) -> tuple[str, int]:
+        """Return the commune's name and its row in the commune layer, within ``code``."""
+        hit = self.by_district.get(code, {}).get(name_key(commune))
+        if hit is not None:
+            return commune, hit
+        found = self.commune_in(code, commune, ref=ref)
         matched.append(f"{ref.label}: commune {commune!r} read as {found.name!r}")
         return found.name, self.commune_names[code][found.name]

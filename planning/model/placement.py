@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from planning.errors import NameMatchWarning, PlanDataError, RowErrors
 from planning.model.footprints import Progress, footprints_for_points
 from planning.model.gazetteer import Gazetteer, RowRef, district_index
+from planning.readers.matching import match_name
 from planning.readers.values import cell_text, object_series
 from planning.settings import WGS84
 from planning.text.names import name_key, split_admin_prefix
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["fill_district_codes", "place_at_communes", "place_unplaced"]
+__all__ = ["check_declared_communes", "fill_district_codes", "place_at_communes", "place_unplaced"]
 
 PathType = str | PathLike[str]
 #: The columns placement fills in, besides the geometry.
@@ -55,10 +56,99 @@ def place_unplaced(
     out = clusters
     if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
         out = place_at_communes(out, communes(), districts=dist, path=path, units_2025=units_2025)
+    placed = (
+        out["needs_placement"].fillna(False).astype(bool).to_numpy()
+        if "needs_placement" in out.columns
+        else None
+    )
     if "needs_placement" in out.columns:
         out = out.drop(columns="needs_placement")
+    out = fill_district_codes(out, dist)
+    check_declared_communes(out, communes, dist, path=path, units_2025=units_2025, skip=placed)
+    return footprints_for_points(out, progress=progress)
 
-    return footprints_for_points(fill_district_codes(out, dist), progress=progress)
+
+def check_declared_communes(
+    clusters: gpd.GeoDataFrame,
+    communes: Any,
+    dist: gpd.GeoDataFrame,
+    *,
+    path: PathType | None,
+    units_2025: gpd.GeoDataFrame | None = None,
+    skip: np.ndarray | None = None,
+) -> None:
+    """Refuse a commune, declared on a row with a geometry, that its district does not have.
+
+    Rows placed by name were matched already (:func:`place_at_communes`); a row read with
+    its outline or coordinates keeps its ``commune_vi`` as written, so a name that no
+    commune of its district has (a typo, a made-up name) would otherwise pass unseen. The
+    commune layer is loaded only when such a row declares a commune. A name matches as in
+    placement (typed without diacritics too), or as a commune or ward of the 2025 structure;
+    a row whose declared district is itself unknown is left to rule LOC002.
+
+    Parameters
+    ----------
+    clusters
+        The layer, with ``district_code`` filled (:func:`fill_district_codes`).
+    communes
+        A callable returning the commune layer.
+    dist
+        The district layer.
+    path
+        The file, named in messages.
+    units_2025
+        The 2025 layer, when loaded.
+    skip
+        Rows not to check (those placed by name).
+
+    Raises
+    ------
+    PlanDataError
+        For an unknown commune, with the closest names of its district ("did you mean");
+        a :class:`~planning.errors.RowErrors` when several rows have one.
+    """
+    import numpy as np
+
+    if "commune_vi" not in clusters.columns or "district_code" not in clusters.columns:
+        return
+    text = clusters["commune_vi"].fillna("").astype(str).str.strip().to_numpy()
+    todo = (text != "") & clusters["district_code"].fillna("").astype(str).ne("").to_numpy()
+    if skip is not None:
+        todo &= ~skip
+    names = clusters["district_vi"].fillna("") if "district_vi" in clusters.columns else None
+    index = district_index(dist)
+    rows = [
+        i
+        for i in np.flatnonzero(todo).tolist()
+        if names is None
+        or not names.iloc[i]
+        or _district_row(names.iloc[i], index, dist) is not None
+    ]
+    if not rows:
+        return
+    places = Gazetteer.of(communes(), dist)
+    errors: list[PlanDataError] = []
+    for i in rows:
+        code = str(clusters["district_code"].iloc[i])
+        commune = split_admin_prefix(text[i])[1]
+        if _known_commune(places, code, commune, units_2025):
+            continue
+        try:
+            places.commune_in(code, commune, ref=RowRef.of(clusters, i, path))
+        except PlanDataError as exc:
+            errors.append(exc)
+    _report(path, [], errors)
+
+
+def _known_commune(places: Gazetteer, code: str, commune: str, units_2025: Any) -> bool:
+    """Whether ``commune`` names a commune of district ``code``, or a 2025 unit."""
+    from planning.readers.address2025 import locate_2025
+
+    if places.by_district.get(code, {}).get(name_key(commune)) is not None:
+        return True
+    if match_name(commune, places.commune_names.get(code, {})).name:
+        return True
+    return units_2025 is not None and locate_2025(commune, units_2025) is not None
 
 
 def place_at_communes(
@@ -321,8 +411,10 @@ def _report(where: PathType | None, matched: list[str], errors: list[PlanDataErr
 def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Fill empty district codes from the district's name or from the geometry's location.
 
-    A row without ``district_code`` gets the code of its named district, or of the district
-    containing its geometry's representative point. Rows read with coordinates (a point published by a source, or a user's lon/lat table)
+    A row without ``district_code`` gets the code of its named district (matched as
+    :func:`planning.rules.location.district_names` matches it, so that rule LOC002 reads the
+    same district), or of the district containing its geometry's representative point. A
+    named district that is not found keeps its name: rule LOC002 reports it. Rows read with coordinates (a point published by a source, or a user's lon/lat table)
     otherwise carry no district code, and per-district figures would miss them.
 
     Parameters
@@ -353,7 +445,7 @@ def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> g
     )
     new_codes, new_names = list(codes), list(names)
     for i in todo.nonzero()[0]:
-        pos = index.get(name_key(split_admin_prefix(names.iloc[i])[1])) if names.iloc[i] else None
+        pos = _district_row(names.iloc[i], index, dist) if names.iloc[i] else None
         geom = out.geometry.iloc[i]
         if pos is None and geom is not None and not geom.is_empty:
             hits = dist.index[dist.geometry.contains(geom.representative_point())]
@@ -365,3 +457,14 @@ def fill_district_codes(clusters: gpd.GeoDataFrame, dist: gpd.GeoDataFrame) -> g
     if "district_vi" in out.columns:
         out["district_vi"] = new_names
     return out
+
+
+def _district_row(text: str, index: dict[str, int], dist: gpd.GeoDataFrame) -> int | None:
+    """Return the row of the district ``text`` names (typed without diacritics too), or None."""
+    bare = split_admin_prefix(text)[1]
+    pos = index.get(name_key(bare))
+    if pos is not None or not bare:
+        return pos
+    names = [split_admin_prefix(str(n))[1] for n in dist["district_vi"]]
+    found = match_name(bare, names)
+    return names.index(found.name) if found.name else None

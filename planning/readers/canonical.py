@@ -238,6 +238,16 @@ def _fill_areas(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                     ident=ctx.ident(gdf.iloc[i]),
                 )
             parsed[i] = (math.nan, "")
+        elif res[0] == 0:  # 0 is not an area: a percentage against it would be infinite
+            unit = "m²" if src_col == "declared_m2" else "ha"
+            ctx.fault(
+                f"declared area 0 {unit} is not an area; write the plan's area in {unit}, or "
+                "empty the cell if it is not known",
+                row=i + 1,
+                field=src_col,
+                ident=ctx.ident(gdf.iloc[i]),
+            )
+            parsed[i] = (math.nan, "")
     if src_col == "declared_m2":
         areas = [a / 10_000.0 for a, _ in parsed]
         ctx.notes.append(f"{ctx.path}: areas converted from m² to ha")

@@ -30,7 +30,8 @@ def area_tables(plan: Plan) -> dict[str, Any]:
     dict of pandas.DataFrame
         ``clusters``: id, name, district, geometry kind, declared, geodesic and VN-2000
         areas (ha) and the difference in %; ``districts``: code, name, type, area
-        (km², geodesic and VN-2000), clusters, declared and measured ha.
+        (km², geodesic and VN-2000), clusters, declared and measured ha. The difference is
+        NaN where there is no declared area, or it is 0 ha, or nothing was measured.
     """
     import pandas as pd
 
@@ -51,9 +52,10 @@ def area_tables(plan: Plan) -> dict[str, Any]:
             "measured_note": [measured_note(k) for k in cl["geometry_kind"]],
         }
     )
-    clusters["difference_pct"] = (
-        100 * (clusters["measured_ha"] - clusters["declared_ha"]) / clusters["declared_ha"]
-    ).round(3)
+    # A percentage only against a declared area (not one of 0 ha, which the readers refuse
+    # but a layer given to Plan.with_clusters may hold): NaN, shown empty, otherwise.
+    declared = clusters["declared_ha"].where(clusters["declared_ha"] > 0)
+    clusters["difference_pct"] = (100 * (clusters["measured_ha"] - declared) / declared).round(3)
     d = plan.districts
     grouped = cl.groupby("district_code")
     districts = pd.DataFrame(

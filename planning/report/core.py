@@ -10,11 +10,11 @@ from the plan besides the rules' results is built in :mod:`planning.report.conte
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from planning.i18n import Language, localize, use_language
+from planning.jsondata import json_text
 from planning.report.contents import category_tree_entries, cluster_entries, figure_entries
 from planning.rules import CheckOptions, RuleResult, run_rules
 
@@ -142,8 +142,12 @@ class Report:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Return the report as JSON (UTF-8 text, non-ASCII kept)."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=_json_default)
+        """Return the report as JSON (UTF-8 text, non-ASCII kept).
+
+        Strict JSON (RFC 8259): a number that is not finite (a percentage against a declared
+        area of 0 ha, a missing area) is written as ``null`` (:func:`planning.jsondata.json_text`).
+        """
+        return json_text(self.to_dict(), indent=indent)
 
     def to_markdown(self, *, lang: Language | None = None) -> str:
         """Return the report as Markdown: summary, figures, tree, rules, findings, sources.
@@ -256,16 +260,3 @@ def check(
         reader_notes=list(plan.reader_notes),
         clusters=cluster_entries(plan),
     )
-
-
-def _json_default(o: object) -> object:
-    """Return a numpy scalar as the Python number or bool JSON writes."""
-    import numpy as np
-
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.bool_):
-        return bool(o)
-    raise TypeError(f"not JSON-serialisable: {type(o).__name__}")

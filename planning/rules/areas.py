@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planning.i18n import join_messages, message, plural_message
-from planning.rules._base import SOURCE_TYPE_NAMES, CheckOptions, Outcome, Partial, Rule, ids, rule
+from planning.rules._base import (
+    SOURCE_TYPE_NAMES,
+    CheckOptions,
+    Finding,
+    Outcome,
+    Partial,
+    Rule,
+    ids,
+    rule,
+)
 
 if TYPE_CHECKING:
     from planning.model.plan import Plan
@@ -76,6 +85,9 @@ def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
             float(measured_all[k]),
             float(diff_all[k]),
         )
+        if declared <= 0:  # not an area (the readers refuse it): no percentage against it
+            findings.append(_not_an_area(r, str(cids[i]), names[i], declared, measured))
+            continue
         findings.append(
             r.finding(
                 message(
@@ -96,6 +108,24 @@ def declared_vs_measured(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
         )
     n_ind = int(cl["geometry_kind"].eq("indicative").sum())
     return Partial(findings, {"compared": int(mask.sum()), "indicative": n_ind})
+
+
+def _not_an_area(r: Rule, cid: str, name: str, declared: float, measured: float) -> Finding:
+    """Return ARE001's finding for a declared area of 0 ha (or less): no percentage to give."""
+    return r.finding(
+        message(
+            "cluster {id} ({name}): declared {declared:,.2f} ha is not an area, measured "
+            "{measured:,.2f} ha; write the plan's area in ha",
+            id=cid,
+            name=name,
+            declared=declared,
+            measured=measured,
+        ),
+        cluster_id=cid,
+        declared_ha=declared,
+        measured_ha=round(measured, 6),
+        difference_pct=None,
+    )
 
 
 def _are002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:

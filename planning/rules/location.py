@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planning.i18n import N_, message, plural_message
-from planning.rules._base import CheckOptions, Outcome, Partial, Rule, rule, shared
+from planning.rules._base import CheckOptions, Finding, Outcome, Partial, Rule, rule, shared
 
 if TYPE_CHECKING:
     import numpy as np
@@ -150,27 +150,91 @@ def declared_codes(plan: Plan) -> np.ndarray:
     """Each cluster's declared district code: its ``district_code``, or else the code of
     the district its ``district_vi`` names in the plan's district layer ("" when none).
 
-    User files often give the district's name only (``Ba Vì``, ``huyện Ba Vì``); the name
-    is matched with :func:`~planning.text.names.name_key` after removing the prefix.
+    User files often give the district's name only (``Ba Vì``, ``huyện Ba Vì``, ``Ba Vi``);
+    the name is matched as :func:`district_names` does. A name that names no district gives
+    "" here: :func:`district_names` tells which those are.
     """
     import numpy as np
-
-    from planning.text.names import name_key, split_admin_prefix
 
     cl = plan.clusters
     codes = cl["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
     if "district_vi" not in cl.columns:
         return codes
-    by_name = {
-        name_key(split_admin_prefix(str(n))[1]): str(c)
-        for c, n in zip(plan.districts["district_code"], plan.districts["district_vi"], strict=True)
-    }
-    names = cl["district_vi"].fillna("").astype(str).to_numpy(dtype=object)
+    by_name, _ = district_names(plan)
     empty = np.flatnonzero(codes == "")
-    for i in empty:
-        name = split_admin_prefix(names[i].strip())[1]
-        codes[i] = by_name.get(name_key(name), "") if name else ""
+    codes[empty] = by_name[empty]
     return codes
+
+
+def district_names(plan: Plan) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
+    """Resolve each cluster's ``district_vi`` in the plan's district layer.
+
+    A name matches when its :func:`~planning.text.names.name_key` (administrative prefix
+    removed; case, NFC and the old or new tone placement ignored: ``Hoà`` = ``Hòa``) is a
+    district's, or, typed without diacritics, when exactly one district folds to it
+    (:func:`~planning.readers.matching.match_name`).
+
+    Returns
+    -------
+    tuple
+        The code each name names (``""`` for an empty or unknown name), and for each row
+        whose name names no district, the closest districts' names to suggest (maybe none).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from planning.readers.matching import match_name
+    from planning.text.names import split_admin_prefix
+
+    cl = plan.clusters
+    n = len(cl)
+    if "district_vi" not in cl.columns:
+        return np.full(n, "", dtype=object), {}
+    official = {
+        split_admin_prefix(str(name))[1]: str(code)
+        for code, name in zip(
+            plan.districts["district_code"], plan.districts["district_vi"], strict=True
+        )
+    }
+    rows, uniques = pd.factorize(cl["district_vi"].fillna("").astype(str).str.strip())
+    resolved: list[tuple[str, tuple[str, ...] | None]] = []
+    for text in uniques:
+        bare = split_admin_prefix(text)[1]
+        found = match_name(bare, official) if bare else None
+        if found is None:
+            resolved.append(("", None))
+        elif found.name:
+            resolved.append((official[found.name], None))
+        else:
+            resolved.append(("", found.suggestions))
+    codes = np.array([c for c, _ in resolved] or [""], dtype=object)[rows]
+    bad = np.array([hint is not None for _, hint in resolved] or [False], dtype=bool)
+    unknown = {int(i): resolved[rows[i]][1] or () for i in np.flatnonzero(bad[rows])}
+    return codes, unknown
+
+
+def _unknown_district(
+    r: Rule, cid: str, name: str, declared: str, hint: tuple[str, ...]
+) -> Finding:
+    """Return LOC002's finding for a cluster whose declared district names no district."""
+    if hint:
+        text = message(
+            "cluster {id} ({name}) declares an unknown district {declared!r}; did you mean "
+            "{suggestions}?",
+            id=cid,
+            name=name,
+            declared=declared,
+            suggestions=", ".join(repr(h) for h in hint),
+        )
+    else:
+        text = message(
+            "cluster {id} ({name}) declares an unknown district {declared!r}; no district has "
+            "a similar name: write the district's name, or empty the cell",
+            id=cid,
+            name=name,
+            declared=declared,
+        )
+    return r.finding(text, cluster_id=cid, declared=declared, suggestions=list(hint))
 
 
 @rule(
@@ -203,13 +267,19 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     cl = plan.clusters
     codes = plan.districts["district_code"].to_numpy().astype(str)
     names = plan.districts["district_vi"].to_numpy()
+    _, unknown_names = district_names(plan)
+    unknown = np.array([int(i) in unknown_names for i in rows], dtype=bool)
     declared = declared_codes(plan)[rows].astype(str)
+    declared[unknown] = ""  # a code filled from the geometry is no declaration
     checked = (declared != "") & (where >= 0)
     found = np.full(len(where), "", dtype=object)
     found[where >= 0] = codes[where[where >= 0]]
     wrong = (checked & (found != declared)).nonzero()[0]
     cids, cnames, dnames = (cl[c].to_numpy() for c in ("cluster_id", "name_vi", "district_vi"))
-    findings = []
+    findings = [
+        _unknown_district(r, str(cids[i]), cnames[i], str(dnames[i]), unknown_names[int(i)])
+        for i in rows[unknown]
+    ]
     for k in wrong:
         i, d = rows[k], where[k]
         findings.append(
@@ -229,4 +299,4 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
                 found=str(codes[d]),
             )
         )
-    return Partial(findings, {"checked": int(checked.sum())})
+    return Partial(findings, {"checked": int((checked | unknown).sum())})

@@ -50,10 +50,12 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     cluster = {
         "cluster_id": "T1",
         "name_vi": NAME,
-        "commune_vi": COMMUNE,
+        # A commune must be one of its district's (an unknown one is a row fault), so the
+        # payload that would make a folder rides in the status, also shown in the popup.
+        "commune_vi": "Phùng Xá",
         "district_vi": "Thạch Thất",
         "district_code": code,
-        "status": STATUS,
+        "status": f"{STATUS} {COMMUNE}",
         "declared_ha": 10.0,
     }
     clusters = write(folder / "a{{7*7}}b {#.geojson", [feature(cluster, x, 0.003)])

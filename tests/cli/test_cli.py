@@ -285,3 +285,42 @@ def test_spreadsheet_of_names_becomes_a_checked_mapped_plan(tmp_path, capsys):
     assert "CCN Ngọc Liệp" in html
     assert "INDICATIVE" in html
     assert xlsx.is_file()
+
+
+def _strict(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_outputs_are_strict_for_rows_without_a_declared_area(tmp_path, capsys):
+    """A row with a polygon and no declared area gave "difference_pct": NaN (not JSON)."""
+    path = tmp_path / "ccn.csv"
+    path.write_text(
+        "cluster_id,name_vi,commune_vi,district_vi,declared_ha,wkt\n"
+        'A,CCN A,Phùng Xá,Thạch Thất,,"POLYGON((105.58 21.05,105.585 21.05,105.585 21.055,'
+        '105.58 21.055,105.58 21.05))"\n',
+        encoding="utf-8",
+    )
+    assert main(["areas", "--partial", "--format", "json", str(path)]) == 0
+    areas = _strict(capsys.readouterr().out)
+    assert areas["clusters"][0]["difference_pct"] is None
+    assert areas["clusters"][0]["declared_ha"] is None
+    main(["check", "--partial", "--format", "json", str(path)])
+    assert _strict(capsys.readouterr().out)["schema"] == "planning.report/1"
+
+
+def test_typo_in_a_declared_district_fails_the_check(tmp_path, capsys):
+    path = tmp_path / "typo.csv"
+    path.write_text(
+        "cluster_id,name_vi,commune_vi,district_vi,declared_ha,wkt\n"
+        'T,CCN T,,Huyện Ba Vìi,28.8,"POLYGON((105.58 21.05,105.585 21.05,105.585 21.055,'
+        '105.58 21.055,105.58 21.05))"\n',
+        encoding="utf-8",
+    )
+    assert main(["check", "--partial", "--format", "json", str(path)]) == 1
+    d = _strict(capsys.readouterr().out)
+    loc = next(r for r in d["rules"] if r["code"] == "LOC002")
+    assert loc["status"] == "fail"
+    assert "unknown district 'Ba Vìi'; did you mean 'Ba Vì'" in loc["findings"][0]["message"]

@@ -205,3 +205,31 @@ def test_each_line_is_one_line_whatever_the_data() -> None:
     err = row_errors([forged, PlanDataError("bad", path="f.csv", row=3)])
     assert len(str(err).splitlines()) == 3 == len(err.lines())
     assert all("\x1b" not in line and "\n" not in line for line in err.lines())
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "unit"),
+    [("dien_tich", "0", "ha"), ("dien_tich", "0,0", "ha"), ("dien_tich_m2", "0", "m²")],
+)
+def test_declared_area_of_zero_is_a_row_fault(tmp_path, header, cell, unit):
+    """0 is not a declared area (a percentage against it is infinite): refused like '-5'."""
+    path = tmp_path / "zero.csv"
+    path.write_text(f'ma,ten,wkt,{header}\nZ,CCN Z,"{GOOD_WKT}","{cell}"\n', encoding="utf-8")
+    with pytest.raises(PlanDataError) as e:
+        read_layer(path)
+    assert (
+        f"row 2 (cluster_id=Z), field '{'declared_m2' if unit == 'm²' else 'declared_ha'}': "
+        f"declared area 0 {unit} is not an area; write the plan's area in {unit}, or empty the "
+        "cell if it is not known"
+    ) in str(e.value)
+
+
+def test_declared_area_of_zero_in_a_workbook_is_a_row_fault(tmp_path):
+    path = tmp_path / "zero.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ma", "ten", "xa", "huyen", "dien_tich"])
+    ws.append(["Z", "CCN Z", "Phùng Xá", "Thạch Thất", 0])
+    wb.save(path)
+    with pytest.raises(PlanDataError, match=r"row 2 .*declared area 0 ha is not an area"):
+        read_layer(path)

@@ -88,3 +88,18 @@ def test_area_disagreement_is_skipped_without_facts(thach_that):
     _, x, y = thach_that
     plan = make_plan([{"cluster_id": "A", "geometry": square(x, y, 10), "declared_ha": 10.0}])
     assert run_rule("ARE003", plan).status == "skip"
+
+
+def test_declared_zero_is_not_an_area_and_has_no_percentage():
+    """A declared 0 ha (the readers refuse it; a layer given to the API may hold it) fails
+    ARE001 with no infinite percentage in its message or detail."""
+    from planning.testing import make_plan, run_rule, square
+
+    plan = make_plan(
+        [{"cluster_id": "Z", "declared_ha": 0.0, "geometry": square(105.56, 21.06, 10)}]
+    )
+    res = run_rule("ARE001", plan)
+    assert res.status == "fail"
+    (f,) = res.findings
+    assert f.detail["difference_pct"] is None
+    assert "inf" not in f.message and "not an area" in f.message
