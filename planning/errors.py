@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from os import PathLike
 
 from planning._version import DISTRIBUTION
-from planning.i18n import UnknownLanguageError, gettext, ngettext
+from planning.i18n import UnknownLanguageError, gettext, localize, ngettext
 
 #: Characters a message must never carry raw: C0 and C1 controls (newline, carriage
 #: return, tab, ESC of terminal escapes, DEL), the Unicode line and paragraph separators,
@@ -50,11 +50,13 @@ class PlanningError(Exception):
     """Base class of every error raised on purpose by ``planning``.
 
     Its text is one line (a :class:`RowErrors`: one line per fault, :meth:`lines`): control
-    characters from quoted data are escaped (:func:`escape_text`).
+    characters from quoted data are escaped (:func:`escape_text`). A message given as a
+    :class:`~planning.i18n.Message` is shown in the language in force when it is shown
+    (:func:`planning.i18n.localize`); ``args`` keep the text it had when raised.
     """
 
     def __str__(self) -> str:
-        return escape_text(super().__str__())
+        return escape_text(localize(self.args[0]) if len(self.args) == 1 else super().__str__())
 
     def lines(self) -> list[str]:
         """Return the message as the lines a terminal shows: one (a :class:`RowErrors`: more)."""
@@ -67,7 +69,8 @@ class PlanDataError(PlanningError, ValueError):
     Parameters
     ----------
     message
-        What is wrong and, where possible, what to do about it.
+        What is wrong and, where possible, what to do about it: a
+        :class:`~planning.i18n.Message` (``message("…", value=…)``), translated when shown.
     path
         The file the bad data came from.
     row
@@ -101,6 +104,9 @@ class PlanDataError(PlanningError, ValueError):
         self.sheet = sheet
         super().__init__(self._format())
 
+    def __str__(self) -> str:
+        return escape_text(self._format())
+
     def _format(self) -> str:
         where: list[str] = []
         if self.sheet is not None:
@@ -116,7 +122,11 @@ class PlanDataError(PlanningError, ValueError):
             where.append(gettext("field {field!r}").format(field=self.field))
         prefix = f"{self.path}: " if self.path else ""
         loc = (", ".join(where) + ": ") if where else ""
-        return f"{prefix}{loc}{self.message}"
+        return f"{prefix}{loc}{self._what()}"
+
+    def _what(self) -> str:
+        """Return what is wrong, in the language in force."""
+        return localize(self.message)
 
 
 class RowErrors(PlanDataError):
@@ -146,18 +156,23 @@ class RowErrors(PlanDataError):
     ) -> None:
         self.errors = list(errors)
         self.limit = limit
+        super().__init__(self._what(), path=path)
+
+    def _what(self) -> str:
         n = len({(e.path, e.sheet, e.row) for e in self.errors})
-        head = ngettext("{n} row cannot be used:", "{n} rows cannot be used:", n).format(n=n)
-        super().__init__(head, path=path)
-        rest = len(self.errors) - limit
-        self._lines = [self.args[0], *(str(e) for e in self.errors[:limit])]
-        if rest > 0:
-            more = gettext("… and {rest} more; fix the rows above and run again to see them")
-            self._lines.append((f"{self.path}: " if self.path else "") + more.format(rest=rest))
+        return ngettext("{n} row cannot be used:", "{n} rows cannot be used:", n).format(n=n)
 
     def lines(self) -> list[str]:
-        """Return the message as lines: how many rows are wrong, then one line per fault."""
-        return [escape_text(line) for line in self._lines]
+        """Return the message as lines: how many rows are wrong, then one line per fault.
+
+        In the language in force when they are asked for.
+        """
+        lines = [self._format(), *(str(e) for e in self.errors[: self.limit])]
+        rest = len(self.errors) - self.limit
+        if rest > 0:
+            more = gettext("… and {rest} more; fix the rows above and run again to see them")
+            lines.append((f"{self.path}: " if self.path else "") + more.format(rest=rest))
+        return [escape_text(line) for line in lines]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -252,11 +267,12 @@ class PlanningWarning(UserWarning):
     """Base class of the warnings ``planning`` emits (datum shift repaired, m² as ha, …).
 
     The command line prints each as one line, ``planning: warning: …``; its text is
-    always one line (:func:`escape_text`).
+    always one line (:func:`escape_text`), in the language in force when it is shown (a
+    :class:`~planning.i18n.Message` given as its text is translated then).
     """
 
     def __str__(self) -> str:
-        return escape_text(super().__str__())
+        return escape_text(localize(self.args[0]) if len(self.args) == 1 else super().__str__())
 
 
 class CacheIntegrityWarning(PlanningWarning):

@@ -45,6 +45,27 @@ def _language(args: argparse.Namespace) -> Language:
         raise LanguageError(str(exc)) from None
 
 
+def _language_of(argv: Sequence[str]) -> Language:
+    """Return the language ``argv`` asks for, before parsing: its parser speaks it.
+
+    ``--lang X`` or ``--lang=X`` anywhere before ``--``, else ``$PLANNING_LANG``, else the
+    locale; a language the interface does not speak gives English here, and its error once
+    the arguments are parsed (:func:`_language`).
+    """
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    try:
+        return resolve_language(lang)
+    except UnknownLanguageError:
+        return "en"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code.
 
@@ -59,8 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 success, 1 a rule failed, 2 bad input or usage, 130 interrupted
         (:mod:`planning.cli.exitcodes`).
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with use_language(_language_of(argv)):  # --help, usage and argparse's errors in it
+        args = build_parser().parse_args(argv)
     if args.mirror:
         os.environ[ENV_MIRROR] = str(Path(args.mirror).expanduser())
     handler: Handler = args.handler

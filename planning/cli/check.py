@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 def add_check_command(sub: Commands) -> None:
     """Add ``planning check`` to the sub-commands."""
-    p = sub.add_parser("check", help="run the consistency rules; exit 1 if one fails")
+    p = sub.add_parser("check", help=gettext("run the consistency rules; exit 1 if one fails"))
     add_plan_inputs(p)
     add_output(p, ("text", "json", "md", "xlsx"), "text")
     p.add_argument(
@@ -41,34 +41,42 @@ def add_check_command(sub: Commands) -> None:
         type=tolerance_percent,
         default=DEFAULT_AREA_TOLERANCE_PCT,
         metavar="PCT",
-        help=f"declared vs measured area tolerance in %% (default {DEFAULT_AREA_TOLERANCE_PCT:g})",
+        help=gettext("declared vs measured area tolerance in %% (default {tolerance:g})").format(
+            tolerance=DEFAULT_AREA_TOLERANCE_PCT
+        ),
     )
     p.add_argument(
         "--select",
         action="append",
         default=[],
         metavar="CODE",
-        help="run only rules starting with CODE",
+        help=gettext("run only rules starting with CODE"),
     )
     p.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="CODE",
-        help="skip rules starting with CODE",
+        help=gettext("skip rules starting with CODE"),
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="also print information findings")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help=gettext("also print information findings")
+    )
     p.add_argument(
         "--dask",
         action="store_true",
-        help="check partitioned GeoParquet (files or directories) with dask-geopandas, "
-        "partition by partition; same results (pip install 'hanoi-ccn-planning[dask]')",
+        help=gettext(
+            "check partitioned GeoParquet (files or directories) with dask-geopandas, "
+            "partition by partition; same results (pip install 'hanoi-ccn-planning[dask]')"
+        ),
     )
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="with --dask: a dask scheduler address (tcp://host:8786), or threads/processes; "
-        "implies --dask",
+        help=gettext(
+            "with --dask: a dask scheduler address (tcp://host:8786), or threads/processes; "
+            "implies --dask"
+        ),
     )
     p.set_defaults(handler=_cmd_check)
 

@@ -7,19 +7,20 @@ import argparse
 from planning.cli.exitcodes import SUCCESS
 from planning.cli.options import Commands, add_layer_options, add_output, plan_options
 from planning.cli.terminal import emit, print_reader_notes
+from planning.i18n import gettext as _
 
 
 def add_diff_command(sub: Commands) -> None:
     """Add ``planning diff`` to the sub-commands."""
     p = sub.add_parser(
-        "diff", help="compare two versions of a plan (exit 0: a diff is not a failure)"
+        "diff", help=_("compare two versions of a plan (exit 0: a diff is not a failure)")
     )
     p.add_argument(
         "old",
         metavar="OLD",
-        help="the old version: a cluster file, or 'bundled' for the bundled plan",
+        help=_("the old version: a cluster file, or 'bundled' for the bundled plan"),
     )
-    p.add_argument("new", metavar="NEW", help="the new version: a cluster file, or 'bundled'")
+    p.add_argument("new", metavar="NEW", help=_("the new version: a cluster file, or 'bundled'"))
     add_layer_options(p)
     add_output(p, ("text", "json", "md"), "text")
     p.add_argument(
@@ -27,21 +28,23 @@ def add_diff_command(sub: Commands) -> None:
         type=float,
         default=None,
         metavar="M",
-        help="ignore moves under M metres (default 50)",
+        help=_("ignore moves under M metres (default 50)"),
     )
     p.add_argument(
         "--resize-tolerance",
         type=float,
         default=None,
         metavar="HA",
-        help="ignore declared-area changes under HA hectares (default 0.005)",
+        help=_("ignore declared-area changes under HA hectares (default 0.005)"),
     )
     p.add_argument(
         "--match",
         choices=("id", "name", "auto"),
         default="auto",
-        help="pair clusters by cluster_id, by name and district (without diacritics or the "
-        "CCN prefix), or by id then name (default auto)",
+        help=_(
+            "pair clusters by cluster_id, by name and district (without diacritics or the "
+            "CCN prefix), or by id then name (default auto)"
+        ),
     )
     p.set_defaults(handler=_cmd_diff)
 

@@ -7,13 +7,16 @@ import argparse
 from planning.cli.exitcodes import SUCCESS
 from planning.cli.options import Commands, add_plan_inputs, input_files
 from planning.cli.terminal import load_plan_from, print_written
+from planning.i18n import gettext as _
 
 
 def add_export_command(sub: Commands) -> None:
     """Add ``planning export`` to the sub-commands."""
     p = sub.add_parser(
         "export",
-        help="write the plan's layers as a styled GeoPackage for QGIS, or a zipped Shapefile set",
+        help=_(
+            "write the plan's layers as a styled GeoPackage for QGIS, or a zipped Shapefile set"
+        ),
     )
     add_plan_inputs(p, crs_flag="--input-crs")
     p.add_argument(
@@ -21,27 +24,27 @@ def add_export_command(sub: Commands) -> None:
         "--output",
         metavar="FILE",
         required=True,
-        help="the .gpkg (or, with --format shp, .zip) file to write, atomically",
+        help=_("the .gpkg (or, with --format shp, .zip) file to write, atomically"),
     )
     p.add_argument(
         "--format",
         "-f",
         choices=("gpkg", "shp"),
         default="gpkg",
-        help="gpkg (GeoPackage 1.2 with QGIS styles, default) or shp (a .zip of Shapefiles)",
+        help=_("gpkg (GeoPackage 1.2 with QGIS styles, default) or shp (a .zip of Shapefiles)"),
     )
     p.add_argument(
         "--crs",
         dest="output_crs",
         choices=("EPSG:4326", "EPSG:5897"),
         default="EPSG:4326",
-        help="CRS of the layers written: WGS 84 (default) or VN-2000 / TM-3 zone 482",
+        help=_("CRS of the layers written: WGS 84 (default) or VN-2000 / TM-3 zone 482"),
     )
     p.add_argument(
         "--color-by",
         choices=("status", "category"),
         default="status",
-        help="colour clusters by reported status or by plan category, as the web map does",
+        help=_("colour clusters by reported status or by plan category, as the web map does"),
     )
     p.set_defaults(handler=_cmd_export)
 
@@ -60,5 +63,5 @@ def _cmd_export(args: argparse.Namespace) -> int:
         color_by=args.color_by,
         protect=input_files(args),
     )
-    print_written(path, f" in {args.output_crs}")
+    print_written(path, _(" in {crs}").format(crs=args.output_crs))
     return SUCCESS

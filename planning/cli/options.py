@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from planning.i18n import ENV_LANG, LANGUAGES
+from planning.i18n import gettext as _
 
 #: The sub-command parsers of ``planning`` (``parser.add_subparsers()``).
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -23,8 +24,10 @@ def add_plan_inputs(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -> N
         "files",
         nargs="*",
         metavar="FILE",
-        help="cluster layers (GeoJSON, GeoPackage, Shapefile or .zip, GeoParquet, KML, CSV, Excel); "
-        "the bundled Hanoi catalogue when none is given",
+        help=_(
+            "cluster layers (GeoJSON, GeoPackage, Shapefile or .zip, GeoParquet, KML, CSV, Excel); "
+            "the bundled Hanoi catalogue when none is given"
+        ),
     )
     add_layer_options(p, crs_flag=crs_flag)
 
@@ -32,34 +35,42 @@ def add_plan_inputs(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -> N
 def add_layer_options(p: argparse.ArgumentParser, *, crs_flag: str = "--crs") -> None:
     """Options saying how to read a plan's layers (shared by every command that loads one)."""
     p.add_argument(
-        "--manifest", metavar="TOML", help="plan manifest to use instead of the bundled one"
+        "--manifest", metavar="TOML", help=_("plan manifest to use instead of the bundled one")
     )
-    p.add_argument("--districts", metavar="FILE", help="district layer instead of OCHA COD-AB 2020")
-    p.add_argument("--zones", metavar="FILE", help="zones layer (e.g. a surveyed Hoa Lac polygon)")
+    p.add_argument(
+        "--districts", metavar="FILE", help=_("district layer instead of OCHA COD-AB 2020")
+    )
+    p.add_argument(
+        "--zones", metavar="FILE", help=_("zones layer (e.g. a surveyed Hoa Lac polygon)")
+    )
     p.add_argument(
         "--partial",
         action="store_true",
-        help="the files list only part of the plan: skip the count and total checks",
+        help=_("the files list only part of the plan: skip the count and total checks"),
     )
     p.add_argument(
-        "--fix", action="store_true", help="repair invalid geometries (make_valid) and report it"
+        "--fix", action="store_true", help=_("repair invalid geometries (make_valid) and report it")
     )
     p.add_argument(
         crs_flag,
         dest="crs",
         metavar="CRS",
-        help="CRS of files that lack one or state a wrong one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)",
+        help=_(
+            "CRS of files that lack one or state a wrong one, e.g. EPSG:5897 (VN-2000 / TM-3 105°)"
+        ),
     )
     p.add_argument(
         "--encoding",
         metavar="ENC",
-        help="text encoding of DBF/CSV files: utf-8, cp1258, tcvn3, vni (default: detected)",
+        help=_("text encoding of DBF/CSV files: utf-8, cp1258, tcvn3, vni (default: detected)"),
     )
     p.add_argument(
         "--sheet",
         metavar="NAME|N",
-        help="sheet of Excel files, by name or number counting from 1 "
-        "(default: the first sheet holding a cluster table)",
+        help=_(
+            "sheet of Excel files, by name or number counting from 1 "
+            "(default: the first sheet holding a cluster table)"
+        ),
     )
 
 
@@ -70,14 +81,16 @@ def add_output(p: argparse.ArgumentParser, formats: Sequence[str], default: str)
         "-f",
         choices=formats,
         default=default,
-        help=f"output format (default {default})",
+        help=_("output format (default {default})").format(default=default),
     )
     p.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="write to FILE (atomically; never over an input, a device or a link) "
-        "instead of stdout; '-' is stdout",
+        help=_(
+            "write to FILE (atomically; never over an input, a device or a link) "
+            "instead of stdout; '-' is stdout"
+        ),
     )
 
 
@@ -87,8 +100,10 @@ def add_lang(p: argparse.ArgumentParser, *, default: object) -> None:
         "--lang",
         metavar="LANG",
         default=default,
-        help=f"language of the output: {' or '.join(LANGUAGES)} (default ${ENV_LANG}, then the "
-        "locale; maps and reports default to vi); JSON and CSV never change with it",
+        help=_(
+            "language of the output: {languages} (default ${env}, then the locale; maps and "
+            "reports default to vi); JSON and CSV never change with it"
+        ).format(languages=" | ".join(LANGUAGES), env=ENV_LANG),
     )
 
 

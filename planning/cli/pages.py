@@ -27,7 +27,8 @@ from planning.settings import DEFAULT_AREA_TOLERANCE_PCT
 def add_map_command(sub: Commands) -> None:
     """Add ``planning map`` to the sub-commands."""
     p = sub.add_parser(
-        "map", help="write a self-contained HTML map (works offline), or a printable PNG/PDF map"
+        "map",
+        help=gettext("write a self-contained HTML map (works offline), or a printable PNG/PDF map"),
     )
     add_plan_inputs(p)
     _add_html_options(p, default_output="planning-map.html")
@@ -36,33 +37,37 @@ def add_map_command(sub: Commands) -> None:
         "-f",
         choices=("html", "png", "pdf"),
         default="html",
-        help="html (interactive, default), or png/pdf: a static map for print (needs -o)",
+        help=gettext("html (interactive, default), or png/pdf: a static map for print (needs -o)"),
     )
     p.add_argument(
         "--paper",
         choices=("A4", "A3"),
         default="A4",
-        help="paper of the png/pdf map, landscape (default A4)",
+        help=gettext("paper of the png/pdf map, landscape (default A4)"),
     )
     p.add_argument(
         "--dpi",
         type=int,
         default=300,
         metavar="N",
-        help="resolution of the png/pdf map in dots per inch (default 300)",
+        help=gettext("resolution of the png/pdf map in dots per inch (default 300)"),
     )
     p.add_argument(
         "--diff",
         nargs=2,
         metavar=("OLD", "NEW"),
-        help="draw the changes from OLD to NEW (cluster files, or 'bundled') instead of one plan",
+        help=gettext(
+            "draw the changes from OLD to NEW (cluster files, or 'bundled') instead of one plan"
+        ),
     )
     p.set_defaults(handler=_cmd_map)
 
 
 def add_report_command(sub: Commands) -> None:
     """Add ``planning report`` to the sub-commands."""
-    p = sub.add_parser("report", help="write the check report as one self-contained HTML page")
+    p = sub.add_parser(
+        "report", help=gettext("write the check report as one self-contained HTML page")
+    )
     add_plan_inputs(p)
     _add_html_options(p, default_output="planning-report.html")
     p.set_defaults(handler=_cmd_report)
@@ -75,27 +80,33 @@ def _add_html_options(p: argparse.ArgumentParser, *, default_output: str) -> Non
         "--output",
         metavar="FILE",
         default=None,
-        help=f"file to write, atomically (default {default_output} for HTML); never an input, "
-        "a device or a link; '-' writes an HTML page to stdout",
+        help=gettext(
+            "file to write, atomically (default {default} for HTML); never an input, a device "
+            "or a link; '-' writes an HTML page to stdout"
+        ).format(default=default_output),
     )
     p.add_argument(
         "--tiles",
         choices=("none", "osm", "cartodb"),
         default="none",
-        help="basemap tiles, the only network use (default none: the file works fully offline)",
+        help=gettext(
+            "basemap tiles, the only network use (default none: the file works fully offline)"
+        ),
     )
     p.add_argument(
         "--color-by",
         choices=("status", "category"),
         default="status",
-        help="colour clusters by reported status or by plan category (default status)",
+        help=gettext("colour clusters by reported status or by plan category (default status)"),
     )
     p.add_argument(
         "--tolerance",
         type=tolerance_percent,
         default=DEFAULT_AREA_TOLERANCE_PCT,
         metavar="PCT",
-        help=f"declared vs measured area tolerance in %% for the findings (default {DEFAULT_AREA_TOLERANCE_PCT:g})",
+        help=gettext(
+            "declared vs measured area tolerance in %% for the findings (default {tolerance:g})"
+        ).format(tolerance=DEFAULT_AREA_TOLERANCE_PCT),
     )
 
 

@@ -13,22 +13,24 @@ from planning.i18n import gettext
 
 def add_areas_command(sub: Commands) -> None:
     """Add ``planning areas`` to the sub-commands."""
-    p = sub.add_parser("areas", help="per-cluster and per-district areas (geodesic and VN-2000)")
+    p = sub.add_parser(
+        "areas", help=gettext("per-cluster and per-district areas (geodesic and VN-2000)")
+    )
     add_plan_inputs(p)
     add_output(p, ("text", "csv", "json", "xlsx"), "text")
     p.add_argument(
         "--by",
         choices=("cluster", "district", "both"),
         default=None,
-        help="which table (default both; cluster for csv, which holds one table)",
+        help=gettext("which table (default both; cluster for csv, which holds one table)"),
     )
     p.set_defaults(handler=_cmd_areas)
 
 
 def add_rules_command(sub: Commands) -> None:
     """Add ``planning rules`` to the sub-commands."""
-    p = sub.add_parser("rules", help="list the rules, or document one")
-    p.add_argument("code", nargs="?", help="a rule code, e.g. ARE001")
+    p = sub.add_parser("rules", help=gettext("list the rules, or document one"))
+    p.add_argument("code", nargs="?", help=gettext("a rule code, e.g. ARE001"))
     p.set_defaults(handler=_cmd_rules)
 
 

@@ -93,7 +93,7 @@ def print_reader_notes(*plans: Plan) -> None:
     """
     for plan in plans:
         for note in plan.reader_notes:
-            if escape_text(note) not in PRINTED:
+            if escape_text(localize(note)) not in PRINTED:
                 say("note", note)
 
 
@@ -108,7 +108,7 @@ _KINDS = {"note": N_("note"), "warning": N_("warning"), "error": N_("error")}
 def say(kind: str, text: object) -> None:
     """Print ``planning: KIND: TEXT`` on stderr as one line (control characters escaped)."""
     line = escape_text(localize(text))
-    PRINTED.add(escape_text(text))
+    PRINTED.add(line)  # in the language shown, as print_reader_notes compares it
     print(f"planning: {gettext(_KINDS.get(kind, kind))}: {line}", file=sys.stderr)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.diff.match import MatchMode, Pair
+from planning.i18n import N_, format_number
 from planning.jsondata import json_text
 
 if TYPE_CHECKING:
@@ -29,14 +30,15 @@ __all__ = [
     "PlanDiff",
     "RuleChange",
     "TotalChange",
+    "signed_number",
 ]
 
 #: Identifier of the JSON schema of a diff; bumped only on incompatible changes.
 SCHEMA = "planning.diff/1"
 _MATCH_WORDS = {
     "id": "cluster_id",
-    "name": "name and district",
-    "auto": "cluster_id, then name and district",
+    "name": N_("name and district"),
+    "auto": N_("cluster_id, then name and district"),
 }
 #: A cluster whose location moved less than this (metres, geodesic) has not moved.
 DEFAULT_MOVE_TOLERANCE_M = 50.0
@@ -337,11 +339,11 @@ class PlanDiff:
             "%(passing)s newly passing"
         ) % {
             "counts": counts,
-            "old_n": f"{t.old_clusters:,}",
-            "new_n": f"{t.new_clusters:,}",
-            "delta_n": f"{t.delta_clusters:+,}",
-            "old_ha": f"{t.old_ha:,.2f}",
-            "new_ha": f"{t.new_ha:,.2f}",
+            "old_n": format_number(t.old_clusters, digits=0),
+            "new_n": format_number(t.new_clusters, digits=0),
+            "delta_n": signed_number(t.delta_clusters, digits=0),
+            "old_ha": format_number(t.old_ha),
+            "new_ha": format_number(t.new_ha),
             "delta_ha": _signed(t.delta_ha),
             "failing": len(self.newly_failing),
             "passing": len(self.newly_passing),
@@ -395,5 +397,18 @@ def _loc(p: tuple[float, float] | None) -> list[float] | None:
 
 def _signed(x: float) -> str:
     """Return hectares with a sign and 2 decimals, binary noise shown as ``+0.00``."""
-    x = 0.0 if abs(x) < 5e-7 else x
-    return f"{x:+,.2f}"
+    return signed_number(0.0 if abs(x) < 5e-7 else x)
+
+
+def signed_number(x: float, *, digits: int = 2) -> str:
+    """Return ``x`` with its sign, in the language in force (``+1.297,25`` in Vietnamese).
+
+    Examples
+    --------
+    >>> from planning.i18n import use_language
+    >>> with use_language("vi"):
+    ...     signed_number(-1263.405), signed_number(73, digits=0)
+    ('-1.263,41', '+73')
+    """
+    text = format_number(x, digits=digits)
+    return text if text.startswith("-") else "+" + text

@@ -16,6 +16,7 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError
+from planning.i18n import message
 from planning.readers.matching import NameMatch, match_name
 from planning.readers.values import cell_text
 from planning.text.names import name_key, split_admin_prefix
@@ -48,8 +49,12 @@ def resolve_district(
     pos = index.get(name_key(bare))
     if pos is None:
         raise PlanDataError(
-            f"unknown district {text!r}; expected one of the 30 district-level units "
-            f"(for example {dist['district_vi'].iloc[0]!r})",
+            message(
+                "unknown district {text!r}; expected one of the 30 district-level units (for "
+                "example {example!r})",
+                text=text,
+                example=str(dist["district_vi"].iloc[0]),
+            ),
             path=path,
             row=row,
             field="district_vi",
@@ -78,7 +83,11 @@ def commune_point(
     hits = in_district[names.map(name_key).eq(key).to_numpy()]
     if not len(hits):
         raise PlanDataError(
-            f"commune {commune!r} not found in district {district_code} of the commune layer",
+            message(
+                "commune {commune!r} not found in district {code} of the commune layer",
+                commune=commune,
+                code=district_code,
+            ),
             path=path,
             row=row,
             field="commune_vi",
@@ -113,7 +122,9 @@ class RowRef:
     @property
     def label(self) -> str:
         """The row as messages name it: ``sheet 'X', row 12`` or ``row 12``."""
-        return (f"sheet {self.sheet!r}, " if self.sheet else "") + f"row {self.row}"
+        if self.sheet:
+            return message("sheet {sheet!r}, row {row}", sheet=self.sheet, row=self.row)
+        return message("row {row}", row=self.row)
 
     def error(self, message: str, field: str) -> PlanDataError:
         """Return the error ``message`` about ``field`` of this row."""
@@ -184,7 +195,7 @@ class Gazetteer:
             geom, precision = self.districts.geometry.iloc[row].representative_point(), "district"
         else:
             raise ref.error(
-                "no commune given, so the row cannot be placed at a commune", "commune_vi"
+                message("no commune given, so the row cannot be placed at a commune"), "commune_vi"
             )
         name = self.names_by_code.get(code) or self.display.get(code) or district
         return geom, precision, code, name, commune
@@ -194,40 +205,71 @@ class Gazetteer:
     ) -> str:
         """Return the row's district code: given, found by name, or by a unique commune."""
         if not code and not district and commune:
-            # No district: a commune name that is unique in the layer is enough.
-            key = name_key(commune)
-            hits = sorted(c for c, names in self.by_district.items() if key in names)
-            if len(hits) > 1:
-                where = ", ".join(self.names_by_code.get(c, c) for c in hits)
-                raise ref.error(
-                    f"commune {commune!r} exists in {len(hits)} districts ({where}); "
-                    "give the district",
-                    "district_vi",
-                )
-            if not hits:
-                raise ref.error(
-                    f"commune {commune!r} not found in the commune layer; give its district",
-                    "commune_vi",
-                )
-            return hits[0]
+            return self._district_of_commune(commune, ref=ref)
         if code:
             if code not in self.by_district:
-                raise ref.error(f"unknown district code {code!r}", "district_code")
+                raise ref.error(
+                    message("unknown district code {code!r}", code=code), "district_code"
+                )
             return code
         if not district:
-            raise ref.error("no district given, so the row cannot be placed", "district_vi")
+            raise ref.error(
+                message("no district given, so the row cannot be placed"), "district_vi"
+            )
+        return self._district_by_name(district, ref=ref, matched=matched)
+
+    def _district_of_commune(self, commune: str, *, ref: RowRef) -> str:
+        """Return the code of the one district with a commune of this name; raise otherwise."""
+        key = name_key(commune)
+        hits = sorted(c for c, names in self.by_district.items() if key in names)
+        if len(hits) > 1:
+            where = ", ".join(self.names_by_code.get(c, c) for c in hits)
+            raise ref.error(
+                message(
+                    "commune {commune!r} exists in {n} districts ({where}); give the district",
+                    commune=commune,
+                    n=len(hits),
+                    where=where,
+                ),
+                "district_vi",
+            )
+        if not hits:
+            raise ref.error(
+                message(
+                    "commune {commune!r} not found in the commune layer; give its district",
+                    commune=commune,
+                ),
+                "commune_vi",
+            )
+        return hits[0]
+
+    def _district_by_name(self, district: str, *, ref: RowRef, matched: list[str]) -> str:
+        """Return the code of the district named ``district``; raise with a "did you mean"."""
         code_of = {name: c for c, name in self.display.items()}
         found = match_name(district, code_of)
         if not found.name:
             raise ref.error(
-                f"unknown district {district!r}"
-                + (found.did_you_mean() or "; no district has a similar name: write the name "
-                   "of one of the 30 districts of 2014-2025 (for example 'Thạch Thất'), or "
-                   "give the commune alone"),
+                message(
+                    "unknown district {district!r}{suggestion}",
+                    district=district,
+                    suggestion=found.did_you_mean()
+                    or message(
+                        "; no district has a similar name: write the name of one of the 30 "
+                        "districts of 2014-2025 (for example 'Thạch Thất'), or give the "
+                        "commune alone"
+                    ),
+                ),
                 "district_vi",
-            )  # fmt: skip
+            )
         if found.how == "folded":
-            matched.append(f"{ref.label}: district {district!r} read as {found.name!r}")
+            matched.append(
+                message(
+                    "{where}: district {district!r} read as {name!r}",
+                    where=ref.label,
+                    district=district,
+                    name=found.name,
+                )
+            )
         return code_of[found.name]
 
     def commune_in(self, code: str, commune: str, *, ref: RowRef) -> NameMatch:
@@ -238,12 +280,19 @@ class Gazetteer:
         found = match_name(commune, self.commune_names.get(code, {}))
         if not found.name:
             raise ref.error(
-                f"commune {commune!r} not found in district "
-                f"{self.names_by_code.get(code, code)} ({code}) of the commune layer"
-                + (found.did_you_mean() or "; no commune of that district has a "
-                   "similar name: check the district"),
+                message(
+                    "commune {commune!r} not found in district {district} ({code}) of the "
+                    "commune layer{suggestion}",
+                    commune=commune,
+                    district=self.names_by_code.get(code, code),
+                    code=code,
+                    suggestion=found.did_you_mean()
+                    or message(
+                        "; no commune of that district has a similar name: check the district"
+                    ),
+                ),
                 "commune_vi",
-            )  # fmt: skip
+            )
         return found
 
     def _commune(
@@ -254,5 +303,12 @@ class Gazetteer:
         if hit is not None:
             return commune, hit
         found = self.commune_in(code, commune, ref=ref)
-        matched.append(f"{ref.label}: commune {commune!r} read as {found.name!r}")
+        matched.append(
+            message(
+                "{where}: commune {commune!r} read as {name!r}",
+                where=ref.label,
+                commune=commune,
+                name=found.name,
+            )
+        )
         return found.name, self.commune_names[code][found.name]

@@ -76,16 +76,22 @@ def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
     try:
         df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise PlanDataError(f"cannot read the catalogue: {exc}", path=p) from None
+        raise PlanDataError(
+            message("cannot read the catalogue: {reason}", reason=str(exc)), path=p
+        ) from None
     missing = [c for c in _CATALOGUE_REQUIRED if c not in df.columns]
     if missing:
-        raise PlanDataError(f"missing column(s) {', '.join(missing)}", path=p, field=missing[0])
+        raise PlanDataError(
+            message("missing column(s) {columns}", columns=", ".join(missing)),
+            path=p,
+            field=missing[0],
+        )
     for col in df.columns:
         df[col] = df[col].map(lambda s: nfc(str(s)).strip())
     areas: list[float] = []
     for i, (cid, text) in enumerate(zip(df["cluster_id"], df["declared_ha"], strict=True), start=1):
         if not cid:
-            raise PlanDataError("empty cluster id", path=p, row=i, field="cluster_id")
+            raise PlanDataError(message("empty cluster id"), path=p, row=i, field="cluster_id")
         if text == "":
             areas.append(math.nan)
             continue
@@ -93,7 +99,7 @@ def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
             value = float(text.replace(",", ""))
         except ValueError:
             raise PlanDataError(
-                f"declared area {text!r} is not a number of hectares",
+                message("declared area {text!r} is not a number of hectares", text=text),
                 path=p,
                 row=i,
                 field="declared_ha",
@@ -101,7 +107,7 @@ def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
             ) from None
         if not math.isfinite(value) or value <= 0:
             raise PlanDataError(
-                f"declared area {text!r} must be a positive number of hectares",
+                message("declared area {text!r} must be a positive number of hectares", text=text),
                 path=p,
                 row=i,
                 field="declared_ha",
@@ -276,7 +282,7 @@ def context_parks(
     try:
         parks, summary = load_industrial_parks(boundary=boundary, mirror=mirror)
     except GeodataUnavailable as exc:
-        return None, [f"Industrial parks (KCN) are not shown: {exc}"]
+        return None, [message("Industrial parks (KCN) are not shown: {reason}", reason=str(exc))]
     return parks, [summary.note()]
 
 

@@ -18,6 +18,7 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import NameMatchWarning, PlanDataError, RowErrors
+from planning.i18n import join_messages, message
 from planning.model.footprints import Progress, footprints_for_points
 from planning.model.gazetteer import Gazetteer, RowRef, district_index
 from planning.readers.matching import match_name
@@ -274,14 +275,27 @@ class _Placing:
         self.geoms[i], self.cols["location_precision"][i] = placed.point, "2025 commune"
         self.cols["commune_vi"][i] = ""
         self.unit_2025[i] = placed.name
+        file = f"{self.where}: " if self.where else ""
         self.placed_notes.append(
-            (f"{self.where}: " if self.where else "")
-            + f"{ref.label}: placed at the representative point of the 2025 unit "
-            f"{placed.full_name} (code {placed.code}), given without a district; its "
-            "old commune is not known and its old district is the one holding that point"
+            message(
+                "{file}{where}: placed at the representative point of the 2025 unit {unit} "
+                "(code {code}), given without a district; its old commune is not known and its "
+                "old district is the one holding that point",
+                file=file,
+                where=ref.label,
+                unit=placed.full_name,
+                code=placed.code,
+            )
         )
         if placed.match.how == "folded":
-            self.matched.append(f"{ref.label}: commune {commune!r} read as {placed.name!r}")
+            self.matched.append(
+                message(
+                    "{where}: commune {commune!r} read as {name!r}",
+                    where=ref.label,
+                    commune=commune,
+                    name=placed.name,
+                )
+            )
 
     def _at_old_unit(self, i: int, ref: RowRef) -> None:
         """Place row ``i`` at its commune (or district) of the 2014-2025 structure."""
@@ -385,10 +399,14 @@ def _place_2025(
     if len(rows) == 1 and old.intersection(shape).area >= 0.5 * old.area:
         return None
     where = ", ".join(str(communes["district_vi"].iloc[j]) for j in rows)
-    return (
-        f"{commune!r} without a district names both the 2025 unit {unit.full_name} (code "
-        f"{unit.code}) and an older commune of that name elsewhere (district {where}); give "
-        "the district to mean the older commune"
+    return message(
+        "{commune!r} without a district names both the 2025 unit {unit} (code {code}) and an "
+        "older commune of that name elsewhere (district {where}); give the district to mean "
+        "the older commune",
+        commune=commune,
+        unit=unit.full_name,
+        code=unit.code,
+        where=where,
     )
 
 
@@ -398,10 +416,13 @@ def _report(where: PathType | None, matched: list[str], errors: list[PlanDataErr
     The warning comes first, so the user sees what was accepted.
     """
     if matched:
-        message = (f"{where}: " if where else "") + (
-            "names matched without diacritics: " + "; ".join(matched)
+        prefix = f"{where}: " if where else ""
+        text = message(
+            "{where}names matched without diacritics: {names}",
+            where=prefix,
+            names=join_messages(matched, sep="; "),
         )
-        warnings.warn(message, NameMatchWarning, stacklevel=3)
+        warnings.warn(text, NameMatchWarning, stacklevel=3)
     if len(errors) == 1:
         raise errors[0]
     if errors:

@@ -385,7 +385,9 @@ def load_plan(
         used_sources=tuple(dict.fromkeys(upstream.used)),
         stated_totals=part.totals,
         facts=part.facts,
-        reader_notes=list(dict.fromkeys(str(n) for n in upstream.notes)),
+        reader_notes=list(
+            dict.fromkeys(n if isinstance(n, str) else str(n) for n in upstream.notes)
+        ),
         industrial_parks=parks,
         context_notes=context_notes,
     )

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError, PlanDataError, PlanningError, row_errors
 from planning.geo.helmert import Helmert
+from planning.i18n import message
 from planning.readers._context import Kind, PathType, ReadContext
 from planning.readers.canonical import finish
 from planning.readers.encoding import repair_frame_text
@@ -130,7 +131,13 @@ def read_layer(
     """
     p = Path(path)
     if kind not in _KINDS:
-        raise PlanDataError(f"unknown layer kind {kind!r}; expected one of {list(_KINDS)}")
+        raise PlanDataError(
+            message(
+                "unknown layer kind {kind!r}; expected one of {kinds}",
+                kind=kind,
+                kinds=list(_KINDS),
+            )
+        )
     ctx = ReadContext(p, kind)
     suffix = _check_path(ctx)
     dbf = dbf_codec(ctx) if encoding is None and suffix in {".shp", ".dbf"} else None
@@ -149,20 +156,15 @@ def read_layer(
             raw = read_vector(ctx, layer=layer, encoding=encoding or dbf, legacy=legacy)
             raw = repair_frame_text(ctx, raw, legacy=legacy, forced=encoding is not None)
             if raw.crs is None and crs is None:
-                raise CRSError(
-                    "the layer has no coordinate reference system (no .prj file or CRS "
-                    "member); give its CRS explicitly, for example EPSG:5897 "
-                    "(VN-2000 / TM-3 105°E, Hanoi)",
-                    path=p,
-                )
+                raise CRSError(_NO_CRS, path=p)
             gdf = vector_to_layer(ctx, raw, columns=columns, crs=crs, helmert=helmert)
         out = finish(ctx, gdf, fix=fix)
     except PlanningError:
         raise
     except MemoryError:
-        raise ctx.error("file too large to read into memory") from None
+        raise ctx.error(message("file too large to read into memory")) from None
     except RecursionError:
-        raise ctx.error("file structure too deeply nested to read") from None
+        raise ctx.error(message("file structure too deeply nested to read")) from None
     if ctx.faults and faults is None:
         raise row_errors(ctx.faults, path=p)
     if faults is not None:
@@ -170,17 +172,26 @@ def read_layer(
     return out
 
 
+_NO_CRS = message(
+    "the layer has no coordinate reference system (no .prj file or CRS member); give its CRS "
+    "explicitly, for example EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)"
+)
+
+
 def _check_path(ctx: ReadContext) -> str:
     """Refuse a path that is missing, a folder, or of an unsupported type; return its suffix."""
     if not ctx.path.exists():
-        raise ctx.error("file not found")
+        raise ctx.error(message("file not found"))
     if ctx.path.is_dir():
-        raise ctx.error("is a directory, not a file")
+        raise ctx.error(message("is a directory, not a file"))
     suffix = ctx.path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ctx.error(
-            f"unsupported file type {suffix or '(none)'!r}; expected one of "
-            + ", ".join(SUPPORTED_SUFFIXES)
+            message(
+                "unsupported file type {suffix!r}; expected one of {suffixes}",
+                suffix=suffix or "(none)",
+                suffixes=", ".join(SUPPORTED_SUFFIXES),
+            )
         )
     return suffix
 
@@ -195,6 +206,9 @@ def _legacy_encoding(ctx: ReadContext, encoding: str | None, dbf: str | None) ->
             codecs.lookup(encoding)
         except LookupError:
             raise ctx.error(
-                f"unknown encoding {encoding!r}; use a Python codec name or 'tcvn3'/'vni'"
+                message(
+                    "unknown encoding {encoding!r}; use a Python codec name or 'tcvn3'/'vni'",
+                    encoding=encoding,
+                )
             ) from None
     return legacy

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from planning.i18n import message
 from planning.readers._context import ReadContext
 from planning.readers.locations import split_locations
 from planning.readers.validate import (
@@ -61,7 +62,7 @@ def finish(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoData
     import shapely
 
     if len(gdf) == 0:
-        raise ctx.error("the layer is empty (no features)")
+        raise ctx.error(message("the layer is empty (no features)"))
     crs_notes = list(gdf.attrs.get("crs_notes", []))
     source_crs = gdf.attrs.get("source_crs", "")
     gdf = gdf.reset_index(drop=True)
@@ -204,8 +205,12 @@ def _geometry_kinds(
     for i, v in enumerate(out if not set(out) <= set(allowed) else []):
         if v not in allowed:
             ctx.fault(
-                f"geometry_kind {v!r} is not one of {', '.join(allowed)}; write one of them, "
-                "or empty the cell",
+                message(
+                    "geometry_kind {value!r} is not one of {allowed}; write one of them, or "
+                    "empty the cell",
+                    value=v,
+                    allowed=", ".join(allowed),
+                ),
                 row=i + 1,
                 field="geometry_kind",
                 ident=ctx.ident(gdf.iloc[i]),
@@ -231,8 +236,12 @@ def _fill_areas(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             except ValueError as exc:
                 unit = "m²" if src_col == "declared_m2" else "ha"
                 ctx.fault(
-                    f"unreadable area: {exc}; write the area in {unit} as a number (12,5 or "
-                    "12.5), or empty the cell",
+                    message(
+                        "unreadable area: {reason}; write the area in {unit} as a number (12,5 "
+                        "or 12.5), or empty the cell",
+                        reason=exc.args[0] if len(exc.args) == 1 else str(exc),
+                        unit=unit,
+                    ),
                     row=i + 1,
                     field=src_col,
                     ident=ctx.ident(gdf.iloc[i]),
@@ -250,7 +259,7 @@ def _fill_areas(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             parsed[i] = (math.nan, "")
     if src_col == "declared_m2":
         areas = [a / 10_000.0 for a, _ in parsed]
-        ctx.notes.append(f"{ctx.path}: areas converted from m² to ha")
+        ctx.notes.append(message("{path}: areas converted from m² to ha", path=str(ctx.path)))
         gdf = gdf.drop(columns=["declared_m2"])
     else:
         areas = [a for a, _ in parsed]

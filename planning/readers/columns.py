@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from planning.errors import UnmappedColumnsWarning
+from planning.i18n import message
 from planning.readers._context import Kind, ReadContext
 from planning.readers.values import cell_text
 from planning.schema import LAYERS
@@ -202,13 +203,22 @@ def column_map(
     for src, dst in (columns or {}).items():
         if src not in names:
             raise ctx.error(
-                f"column {src!r} given in columns= is not in the file; it has: "
-                + ", ".join(names[:20])
+                message(
+                    "column {column!r} given in columns= is not in the file; it has: {names}",
+                    column=src,
+                    names=", ".join(names[:20]),
+                )
             )
         if dst not in allowed and dst not in COORDINATE_ALIASES.values():
             raise ctx.error(
-                f"columns= maps {src!r} to {dst!r}, which is not a column of a {ctx.kind} "
-                f"layer ({', '.join(sorted(allowed))}) nor lon/lat/x/y/wkt"
+                message(
+                    "columns= maps {column!r} to {target!r}, which is not a column of a {kind} "
+                    "layer ({allowed}) nor lon/lat/x/y/wkt",
+                    column=src,
+                    target=dst,
+                    kind=ctx.kind,
+                    allowed=", ".join(sorted(allowed)),
+                )
             )
         out[src] = dst
         taken.add(dst)
@@ -313,10 +323,13 @@ def _warn_unmapped(ctx: ReadContext, names: list[str], cmap: Mapping[str, str]) 
         return
     unmapped = [n for n in names if n not in cmap and n not in LAYERS[ctx.kind].names]
     if unmapped:
-        message = (
-            f"{ctx.path}: column(s) {', '.join(repr(n) for n in unmapped)} map to no column "
-            f"of a {ctx.kind} layer and are kept unchecked; if one holds a known field, name "
-            "it with columns= (a DBF cuts names to 10 characters)"
+        text = message(
+            "{path}: column(s) {columns} map to no column of a {kind} layer and are kept "
+            "unchecked; if one holds a known field, name it with columns= (a DBF cuts names to "
+            "10 characters)",
+            path=str(ctx.path),
+            columns=", ".join(repr(n) for n in unmapped),
+            kind=ctx.kind,
         )
-        ctx.notes.append(message)
-        warnings.warn(message, UnmappedColumnsWarning, stacklevel=4)
+        ctx.notes.append(text)
+        warnings.warn(text, UnmappedColumnsWarning, stacklevel=4)

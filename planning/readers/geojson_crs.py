@@ -16,6 +16,7 @@ from os import PathLike
 from pathlib import Path
 
 from planning.errors import CRSError
+from planning.i18n import message
 
 __all__ = ["check_crs_member", "crs_member"]
 
@@ -82,10 +83,13 @@ def check_crs_member(path: str | PathLike[str]) -> None:
         CRS.from_user_input(name)
     except ProjCRSError:
         raise CRSError(
-            f"the GeoJSON crs member names {name[:120]!r}, a coordinate reference system "
-            "PROJ does not know, so the coordinates cannot be placed; give the CRS with "
-            "--crs (for example EPSG:5897, VN-2000 / TM-3 105°E) or write a known one "
-            "(urn:ogc:def:crs:EPSG::5897)",
+            message(
+                "the GeoJSON crs member names {name!r}, a coordinate reference system PROJ "
+                "does not know, so the coordinates cannot be placed; give the CRS with --crs "
+                "(for example EPSG:5897, VN-2000 / TM-3 105°E) or write a known one "
+                "(urn:ogc:def:crs:EPSG::5897)",
+                name=name[:120],
+            ),
             path=path,
             field="crs",
         ) from None

@@ -14,6 +14,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planning.i18n import message
 from planning.text.names import fold, name_key
 
 __all__ = ["NameMatch", "match_name"]
@@ -45,12 +46,17 @@ class NameMatch:
     suggestions: tuple[str, ...] = ()
 
     def did_you_mean(self) -> str:
-        """``"; did you mean 'A' or 'B'?"`` (empty when there is nothing to suggest)."""
+        """``"; did you mean 'A' or 'B'?"`` (empty when there is nothing to suggest).
+
+        A :class:`~planning.i18n.Message`, translated where it is shown.
+        """
         if not self.suggestions:
             return ""
         quoted = [repr(s) for s in self.suggestions]
-        return "; did you mean " + (" or ".join(quoted) if len(quoted) < 3 else
-                                    ", ".join(quoted[:-1]) + " or " + quoted[-1]) + "?"  # fmt: skip
+        names: str = quoted[0]
+        if len(quoted) > 1:
+            names = message("{names} or {last}", names=", ".join(quoted[:-1]), last=quoted[-1])
+        return message("; did you mean {names}?", names=names)
 
 
 def match_name(name: str, official: Iterable[str]) -> NameMatch:

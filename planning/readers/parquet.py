@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError, PlanningError
 from planning.geo.helmert import Helmert
+from planning.i18n import N_, Message, message
 from planning.readers._context import ReadContext, reason
 from planning.readers.encoding import repair_frame_text
 from planning.readers.tables import table_to_layer
@@ -26,8 +27,15 @@ __all__ = ["PARQUET_SUFFIXES", "read_parquet"]
 
 #: Suffixes of the files :func:`read_parquet` reads.
 PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".pq")
-_BAD = "the GeoParquet 'geo' metadata"
-_FIX = "; rewrite the file with a GeoParquet writer (geopandas, GDAL)"
+
+
+def _bad(what: str, **params: Any) -> Message:
+    """Return what is wrong with the 'geo' metadata, followed by what to do."""
+    return message(
+        "the GeoParquet 'geo' metadata {what}; rewrite the file with a GeoParquet writer "
+        "(geopandas, GDAL)",
+        what=message(what, **params),
+    )
 
 
 def _arrow_errors() -> tuple[type[BaseException], ...]:
@@ -59,27 +67,30 @@ def _geo_metadata(ctx: ReadContext) -> dict[str, Any] | None:
     try:
         schema = pq.read_schema(ctx.path)
     except _arrow_errors() as exc:
-        raise ctx.error(f"cannot read the file: {reason(exc)}") from None
+        raise ctx.error(message("cannot read the file: {reason}", reason=reason(exc))) from None
     raw = (schema.metadata or {}).get(b"geo")
     if raw is None:
         return None
     try:
         geo = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ctx.error(f"{_BAD} is not valid JSON ({reason(exc)}){_FIX}") from None
+        raise ctx.error(_bad(N_("is not valid JSON ({reason})"), reason=reason(exc))) from None
     if not isinstance(geo, dict):
-        raise ctx.error(f"{_BAD} is not a JSON object{_FIX}")
+        raise ctx.error(_bad(N_("is not a JSON object")))
     primary, columns = geo.get("primary_column"), geo.get("columns")
     if not isinstance(columns, dict) or not columns:
-        raise ctx.error(f"{_BAD} lists no geometry columns{_FIX}")
+        raise ctx.error(_bad(N_("lists no geometry columns")))
     if primary not in columns:
         raise ctx.error(
-            f"{_BAD} names primary column {primary!r}, which it does not describe{_FIX}"
+            _bad(N_("names primary column {column!r}, which it does not describe"), column=primary)
         )
     if primary not in schema.names:
         raise ctx.error(
-            f"{_BAD} names geometry column {primary!r}, which is not in the file "
-            f"(columns: {', '.join(schema.names[:10])}){_FIX}"
+            _bad(
+                N_("names geometry column {column!r}, which is not in the file (columns: {names})"),
+                column=primary,
+                names=", ".join(schema.names[:10]),
+            )
         )
     return geo
 
@@ -96,14 +107,12 @@ def _read_frame(ctx: ReadContext, geo: dict[str, Any] | None) -> tuple[Any, bool
             if "geo" not in str(exc).lower():
                 raise
             if geo is not None:
-                raise ctx.error(
-                    f"the GeoParquet 'geo' metadata is unusable ({reason(exc)}){_FIX}"
-                ) from None
+                raise ctx.error(_bad(N_("is unusable ({reason})"), reason=reason(exc))) from None
             return _materialise(pd.read_parquet(ctx.path)), True
     except PlanningError:
         raise
     except _arrow_errors() as exc:
-        raise ctx.error(f"cannot read the file: {reason(exc)}") from None
+        raise ctx.error(message("cannot read the file: {reason}", reason=reason(exc))) from None
 
 
 def read_parquet(
@@ -132,5 +141,5 @@ def read_parquet(
     if table:
         return table_to_layer(ctx, frame, columns=columns, crs=crs, helmert=helmert)
     if frame.crs is None and crs is None:
-        raise CRSError("the GeoParquet file has no CRS; give it explicitly", path=ctx.path)
+        raise CRSError(message("the GeoParquet file has no CRS; give it explicitly"), path=ctx.path)
     return vector_to_layer(ctx, frame, columns=columns, crs=crs, helmert=helmert)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planning.errors import PlanDataError
+from planning.i18n import message
 from planning.readers.locations import parse_location
 from planning.readers.values import parse_area
 from planning.text.names import fold, nfc, split_admin_prefix
@@ -192,7 +193,7 @@ class RowClassifier:
             if parsed is None:
                 self.errors.append(
                     PlanDataError(
-                        f"total {sheet_text(value)!r} is not an area in ha",
+                        message("total {value!r} is not an area in ha", value=sheet_text(value)),
                         path=self.path,
                         row=r + 1,
                         sheet=self.grid.title,
@@ -251,7 +252,10 @@ class RowClassifier:
             if parsed is None:
                 self.errors.append(
                     PlanDataError(
-                        f"{sheet_text(value)!r} is not an area; write a number of hectares",
+                        message(
+                            "{value!r} is not an area; write a number of hectares",
+                            value=sheet_text(value),
+                        ),
                         path=self.path,
                         row=r + 1,
                         sheet=self.grid.title,
@@ -267,7 +271,9 @@ class RowClassifier:
         ):
             self.errors.append(
                 PlanDataError(
-                    "the row has no cluster name, id or location: fill it in, or delete the row",
+                    message(
+                        "the row has no cluster name, id or location: fill it in, or delete the row"
+                    ),
                     path=self.path,
                     row=r + 1,
                     sheet=self.grid.title,

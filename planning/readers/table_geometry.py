@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError
+from planning.i18n import message
 from planning.readers._context import ReadContext, reason
 from planning.readers.values import cell_text, number_or_none, per_value, placeable
 from planning.settings import WGS84
@@ -82,8 +83,10 @@ def table_geometries(
         geoms, source_crs, used = _point_geometries(ctx, frame, coords, crs)
     elif "lon" in coords or "lat" in coords or "x" in coords or "y" in coords:
         raise ctx.error(
-            "only one coordinate column found; need both longitude and latitude "
-            "(lon/lat, kinh_do/vi_do) or x and y",
+            message(
+                "only one coordinate column found; need both longitude and latitude "
+                "(lon/lat, kinh_do/vi_do) or x and y"
+            ),
             field=next(iter(coords.values())),
         )
     if all(g is None for g in geoms):
@@ -108,8 +111,11 @@ def _wkt_geometries(ctx: ReadContext, frame: pd.DataFrame, col: str) -> list[Any
             g = shapely.from_wkt(t)
         except shapely.errors.GEOSException as exc:  # GEOS's parser: unreadable WKT
             ctx.fault(
-                f"unreadable WKT: {reason(exc)}; correct the geometry text, or empty the cell "
-                "and give the commune and district",
+                message(
+                    "unreadable WKT: {reason}; correct the geometry text, or empty the cell "
+                    "and give the commune and district",
+                    reason=reason(exc),
+                ),
                 row=i + 1,
                 field=col,
                 ident=ctx.ident(frame.iloc[i]),
@@ -131,11 +137,15 @@ def coordinate_numbers(ctx: ReadContext, frame: pd.DataFrame, col: str) -> list[
         text = cell_text(frame[col].iloc[i])
         try:
             float(text.replace(",", "."))
-            what = f"{text!r} is not a finite number"
+            what = message("{text!r} is not a finite number", text=text)
         except ValueError:
-            what = f"{text!r} is not a number"
+            what = message("{text!r} is not a number", text=text)
         ctx.fault(
-            f"{what}; write the coordinate as a number (decimal point or comma), or empty the cell",
+            message(
+                "{what}; write the coordinate as a number (decimal point or comma), or empty "
+                "the cell",
+                what=what,
+            ),
             row=i + 1,
             field=col,
             ident=ctx.ident(frame.iloc[i]),
@@ -162,18 +172,25 @@ def _point_geometries(
         given = xs[~np.isnan(xs)]
         if not (given.size and ((given >= -180) & (given <= 180)).all()):
             raise CRSError(
-                f"columns {xcol!r}/{ycol!r} hold projected coordinates but the "
-                "table has no CRS; give it, for example crs='EPSG:5897' "
-                "(VN-2000 / TM-3 105°E, Hanoi)",
+                message(
+                    "columns {x!r}/{y!r} hold projected coordinates but the table has no CRS; "
+                    "give it, for example crs='EPSG:5897' (VN-2000 / TM-3 105°E, Hanoi)",
+                    x=xcol,
+                    y=ycol,
+                ),
                 path=ctx.path,
             )
         source_crs = WGS84
-        ctx.notes.append(f"{ctx.path}: x/y columns read as longitude/latitude")
+        ctx.notes.append(
+            message("{path}: x/y columns read as longitude/latitude", path=str(ctx.path))
+        )
     for i in np.flatnonzero(np.isnan(xs) != np.isnan(ys)).tolist():
         if ctx.has_fault(i + 1, xcol, ycol):
             continue  # the other coordinate is not a number: already reported
         ctx.fault(
-            "coordinate missing (the other one is given); give both coordinates, or neither",
+            message(
+                "coordinate missing (the other one is given); give both coordinates, or neither"
+            ),
             row=i + 1,
             field=ycol if math.isnan(ys[i]) else xcol,
             ident=ctx.ident(frame.iloc[i]),
@@ -188,12 +205,18 @@ def _check_unplaced(ctx: ReadContext, frame: pd.DataFrame, unplaced: list[int]) 
     """Record a fault for each row without a geometry that cannot be placed by commune either."""
     for i in unplaced:
         if ctx.kind != "clusters":
-            ctx.fault("the row has no geometry; give it one", row=i + 1, field="geometry",
-                      ident=ctx.ident(frame.iloc[i]))  # fmt: skip
+            ctx.fault(
+                message("the row has no geometry; give it one"),
+                row=i + 1,
+                field="geometry",
+                ident=ctx.ident(frame.iloc[i]),
+            )
         elif not placeable(frame.iloc[i]):
             ctx.fault(
-                "the row has no location: give coordinates (lon/lat or x/y), a WKT geometry, "
-                "or the commune and district",
+                message(
+                    "the row has no location: give coordinates (lon/lat or x/y), a WKT "
+                    "geometry, or the commune and district"
+                ),
                 row=i + 1,
                 field="commune_vi",
                 ident=ctx.ident(frame.iloc[i]),

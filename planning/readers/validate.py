@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.errors import AreaUnitWarning, GeometryFixWarning
 from planning.geo.crs import VIETNAM_BOUNDS
+from planning.i18n import Message, join_messages, message, plural_message
 from planning.readers._context import ReadContext, reason
 from planning.readers.values import cell_text, object_series
 from planning.schema import LAYERS
@@ -56,32 +57,42 @@ def check_coordinates(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> None:
         inside = (w <= b[:, 0]) & (b[:, 2] <= e) & (s <= b[:, 1]) & (b[:, 3] <= n)
     for i in np.flatnonzero(present & (not_finite | ~inside)).tolist():
         what = (
-            "coordinates are not finite numbers (NaN or infinity); correct them in the source"
+            message(
+                "coordinates are not finite numbers (NaN or infinity); correct them in the source"
+            )
             if not_finite[i]
             else _outside(b[i], gdf.attrs.get("source_crs", ""))
         )
         ctx.fault(what, row=i + 1, field="geometry", ident=ctx.ident(gdf.iloc[i]))
 
 
-def _outside(bounds: Any, src: str) -> str:
+def _outside(bounds: Any, src: str) -> Message:
     """Say what coordinates outside Viet Nam (``bounds``: minx, miny, maxx, maxy) look like."""
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     w, s, e, n = VIETNAM_BOUNDS
     if w <= miny and maxy <= e and s <= minx and maxx <= n:
-        return (
-            f"latitude and longitude are swapped (x={_coord(minx, 5)}, y={_coord(miny, 5)} is "
-            "latitude, longitude); swap the columns or the coordinate order"
+        return message(
+            "latitude and longitude are swapped (x={x}, y={y} is latitude, longitude); swap "
+            "the columns or the coordinate order",
+            x=_coord(minx, 5),
+            y=_coord(miny, 5),
         )
     if src == "EPSG:4326" and (abs(minx) > 180 or abs(maxy) > 90):
-        return (
-            f"coordinates (x={_coord(minx, 1)}, y={_coord(miny, 1)}) are not longitude/latitude "
-            "but the layer is read as EPSG:4326; give the CRS they are in, for example "
-            "EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)"
+        return message(
+            "coordinates (x={x}, y={y}) are not longitude/latitude but the layer is read as "
+            "EPSG:4326; give the CRS they are in, for example EPSG:5897 (VN-2000 / TM-3 "
+            "105°E, Hanoi)",
+            x=_coord(minx, 1),
+            y=_coord(miny, 1),
         )
-    return (
-        f"coordinates outside Viet Nam (lon {_coord(minx, 4)}..{_coord(maxx, 4)}, "
-        f"lat {_coord(miny, 4)}..{_coord(maxy, 4)}"
-        f" after reading the layer as {src or 'its CRS'}); is the CRS right?"
+    return message(
+        "coordinates outside Viet Nam (lon {w}..{e}, lat {s}..{n} after reading the layer as "
+        "{crs}); is the CRS right?",
+        w=_coord(minx, 4),
+        e=_coord(maxx, 4),
+        s=_coord(miny, 4),
+        n=_coord(maxy, 4),
+        crs=src or message("its CRS"),
     )
 
 
@@ -149,8 +160,13 @@ def check_geometries(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> g
         gdf[gdf.geometry.name] = gpd.GeoSeries(new, index=gdf.index, crs=gdf.crs)
         ctx.fixes.extend(changed)
         warnings.warn(
-            f"{ctx.path}: repaired {len(changed)} invalid geometr"
-            f"{'y' if len(changed) == 1 else 'ies'}: " + "; ".join(changed),
+            plural_message(
+                "{path}: repaired {n} invalid geometry: {changes}",
+                "{path}: repaired {n} invalid geometries: {changes}",
+                len(changed),
+                path=str(ctx.path),
+                changes=join_messages(changed, sep="; "),
+            ),
             GeometryFixWarning,
             stacklevel=3,
         )
@@ -182,12 +198,17 @@ def _check_types(
         if t == "GeometryCollection" and fix:
             continue  # made polygonal by check_geometries
         if t in _POINTS and kinds & _POLY:
-            what = "mixed geometries: points among polygons; a layer needs one kind"
+            what = message("mixed geometries: points among polygons; a layer needs one kind")
         elif t in _POINTS:
-            what = f"a {t} where a {ctx.kind} layer needs polygons"
+            what = message("a {type} where a {kind} layer needs polygons", type=t, kind=ctx.kind)
         else:
-            what = f"a {t} where polygons are needed"
-        ctx.fault(f"{what}; draw it as a polygon", row=i + 1, field="geometry", ident=ident)
+            what = message("a {type} where polygons are needed", type=t)
+        ctx.fault(
+            message("{what}; draw it as a polygon", what=what),
+            row=i + 1,
+            field="geometry",
+            ident=ident,
+        )
 
 
 def _repair(
@@ -203,8 +224,11 @@ def _repair(
     ident = ctx.ident(gdf.iloc[i])
     if not fix:
         ctx.fault(
-            f"invalid polygon: {why}; repair it in the source, or read with fix=True "
-            "(--fix) to apply make_valid",
+            message(
+                "invalid polygon: {why}; repair it in the source, or read with fix=True "
+                "(--fix) to apply make_valid",
+                why=why,
+            ),
             row=i + 1,
             field="geometry",
             ident=ident,
@@ -213,18 +237,40 @@ def _repair(
     try:
         repaired = _polygonal_parts(shapely.make_valid(g))
     except shapely.errors.GEOSException as exc:
-        ctx.fault(f"invalid polygon ({why}) cannot be repaired: {reason(exc)}; redraw it",
-                  row=i + 1, field="geometry", ident=ident)  # fmt: skip
+        ctx.fault(
+            message(
+                "invalid polygon ({why}) cannot be repaired: {reason}; redraw it",
+                why=why,
+                reason=reason(exc),
+            ),
+            row=i + 1,
+            field="geometry",
+            ident=ident,
+        )
         return None
     if repaired.is_empty:
-        ctx.fault(f"invalid polygon ({why}) has no area left after make_valid; redraw it",
-                  row=i + 1, field="geometry", ident=ident)  # fmt: skip
+        ctx.fault(
+            message(
+                "invalid polygon ({why}) has no area left after make_valid; redraw it", why=why
+            ),
+            row=i + 1,
+            field="geometry",
+            ident=ident,
+        )
         return None
     before, after = _approx_ha(g), _approx_ha(repaired)
-    label = f"row {ctx.row_number(i + 1)}" + (f" ({ident})" if ident else "")
-    change = (
-        f"{label}: {why} → repaired with make_valid ({g.geom_type} → "
-        f"{repaired.geom_type}, about {before:.3f} → {after:.3f} ha)"
+    label = message("row {row}", row=ctx.row_number(i + 1))
+    quoted = f" ({ident})" if ident else ""
+    change = message(
+        "{label}{ident}: {why} → repaired with make_valid ({before_type} → {after_type}, "
+        "about {before:.3f} → {after:.3f} ha)",
+        label=label,
+        ident=quoted,
+        why=why,
+        before_type=g.geom_type,
+        after_type=repaired.geom_type,
+        before=before,
+        after=after,
     )
     return repaired, change
 
@@ -239,21 +285,38 @@ def check_ids(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if ctx.kind != "districts" and not any(ids):
         stem = ctx.path.stem
         ids = [f"{stem}-{i:03d}" for i in range(1, len(ids) + 1)]
-        ctx.notes.append(f"{ctx.path}: no id column; ids {ids[0]}… assigned by row")
+        ctx.notes.append(
+            message(
+                "{path}: no id column; ids {first}… assigned by row",
+                path=str(ctx.path),
+                first=ids[0],
+            )
+        )
         gdf[col] = object_series(ids, gdf.index)
         return gdf
     seen: dict[str, int] = {}
     for i, v in enumerate(ids, start=1):
         if not v:
             if ctx.kind != "districts":
-                ctx.fault(f"empty id; give every row its {col}, or empty the whole column "
-                          "to have ids assigned by row", row=i, field=col)  # fmt: skip
+                ctx.fault(
+                    message(
+                        "empty id; give every row its {column}, or empty the whole column to "
+                        "have ids assigned by row",
+                        column=col,
+                    ),
+                    row=i,
+                    field=col,
+                )
             continue
         key = v.casefold()
         if key in seen:
             ctx.fault(
-                f"duplicate {col} {v!r} (also on row {ctx.row_number(seen[key])}); give each "
-                "row its own id",
+                message(
+                    "duplicate {column} {value!r} (also on row {row}); give each row its own id",
+                    column=col,
+                    value=v,
+                    row=ctx.row_number(seen[key]),
+                ),
                 row=i,
                 field=col,
                 ident=f"{col}={v}",
@@ -282,27 +345,44 @@ def check_area_units(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> None:
         [g is not None and not g.is_empty and g.geom_type in _POLY for g in geoms], dtype=bool
     )
     both = ok & poly
-    message = ""
+    what: Message | None = None
     if both.sum() >= 1:
         measured = np.array([_approx_ha(g) for g in geoms[both]])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = float(np.nanmedian(declared[both] / measured))
         if 2_000 <= ratio <= 50_000:
-            message = (
-                f"declared areas are about {ratio:,.0f} times the measured polygon areas: "
-                "they look like m², not ha"
+            what = message(
+                "declared areas are about {ratio:,.0f} times the measured polygon areas: they "
+                "look like m², not ha",
+                ratio=ratio,
             )
-    if not message:
+    if what is None:
         median = float(np.median(declared[ok]))
         limit = 1_000.0 if ctx.kind == "clusters" else 100_000.0
         if median > limit:
-            message = (
-                f"declared areas look like m², not ha (median {median:,.0f}; an industrial "
-                "cluster is typically 10-75 ha)"
+            what = (
+                message(
+                    "declared areas look like m², not ha (median {median:,.0f}; an industrial "
+                    "cluster is typically 10-75 ha)",
+                    median=median,
+                )
                 if ctx.kind == "clusters"
-                else f"declared areas look like m², not ha (median {median:,.0f})"
+                else message(
+                    "declared areas look like m², not ha (median {median:,.0f})", median=median
+                )
             )
-    if message:
-        message += "; divide by 10 000 or name the column dien_tich_m2 / area_m2"
-        ctx.notes.append(f"{ctx.path}: {message}")
-        warnings.warn(f"{ctx.path}: field 'declared_ha': {message}", AreaUnitWarning, stacklevel=3)
+    if what is not None:
+        advice = message(
+            "{what}; divide by 10 000 or name the column dien_tich_m2 / area_m2", what=what
+        )
+        ctx.notes.append(message("{path}: {what}", path=str(ctx.path), what=advice))
+        warnings.warn(
+            message(
+                "{path}: field {field!r}: {what}",
+                path=str(ctx.path),
+                field="declared_ha",
+                what=advice,
+            ),
+            AreaUnitWarning,
+            stacklevel=3,
+        )

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError, RowErrors
+from planning.i18n import message
 from planning.readers.columns import COLUMN_ALIASES, COORDINATE_ALIASES
 from planning.readers.sheet_rows import (
     Grid,
@@ -260,7 +261,9 @@ def _open(path: Path) -> Any:
         # many programs, and a damaged one raises any of a dozen types (BadZipFile, KeyError,
         # ParseError, TypeError, …): all mean an unreadable file.
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise PlanDataError(f"cannot read the spreadsheet: {reason}", path=path) from None
+        raise PlanDataError(
+            message("cannot read the spreadsheet: {reason}", reason=reason), path=path
+        ) from None
 
 
 def _choose_sheet(
@@ -282,8 +285,13 @@ def _choose_sheet(
             index = sheet  # from Python: 0-based, like pandas
         if index is None or not 0 <= index < len(names):
             raise PlanDataError(
-                f"no sheet {sheet!r}; the workbook has {len(names)}: {listed} "
-                "(choose one by name, or by number counting from 1)",
+                message(
+                    "no sheet {sheet!r}; the workbook has {n}: {listed} (choose one by name, or "
+                    "by number counting from 1)",
+                    sheet=sheet,
+                    n=len(names),
+                    listed=listed,
+                ),
                 path=path,
             )
         grid = _grid(wb.worksheets[index])
@@ -296,9 +304,12 @@ def _choose_sheet(
     if len(names) == 1:
         return _grid(wb.worksheets[0]), None
     raise PlanDataError(
-        "no sheet holds a cluster table (a header naming at least two known columns, such "
-        f"as Tên CCN, Xã, Huyện, Diện tích); the workbook's sheets are {listed}: choose "
-        "one with --sheet NAME or N",
+        message(
+            "no sheet holds a cluster table (a header naming at least two known columns, such "
+            "as Tên CCN, Xã, Huyện, Diện tích); the workbook's sheets are {listed}: choose one "
+            "with --sheet NAME or N",
+            listed=listed,
+        ),
         path=path,
     )
 
@@ -372,7 +383,7 @@ def read_sheet(
         # columns= option can then map the columns).
         first = next((r for r, row in enumerate(values) if any(sheet_text(v) for v in row)), None)
         if first is None:
-            raise PlanDataError(f"sheet {grid.title!r} is empty", path=p)
+            raise PlanDataError(message("sheet {sheet!r} is empty", sheet=grid.title), path=p)
         header = (
             first,
             False,
@@ -386,20 +397,46 @@ def read_sheet(
     for r in range(start, body_start):
         kinds[r + 1] = "header"
     if start:
-        notes.append(f"{p}: sheet {grid.title!r}: header found on Excel row {start + 1}")
+        notes.append(
+            message(
+                "{path}: sheet {sheet!r}: header found on Excel row {row}",
+                path=str(p),
+                sheet=grid.title,
+                row=start + 1,
+            )
+        )
     col = {n: c for c, n in enumerate(names)}
     reader = RowClassifier(p, grid, names, col, kind)
     for r in range(body_start, len(values)):
         kinds[r + 1] = reader.take(r, numbering_allowed=(r == body_start))
     frame = pd.DataFrame(reader.records, columns=[*reader.columns, "source_sheet", "source_row"])
+    notes += _reader_notes(p, grid.title, reader)
+    return SheetTable(frame, grid.title, kinds, reader.totals, notes, reader.errors)
+
+
+def _reader_notes(path: Path, sheet: str, reader: RowClassifier) -> list[str]:
+    """Return what reading the rows decided: districts from sections, total rows set apart."""
+    notes: list[str] = []
     if reader.sections_used:
-        notes.append(f"{p}: sheet {grid.title!r}: districts taken from section rows")
+        notes.append(
+            message(
+                "{path}: sheet {sheet!r}: districts taken from section rows",
+                path=str(path),
+                sheet=sheet,
+            )
+        )
     for t in reader.totals:
         notes.append(
-            f"{p}: sheet {grid.title!r}, row {t.row}: total row {t.label!r} not loaded as a "
-            "cluster; checked by TOT001"
+            message(
+                "{path}: sheet {sheet!r}, row {row}: total row {label!r} not loaded as a "
+                "cluster; checked by TOT001",
+                path=str(path),
+                sheet=sheet,
+                row=t.row,
+                label=t.label,
+            )
         )
-    return SheetTable(frame, grid.title, kinds, reader.totals, notes, reader.errors)
+    return notes
 
 
 def _unique(names: list[str]) -> list[str]:

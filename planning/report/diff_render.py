@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from planning.diff.changes import signed_number
+from planning.i18n import current_language, format_number, localize
 from planning.i18n import gettext as _
 from planning.report.markdown import md_cell
 from planning.report.terminal import rich_text
@@ -28,16 +30,26 @@ _ZERO_HA = 5e-7
 
 
 def _ha(x: float | None) -> str:
-    return "" if x is None else f"{x:,.2f}"
+    return "" if x is None else format_number(x)
 
 
 def _signed(x: float) -> str:
-    x = 0.0 if abs(x) < _ZERO_HA else x
-    return f"{x:+,.2f}"
+    return signed_number(0.0 if abs(x) < _ZERO_HA else x)
 
 
 def _moved(m: float | None) -> str:
-    return "" if m is None else f"{m:,.0f}"
+    return "" if m is None else format_number(m, digits=0)
+
+
+def _number(x: float) -> str:
+    """Return a tolerance as ``str.format``'s ``g`` writes it, with the language's decimal mark."""
+    text = f"{x:g}"
+    return text.replace(".", ",") if current_language() == "vi" else text
+
+
+def _status(status: str | None) -> str:
+    """Return a rule's verdict (``pass``, ``fail`` …) in the language in force, ``—`` if none."""
+    return _(status) if status else "—"
 
 
 # -- Markdown ----------------------------------------------------------------------------------------
@@ -65,7 +77,7 @@ def _md_changes(d: PlanDiff) -> Iterator[str]:
     yield "|---|---|---|---|---|---:|---:|---:|---:|"
     for c in d.changes:
         yield (
-            f"| {c.change} | {md_cell(c.cluster_id)} | {md_cell(c.name_vi)} | "
+            f"| {_(c.change)} | {md_cell(c.cluster_id)} | {md_cell(c.name_vi)} | "
             f"{md_cell(c.district_vi)} | {md_cell(c.category)} | {_ha(c.old_ha)} | "
             f"{_ha(c.new_ha)} | {_signed(c.delta_ha)} | {_moved(c.moved_m)} |"
         )
@@ -103,7 +115,8 @@ def _md_totals(title: str, rows: list[TotalChange]) -> Iterator[str]:
     for t in rows:
         yield (
             f"| {md_cell(t.key)} | {md_cell(t.label)} | {t.old_clusters} | {t.new_clusters} | "
-            f"{t.delta_clusters:+d} | {t.old_ha:,.2f} | {t.new_ha:,.2f} | {_signed(t.delta_ha)} |"
+            f"{signed_number(t.delta_clusters, digits=0)} | {_ha(t.old_ha)} | {_ha(t.new_ha)} | "
+            f"{_signed(t.delta_ha)} |"
         )
 
 
@@ -124,12 +137,12 @@ def _md_rules(d: PlanDiff) -> Iterator[str]:
     yield "|---|---|---|---|---|"
     for r in d.rules:
         yield (
-            f"| {r.code} | {r.old_status or '—'} | {r.new_status or '—'}{_flag(r)} | "
-            f"{r.old_findings} → {r.new_findings} | {md_cell(r.title)} |"
+            f"| {r.code} | {_status(r.old_status)} | {_status(r.new_status)}{_flag(r)} | "
+            f"{r.old_findings} → {r.new_findings} | {md_cell(_(r.title))} |"
         )
     for r in d.rules:
         for m in r.messages:
-            yield f"- **{r.code}**: {md_cell(m)}"
+            yield f"- **{r.code}**: {md_cell(localize(m))}"
 
 
 def diff_markdown(d: PlanDiff) -> str:
@@ -147,8 +160,8 @@ def diff_markdown(d: PlanDiff) -> str:
         cell (no raw HTML, no broken table).
     """
     title = _("Plan diff: %(old)s → %(new)s") % {
-        "old": md_cell(d.old_name),
-        "new": md_cell(d.new_name),
+        "old": md_cell(localize(d.old_name)),
+        "new": md_cell(localize(d.new_name)),
     }
     out = [f"# {title}", "", f"**{md_cell(d.summary())}.**", ""]
     out.append(
@@ -160,8 +173,8 @@ def diff_markdown(d: PlanDiff) -> str:
         % {
             "how": _(d.matched_by),
             "by_name": sum(p.matched_by != "cluster_id" for p in d.pairs),
-            "move": f"{d.move_tolerance_m:g}",
-            "resize": f"{d.resize_tolerance_ha:g}",
+            "move": _number(d.move_tolerance_m),
+            "resize": _number(d.resize_tolerance_ha),
         }
     )
     out += _md_changes(d)
@@ -195,7 +208,7 @@ def _changes_table(d: PlanDiff) -> object:
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
     for c in d.changes:
         t.add_row(
-            f"[{_STYLE[c.change]}]{c.change}[/]",
+            f"[{_STYLE[c.change]}]{_(c.change)}[/]",
             rich_text(c.cluster_id),
             rich_text(c.name_vi),
             rich_text(c.district_vi),
@@ -225,8 +238,8 @@ def _totals_table(title: str, rows: list[TotalChange]) -> object:
             rich_text(tc.key),
             rich_text(tc.label),
             f"{tc.old_clusters} → {tc.new_clusters}",
-            f"{tc.delta_clusters:+d}",
-            f"{tc.old_ha:,.2f} → {tc.new_ha:,.2f}",
+            signed_number(tc.delta_clusters, digits=0),
+            f"{_ha(tc.old_ha)} → {_ha(tc.new_ha)}",
             _signed(tc.delta_ha),
         )
     return t
@@ -239,17 +252,17 @@ def _rules_table(d: PlanDiff) -> object:
     for col in (_("rule"), _("old"), _("new"), _("findings"), _("title")):
         t.add_column(col)
     for r in d.rules:
-        new = r.new_status or "—"
+        new = _status(r.new_status)
         if r.newly_failing:
             new = f"[bold red]{new}[/]"
         elif r.newly_passing:
             new = f"[green]{new}[/]"
         t.add_row(
             r.code,
-            r.old_status or "—",
+            _status(r.old_status),
             new,
             f"{r.old_findings} → {r.new_findings}",
-            rich_text(r.title),
+            rich_text(_(r.title)),
         )
     return t
 
@@ -267,7 +280,8 @@ def print_diff(d: PlanDiff, console: Console | None = None) -> None:
     from rich.console import Console
 
     con = console or Console()
-    con.print(f"[bold]{rich_text(d.old_name)}[/bold] → [bold]{rich_text(d.new_name)}[/bold]")
+    old, new = rich_text(localize(d.old_name)), rich_text(localize(d.new_name))
+    con.print(f"[bold]{old}[/bold] → [bold]{new}[/bold]")
     if d.changes:
         con.print(_changes_table(d))
     for a in d.attributes:
@@ -281,7 +295,7 @@ def print_diff(d: PlanDiff, console: Console | None = None) -> None:
         con.print(_rules_table(d))
         for r in d.rules:
             for m in r.messages:
-                con.print(f"  [dim]{r.code}[/dim] {rich_text(m)}")
+                con.print(f"  [dim]{r.code}[/dim] {rich_text(localize(m))}")
     else:
         con.print(_("No rule changed its verdict or its number of findings."))
     con.print(rich_text(d.summary()))
