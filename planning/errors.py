@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from os import PathLike
 
 from planning._version import DISTRIBUTION
-from planning.i18n import UnknownLanguageError, gettext, ngettext
+from planning.i18n import UnknownLanguageError, gettext, localize, ngettext
 
 #: Characters a message must never carry raw: C0 and C1 controls (newline, carriage
 #: return, tab, ESC of terminal escapes, DEL), the Unicode line and paragraph separators,
@@ -118,7 +118,11 @@ class PlanDataError(PlanningError, ValueError):
             where.append(gettext("field {field!r}").format(field=self.field))
         prefix = f"{self.path}: " if self.path else ""
         loc = (", ".join(where) + ": ") if where else ""
-        return f"{prefix}{loc}{self.message}"
+        return f"{prefix}{loc}{self._what()}"
+
+    def _what(self) -> str:
+        """Return what is wrong, in the language in force."""
+        return localize(self.message)
 
 
 class RowErrors(PlanDataError):

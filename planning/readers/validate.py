@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.errors import AreaUnitWarning, GeometryFixWarning
 from planning.geo.crs import VIETNAM_BOUNDS
+from planning.i18n import message
 from planning.readers._context import ReadContext, reason
 from planning.readers.values import cell_text, object_series
 from planning.schema import LAYERS
@@ -203,8 +204,11 @@ def _repair(
     ident = ctx.ident(gdf.iloc[i])
     if not fix:
         ctx.fault(
-            f"invalid polygon: {why}; repair it in the source, or read with fix=True "
-            "(--fix) to apply make_valid",
+            message(
+                "invalid polygon: {why}; repair it in the source, or run again with --fix "
+                "(or fix=True in Python) to repair it with make_valid",
+                why=why,
+            ),
             row=i + 1,
             field="geometry",
             ident=ident,
@@ -245,7 +249,7 @@ def check_ids(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     seen: dict[str, int] = {}
     for i, v in enumerate(ids, start=1):
         if not v:
-            if ctx.kind != "districts":
+            if ctx.kind != "districts" and not ctx.has_fault(i, None):  # not an empty row
                 ctx.fault(f"empty id; give every row its {col}, or empty the whole column "
                           "to have ids assigned by row", row=i, field=col)  # fmt: skip
             continue
