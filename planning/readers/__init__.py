@@ -9,10 +9,11 @@ one module per concern:
 ========================  =====================================================================
 :mod:`.vector`            GIS files through GDAL: zip archives, KML folders, shapefile sidecars
 :mod:`.tables`            CSV/TSV and Excel tables; coordinates, WKT, or rows to place
+:mod:`.csv_faults`        why a text table does not parse: a quote never closed, extra cells
 :mod:`.table_geometry`    a table's WKT or coordinate columns → geometries
 :mod:`.workbook`          a department's workbook layout (:mod:`.sheet_rows`: its rows one by one)
 :mod:`.parquet`           GeoParquet and plain Parquet
-:mod:`.encoding`          decoding text tables; TCVN3/VNI/Windows-1258 repair per column
+:mod:`.encoding`          decoding text tables (UTF-8, UTF-16); TCVN3/VNI/cp1258 repair per column
 :mod:`.columns`           column names → canonical columns (:data:`.columns.COLUMN_ALIASES`)
 :mod:`.values`            cells: text, numbers, declared areas (:func:`.values.parse_area`)
 :mod:`.locations`         location cells → commune and district

@@ -109,6 +109,34 @@ class ReadContext:
             return any((row, f) in self.faulted for f in fields)
         return any(r == row for r, _ in self.faulted)
 
+    def identify_faults(self, ids: Any) -> None:
+        """Name the row's id in each fault recorded without one, now that ids are known.
+
+        Some faults are found before the ids are read or assigned (a workbook's bad area,
+        a row with no location); every line of a report then names its row's id alike.
+
+        Parameters
+        ----------
+        ids
+            Each data row's id, in order (the layer's id column after
+            :func:`planning.readers.validate.check_ids`).
+        """
+        col = LAYERS[self.kind].id_column
+        values = [cell_text(v) for v in ids]
+        if self.source_rows is not None:
+            data_row = {shown: i for i, shown in enumerate(self.source_rows)}
+        else:
+            data_row = {i + 1: i for i in range(len(values))}
+        for k, fault in enumerate(self.faults):
+            i = data_row.get(fault.row) if fault.row is not None else None
+            if fault.ident or i is None or i >= len(values) or not values[i]:
+                continue
+            if type(fault) is PlanDataError:  # a subclass (RowErrors) keeps its text
+                self.faults[k] = PlanDataError(
+                    fault.message, path=fault.path, row=fault.row, field=fault.field,
+                    ident=f"{col}={values[i]}", sheet=fault.sheet,
+                )  # fmt: skip
+
     def ident(self, rec: Any) -> str | None:
         """Return a row's identifier for messages (``cluster_id=CCN-03``), None if it has none.
 

@@ -11,7 +11,7 @@ location cell into commune and district, and takes the type prefixes off place n
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from planning.i18n import message
 from planning.readers._context import ReadContext
@@ -23,6 +23,8 @@ from planning.readers.validate import (
     check_ids,
 )
 from planning.readers.values import (
+    AreaError,
+    area_fault,
     cell_text,
     object_series,
     parse_area,
@@ -74,6 +76,7 @@ def finish(ctx: ReadContext, gdf: gpd.GeoDataFrame, *, fix: bool) -> gpd.GeoData
     gdf = check_geometries(ctx, _without_bad_geometries(ctx, gdf), fix=fix)
     gdf = fill_columns(ctx, _without_bad_geometries(ctx, gdf))
     gdf = check_ids(ctx, gdf)
+    ctx.identify_faults(gdf[LAYERS[ctx.kind].id_column])
     check_area_units(ctx, gdf)
     canon = list(LAYERS[ctx.kind].names)
     geom_name = gdf.geometry.name
@@ -228,24 +231,15 @@ def _fill_areas(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if src_col is None and "declared_m2" in gdf.columns:
         src_col = "declared_m2"
     source = list(gdf[src_col]) if src_col else [None] * n
-    parsed = per_value(source, try_parse_area)
+    unit: Literal["ha", "m2"] = "m2" if src_col == "declared_m2" else "ha"
+    parsed = per_value(source, lambda v: try_parse_area(v, unit=unit))
     for i, res in enumerate(parsed):
         if res is None:  # an unreadable area: a fault with parse_area's own message
             try:
-                parse_area(source[i])
-            except ValueError as exc:
-                unit = "m²" if src_col == "declared_m2" else "ha"
-                ctx.fault(
-                    message(
-                        "unreadable area: {reason}; write the area in {unit} as a number (12,5 "
-                        "or 12.5), or empty the cell",
-                        reason=exc.args[0] if len(exc.args) == 1 else str(exc),
-                        unit=unit,
-                    ),
-                    row=i + 1,
-                    field=src_col,
-                    ident=ctx.ident(gdf.iloc[i]),
-                )
+                parse_area(source[i], unit=unit)
+            except AreaError as exc:
+                ctx.fault(area_fault(exc, unit=unit), row=i + 1, field=src_col,
+                          ident=ctx.ident(gdf.iloc[i]))  # fmt: skip
             parsed[i] = (math.nan, "")
         elif res[0] == 0:  # 0 is not an area: a percentage against it would be infinite
             unit = "m²" if src_col == "declared_m2" else "ha"

@@ -12,14 +12,16 @@ fits it well enough (:data:`LEGACY_MIN_CONFIDENCE`).
 
 from __future__ import annotations
 
+import codecs
 import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import LegacyEncodingWarning
+from planning.i18n import message
 from planning.readers._context import ReadContext
 from planning.readers.values import object_array, object_series
-from planning.text.legacy import repair_distinct, repair_texts
+from planning.text.legacy import detect_encoding, repair_distinct, repair_texts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LEGACY_MIN_CONFIDENCE",
     "decode_bytes",
+    "likely_legacy",
     "raise_bad_utf8",
     "repair_frame_text",
 ]
@@ -39,6 +42,27 @@ __all__ = [
 #: the best decoding, or it gains little over the text as read: a guess, not a finding
 #: (a UTF-8 file with one bad byte scored 0.08 as TCVN3 and came out garbled).
 LEGACY_MIN_CONFIDENCE = 0.5
+
+
+def likely_legacy(texts: list[str]) -> str | None:
+    """Return the legacy encoding that text read as Latin-1 is likely in, or None if unsure.
+
+    Parameters
+    ----------
+    texts
+        Values whose bytes were read as Latin-1 (each character one byte).
+
+    Returns
+    -------
+    str or None
+        ``"cp1258"``, ``"tcvn3"`` or ``"vni"`` when :func:`planning.text.legacy.detect_encoding`
+        finds it with a confidence of at least :data:`LEGACY_MIN_CONFIDENCE`; None otherwise
+        (a guess is never given as a finding).
+    """
+    det = detect_encoding(texts)
+    if det.encoding in {"cp1258", "tcvn3", "vni"} and det.confidence >= LEGACY_MIN_CONFIDENCE:
+        return det.encoding
+    return None
 
 
 def decode_bytes(ctx: ReadContext, data: bytes, encoding: str | None, legacy: str | None) -> str:
@@ -57,8 +81,9 @@ def decode_bytes(ctx: ReadContext, data: bytes, encoding: str | None, legacy: st
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
             raise _forced_decode_error(ctx, data, encoding, exc) from None
-    if b"\x00" in data[:4096]:
-        raise ctx.error("cannot read the file: binary data, not a text table")
+    wide = _decode_wide(ctx, data)
+    if wide is not None:
+        return wide
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,6 +100,87 @@ def decode_bytes(ctx: ReadContext, data: bytes, encoding: str | None, legacy: st
         return re.sub("[\udc80-\udcff]", lambda m: chr(_BAD_BYTE + ord(m.group()) - 0xDC00), text)
     ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
     return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+
+
+#: Byte order marks of the UTF-32 and UTF-16 text Excel writes as "Unicode text" (UTF-32
+#: first: its little-endian mark starts with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+#: The first bytes of files that are not text tables, and what they are.
+_SIGNATURES = (
+    (b"PK\x03\x04", ".xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls"),
+)
+
+
+def _decode_wide(ctx: ReadContext, data: bytes) -> str | None:
+    """Decode UTF-16 or UTF-32 text (Excel's "Unicode text"); None for a file without NUL bytes.
+
+    A byte order mark settles the encoding. Without one, UTF-16 is recognised when every
+    second byte is zero for most characters (Latin letters, digits, separators) and the
+    others never are; anything else holding NUL bytes is refused: it is not a text table
+    in UTF-8 or a Vietnamese code page.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ctx.error(
+                    message(
+                        "the file starts as {codec} text (byte order mark {bom}) but byte "
+                        "{at} is not {codec}; save it again from Excel as CSV UTF-8",
+                        codec=codec.upper(),
+                        bom=bom.hex(" ").upper(),
+                        at=exc.start,
+                    )
+                ) from None
+            ctx.notes.append(f"{ctx.path}: read as {codec.upper()} (byte order mark)")
+            return text
+    sample = data[:4096]
+    if b"\x00" not in sample:
+        return None
+    for magic, suffix in _SIGNATURES:
+        if data.startswith(magic):
+            raise ctx.error(
+                message(
+                    "the file is an Excel workbook, not a text table; give it the {suffix} "
+                    "suffix, or save it as CSV UTF-8",
+                    suffix=suffix,
+                )
+            )
+    wide = _utf16_without_bom(sample, data)
+    if wide is not None:
+        ctx.notes.append(f"{ctx.path}: read as UTF-16 (no byte order mark)")
+        return wide
+    raise ctx.error(
+        message(
+            "the file holds NUL bytes: it is not a text table in UTF-8 or a Vietnamese code "
+            "page; save it again as CSV UTF-8 (in Excel: Save As, CSV UTF-8), or give its "
+            "encoding with --encoding"
+        )
+    )
+
+
+def _utf16_without_bom(sample: bytes, data: bytes) -> str | None:
+    """Return ``data`` decoded as UTF-16 when its bytes leave no doubt, else None."""
+    even = sample[0 : len(sample) - len(sample) % 2 : 2]
+    odd = sample[1 : len(sample) - len(sample) % 2 : 2]
+    if not odd:
+        return None
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.5 * len(zeros) and others.count(0) == 0:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
+            return text if controls == 0 else None
+    return None
 
 
 #: Code point standing for an undecodable byte b as _BAD_BYTE + b (supplementary

@@ -15,11 +15,12 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from planning.errors import PlanDataError
 from planning.i18n import message
 from planning.readers.locations import parse_location
-from planning.readers.values import parse_area
+from planning.readers.values import AreaError, area_fault, parse_area
 from planning.text.names import fold, nfc, split_admin_prefix
 
 __all__ = ["Grid", "RowClassifier", "RowKind", "StatedTotal", "is_number", "sheet_text"]
@@ -124,6 +125,8 @@ class RowClassifier:
                 self.columns.append(extra)  # section rows may give the district
         self.location = location
         self.area = col.get("declared_ha", col.get("declared_m2"))
+        #: The unit of the area column: areas in m² are converted to ha.
+        self._unit: Literal["ha", "m2"] = "ha" if "declared_ha" in col else "m2"
         self.records: list[list[object]] = []
         self.errors: list[PlanDataError] = []
         self.totals: list[StatedTotal] = []
@@ -189,11 +192,11 @@ class RowClassifier:
         value = None if self.area is None else row[self.area]
         stated = math.nan
         if sheet_text(value):
-            parsed = _area(value, m2="declared_ha" not in self.col)
-            if parsed is None:
+            parsed = _area(value, m2=self._unit == "m2")
+            if isinstance(parsed, AreaError):
                 self.errors.append(
                     PlanDataError(
-                        message("total {value!r} is not an area in ha", value=sheet_text(value)),
+                        area_fault(parsed, unit=self._unit, total=True),
                         path=self.path,
                         row=r + 1,
                         sheet=self.grid.title,
@@ -246,16 +249,11 @@ class RowClassifier:
         area = math.nan
         if self.area is not None:
             value = row[self.area]
-            parsed = (
-                _area(value, m2="declared_ha" not in self.col) if sheet_text(value) else math.nan
-            )
-            if parsed is None:
+            parsed = _area(value, m2=self._unit == "m2") if sheet_text(value) else math.nan
+            if isinstance(parsed, AreaError):
                 self.errors.append(
                     PlanDataError(
-                        message(
-                            "{value!r} is not an area; write a number of hectares",
-                            value=sheet_text(value),
-                        ),
+                        area_fault(parsed, unit=self._unit),
                         path=self.path,
                         row=r + 1,
                         sheet=self.grid.title,
@@ -301,9 +299,10 @@ def _marker(label: str, distinct: list[str]) -> tuple[str, str]:
     return "", label
 
 
-def _area(value: object, *, m2: bool) -> float | None:
+def _area(value: object, *, m2: bool) -> float | AreaError:
+    """Return an area cell in ha (converted from m² when ``m2``), or why it is not an area."""
     try:
-        number = parse_area(value)[0]
-    except ValueError:
-        return None
+        number = parse_area(value, unit="m2" if m2 else "ha")[0]
+    except AreaError as exc:
+        return exc
     return number / 10_000.0 if m2 and math.isfinite(number) else number

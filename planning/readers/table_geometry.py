@@ -94,7 +94,7 @@ def table_geometries(
     unplaced = [
         i for i, g in enumerate(geoms) if g is None and not (used and ctx.has_fault(i + 1, *used))
     ]
-    _check_unplaced(ctx, frame, unplaced)
+    unplaced = _check_unplaced(ctx, frame, unplaced)
     return TableGeometry(geoms, source_crs, used, unplaced)
 
 
@@ -173,10 +173,11 @@ def _point_geometries(
         if not (given.size and ((given >= -180) & (given <= 180)).all()):
             raise CRSError(
                 message(
-                    "columns {x!r}/{y!r} hold projected coordinates but the table has no CRS; "
-                    "give it, for example crs='EPSG:5897' (VN-2000 / TM-3 105°E, Hanoi)",
-                    x=xcol,
-                    y=ycol,
+                    "columns {x}/{y} hold projected coordinates but the table has no CRS; "
+                    "run again with --crs (crs= in Python), for example --crs EPSG:5897 "
+                    "(VN-2000 / TM-3 105°E, Hanoi)",
+                    x=repr(xcol),
+                    y=repr(ycol),
                 ),
                 path=ctx.path,
             )
@@ -201,23 +202,42 @@ def _point_geometries(
     return points.tolist(), source_crs, [xcol, ycol]
 
 
-def _check_unplaced(ctx: ReadContext, frame: pd.DataFrame, unplaced: list[int]) -> None:
-    """Record a fault for each row without a geometry that cannot be placed by commune either."""
+def _check_unplaced(ctx: ReadContext, frame: pd.DataFrame, unplaced: list[int]) -> list[int]:
+    """Return the rows to place by commune; record a fault for each of the others.
+
+    A row with no geometry, no commune and no district is reported here, once, and not
+    handed on to placement (which would report it again as having no district).
+    """
+    todo: list[int] = []
     for i in unplaced:
         if ctx.kind != "clusters":
+            ctx.fault(message("the row has no geometry; give it one"), row=i + 1,
+                      field="geometry", ident=ctx.ident(frame.iloc[i]))  # fmt: skip
+        elif not placeable(frame.iloc[i]) and not _named(ctx, frame.iloc[i]):
+            # Nothing to tell the row by: one fault (not also an empty id), as for a workbook.
             ctx.fault(
-                message("the row has no geometry; give it one"),
+                message(
+                    "the row has no cluster name, id or location: fill it in, or delete the row"
+                ),
                 row=i + 1,
-                field="geometry",
-                ident=ctx.ident(frame.iloc[i]),
+                field=None,
             )
         elif not placeable(frame.iloc[i]):
             ctx.fault(
                 message(
-                    "the row has no location: give coordinates (lon/lat or x/y), a WKT "
-                    "geometry, or the commune and district"
+                    "the row has no location (no commune, district, coordinates or WKT "
+                    "geometry); add its commune and district, or its coordinates (lon/lat "
+                    "or x/y), or a WKT geometry"
                 ),
                 row=i + 1,
                 field="commune_vi",
                 ident=ctx.ident(frame.iloc[i]),
             )
+        else:
+            todo.append(i)
+    return todo
+
+
+def _named(ctx: ReadContext, rec: Any) -> bool:
+    """Tell whether a row has a cluster name or an id."""
+    return bool(cell_text(rec.get("name_vi")) or ctx.ident(rec))

@@ -19,11 +19,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planning.errors import row_errors
+from planning.errors import PlanDataError, row_errors
 from planning.geo.helmert import Helmert
 from planning.geo.transform import to_wgs84
+from planning.i18n import message
 from planning.readers._context import ReadContext, reason
 from planning.readers.columns import header_score, map_columns
+from planning.readers.csv_faults import long_rows, quote_error, unclosed_quote
 from planning.readers.encoding import decode_bytes, raise_bad_utf8, repair_frame_text
 from planning.readers.table_geometry import table_geometries
 from planning.readers.values import cell_text, object_series, per_value
@@ -139,10 +141,31 @@ def _read_text_table(
             engine="python",
         )
     except (ValueError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError
-        raise ctx.error(f"cannot read the table: {reason(exc)}") from None
+        raise _parse_error(ctx, text, sep, exc) from None
     rows = _record_rows(text, sep)
     raw.index = pd.Index(rows if len(rows) == len(raw) else range(1, len(raw) + 1), dtype="int64")
     return data, raw
+
+
+def _parse_error(ctx: ReadContext, text: str, sep: str, exc: Exception) -> PlanDataError:
+    """Return the error for a text table the parser refused, naming the rows at fault.
+
+    A quote never closed is named at the row where it opens; rows with more cells than the
+    header are named one by one (:mod:`planning.readers.csv_faults`).
+    """
+    opened = unclosed_quote(text, sep)
+    if opened is not None:
+        return quote_error(ctx, text, sep, opened)
+    long = long_rows(ctx, text, sep)
+    if long:
+        return row_errors(long, path=ctx.path)
+    return ctx.error(
+        message(
+            "cannot read the table: {reason}; open it in Excel or LibreOffice and save it "
+            "again as CSV UTF-8",
+            reason=reason(exc),
+        )
+    )
 
 
 def _record_rows(text: str, sep: str) -> list[int]:

@@ -225,8 +225,8 @@ def _repair(
     if not fix:
         ctx.fault(
             message(
-                "invalid polygon: {why}; repair it in the source, or read with fix=True "
-                "(--fix) to apply make_valid",
+                "invalid polygon: {why}; repair it in the source, or run again with --fix "
+                "(or fix=True in Python) to repair it with make_valid",
                 why=why,
             ),
             row=i + 1,
@@ -297,7 +297,7 @@ def check_ids(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     seen: dict[str, int] = {}
     for i, v in enumerate(ids, start=1):
         if not v:
-            if ctx.kind != "districts":
+            if ctx.kind != "districts" and not ctx.has_fault(i, None):  # not an empty row
                 ctx.fault(
                     message(
                         "empty id; give every row its {column}, or empty the whole column to "

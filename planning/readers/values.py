@@ -14,11 +14,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Literal
 
+from planning.i18n import Message, message
 from planning.text.names import fold, nfc
 
 __all__ = [
+    "AreaError",
+    "area_fault",
     "cell_text",
     "is_missing",
     "number_or_none",
@@ -66,7 +69,43 @@ _NUMBER = re.compile(r"[-+]?\d[\d.,\s]*")
 _EMPTY_AREAS = frozenset({"", "-", "--", "nan", "none", "n/a", "na", "?", "chua co", "khong ro"})
 
 
-def parse_area(value: object) -> tuple[float, str]:
+#: What may follow an area's number in a cell, by the unit of its column (folded text).
+_UNIT_WORDS = {
+    "ha": re.compile(r"\(?(ha|hecta|hectare|hectares|ha\.)\)?"),
+    "m2": re.compile(r"\(?(m2|m²|m\^2|sqm|met vuong)\)?"),
+}
+#: A number whose dot may separate thousands (Vietnamese) or decimals (English): ``50.000``.
+_THOUSANDS_OR_DECIMALS = re.compile(r"[-+]?\d{1,3}\.\d{3}")
+#: The unit of the other kind of area column, to tell a user who wrote it.
+_OTHER_UNIT = {"ha": "m2", "m2": "ha"}
+
+
+class AreaError(ValueError):
+    """A cell that is not a declared area: what is wrong, and what to do about it.
+
+    Its text (``str``) says what is wrong, in English; :func:`area_fault` makes the message
+    of a row's fault from it.
+
+    Parameters
+    ----------
+    why
+        What is wrong (``'-1' is negative``).
+    advice
+        What to do; None for the usual advice (write the area as a number).
+    """
+
+    def __init__(self, why: Message, *, advice: Message | None = None) -> None:
+        super().__init__(why)
+        self.why = why
+        self.advice = advice
+
+
+def _shown(value: object) -> str:
+    """Return a cell as it is quoted in a message: its text, quoted (``'-1'``, ``'abc'``)."""
+    return repr(cell_text(value) if not isinstance(value, bool) else str(value))
+
+
+def parse_area(value: object, *, unit: Literal["ha", "m2"] = "ha") -> tuple[float, str]:
     """Parse a declared area as published: ``"50"``, ``"50,5"``, ``"khoảng 20 ha"``.
 
     Parameters
@@ -74,17 +113,22 @@ def parse_area(value: object) -> tuple[float, str]:
     value
         A number or text. A comma is a decimal comma (Vietnamese style) unless dots are
         also present (``"1.234,5"`` is 1234.5).
+    unit
+        The unit of the column the cell is in: ``"ha"`` or ``"m2"`` (the cell may then end
+        with ``m²``). The number is returned in this unit.
 
     Returns
     -------
     tuple of (float, str)
-        The area in ha (NaN when the cell is empty) and its qualifier: ``""``,
+        The area in ``unit`` (NaN when the cell is empty) and its qualifier: ``""``,
         ``"about"``, ``"more than"``, ``"nearly"`` or ``"less than"``.
 
     Raises
     ------
-    ValueError
-        If the text holds no number, or a negative one.
+    AreaError
+        If the text holds no number, a negative one, or an area in the other unit (``50.000
+        m²`` in a column of hectares): refused, with advice (divide by 10 000 to get ha).
+        In m², a number like ``50.000`` (thousands or decimals?) is refused too.
 
     Examples
     --------
@@ -94,11 +138,13 @@ def parse_area(value: object) -> tuple[float, str]:
     if is_missing(value):
         return math.nan, ""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an area")
+        raise AreaError(message("{value} is not an area", value=_shown(value)))
     if isinstance(value, (int, float)):
         number = float(value)
-        if number < 0 or math.isinf(number):
-            raise ValueError(f"{value!r} is not a valid area")
+        if math.isinf(number):
+            raise AreaError(message("{value} is not a finite number", value=_shown(value)))
+        if number < 0:
+            raise AreaError(message("{value} is negative", value=_shown(value)))
         return number, ""
     text = fold(str(value)).strip()
     if text in _EMPTY_AREAS:
@@ -106,17 +152,84 @@ def parse_area(value: object) -> tuple[float, str]:
     qualifier, text = _split_qualifier(text)
     m = _NUMBER.search(text)
     if not m:
-        raise ValueError(f"{value!r} has no number")
+        raise AreaError(message("{value} has no number", value=_shown(value)))
     rest = (text[: m.start()] + text[m.end() :]).strip()
-    if rest and not re.fullmatch(r"\(?(ha|hecta|hectare|hectares|ha\.)\)?", rest):
-        raise ValueError(f"{value!r} is not a plain area in ha")
+    if rest and not _UNIT_WORDS[unit].fullmatch(rest):
+        raise _unit_error(value, rest, unit)
+    if unit == "m2" and _THOUSANDS_OR_DECIMALS.fullmatch(m.group(0).strip()):
+        raise AreaError(
+            message(
+                "{value} is ambiguous: the dot may separate thousands or decimals",
+                value=_shown(value),
+            ),
+            advice=message("write the number of m² without a thousands separator (50000)"),
+        )
     try:
         number = float(_plain_number(m.group(0)))
     except ValueError:
-        raise ValueError(f"{value!r} has no readable number") from None
+        raise AreaError(message("{value} has no readable number", value=_shown(value))) from None
     if number < 0:
-        raise ValueError(f"{value!r} is negative")
+        raise AreaError(message("{value} is negative", value=_shown(value)))
     return number, qualifier
+
+
+def _unit_error(value: object, rest: str, unit: str) -> AreaError:
+    """Return the error for an area cell with words besides its number (``rest``, folded)."""
+    if not _UNIT_WORDS[_OTHER_UNIT[unit]].fullmatch(rest):
+        return AreaError(message("{value} is not a plain area in {unit}", value=_shown(value),
+                                 unit=_unit_name(unit)))  # fmt: skip
+    if unit == "ha":
+        return AreaError(
+            message("{value} is in m², not ha", value=_shown(value)),
+            advice=message(
+                "divide it by 10 000 to get ha (50 000 m² = 5 ha) and write the number alone, "
+                "or head the column 'Diện tích (m2)' when all its areas are in m²"
+            ),
+        )
+    return AreaError(
+        message("{value} is in ha, not m²", value=_shown(value)),
+        advice=message(
+            "multiply it by 10 000 to get m² (5 ha = 50 000 m²) and write the number alone, "
+            "or head the column 'Diện tích (ha)' when all its areas are in ha"
+        ),
+    )
+
+
+def _unit_name(unit: str) -> str:
+    return "m²" if unit == "m2" else "ha"
+
+
+def area_fault(
+    error: AreaError, *, unit: Literal["ha", "m2"] = "ha", total: bool = False
+) -> Message:
+    """Return the message of a row's fault for an area cell :func:`parse_area` refused.
+
+    One wording for every reader (CSV, Excel, GIS files): what is wrong, then what to do.
+
+    Parameters
+    ----------
+    error
+        What :func:`parse_area` raised.
+    unit
+        The unit of the area's column.
+    total
+        The cell is the area of a total row (``Tổng cộng``).
+
+    Examples
+    --------
+    >>> try:
+    ...     parse_area("-1")
+    ... except AreaError as exc:
+    ...     print(area_fault(exc))
+    unreadable area: '-1' is negative; write the area in ha as a number (12,5 or 12.5), or empty the cell
+    """
+    advice = error.advice or message(
+        "write the area in {unit} as a number (12,5 or 12.5), or empty the cell",
+        unit=_unit_name(unit),
+    )
+    if total:
+        return message("unreadable total area: {why}; {advice}", why=error.why, advice=advice)
+    return message("unreadable area: {why}; {advice}", why=error.why, advice=advice)
 
 
 def _split_qualifier(text: str) -> tuple[str, str]:
@@ -140,11 +253,11 @@ def _plain_number(num: str) -> str:
     return num
 
 
-def try_parse_area(value: object) -> tuple[float, str] | None:
+def try_parse_area(value: object, *, unit: Literal["ha", "m2"] = "ha") -> tuple[float, str] | None:
     """Return :func:`parse_area` of ``value``, or None when it is not an area."""
     try:
-        return parse_area(value)
-    except ValueError:
+        return parse_area(value, unit=unit)
+    except AreaError:
         return None
 
 

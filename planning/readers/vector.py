@@ -16,11 +16,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planning.errors import PlanDataError
 from planning.geo.helmert import Helmert
 from planning.geo.transform import to_wgs84
+from planning.i18n import message
 from planning.readers._context import ReadContext, reason
+from planning.readers.codepages import shapefile_codec
 from planning.readers.columns import map_columns
+from planning.readers.encoding import likely_legacy
 from planning.readers.values import placeable
+from planning.text.legacy import decode_legacy
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -141,7 +146,12 @@ def _choose_layers(
     if ctx.path.suffix.lower() in {".kml", ".kmz"}:
         return spatial or names  # KML folders are one layer each: read them all
     raise ctx.error(
-        f"the file has {len(spatial)} layers ({', '.join(spatial[:8])}); choose one with layer="
+        message(
+            "the file has {n} layers ({names}); save the layer to check in a file of its "
+            "own, or choose it with layer= in Python",
+            n=len(spatial),
+            names=", ".join(spatial[:8]),
+        )
     )
 
 
@@ -182,6 +192,8 @@ def read_vector(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 df = pyogrio.read_dataframe(source, layer=name, encoding=enc, on_invalid="ignore")
+        except UnicodeDecodeError as exc:
+            raise _not_in_encoding(ctx, source, name, exc) from None
         except _gdal_errors() as exc:
             raise ctx.error(f"cannot read the file: {reason(exc)}") from None
         if not isinstance(df, gpd.GeoDataFrame):
@@ -192,6 +204,98 @@ def read_vector(
     crs = next((f.crs for f in frames if f.crs is not None), None)
     merged = pd.concat([f.to_crs(crs) if f.crs and crs else f for f in frames], ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=crs)
+
+
+def _not_in_encoding(
+    ctx: ReadContext, source: str, layer: str, exc: UnicodeDecodeError
+) -> PlanDataError:
+    """Return the error for an attribute table whose text is not in the encoding it was read in.
+
+    The table is read again as Latin-1 (every byte a character) to find the first feature
+    and field that does not decode, and the legacy encoding its column is likely in
+    (:func:`planning.readers.encoding.likely_legacy`). The encoding is suggested, never
+    applied: the user runs again with ``--encoding``.
+    """
+    import pyogrio
+
+    encoding = exc.encoding
+    try:
+        raw = pyogrio.read_dataframe(source, layer=layer, encoding="latin1", read_geometry=False)
+    except _gdal_errors():
+        return ctx.error(f"cannot read the file: {reason(exc)}")
+    found = _first_undecodable(raw, encoding)
+    if found is None:
+        return ctx.error(f"cannot read the file: {reason(exc)}")
+    row, field, texts = found
+    guess = likely_legacy(texts)
+    value = texts[0].encode("latin-1")
+    if guess is not None:
+        shown = decode_legacy(value, guess)  # type: ignore[arg-type]
+        advice = message(
+            "it reads as {shown} in {guess}: run again with --encoding {guess}",
+            shown=repr(shown),
+            guess=guess,
+        )
+    else:
+        advice = message("give the file's encoding with --encoding (cp1258, tcvn3, vni)")
+    stated = ctx.path.suffix.lower() in {".shp", ".dbf"} and shapefile_codec(ctx.path) == encoding
+    what = (
+        message(
+            "the text {value} is not {encoding}, though the .cpg file says it is: the .cpg "
+            "is probably wrong; {advice}, and correct the .cpg",
+            value=_escaped(value),
+            encoding=encoding.upper(),
+            advice=advice,
+        )
+        if stated
+        else message(
+            "the text {value} is not {encoding}; {advice}",
+            value=_escaped(value),
+            encoding=encoding.upper(),
+            advice=advice,
+        )
+    )
+    return ctx.error(what, row=row, field=field)
+
+
+def _first_undecodable(raw: Any, encoding: str) -> tuple[int | None, str, list[str]] | None:
+    """Return where text read as Latin-1 first fails to decode in ``encoding``, and its column.
+
+    Returns
+    -------
+    tuple or None
+        The feature (from 1; None for a field name), the field, and the column's values that
+        do not decode, the first one first; None when every text decodes.
+    """
+    names = [str(c) for c in raw.columns]
+    bad_names = [n for n in names if not _decodes(n, encoding)]
+    if bad_names:
+        return None, bad_names[0], bad_names
+    best: tuple[int, str, list[str]] | None = None
+    for name in names:
+        rows = [
+            i
+            for i, v in enumerate(raw[name].tolist())
+            if isinstance(v, str) and not _decodes(v, encoding)
+        ]
+        if rows and (best is None or rows[0] + 1 < best[0]):
+            values = raw[name].tolist()
+            best = (rows[0] + 1, name, [values[i] for i in rows])
+    return best
+
+
+def _decodes(text: str, encoding: str) -> bool:
+    """Tell whether text read as Latin-1 holds bytes that decode in ``encoding``."""
+    try:
+        text.encode("latin-1").decode(encoding)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _escaped(value: bytes) -> str:
+    r"""Return bytes as quoted ASCII text, other bytes as ``\xNN`` (``'Ph\xf9ng'``)."""
+    return "'" + value.decode("ascii", errors="backslashreplace") + "'"
 
 
 def vector_to_layer(

@@ -580,7 +580,9 @@ def test_multi_layer_geopackage(tmp_path: Path) -> None:
     _clusters(2).to_file(path, layer="a")
     _clusters(1).to_file(path, layer="b")
     with pytest.raises(
-        PlanDataError, match=r"two\.gpkg: the file has 2 layers \(a, b\); choose one with layer="
+        PlanDataError,
+        match=r"two\.gpkg: the file has 2 layers \(a, b\); save the layer to check in a file of "
+        r"its own, or choose it with layer= in Python",
     ):
         read_layer(path)
     assert len(read_layer(path, layer="b")) == 1

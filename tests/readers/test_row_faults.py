@@ -169,7 +169,11 @@ def test_the_command_line_prints_one_line_per_bad_row(tmp_path: Path) -> None:
     assert vi.returncode == 2 and "Traceback" not in vi.stderr
     lines = vi.stderr.splitlines()
     assert lines[0] == f"planning: lỗi: {path}: 3 dòng không dùng được:"
-    assert lines[1].startswith(f"planning: lỗi: {path}: dòng 3, trường 'declared_ha': ")
+    assert lines[1] == (
+        f"planning: lỗi: {path}: dòng 3 (cluster_id=bad-002), trường 'declared_ha': không đọc "
+        "được diện tích: '-5' là số âm; ghi diện tích bằng ha dưới dạng số (12,5 hoặc 12.5), "
+        "hoặc để trống ô"
+    )
 
 
 def test_a_workbook_reports_its_bad_rows_with_later_faults(tmp_path: Path) -> None:
