@@ -242,10 +242,12 @@ def _fill_areas(ctx: ReadContext, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                           ident=ctx.ident(gdf.iloc[i]))  # fmt: skip
             parsed[i] = (math.nan, "")
         elif res[0] == 0:  # 0 is not an area: a percentage against it would be infinite
-            unit = "m²" if src_col == "declared_m2" else "ha"
             ctx.fault(
-                f"declared area 0 {unit} is not an area; write the plan's area in {unit}, or "
-                "empty the cell if it is not known",
+                message(
+                    "declared area 0 {unit} is not an area; write the plan's area in {unit}, or "
+                    "empty the cell if it is not known",
+                    unit="m²" if unit == "m2" else "ha",
+                ),
                 row=i + 1,
                 field=src_col,
                 ident=ctx.ident(gdf.iloc[i]),

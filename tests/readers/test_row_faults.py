@@ -237,3 +237,19 @@ def test_declared_area_of_zero_in_a_workbook_is_a_row_fault(tmp_path):
     wb.save(path)
     with pytest.raises(PlanDataError, match=r"row 2 .*declared area 0 ha is not an area"):
         read_layer(path)
+
+
+def test_a_zero_area_does_not_change_how_later_rows_of_an_m2_column_are_read(tmp_path):
+    """Every row of an m² column is read in m², whatever an earlier row held."""
+    path = tmp_path / "zero_then_bad.csv"
+    path.write_text(
+        f'ma,ten,wkt,dien_tich_m2\nZ,CCN Z,"{GOOD_WKT}",0\nY,CCN Y,"{GOOD_WKT}",-5\n'
+        f'X,CCN X,"{GOOD_WKT}",50000\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanDataError) as e:
+        read_layer(path)
+    lines = e.value.lines()
+    assert "2 rows cannot be used" in lines[0]
+    assert "declared area 0 m² is not an area" in lines[1]
+    assert "row 3 (cluster_id=Y), field 'declared_m2'" in lines[2] and "m²" in lines[2]
