@@ -237,6 +237,26 @@ def _unknown_district(
     return r.finding(text, cluster_id=cid, declared=declared, suggestions=list(hint))
 
 
+def _code_and_name_disagree(
+    r: Rule, cid: str, name: str, named: str, code: str, district_of: dict[str, str]
+) -> Finding:
+    """Return LOC002's finding for a row whose district code and district name disagree."""
+    return r.finding(
+        message(
+            "cluster {id} ({name}) gives district code {code} ({code_name}) but names district "
+            "{named!r}; make the code and the name agree",
+            id=cid,
+            name=name,
+            code=code,
+            code_name=district_of.get(code, "?"),
+            named=named,
+        ),
+        cluster_id=cid,
+        declared=code,
+        declared_name=named,
+    )
+
+
 @rule(
     "LOC002",
     "Clusters lie in their declared district",
@@ -247,6 +267,10 @@ def _unknown_district(
 )
 def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     """A cluster's point on surface must fall in the district its row names.
+
+    A row's district is its ``district_code``, else the district its ``district_vi`` names.
+    A name that names no district fails (with the closest names), and so does a row whose
+    code and name are two different districts: neither is ever a pass.
 
     Fix: correct the row's district, or its geometry.
 
@@ -267,7 +291,7 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     cl = plan.clusters
     codes = plan.districts["district_code"].to_numpy().astype(str)
     names = plan.districts["district_vi"].to_numpy()
-    _, unknown_names = district_names(plan)
+    by_name, unknown_names = district_names(plan)
     unknown = np.array([int(i) in unknown_names for i in rows], dtype=bool)
     declared = declared_codes(plan)[rows].astype(str)
     declared[unknown] = ""  # a code filled from the geometry is no declaration
@@ -279,6 +303,13 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     findings = [
         _unknown_district(r, str(cids[i]), cnames[i], str(dnames[i]), unknown_names[int(i)])
         for i in rows[unknown]
+    ]
+    given = cl["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    disagree = [i for i in rows if given[i] and by_name[i] and given[i] != by_name[i]]
+    district_of = dict(zip(codes, names, strict=True))
+    findings += [
+        _code_and_name_disagree(r, str(cids[i]), cnames[i], str(dnames[i]), given[i], district_of)
+        for i in disagree
     ]
     for k in wrong:
         i, d = rows[k], where[k]

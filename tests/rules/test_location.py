@@ -110,3 +110,30 @@ def test_folded_name_is_compared_not_passed(thach_that, chuong_my):
     res = run_rule("LOC002", _declaring(x, y, "Chuong My"))
     assert res.status == "fail"
     assert res.findings[0].detail["declared"] == chuong_my[0]
+
+
+@pytest.mark.parametrize("named", ["Chương Mỹ", "huyện Chuong My"])
+def test_district_code_and_name_that_disagree_fail(thach_that, named):
+    """The code places the cluster right, but its name says another district: never a pass."""
+    code, x, y = thach_that
+    plan = make_plan(
+        [{"cluster_id": "D", "geometry": square(x, y, 5), "district_code": code,
+          "district_vi": named}]
+    )  # fmt: skip
+    res = run_rule("LOC002", plan)
+    assert res.status == "fail"
+    [finding] = res.findings
+    assert finding.cluster_id == "D"
+    assert finding.message == (
+        f"cluster D (CCN D) gives district code {code} (Thạch Thất) but names district "
+        f"{named!r}; make the code and the name agree"
+    )
+
+
+def test_district_code_and_name_that_agree_pass(thach_that):
+    code, x, y = thach_that
+    plan = make_plan(
+        [{"cluster_id": "D", "geometry": square(x, y, 5), "district_code": code,
+          "district_vi": "huyện Thach That"}]
+    )  # fmt: skip
+    assert run_rule("LOC002", plan).status == "pass"
