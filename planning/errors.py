@@ -114,10 +114,10 @@ class PlanDataError(PlanningError, ValueError):
         if self.row is not None:
             where.append(
                 gettext("row {row}").format(row=self.row)
-                + (f" ({self.ident})" if self.ident else "")
+                + (f" ({localize(self.ident)})" if self.ident else "")
             )
         elif self.ident:
-            where.append(self.ident)
+            where.append(localize(self.ident))
         if self.field is not None:
             where.append(gettext("field {field!r}").format(field=self.field))
         prefix = f"{self.path}: " if self.path else ""

@@ -34,6 +34,7 @@ from typing import IO, Any, Literal
 
 from planning import settings
 from planning.errors import PlanDataError, UsageError
+from planning.i18n import Message, message
 from planning.temporaries import create_temporary
 
 __all__ = [
@@ -51,13 +52,17 @@ STDOUT = "-"
 
 _SHAPEFILE_PARTS = frozenset({".shp", ".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx"})
 _KINDS = (
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISLNK, "a symbolic link"),
-    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, message("a character device")),
+    (stat.S_ISBLK, message("a block device")),
+    (stat.S_ISFIFO, message("a FIFO (named pipe)")),
+    (stat.S_ISSOCK, message("a socket")),
+    (stat.S_ISLNK, message("a symbolic link")),
+    (stat.S_ISDIR, message("a directory")),
 )
+
+
+def _cannot_write(exc: OSError) -> Message:
+    return message("cannot write: {reason}", reason=exc.strerror or str(exc))
 
 
 # --------------------------------------------------------------------------- what is read
@@ -109,16 +114,20 @@ def _refuse_input(target: Path, source: Path, *, named: bool) -> None:
         same = os.path.realpath(target) == os.path.realpath(source)
     if same:
         raise PlanDataError(
-            "refusing to overwrite an input file; choose another output path", path=target
+            message("refusing to overwrite an input file; choose another output path"), path=target
         )
     if _inside(target, source):
         what = (
-            f"the input folder {source}"
+            message("the input folder {folder}", folder=str(source))
             if named
-            else f"{source}, a folder planning reads (geodata cache, mirror, bundled data)"
+            else message(
+                "{folder}, a folder planning reads (geodata cache, mirror, bundled data)",
+                folder=str(source),
+            )
         )
         raise PlanDataError(
-            f"refusing to write inside {what}; choose another output path", path=target
+            message("refusing to write inside {what}; choose another output path", what=what),
+            path=target,
         )
     # Overwriting one member of an input shapefile (x.shp → x.dbf) is as bad.
     if (
@@ -127,20 +136,26 @@ def _refuse_input(target: Path, source: Path, *, named: bool) -> None:
         and os.path.realpath(target.with_suffix("")) == os.path.realpath(source.with_suffix(""))
     ):
         raise PlanDataError(
-            f"refusing to overwrite part of the input shapefile {source}", path=target
+            message(
+                "refusing to overwrite part of the input shapefile {source}", source=str(source)
+            ),
+            path=target,
         )
 
 
 def _check_target(path: PathType, protect: Iterable[PathType | None]) -> Path:
     if os.fspath(path) == STDOUT:
-        raise UsageError("this output cannot go to standard output ('-'); name a file")
+        raise UsageError(message("this output cannot go to standard output ('-'); name a file"))
     target = Path(path)
     found = _stat(target, follow=False)
     if found is not None and not stat.S_ISREG(found.st_mode):
-        kind = next((k for test, k in _KINDS if test(found.st_mode)), "not a regular file")
+        kind = next((k for test, k in _KINDS if test(found.st_mode)), message("not a regular file"))
         raise PlanDataError(
-            f"the output path is {kind}, not a regular file, and would be replaced; "
-            "name a regular file (or '-' for standard output)",
+            message(
+                "the output path is {kind}, not a regular file, and would be replaced; name a "
+                "regular file (or '-' for standard output)",
+                kind=kind,
+            ),
             path=target,
         )
     for p in protect:
@@ -149,7 +164,10 @@ def _check_target(path: PathType, protect: Iterable[PathType | None]) -> Path:
     for folder in implicit_inputs():
         _refuse_input(target, folder, named=False)
     if not target.parent.is_dir():
-        raise PlanDataError(f"the directory {target.parent} does not exist", path=target)
+        raise PlanDataError(
+            message("the directory {folder} does not exist", folder=str(target.parent)),
+            path=target,
+        )
     return target
 
 
@@ -188,13 +206,13 @@ def atomic_path(path: PathType, *, protect: Iterable[PathType | None] = ()) -> I
     try:
         fd, tmp = create_temporary(target, suffix=target.suffix)
     except OSError as exc:
-        raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=target) from None
+        raise PlanDataError(_cannot_write(exc), path=target) from None
     os.close(fd)
     tmp.unlink()
     try:
         yield tmp
         if not tmp.exists():
-            raise PlanDataError("nothing was written", path=target)
+            raise PlanDataError(message("nothing was written"), path=target)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -244,7 +262,7 @@ def atomic_output(
                 else open(tmp, "wb")  # noqa: SIM115
             )
         except OSError as exc:
-            raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
+            raise PlanDataError(_cannot_write(exc), path=path) from None
         with fh:
             yield fh
             fh.flush()
@@ -285,7 +303,7 @@ def atomic_write(
         with atomic_output(path, protect=protect, mode="wb") as fh:
             fh.write(payload)
     except OSError as exc:
-        raise PlanDataError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        raise PlanDataError(_cannot_write(exc), path=path) from None
     return Path(path)
 
 

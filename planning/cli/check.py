@@ -115,12 +115,14 @@ def _check_partitioned(args: argparse.Namespace) -> Report:
 
     files = list(args.files or [])
     if not files:
-        raise UsageError("--dask needs GeoParquet files or directories of them to check")
+        raise UsageError(gettext("--dask needs GeoParquet files or directories of them to check"))
     for opt in ("fix", "crs", "encoding"):
         if getattr(args, opt, None):
             raise UsageError(
-                f"--{opt} is not supported with --dask: partitions are read as GeoParquet "
-                "with planning's column names"
+                gettext(
+                    "--{option} is not supported with --dask: partitions are read as GeoParquet "
+                    "with planning's column names"
+                ).format(option=opt)
             )
     base = load_plan(
         manifest=args.manifest, districts=args.districts, zones=args.zones, mirror=args.mirror

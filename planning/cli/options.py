@@ -112,9 +112,13 @@ def tolerance_percent(text: str) -> float:
     try:
         value = float(text.rstrip("%"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a percentage: {text!r}").format(text=text)
+        ) from None
     if not 0 <= value < 1000:
-        raise argparse.ArgumentTypeError(f"tolerance must be between 0 and 1000 %, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("tolerance must be between 0 and 1000 %, got {text!r}").format(text=text)
+        )
     return value
 
 

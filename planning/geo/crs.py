@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.errors import CRSError, PlanningWarning
 from planning.geo.helmert import HELMERT_6959, HELMERT_6960, Helmert
+from planning.i18n import message
 from planning.settings import VN2000_TO_WGS84
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def _epsg_of(crs: CRS) -> int | None:
 
 
 def _where(path: str | PathLike[str] | None) -> str:
-    return f"{path}" if path is not None else "the layer"
+    return f"{path}" if path is not None else message("the layer")
 
 
 def parse_crs(crs: Any, *, path: str | PathLike[str] | None = None) -> CRS:
@@ -171,15 +172,23 @@ def parse_crs(crs: Any, *, path: str | PathLike[str] | None = None) -> CRS:
 
     if crs is None or (isinstance(crs, str) and not crs.strip()):
         raise CRSError(
-            "the layer has no coordinate reference system (no .prj file or CRS member); "
-            "give its CRS explicitly, for example EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)",
+            message(
+                "the layer has no coordinate reference system (no .prj file or CRS member); "
+                "give its CRS explicitly, for example EPSG:5897 (VN-2000 / TM-3 105°E, Hanoi)"
+            ),
             path=path,
         )
     try:
         return CRS.from_user_input(crs)
     except (ProjCRSError, TypeError, ValueError) as exc:
-        raise CRSError(f"unreadable coordinate reference system {str(crs)[:80]!r}: {exc}",
-                       path=path) from None  # fmt: skip
+        raise CRSError(
+            message(
+                "unreadable coordinate reference system {crs!r}: {reason}",
+                crs=str(crs)[:80],
+                reason=str(exc),
+            ),
+            path=path,
+        ) from None
 
 
 def _towgs84_of(crs: CRS) -> Helmert | None:
@@ -343,18 +352,22 @@ def repair_crs(
     found = _identify(base)
     if not found.vn2000:
         notes = _lookalike_notes(base, found, where)
-        for message in notes if warn else ():
-            warnings.warn(message, DatumShiftWarning, stacklevel=2)
+        for said in notes if warn else ():
+            warnings.warn(DatumShiftWarning(said), stacklevel=2)
         return CRSRepair(crs=base_in, notes=notes)
 
     clean = _vn2000_crs(base, found.params, found.code)
     if helmert is not None:
         shift, lost = helmert, False
-        note = f"{where}: VN-2000 → WGS 84 with the given seven parameters ({shift.convention})"
+        note: str = message(
+            "{where}: VN-2000 → WGS 84 with the given seven parameters ({convention})",
+            where=where,
+            convention=shift.convention,
+        )
     else:
         shift, lost, note = _choose_shift(given, found, base, where)
     if lost and warn:
-        warnings.warn(note, DatumShiftWarning, stacklevel=2)
+        warnings.warn(DatumShiftWarning(note), stacklevel=2)
     return CRSRepair(crs=clean, vn2000=True, helmert=shift, datum_shift_lost=lost,
                      notes=(note,))  # fmt: skip
 
@@ -395,10 +408,14 @@ def _lookalike_notes(base: CRS, found: _Identified, where: str) -> tuple[str, ..
     notes: tuple[str, ...] = ()
     if base.is_geographic and found.wgs84_ellipsoid and not _is_wgs84_datum(found.datum):
         notes = (
-            f"{where}: geographic CRS with datum {found.datum or 'unknown'!r} on the WGS 84 "
-            "ellipsoid, which is also how VN-2000 looks once its datum shift is lost "
-            "(CRS(4756).to_proj4()); read as WGS 84. If the data are VN-2000 they are "
-            "about 224 m off: give the CRS explicitly (EPSG:4756)",
+            message(
+                "{where}: geographic CRS with datum {datum!r} on the WGS 84 ellipsoid, which is "
+                "also how VN-2000 looks once its datum shift is lost (CRS(4756).to_proj4()); "
+                "read as WGS 84. If the data are VN-2000 they are about 224 m off: give the CRS "
+                "explicitly (EPSG:4756)",
+                where=where,
+                datum=found.datum or "unknown",
+            ),
         )
     utm = _vn_tm_code(found.params) if found.params is not None else None
     if (
@@ -410,11 +427,18 @@ def _lookalike_notes(base: CRS, found: _Identified, where: str) -> tuple[str, ..
         zone = _VN_UTM[utm]
         notes = (
             *notes,
-            f"{where}: UTM zone {zone}N on the WGS 84 ellipsoid with no datum "
-            f"({found.datum or 'unknown'!r}), which is how some tools write VN-2000 / UTM "
-            f"zone {zone}N; read as WGS 84 / UTM zone {zone}N. If the data are VN-2000 they "
-            f"are about 224 m off: give --crs EPSG:{utm} (VN-2000 / UTM zone {zone}N), or "
-            f"--crs EPSG:{32600 + zone} to confirm WGS 84",
+            message(
+                "{where}: UTM zone {zone}N on the WGS 84 ellipsoid with no datum ({datum!r}), "
+                "which is how some tools write VN-2000 / UTM zone {zone}N; read as WGS 84 / UTM "
+                "zone {zone}N. If the data are VN-2000 they are about 224 m off: give --crs "
+                "EPSG:{utm} (VN-2000 / UTM zone {zone}N), or --crs EPSG:{wgs84_utm} to confirm "
+                "WGS 84",
+                where=where,
+                zone=zone,
+                datum=found.datum or "unknown",
+                utm=utm,
+                wgs84_utm=32600 + zone,
+            ),
         )
     return notes
 
@@ -425,23 +449,31 @@ def _choose_shift(
     """Return (the shift to apply, whether the file had lost it, a note) for a VN-2000 CRS."""
     if given is None:
         if found.named_vn or _epsg_of(base) in VN2000_CODES:
-            return HELMERT_6960, False, f"{where}: VN-2000 → WGS 84 with {VN2000_TO_WGS84}"
+            said = message(
+                "{where}: VN-2000 → WGS 84 with {shift}", where=where, shift=VN2000_TO_WGS84
+            )
+            return HELMERT_6960, False, said
         return (
             HELMERT_6960,
             True,
-            (
-                f"{where}: VN-2000 projection with datum {found.datum or 'unknown'!r} has lost its "
-                f"datum shift (about 224 m in Hanoi); applying {VN2000_TO_WGS84}. If the "
-                "data are on WGS 84 instead, give the CRS with --crs"
+            message(
+                "{where}: VN-2000 projection with datum {datum!r} has lost its datum shift "
+                "(about 224 m in Hanoi); applying {shift}. If the data are on WGS 84 instead, "
+                "give the CRS with --crs",
+                where=where,
+                datum=found.datum or "unknown",
+                shift=VN2000_TO_WGS84,
             ),
         )
     if given.is_zero():
         return (
             HELMERT_6960,
             True,
-            (
-                f"{where}: VN-2000 CRS carries a zero datum shift (+towgs84=0), which puts data "
-                f"about 224 m off; applying {VN2000_TO_WGS84} instead"
+            message(
+                "{where}: VN-2000 CRS carries a zero datum shift (+towgs84=0), which puts data "
+                "about 224 m off; applying {shift} instead",
+                where=where,
+                shift=VN2000_TO_WGS84,
             ),
         )
     known = _known_shift(given, where)
@@ -450,10 +482,12 @@ def _choose_shift(
     return (
         given,
         False,
-        (
-            f"{where}: VN-2000 with an unrecognised datum shift +towgs84="
-            + ",".join(f"{v:g}" for v in given.towgs84())
-            + f"; kept as given (the project uses {VN2000_TO_WGS84})"
+        message(
+            "{where}: VN-2000 with an unrecognised datum shift +towgs84={values}; kept as given "
+            "(the project uses {shift})",
+            where=where,
+            values=",".join(f"{v:g}" for v in given.towgs84()),
+            shift=VN2000_TO_WGS84,
         ),
     )
 
@@ -461,16 +495,21 @@ def _choose_shift(
 def _known_shift(given: Helmert, where: str) -> tuple[Helmert, bool, str] | None:
     """Recognise a non-zero shift as EPSG:6960 (right, or mangled), 6959 or an approximation."""
     if given.matches(HELMERT_6960):
-        return HELMERT_6960, False, f"{where}: VN-2000 with the {VN2000_TO_WGS84} seven parameters"
+        said = message(
+            "{where}: VN-2000 with the {shift} seven parameters", where=where, shift=VN2000_TO_WGS84
+        )
+        return HELMERT_6960, False, said
     if given.matches(replace(HELMERT_6960, convention="position_vector")):
         # The coordinate-frame rotations were written into +towgs84 without flipping.
         return (
             HELMERT_6960,
             True,
-            (
-                f"{where}: the datum shift has the Decision 05/2007 coordinate-frame rotations "
-                "written as position-vector +towgs84 (rotation signs not flipped); "
-                f"corrected to {VN2000_TO_WGS84}"
+            message(
+                "{where}: the datum shift has the Decision 05/2007 coordinate-frame rotations "
+                "written as position-vector +towgs84 (rotation signs not flipped); corrected to "
+                "{shift}",
+                where=where,
+                shift=VN2000_TO_WGS84,
             ),
         )
     if given.matches(HELMERT_6959) or given.matches(
@@ -479,9 +518,11 @@ def _known_shift(given: Helmert, where: str) -> tuple[Helmert, bool, str] | None
         return (
             HELMERT_6960,
             False,
-            (
-                f"{where}: VN-2000 with the older EPSG:6959 parameters; using {VN2000_TO_WGS84}, "
-                "the transformation this project uses for Hanoi"
+            message(
+                "{where}: VN-2000 with the older EPSG:6959 parameters; using {shift}, the "
+                "transformation this project uses for Hanoi",
+                where=where,
+                shift=VN2000_TO_WGS84,
             ),
         )
     values = given.towgs84()
@@ -492,9 +533,11 @@ def _known_shift(given: Helmert, where: str) -> tuple[Helmert, bool, str] | None
         return (
             HELMERT_6960,
             False,
-            (
-                f"{where}: VN-2000 with a three-parameter approximation of {VN2000_TO_WGS84}; "
-                "using the full seven-parameter set"
+            message(
+                "{where}: VN-2000 with a three-parameter approximation of {shift}; using the "
+                "full seven-parameter set",
+                where=where,
+                shift=VN2000_TO_WGS84,
             ),
         )
     return None

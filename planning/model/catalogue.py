@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError
+from planning.i18n import Text, message
 from planning.settings import WGS84, bundled_geodata_dir
 from planning.text.names import fold, nfc, split_admin_prefix
 
@@ -146,53 +147,78 @@ def read_facts(path: PathType | None = None) -> pd.DataFrame:
     try:
         df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise PlanDataError(f"cannot read the cluster facts: {exc}", path=p) from None
+        raise PlanDataError(
+            message("cannot read the cluster facts: {reason}", reason=str(exc)), path=p
+        ) from None
     missing = [c for c in FACT_COLUMNS if c not in df.columns]
     if missing:
-        raise PlanDataError(f"missing column(s) {', '.join(missing)}", path=p, field=missing[0])
+        raise PlanDataError(
+            message("missing column(s) {columns}", columns=", ".join(missing)),
+            path=p,
+            field=missing[0],
+        )
     for col in df.columns:
         df[col] = df[col].map(lambda s: nfc(str(s)).strip())
     for i, rec in enumerate(df.to_dict("records"), start=1):
-        ident = f"fact_id={rec['fact_id']}"
-        if not rec["source_url"] and not (rec["publisher"] and rec["source_date"]):
-            raise PlanDataError(
-                "fact has no source: give source_url, or publisher and source_date",
-                path=p,
-                row=i,
-                field="source_url",
-                ident=ident,
-            )
-        if rec["source_type"] not in SOURCE_TYPES:
-            raise PlanDataError(
-                f"source_type {rec['source_type']!r} is not one of {', '.join(SOURCE_TYPES)}",
-                path=p,
-                row=i,
-                field="source_type",
-                ident=ident,
-            )
-        for col in ("event_date", "source_date"):
-            if rec[col] and not _DATE.match(rec[col]):
-                raise PlanDataError(
-                    f"{col} {rec[col]!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
-                    path=p,
-                    row=i,
-                    field=col,
-                    ident=ident,
-                )
-        if rec["event"] and rec["event"] not in EVENT_ORDER:
-            raise PlanDataError(
-                f"event {rec['event']!r} is not one of {', '.join(EVENT_ORDER)}",
-                path=p,
-                row=i,
-                field="event",
-                ident=ident,
-            )
+        _check_fact(rec, i, p)
     if df["fact_id"].duplicated().any():
         dup = str(df.loc[df["fact_id"].duplicated(), "fact_id"].iloc[0])
-        raise PlanDataError(f"fact id {dup!r} appears twice", path=p, field="fact_id")
+        raise PlanDataError(
+            message("fact id {id!r} appears twice", id=dup), path=p, field="fact_id"
+        )
     for col in ("declared_ha", "lon", "lat"):
         df[col] = pd.to_numeric(df[col].replace("", None), errors="raise").astype(float)
     return df
+
+
+def _check_fact(rec: dict[Any, Any], i: int, p: Path) -> None:
+    """Raise the error for fact ``rec`` (row ``i`` of ``p``): no source, or a value not allowed."""
+    ident = f"fact_id={rec['fact_id']}"
+    if not rec["source_url"] and not (rec["publisher"] and rec["source_date"]):
+        raise PlanDataError(
+            message("fact has no source: give source_url, or publisher and source_date"),
+            path=p,
+            row=i,
+            field="source_url",
+            ident=ident,
+        )
+    if rec["source_type"] not in SOURCE_TYPES:
+        raise PlanDataError(
+            message(
+                "source_type {value!r} is not one of {choices}",
+                value=rec["source_type"],
+                choices=", ".join(SOURCE_TYPES),
+            ),
+            path=p,
+            row=i,
+            field="source_type",
+            ident=ident,
+        )
+    for col in ("event_date", "source_date"):
+        if rec[col] and not _DATE.match(rec[col]):
+            raise PlanDataError(
+                message(
+                    "{field} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+                    field=col,
+                    value=rec[col],
+                ),
+                path=p,
+                row=i,
+                field=col,
+                ident=ident,
+            )
+    if rec["event"] and rec["event"] not in EVENT_ORDER:
+        raise PlanDataError(
+            message(
+                "event {value!r} is not one of {choices}",
+                value=rec["event"],
+                choices=", ".join(EVENT_ORDER),
+            ),
+            path=p,
+            row=i,
+            field="event",
+            ident=ident,
+        )
 
 
 def _rank(source_type: str) -> int:
@@ -384,7 +410,7 @@ def _catalogue_district(
         )
     if point is None:
         raise PlanDataError(
-            "no district and no point: the cluster cannot be placed",
+            message("no district and no point: the cluster cannot be placed"),
             path=where.path,
             row=where.row,
             field="district_vi",
@@ -393,7 +419,12 @@ def _catalogue_district(
     hits = dist.index[dist.geometry.contains(point)]
     if len(hits) == 0:
         raise PlanDataError(
-            f"the point ({point.x:.5f}, {point.y:.5f}) lies in no district of Ha Noi",
+            message(
+                "the point ({x:.5f}, {y:.5f}) lies in no district of {city}",
+                x=point.x,
+                y=point.y,
+                city=Text("Ha Noi", vi="Hà Nội"),
+            ),
             path=where.path,
             row=where.row,
             field="lon",
@@ -483,7 +514,9 @@ def _source_point(rec: Mapping[Any, Any], *, path: PathType, row: int, ident: st
         lon, lat = float(lon_text), float(lat_text)
     except ValueError:
         raise PlanDataError(
-            f"point ({lon_text!r}, {lat_text!r}) is not two numbers of degrees",
+            message(
+                "point ({lon!r}, {lat!r}) is not two numbers of degrees", lon=lon_text, lat=lat_text
+            ),
             path=path,
             row=row,
             field="lon",
@@ -494,7 +527,11 @@ def _source_point(rec: Mapping[Any, Any], *, path: PathType, row: int, ident: st
     west, south, east, north = VIETNAM_BOUNDS
     if not (west <= lon <= east and south <= lat <= north):
         raise PlanDataError(
-            f"point ({lon}, {lat}) is outside Viet Nam (longitude, latitude in WGS 84 degrees)",
+            message(
+                "point ({lon}, {lat}) is outside Viet Nam (longitude, latitude in WGS 84 degrees)",
+                lon=lon,
+                lat=lat,
+            ),
             path=path,
             row=row,
             field="lon",

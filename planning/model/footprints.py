@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError
+from planning.i18n import message
 from planning.settings import FOOTPRINT_VERTICES, WGS84
 from planning.text.names import name_key
 
@@ -67,7 +68,9 @@ def indicative_footprint(
         If the area is not a positive finite number.
     """
     if not (isinstance(area_ha, int | float) and math.isfinite(area_ha) and area_ha > 0):
-        raise PlanDataError(f"an indicative footprint needs a positive area, got {area_ha!r} ha")
+        raise PlanDataError(
+            message("an indicative footprint needs a positive area, got {area!r} ha", area=area_ha)
+        )
     poly: Polygon = indicative_footprints([lon], [lat], [area_ha], vertices=vertices)[0]
     return poly
 
@@ -125,20 +128,27 @@ def indicative_footprints(
     lat_a = np.asarray(lat, dtype=float).ravel()
     area_a = np.asarray(area_ha, dtype=float).ravel()
     if not len(lon_a) == len(lat_a) == len(area_a):
-        raise PlanDataError("lon, lat and area_ha must have the same length")
+        raise PlanDataError(message("lon, lat and area_ha must have the same length"))
     bad = ~(np.isfinite(area_a) & (area_a > 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise PlanDataError(
-            f"an indicative footprint needs a positive area, got {float(area_a[i])!r} ha",
+            message(
+                "an indicative footprint needs a positive area, got {area!r} ha",
+                area=float(area_a[i]),
+            ),
             row=i + 1,
         )
     bad = ~(np.isfinite(lon_a) & np.isfinite(lat_a) & (np.abs(lat_a) < 89.9))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise PlanDataError(
-            f"an indicative footprint needs a centre with |latitude| < 89.9°, got "
-            f"({lon_a[i]:.6g}, {lat_a[i]:.6g})",
+            message(
+                "an indicative footprint needs a centre with |latitude| < 89.9°, got "
+                "({lon:.6g}, {lat:.6g})",
+                lon=float(lon_a[i]),
+                lat=float(lat_a[i]),
+            ),
             row=i + 1,
         )
     vertices = max(int(vertices), 8)
@@ -273,7 +283,13 @@ def indicative_zones(man: Manifest, communes: Any) -> gpd.GeoDataFrame:
             hit = layer.loc[dkeys.eq(name_key(district)) & ckeys.eq(name_key(commune))]
             if hit.empty:
                 raise PlanDataError(
-                    f"host commune {commune!r} ({district}) of zone {z.key!r} not found in the commune layer",
+                    message(
+                        "host commune {commune!r} ({district}) of zone {zone!r} not found in the "
+                        "commune layer",
+                        commune=commune,
+                        district=district,
+                        zone=z.key,
+                    ),
                     path=man.path,
                     ident=f"zones.{z.key}",
                     field="host_communes",

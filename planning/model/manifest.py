@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from planning.errors import PlanDataError
-from planning.i18n import Text
+from planning.i18n import Text, message
 from planning.model.figures import (
     CategoryNode,
     Figure,
@@ -81,7 +81,9 @@ class Manifest:
         try:
             return self.figures[key]
         except KeyError:
-            raise PlanDataError(f"no figure {key!r} in the manifest", path=self.path) from None
+            raise PlanDataError(
+                message("no figure {key!r} in the manifest", key=key), path=self.path
+            ) from None
 
     def roots(self) -> list[CategoryNode]:
         """Return the category nodes that are no other node's child, in file order."""
@@ -178,9 +180,11 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PlanDataError(f"cannot read the manifest: {exc.strerror or exc}", path=p) from None
+        raise PlanDataError(
+            message("cannot read the manifest: {reason}", reason=exc.strerror or str(exc)), path=p
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PlanDataError(f"not valid TOML: {exc}", path=p) from None
+        raise PlanDataError(message("not valid TOML: {reason}", reason=str(exc)), path=p) from None
 
     sources = _read_sources(raw.get("sources", {}))
     figures = _read_figures(raw.get("figures", {}), sources, p)
@@ -223,15 +227,15 @@ def _read_figures(
             continue
         if "value" not in spec:
             raise PlanDataError(
-                "figure has neither 'value' nor 'derived'", path=p, ident=f"figures.{key}"
+                message("figure has neither 'value' nor 'derived'"), path=p, ident=f"figures.{key}"
             )
         if not spec.get("source"):
             raise PlanDataError(
-                "figure has no 'source'", path=p, ident=f"figures.{key}", field="source"
+                message("figure has no 'source'"), path=p, ident=f"figures.{key}", field="source"
             )
         if spec["source"] not in sources:
             raise PlanDataError(
-                f"source {spec['source']!r} is not defined under [sources]",
+                message("source {source!r} is not defined under [sources]", source=spec["source"]),
                 path=p,
                 ident=f"figures.{key}",
                 field="source",
@@ -256,20 +260,25 @@ def _derive(figures: dict[str, Figure], pending: dict[str, dict[str, Any]], p: P
             unknown = [n for _, n in terms if n not in figures and n not in pending]
             if unknown:
                 raise PlanDataError(
-                    f"derivation names unknown figure {unknown[0]!r}",
+                    message("derivation names unknown figure {key!r}", key=unknown[0]),
                     path=p,
                     ident=f"figures.{key}",
                     field="derived",
                 )
         if not progressed:
             raise PlanDataError(
-                f"derivations refer to each other in a cycle: {sorted(pending)}", path=p
+                message(
+                    "derivations refer to each other in a cycle: {keys}", keys=str(sorted(pending))
+                ),
+                path=p,
             )
 
 
 def _require_figure(ref: str, figures: dict[str, Figure], p: Path, *, ident: str, fld: str) -> None:
     if ref not in figures:
-        raise PlanDataError(f"names unknown figure {ref!r}", path=p, ident=ident, field=fld)
+        raise PlanDataError(
+            message("names unknown figure {key!r}", key=ref), path=p, ident=ident, field=fld
+        )
 
 
 def _read_categories(
@@ -294,14 +303,17 @@ def _read_categories(
         for child in node.children:
             if child not in categories:
                 raise PlanDataError(
-                    f"child {child!r} is not a category",
+                    message("child {child!r} is not a category", child=child),
                     path=p,
                     ident=f"categories.{node.key}",
                     field="children",
                 )
     for key, problem in category_tree_problems({k: n.children for k, n in categories.items()}):
         raise PlanDataError(
-            f"{problem}: the plan's category codes are planning.schema.CATEGORIES",
+            message(
+                "{problem}: the plan's category codes are planning.schema.CATEGORIES",
+                problem=problem,
+            ),
             path=p,
             ident=f"categories.{key}",
             field="children",
@@ -318,7 +330,10 @@ def _read_ratios(
         for fld in ("numerator", "denominator", "percent"):
             if fld not in spec:
                 raise PlanDataError(
-                    f"ratio has no {fld!r}", path=p, ident=f"ratios.{key}", field=fld
+                    message("ratio has no {field!r}", field=fld),
+                    path=p,
+                    ident=f"ratios.{key}",
+                    field=fld,
                 )
             _require_figure(str(spec[fld]), figures, p, ident=f"ratios.{key}", fld=fld)
         ratios[key] = Ratio(
@@ -357,8 +372,10 @@ def _host_communes(raw: Any, p: Path, *, ident: str) -> tuple[tuple[str, str], .
     for h in raw:
         if not isinstance(h, dict) or "commune" not in h or "district" not in h:
             raise PlanDataError(
-                "each host commune needs 'commune' and 'district', for example "
-                '{ commune = "Thạch Hoà", district = "Thạch Thất" }',
+                message(
+                    "each host commune needs 'commune' and 'district', for example {example}",
+                    example='{ commune = "Thạch Hoà", district = "Thạch Thất" }',
+                ),
                 path=p,
                 ident=ident,
                 field="host_communes",
@@ -372,7 +389,10 @@ def _figure(key: str, spec: dict[str, Any], value: float, path: Path) -> Figure:
         decimals = int(spec.get("decimals", 0))
     except (TypeError, ValueError):
         raise PlanDataError(
-            "'decimals' is not a whole number", path=path, ident=f"figures.{key}", field="decimals"
+            message("'decimals' is not a whole number"),
+            path=path,
+            ident=f"figures.{key}",
+            field="decimals",
         ) from None
     return Figure(
         key=key,
@@ -396,7 +416,7 @@ def _parse_derivation(text: str, key: str, path: Path) -> list[tuple[int, str]]:
         m = _TERM.match(text, pos)
         if not m or m.end() == pos or (terms and m.group(1) is None):
             raise PlanDataError(
-                f"derivation {text!r} is not a sum or difference of figure keys",
+                message("derivation {text!r} is not a sum or difference of figure keys", text=text),
                 path=path,
                 ident=f"figures.{key}",
                 field="derived",
@@ -404,7 +424,9 @@ def _parse_derivation(text: str, key: str, path: Path) -> list[tuple[int, str]]:
         terms.append((-1 if m.group(1) == "-" else 1, m.group(2)))
         pos = m.end()
     if not terms:
-        raise PlanDataError("empty derivation", path=path, ident=f"figures.{key}", field="derived")
+        raise PlanDataError(
+            message("empty derivation"), path=path, ident=f"figures.{key}", field="derived"
+        )
     return terms
 
 

@@ -447,7 +447,7 @@ def finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd
     if clusters.crs is None:
         from planning.errors import CRSError
 
-        raise CRSError("clusters layer has no CRS", path=path)
+        raise CRSError(message("clusters layer has no CRS"), path=path)
     if clusters.crs.to_epsg() != 4326:
         clusters = clusters.to_crs(WGS84)
     for col in CLUSTER_COLUMNS:
@@ -461,7 +461,11 @@ def finish_clusters(clusters: gpd.GeoDataFrame, *, path: PathType | None) -> gpd
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         raise PlanDataError(
-            f"geometry_kind {clusters['geometry_kind'].iloc[i]!r} is not one of {', '.join(GEOMETRY_KINDS)}",
+            message(
+                "geometry_kind {value!r} is not one of {choices}",
+                value=clusters["geometry_kind"].iloc[i],
+                choices=", ".join(GEOMETRY_KINDS),
+            ),
             path=path,
             row=i + 1,
             field="geometry_kind",

@@ -262,7 +262,14 @@ def truncated_alias(ctx: ReadContext, name: str) -> str:
     if len(hits) != 1:
         return ""
     dst = hits.pop()
-    ctx.notes.append(f"{ctx.path}: column {name!r} read as {dst} (a name cut to 10 characters)")
+    ctx.notes.append(
+        message(
+            "{path}: column {name!r} read as {column} (a name cut to 10 characters)",
+            path=str(ctx.path),
+            name=name,
+            column=dst,
+        )
+    )
     return dst
 
 

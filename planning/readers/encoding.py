@@ -98,7 +98,9 @@ def decode_bytes(ctx: ReadContext, data: bytes, encoding: str | None, legacy: st
         # again in the parsed table.
         ctx.bad_utf8 = (first_bad, invalid)
         return re.sub("[\udc80-\udcff]", lambda m: chr(_BAD_BYTE + ord(m.group()) - 0xDC00), text)
-    ctx.notes.append(f"{ctx.path}: not UTF-8; read as a single-byte code page")
+    ctx.notes.append(
+        message("{path}: not UTF-8; read as a single-byte code page", path=str(ctx.path))
+    )
     return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
 
 
@@ -139,7 +141,13 @@ def _decode_wide(ctx: ReadContext, data: bytes) -> str | None:
                         at=exc.start,
                     )
                 ) from None
-            ctx.notes.append(f"{ctx.path}: read as {codec.upper()} (byte order mark)")
+            ctx.notes.append(
+                message(
+                    "{path}: read as {codec} (byte order mark)",
+                    path=str(ctx.path),
+                    codec=codec.upper(),
+                )
+            )
             return text
     sample = data[:4096]
     if b"\x00" not in sample:
@@ -155,7 +163,7 @@ def _decode_wide(ctx: ReadContext, data: bytes) -> str | None:
             )
     wide = _utf16_without_bom(sample, data)
     if wide is not None:
-        ctx.notes.append(f"{ctx.path}: read as UTF-16 (no byte order mark)")
+        ctx.notes.append(message("{path}: read as UTF-16 (no byte order mark)", path=str(ctx.path)))
         return wide
     raise ctx.error(
         message(
@@ -204,20 +212,29 @@ def raise_bad_utf8(ctx: ReadContext, data: bytes, frame: pd.DataFrame) -> None:
     first_bad, count = ctx.bad_utf8
     line = data.count(b"\n", 0, first_bad) + 1
     byte = data[first_bad]
-    more = f" (and {count - 1} more)" if count > 1 else ""
-    what = (
-        f"byte 0x{byte:02x} on row {line} of the file{more} is not valid UTF-8, though the "
-        "rest of the file is; fix the file, or give its encoding with --encoding "
-        "(utf-8, cp1258, tcvn3, vni)"
+    where = message("row {line} of the file", line=line)
+    if count > 1:
+        where = message("{where} (and {n} more)", where=where, n=count - 1)
+    what = message(
+        "byte 0x{byte:02x} on {where} is not valid UTF-8, though the rest of the file is; fix "
+        "the file, or give its encoding with --encoding (utf-8, cp1258, tcvn3, vni)",
+        byte=byte,
+        where=where,
     )
     for name in frame.columns:
         if any(_is_escaped_byte(c) for c in str(name)):
-            raise ctx.error(f"in the header {_show_bad_bytes(str(name))}: {what}")
+            raise ctx.error(
+                message("in the header {name}: {what}", name=_show_bad_bytes(str(name)), what=what)
+            )
     for j, name in enumerate(frame.columns):
         col = frame.iloc[:, j]
         for i, v in enumerate(col.tolist()):
             if isinstance(v, str) and any(_is_escaped_byte(c) for c in v):
-                raise ctx.error(f"{_show_bad_bytes(v)}: {what}", row=i + 1, field=str(name))
+                raise ctx.error(
+                    message("{value}: {what}", value=_show_bad_bytes(v), what=what),
+                    row=i + 1,
+                    field=str(name),
+                )
     raise ctx.error(what)
 
 
@@ -259,19 +276,28 @@ def repair_frame_text(ctx: ReadContext, frame: Any, *, legacy: str | None, force
             encoding=legacy or ("unicode" if forced else None),
         )
         if det.encoding != "unicode" and det.confidence < LEGACY_MIN_CONFIDENCE:
-            message = (
-                f"{ctx.path}: column {col!r} looks mis-encoded, but no legacy encoding fits "
-                f"it (best {det.encoding}, confidence {det.confidence:.2f} < "
-                f"{LEGACY_MIN_CONFIDENCE}); left as read: give the file's encoding with "
-                "--encoding (utf-8, cp1258, tcvn3, vni)"
+            said = message(
+                "{path}: column {column!r} looks mis-encoded, but no legacy encoding fits it "
+                "(best {encoding}, confidence {confidence:.2f} < {least}); left as read: give "
+                "the file's encoding with --encoding (utf-8, cp1258, tcvn3, vni)",
+                path=str(ctx.path),
+                column=col,
+                encoding=det.encoding,
+                confidence=det.confidence,
+                least=LEGACY_MIN_CONFIDENCE,
             )
-            ctx.notes.append(message)
-            warnings.warn(message, LegacyEncodingWarning, stacklevel=2)
+            ctx.notes.append(said)
+            warnings.warn(LegacyEncodingWarning(said), stacklevel=2)
             continue
         if det.encoding != "unicode":
             ctx.notes.append(
-                f"{ctx.path}: column {col!r} decoded from {det.encoding} "
-                f"(confidence {det.confidence:.2f})"
+                message(
+                    "{path}: column {column!r} decoded from {encoding} (confidence {confidence:.2f})",
+                    path=str(ctx.path),
+                    column=col,
+                    encoding=det.encoding,
+                    confidence=det.confidence,
+                )
             )
         if any(f != u for f, u in zip(fixed, uniques, strict=True)):
             out = values.copy()
@@ -293,8 +319,13 @@ def _forced_decode_error(
     header = header_line.split(sep)
     field = header[column].strip().strip('"') if 0 <= column < len(header) else None
     return ctx.error(
-        f"byte 0x{data[exc.start]:02x} on row {line} of the file is not valid {encoding}; "
-        "the file is in another encoding: give it with --encoding (utf-8, cp1258, tcvn3, "
-        "vni), or leave --encoding out to have it detected",
+        message(
+            "byte 0x{byte:02x} on row {line} of the file is not valid {encoding}; the file is "
+            "in another encoding: give it with --encoding (utf-8, cp1258, tcvn3, vni), or "
+            "leave --encoding out to have it detected",
+            byte=data[exc.start],
+            line=line,
+            encoding=encoding,
+        ),
         field=field,
     )

@@ -109,7 +109,9 @@ def _read_xls(ctx: ReadContext, sheet: str | int | None) -> pd.DataFrame:
     except Exception as exc:  # broad on purpose: xlrd parses an old binary format written
         # by many programs, and a damaged file raises any of a dozen types (XLRDError,
         # AssertionError, struct.error, IndexError, …): all mean an unreadable file.
-        raise ctx.error(f"cannot read the spreadsheet: {reason(exc)}") from None
+        raise ctx.error(
+            message("cannot read the spreadsheet: {reason}", reason=reason(exc))
+        ) from None
 
 
 def _read_text_table(
@@ -125,10 +127,12 @@ def _read_text_table(
     try:
         data = ctx.path.read_bytes()
     except OSError as exc:
-        raise ctx.error(f"cannot read the file: {exc.strerror or exc}") from None
+        raise ctx.error(
+            message("cannot read the file: {reason}", reason=exc.strerror or str(exc))
+        ) from None
     text = decode_bytes(ctx, data, encoding, legacy)
     if not text.strip():
-        raise ctx.error("the file is empty")
+        raise ctx.error(message("the file is empty"))
     sep = _sniff_sep(text, ctx.path.suffix.lower())
     try:
         raw = pd.read_csv(
@@ -215,16 +219,24 @@ def _check_formulas(ctx: ReadContext, sheet: str | int | None) -> None:
     except Exception as exc:  # broad on purpose: openpyxl parses a zip of XML written by
         # many programs, and a damaged one raises any of a dozen types (BadZipFile, KeyError,
         # ParseError, TypeError, …): all mean an unreadable file.
-        raise ctx.error(f"cannot read the spreadsheet: {reason(exc)}") from None
+        raise ctx.error(
+            message("cannot read the spreadsheet: {reason}", reason=reason(exc))
+        ) from None
     empty = [k for k in formulas if saved.get(k) is None]
     if not empty:
         return
-    shown = ", ".join(empty[:8]) + (f" and {len(empty) - 8} more" if len(empty) > 8 else "")
+    shown: str = ", ".join(empty[:8])
+    if len(empty) > 8:
+        shown = message("{cells} and {n} more", cells=shown, n=len(empty) - 8)
     raise ctx.error(
-        f"{len(empty)} formula cell(s) with no saved value ({shown}): the workbook was "
-        "written by a program that does not calculate formulas; open and save it in "
-        "Excel or LibreOffice, or replace the formulas by their values",
-        ident=f"sheet {title!r}",
+        message(
+            "{n} formula cell(s) with no saved value ({cells}): the workbook was written by a "
+            "program that does not calculate formulas; open and save it in Excel or "
+            "LibreOffice, or replace the formulas by their values",
+            n=len(empty),
+            cells=shown,
+        ),
+        ident=message("sheet {sheet!r}", sheet=title),
     )
 
 
@@ -260,7 +272,7 @@ def _apply_header(ctx: ReadContext, raw: pd.DataFrame) -> pd.DataFrame:
     raw = raw.dropna(how="all")
     raw = raw.loc[[any(cell_text(v) for v in row) for row in raw.itertuples(index=False)]]
     if raw.empty:
-        raise ctx.error("the table has no rows")
+        raise ctx.error(message("the table has no rows"))
     header_at = 0
     for i in range(min(_HEADER_SEARCH_ROWS, len(raw))):
         cells = list(raw.iloc[i])
@@ -283,7 +295,13 @@ def _apply_header(ctx: ReadContext, raw: pd.DataFrame) -> pd.DataFrame:
     body["source_row"] = rows  # the row a user sees in the file (messages name it)
     ctx.source_rows = rows.tolist()
     if header_at:
-        ctx.notes.append(f"{ctx.path}: header found on row {int(raw.index[header_at])}")
+        ctx.notes.append(
+            message(
+                "{path}: header found on row {row}",
+                path=str(ctx.path),
+                row=int(raw.index[header_at]),
+            )
+        )
     return body
 
 
@@ -332,7 +350,9 @@ def _group_rows(ctx: ReadContext, frame: pd.DataFrame) -> pd.DataFrame:
                 heading_name.append(rest)
                 continue
         if starts_total[i] and _TOTAL_LINE.fullmatch(fold(name)):
-            ctx.notes.append(f"{ctx.path}: total line {name!r} skipped")
+            ctx.notes.append(
+                message("{path}: total line {name!r} skipped", path=str(ctx.path), name=name)
+            )
             keep[i] = False
     out = frame.loc[keep].copy()
     if heading_at:
@@ -355,7 +375,7 @@ def _apply_headings(
     else:
         own = np.asarray(per_value(out["district_vi"], cell_text), dtype=object)
         out["district_vi"] = object_series(np.where(own != "", own, chosen), out.index)
-    ctx.notes.append(f"{ctx.path}: districts taken from heading lines")
+    ctx.notes.append(message("{path}: districts taken from heading lines", path=str(ctx.path)))
 
 
 def table_to_layer(
@@ -396,7 +416,7 @@ def table_to_layer(
     if frame.empty:
         if ctx.faults:  # every row is bad: say why
             raise row_errors(ctx.faults, path=ctx.path)
-        raise ctx.error("the table has no data rows")
+        raise ctx.error(message("the table has no data rows"))
     found = table_geometries(ctx, frame, coords, crs)
     frame = frame.drop(columns=found.used)
     gdf = gpd.GeoDataFrame(frame, geometry=found.geoms, crs=None)

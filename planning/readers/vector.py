@@ -63,7 +63,11 @@ def dbf_codec(ctx: ReadContext) -> str | None:
     codec = shapefile_codec(ctx.path)
     if codec not in {"cp1258", "utf-8"}:
         return None
-    ctx.notes.append(f"{ctx.path}: DBF code page {codec} (from the .cpg file)")
+    ctx.notes.append(
+        message(
+            "{path}: DBF code page {codec} (from the .cpg file)", path=str(ctx.path), codec=codec
+        )
+    )
     return codec
 
 
@@ -79,9 +83,11 @@ def _require_dbf(ctx: ReadContext) -> None:
     stem = shp[: -len(".shp")]
     if not any(n.lower() == f"{stem}.dbf".lower() for n in names):
         raise ctx.error(
-            f"the shapefile's attribute table {Path(stem).name}.dbf is missing (a shapefile "
-            "is several files: .shp, .shx, .dbf, .prj); put the .dbf beside it, or zip them "
-            "together"
+            message(
+                "the shapefile's attribute table {name} is missing (a shapefile is several "
+                "files: .shp, .shx, .dbf, .prj); put the .dbf beside it, or zip them together",
+                name=Path(stem).name + ".dbf",
+            )
         )
 
 
@@ -102,13 +108,18 @@ def _source(ctx: ReadContext) -> str:
                 and not Path(n).name.startswith(".")
             ]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ctx.error(f"cannot read the file: not a valid zip archive ({reason(exc)})") from None
+        raise ctx.error(
+            message("cannot read the file: not a valid zip archive ({reason})", reason=reason(exc))
+        ) from None
     if not members:
-        raise ctx.error("the zip archive holds no shapefile or other GIS file")
+        raise ctx.error(message("the zip archive holds no shapefile or other GIS file"))
     if len(members) > 1:
         raise ctx.error(
-            f"the zip archive holds {len(members)} GIS files ({', '.join(members[:5])}); "
-            "unzip it and read one"
+            message(
+                "the zip archive holds {n} GIS files ({names}); unzip it and read one",
+                n=len(members),
+                names=", ".join(members[:5]),
+            )
         )
     ctx.zip_names = (members[0], names)
     return f"/vsizip/{ctx.path.resolve()}/{members[0]}"
@@ -121,7 +132,7 @@ def _list_layers(ctx: ReadContext) -> list[tuple[str, str | None]]:
     try:
         layers = pyogrio.list_layers(source)
     except _gdal_errors() as exc:
-        raise ctx.error(f"cannot read the file: {reason(exc)}") from None
+        raise ctx.error(message("cannot read the file: {reason}", reason=reason(exc))) from None
     return [(str(n), None if g is None else str(g)) for n, g in layers]
 
 
@@ -132,14 +143,22 @@ def _choose_layers(
     spatial = [name for name, geom in layers if geom is not None]
     names = [name for name, _ in layers]
     if not layers:
-        raise ctx.error("the file has no layers")
+        raise ctx.error(message("the file has no layers"))
     if isinstance(layer, int):
         if not 0 <= layer < len(names):
-            raise ctx.error(f"layer index {layer} out of range (the file has {len(names)})")
+            raise ctx.error(
+                message(
+                    "layer index {layer} out of range (the file has {n})", layer=layer, n=len(names)
+                )
+            )
         return [names[layer]]
     if layer is not None:
         if layer not in names:
-            raise ctx.error(f"no layer {layer!r}; the file has: {', '.join(names)}")
+            raise ctx.error(
+                message(
+                    "no layer {layer!r}; the file has: {names}", layer=layer, names=", ".join(names)
+                )
+            )
         return [layer]
     if len(spatial) == 1 or (not spatial and len(names) == 1):
         return spatial or names
@@ -195,7 +214,7 @@ def read_vector(
         except UnicodeDecodeError as exc:
             raise _not_in_encoding(ctx, source, name, exc) from None
         except _gdal_errors() as exc:
-            raise ctx.error(f"cannot read the file: {reason(exc)}") from None
+            raise ctx.error(message("cannot read the file: {reason}", reason=reason(exc))) from None
         if not isinstance(df, gpd.GeoDataFrame):
             df = gpd.GeoDataFrame(df, geometry=[None] * len(df))
         frames.append(df)
@@ -222,10 +241,10 @@ def _not_in_encoding(
     try:
         raw = pyogrio.read_dataframe(source, layer=layer, encoding="latin1", read_geometry=False)
     except _gdal_errors():
-        return ctx.error(f"cannot read the file: {reason(exc)}")
+        return ctx.error(message("cannot read the file: {reason}", reason=reason(exc)))
     found = _first_undecodable(raw, encoding)
     if found is None:
-        return ctx.error(f"cannot read the file: {reason(exc)}")
+        return ctx.error(message("cannot read the file: {reason}", reason=reason(exc)))
     row, field, texts = found
     guess = likely_legacy(texts)
     value = texts[0].encode("latin-1")
@@ -330,7 +349,7 @@ def vector_to_layer(
     import shapely
 
     if len(raw) == 0:
-        raise ctx.error("the layer is empty (no features)")
+        raise ctx.error(message("the layer is empty (no features)"))
     geom_name = raw.geometry.name
     frame, _coords = map_columns(ctx, raw, columns)
     if frame.geometry.name != geom_name:
@@ -341,9 +360,13 @@ def vector_to_layer(
     todo = missing.copy()
     for i in missing.nonzero()[0].tolist():
         if ctx.kind != "clusters" or not placeable(frame.iloc[i]):
-            todo_hint = ", or give the commune and district" if ctx.kind == "clusters" else ""
             ctx.fault(
-                f"feature has no geometry (empty, null or unreadable); draw it{todo_hint}",
+                message(
+                    "feature has no geometry (empty, null or unreadable); draw it, or give the "
+                    "commune and district"
+                )
+                if ctx.kind == "clusters"
+                else message("feature has no geometry (empty, null or unreadable); draw it"),
                 row=i + 1,
                 field="geometry",
                 ident=ctx.ident(frame.iloc[i]),

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataUnavailable
 from planning.geo.transform import reproject
+from planning.i18n import message
 from planning.sources.fetch import PathLike, Progress, cache_root, fetch_source, sha256_file
 from planning.sources.registry import SOURCES
 from planning.temporaries import create_temporary
@@ -98,7 +99,13 @@ def _read_districts(shp: str) -> gpd.GeoDataFrame:
     try:
         raw = gpd.read_file(shp, engine="pyogrio", encoding="UTF-8")
     except (OSError, RuntimeError, ValueError) as exc:  # pyogrio's errors are RuntimeErrors
-        raise GeodataUnavailable(f"{shp}: cannot read the district shapefile: {exc}") from exc
+        raise GeodataUnavailable(
+            message(
+                "{path}: cannot read the district shapefile: {reason}",
+                path=str(shp),
+                reason=str(exc),
+            )
+        ) from exc
     split = [split_admin_prefix(str(v)) for v in raw["ADM2_VI"]]
     frame = gpd.GeoDataFrame(
         {
@@ -113,7 +120,9 @@ def _read_districts(shp: str) -> gpd.GeoDataFrame:
     frame = reproject(frame, settings.WGS84)
     bad = sorted(set(frame["district_type"]) - {"quận", "huyện", "thị xã"})
     if bad:
-        raise GeodataUnavailable(f"{shp}: unexpected district types {bad}")
+        raise GeodataUnavailable(
+            message("{path}: unexpected district types {types}", path=str(shp), types=str(bad))
+        )
     return frame.sort_values("district_code", ignore_index=True)
 
 
@@ -200,8 +209,12 @@ def _communes_memo(rda: str, layer: str, extra: _Uncached) -> gpd.GeoDataFrame:
         if frame is not None:
             return frame
         warnings.warn(
-            f"{layer_path}: the cached communes layer {problem}; "
-            f"rebuilding it from {Path(rda).name}",
+            message(
+                "{path}: the cached communes layer {problem}; rebuilding it from {source}",
+                path=str(layer_path),
+                problem=problem,
+                source=Path(rda).name,
+            ),
             CacheIntegrityWarning,
             stacklevel=4,
         )
@@ -229,9 +242,9 @@ def _cached_layer(path: Path) -> tuple[gpd.GeoDataFrame | None, str]:
     # A damaged cache file (read as it is): parquet/arrow raise OSError or ValueError,
     # pyogrio RuntimeError, a missing column KeyError, a bad geometry a ShapelyError.
     except (OSError, ValueError, RuntimeError, KeyError, ShapelyError) as exc:
-        return None, f"cannot be read ({type(exc).__name__})"
+        return None, message("cannot be read ({error})", error=type(exc).__name__)
     if tuple(frame.columns) != COMMUNE_COLUMNS or not len(frame):
-        return None, "has the wrong columns"
+        return None, message("has the wrong columns")
     return frame, ""
 
 
@@ -245,12 +258,12 @@ def _verify_derived(path: Path) -> str | None:
     try:
         recorded = _digest_path(path).read_text(encoding="ascii").split()
     except FileNotFoundError:
-        return "has no recorded sha256"
+        return message("has no recorded sha256")
     except (OSError, UnicodeDecodeError):
-        return "has an unreadable sha256 record"
+        return message("has an unreadable sha256 record")
     actual = sha256_file(path)
     if not recorded or recorded[0].lower() != actual:
-        return f"does not match its recorded sha256 (found {actual[:12]}…)"
+        return message("does not match its recorded sha256 (found {found}…)", found=actual[:12])
     return None
 
 
@@ -312,14 +325,18 @@ def _convert_communes(rda: Path, *, progress: Progress | None = None) -> gpd.Geo
         try:
             sp_polygons = by_id[str(row_name)]
         except KeyError:
-            raise GeodataUnavailable(f"{rda}: no polygons with ID {row_name}") from None
+            raise GeodataUnavailable(
+                message("{path}: no polygons with ID {id}", path=str(rda), id=str(row_name))
+            ) from None
         _add_commune(records, row, sp_polygons)
         if progress is not None and (done % 64 == 0 or done == len(hanoi)):
             progress("converting communes", done, len(hanoi))
     frame = gpd.GeoDataFrame(records, geometry="geometry", crs=settings.WGS84)
     bad = sorted(set(frame["commune_type"]) - {"xã", "phường", "thị trấn"})
     if bad:
-        raise GeodataUnavailable(f"{rda}: unexpected commune types {bad}")
+        raise GeodataUnavailable(
+            message("{path}: unexpected commune types {types}", path=str(rda), types=str(bad))
+        )
     return frame.sort_values("commune_id", ignore_index=True)
 
 
@@ -350,9 +367,15 @@ def _parse_sp(rda: Path) -> tuple[Any, Any]:
         TypeError,
         IndexError,
     ) as exc:
-        raise GeodataUnavailable(f"{rda}: cannot read the R sp object: {exc}") from exc
+        raise GeodataUnavailable(
+            message("{path}: cannot read the R sp object: {reason}", path=str(rda), reason=str(exc))
+        ) from exc
     if b"longlat" not in projargs or b"WGS84" not in projargs:
-        raise GeodataUnavailable(f"{rda}: unexpected CRS {projargs.decode(errors='replace')}")
+        raise GeodataUnavailable(
+            message(
+                "{path}: unexpected CRS {crs}", path=str(rda), crs=projargs.decode(errors="replace")
+            )
+        )
     return data, polygons
 
 
@@ -424,7 +447,9 @@ def _sp_polygons_to_shapely(sp_polygons: Any) -> Any:
             point = shapely.Point(rings[i][0])
             containing = [j for j in shells if shell_polys[j].covers(point)]
             if not containing:
-                raise GeodataUnavailable("a hole in the communes layer lies in no outer ring")
+                raise GeodataUnavailable(
+                    message("a hole in the communes layer lies in no outer ring")
+                )
             owner.append(1 + min(containing, key=lambda j: shell_polys[j].area))
     parts = [
         shapely.Polygon(rings[i], [rings[j] for j, k in enumerate(owner) if k == i + 1])

@@ -40,6 +40,7 @@ from typing import Any
 
 from planning import settings
 from planning.errors import GeodataHashMismatch, GeodataUnavailable
+from planning.i18n import message
 from planning.sources.registry import SOURCES, RemoteFile
 from planning.temporaries import create_temporary
 
@@ -119,11 +120,19 @@ def fetch(
                 progressbar=False,
             )
     except OSError as exc:
-        raise GeodataUnavailable(f"cannot write to the cache {target.parent}: {exc}") from exc
+        raise GeodataUnavailable(
+            message(
+                "cannot write to the cache {folder}: {reason}",
+                folder=str(target.parent),
+                reason=str(exc),
+            )
+        ) from exc
     except ValueError as exc:
         # pooch's own hash check; the downloader checks first, so this means the file
         # changed between the two reads.
-        raise GeodataHashMismatch(f"{target}: {exc}") from exc
+        raise GeodataHashMismatch(
+            message("{path}: {reason}", path=str(target), reason=str(exc))
+        ) from exc
     return Path(found)
 
 
@@ -157,7 +166,9 @@ def fetch_source(
         source = SOURCES[key]
     except KeyError:
         known = ", ".join(sorted(SOURCES))
-        raise GeodataUnavailable(f"unknown geodata source {key!r}; known: {known}") from None
+        raise GeodataUnavailable(
+            message("unknown geodata source {key!r}; known: {known}", key=key, known=known)
+        ) from None
     return tuple(
         fetch(remote, mirror=mirror, cache=cache, progress=progress) for remote in source.files
     )
@@ -270,8 +281,12 @@ class _MirrorOrDownload:
                     shutil.copyfile(candidate, tmp)
                 except OSError as exc:
                     raise GeodataUnavailable(
-                        f"{candidate}: cannot copy {self.remote.name} from the mirror into "
-                        f"the cache: {exc.strerror or exc}"
+                        message(
+                            "{path}: cannot copy {name} from the mirror into the cache: {reason}",
+                            path=str(candidate),
+                            name=self.remote.name,
+                            reason=exc.strerror or str(exc),
+                        )
                     ) from exc
                 self._check(tmp, where=str(candidate), advice=self._mirror_advice())
             else:
@@ -291,20 +306,29 @@ class _MirrorOrDownload:
         actual = sha256_file(path)
         if actual != self.remote.sha256:
             raise GeodataHashMismatch(
-                f"{where}: sha256 mismatch for {self.remote.name}: expected "
-                f"{self.remote.sha256}, got {actual}. {advice}"
+                message(
+                    "{where}: sha256 mismatch for {name}: expected {expected}, got {actual}. "
+                    "{advice}",
+                    where=where,
+                    name=self.remote.name,
+                    expected=self.remote.sha256,
+                    actual=actual,
+                    advice=advice,
+                )
             )
 
     def _mirror_advice(self) -> str:
-        return (
-            "The mirror file is not the pinned upstream file; replace it with a fresh copy "
-            f"of {self.remote.url}"
+        return message(
+            "The mirror file is not the pinned upstream file; replace it with a fresh copy of "
+            "{url}",
+            url=self.remote.url,
         )
 
     def _download_advice(self) -> str:
-        return (
+        return message(
             "The download was discarded (nothing was cached); the upstream file may have "
-            f"changed or the transfer was corrupted; {_mirror_hint()}"
+            "changed or the transfer was corrupted; {hint}",
+            hint=_mirror_hint(),
         )
 
     def _download(self, url: str, tmp: Path) -> None:
@@ -316,10 +340,17 @@ class _MirrorOrDownload:
             raise GeodataUnavailable(_offline_message(remote, self.target, self.mirror_root))
         scheme = urllib.parse.urlsplit(url).scheme
         if scheme not in {"http", "https"}:
-            raise GeodataUnavailable(f"{url}: refusing to download from a {scheme!r} URL")
+            raise GeodataUnavailable(
+                message("{url}: refusing to download from a {scheme!r} URL", url=url, scheme=scheme)
+            )
         hint = _mirror_hint()
         if self.mirror_root is not None:
-            hint = f"{remote.name} is not in the mirror {self.mirror_root} either; {hint}"
+            hint = message(
+                "{name} is not in the mirror {mirror} either; {hint}",
+                name=remote.name,
+                mirror=str(self.mirror_root),
+                hint=hint,
+            )
         bar = _Bar(self.progress, f"downloading {remote.name}", remote.size_bytes)
         http = pooch.HTTPDownloader(
             progressbar=bar if self.progress is not None else False,
@@ -333,14 +364,28 @@ class _MirrorOrDownload:
             if response is not None:
                 response.close()  # pooch streams: the failed response holds its socket open
             status = (
-                f"HTTP {response.status_code} {response.reason}" if response is not None else exc
+                f"HTTP {response.status_code} {response.reason}"
+                if response is not None
+                else str(exc)
             )
             raise GeodataUnavailable(
-                f"could not download {remote.name} from {url}: {status}; {hint}"
+                message(
+                    "could not download {name} from {url}: {reason}; {hint}",
+                    name=remote.name,
+                    url=url,
+                    reason=status,
+                    hint=hint,
+                )
             ) from exc
         except (requests.RequestException, OSError) as exc:
             raise GeodataUnavailable(
-                f"could not download {remote.name} from {url}: {_reason(exc)}; {hint}"
+                message(
+                    "could not download {name} from {url}: {reason}; {hint}",
+                    name=remote.name,
+                    url=url,
+                    reason=_reason(exc),
+                    hint=hint,
+                )
             ) from exc
 
 
@@ -411,21 +456,30 @@ def _remove_stale_pooch_temporaries(folder: Path) -> None:
 
 
 def _mirror_hint() -> str:
-    return (
-        f"to work offline, point at a folder holding a copy of the files with the "
-        f"environment variable {settings.ENV_MIRROR}=DIR or the command-line option "
-        f"--mirror DIR"
+    return message(
+        "to work offline, point at a folder holding a copy of the files with the environment "
+        "variable {variable}=DIR or the command-line option --mirror DIR",
+        variable=settings.ENV_MIRROR,
     )
 
 
 def _offline_message(remote: RemoteFile, target: Path, mirror_root: Path | None) -> str:
     where = (
-        f"nor in the mirror {mirror_root} (looked for {_local_path(mirror_root, remote)})"
+        message(
+            "nor in the mirror {mirror} (looked for {path})",
+            mirror=str(mirror_root),
+            path=str(_local_path(mirror_root, remote)),
+        )
         if mirror_root is not None
-        else "and no mirror is set"
+        else message("and no mirror is set")
     )
-    return (
-        f"{remote.name} is not in the cache ({target}) {where}, and downloads are "
-        f"forbidden ({settings.ENV_OFFLINE}=1); {_mirror_hint()}, or unset "
-        f"{settings.ENV_OFFLINE} to download it from {remote.url}"
+    return message(
+        "{name} is not in the cache ({target}) {where}, and downloads are forbidden "
+        "({variable}=1); {hint}, or unset {variable} to download it from {url}",
+        name=remote.name,
+        target=str(target),
+        where=where,
+        variable=settings.ENV_OFFLINE,
+        hint=_mirror_hint(),
+        url=remote.url,
     )

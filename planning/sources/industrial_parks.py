@@ -78,10 +78,10 @@ DROP_REASONS: dict[str, str] = {
 }
 #: What is wrong with a way rejected for its geometry (a lost park when it is industrial).
 _GEOMETRY_PROBLEMS = {
-    "incomplete": "coordinates are missing",
-    "open ring": "its ring is not closed",
-    "degenerate ring": "its ring has fewer than four points",
-    "invalid": "its outline crosses itself",
+    "incomplete": N_("coordinates are missing"),
+    "open ring": N_("its ring is not closed"),
+    "degenerate ring": N_("its ring has fewer than four points"),
+    "invalid": N_("its outline crosses itself"),
 }
 _OSM_WAY_URL = "https://www.openstreetmap.org/way/"
 
@@ -164,7 +164,7 @@ class ParkLoadSummary:
             text = message(
                 "{text}; industrial outlines that could not be built: {lost}",
                 text=text,
-                lost="; ".join(self.lost),
+                lost=join_messages(self.lost, sep="; "),
             )
         return message("{text}.", text=text)
 
@@ -215,7 +215,11 @@ def read_overpass(
         tally.add(element, boundary)
     for text in tally.lost:
         warnings.warn(
-            f"{source.name}: industrial park {text}; it is left off the map",
+            message(
+                "{source}: industrial park {park}; it is left off the map",
+                source=source.name,
+                park=text,
+            ),
             ContextLayerWarning,
             stacklevel=2,
         )
@@ -314,7 +318,14 @@ class _Tally:
         if problem is not None:
             self.reasons[problem] += 1
             if industrial and _near(way, boundary):
-                self.lost.append(f"{name} (OSM way {way_id}): {_GEOMETRY_PROBLEMS[problem]}")
+                self.lost.append(
+                    message(
+                        "{name} (OSM way {id}): {problem}",
+                        name=name,
+                        id=way_id,
+                        problem=message(_GEOMETRY_PROBLEMS[problem]),
+                    )
+                )
         elif not industrial:
             self.reasons["not industrial"] += 1
         elif boundary is not None and not shapely.covers(boundary, polygon.point_on_surface()):
@@ -355,11 +366,18 @@ def _elements(path: str) -> list[Any]:
         document = json.loads(raw.decode("utf-8"))
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
         raise GeodataUnavailable(
-            f"{path}: cannot read the Overpass download ({type(exc).__name__}: {exc})"
+            message(
+                "{path}: cannot read the Overpass download ({error}: {reason})",
+                path=str(path),
+                error=type(exc).__name__,
+                reason=str(exc),
+            )
         ) from None
     elements = document.get("elements") if isinstance(document, dict) else None
     if not isinstance(elements, list):
-        raise GeodataUnavailable(f"{path}: not Overpass JSON (no list of 'elements')")
+        raise GeodataUnavailable(
+            message("{path}: not Overpass JSON (no list of 'elements')", path=str(path))
+        )
     return elements
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from planning import settings
 from planning.errors import CacheIntegrityWarning, GeodataUnavailable
+from planning.i18n import message
 from planning.sources.boundaries import has_pyarrow, verify_derived, write_derived
 from planning.sources.fetch import cache_root, fetch_source
 from planning.sources.registry import SOURCES
@@ -142,12 +143,16 @@ def _load_cached(layer: str, mirror: str | None, cache: str | None) -> gpd.GeoDa
             try:
                 frame = _read(path)
             except Exception as exc:  # a damaged cache file: build it again below
-                problem = f"cannot be read ({type(exc).__name__})"
+                problem = message("cannot be read ({error})", error=type(exc).__name__)
         if frame is not None and len(frame) == len(SOURCES[SOURCE_KEY].files):
             return frame
         warnings.warn(
-            f"{path}: the cached 2025 communes layer {problem or 'has the wrong rows'}; "
-            "rebuilding it from the pinned files",
+            message(
+                "{path}: the cached 2025 communes layer {problem}; rebuilding it from the "
+                "pinned files",
+                path=str(path),
+                problem=problem or message("has the wrong rows"),
+            ),
             CacheIntegrityWarning,
             stacklevel=3,
         )
@@ -188,17 +193,33 @@ def _convert(paths: tuple[Path, ...]) -> gpd.GeoDataFrame:
             geometry = shapely.geometry.shape(feature["geometry"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise GeodataUnavailable(
-                f"{path}: not one commune or ward of the 2025 layer as expected "
-                f"({type(exc).__name__}: {exc})"
+                message(
+                    "{path}: not one commune or ward of the 2025 layer as expected "
+                    "({error}: {reason})",
+                    path=str(path),
+                    error=type(exc).__name__,
+                    reason=str(exc),
+                )
             ) from exc
         unit_type, name = split_admin_prefix(full_name)
         if not path.name.startswith(code + "_") or unit_type not in UNIT_2025_TYPES:
             raise GeodataUnavailable(
-                f"{path}: code {code!r} or unit {full_name!r} does not fit the file "
-                f"(expected '<code>_<name>.geojson' and a xã or phường)"
+                message(
+                    "{path}: code {code!r} or unit {name!r} does not fit the file (expected "
+                    "'<code>_<name>.geojson' and a xã or phường)",
+                    path=str(path),
+                    code=code,
+                    name=full_name,
+                )
             )
         if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
-            raise GeodataUnavailable(f"{path}: the geometry is {geometry.geom_type}, not a polygon")
+            raise GeodataUnavailable(
+                message(
+                    "{path}: the geometry is {type}, not a polygon",
+                    path=str(path),
+                    type=geometry.geom_type,
+                )
+            )
         records["code"].append(code)
         records["name"].append(name)
         records["full_name"].append(full_name)

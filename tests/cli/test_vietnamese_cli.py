@@ -239,3 +239,116 @@ def test_a_warning_that_is_also_a_note_is_printed_once_in_vietnamese(tmp_path):
     said = [line for line in text.splitlines() if "không ứng với cột nào" in line]
     assert len(said) == 1 and said[0].startswith("planning: cảnh báo:"), text
     assert english_left(text) == []
+
+
+# -- the reader's notes, file and layer errors, outputs, the manifest, CRS warnings ------------------
+
+_HEAD = BAD_TABLE.splitlines()[0]
+_ROW = "A-01,CCN Đông,Đông Anh,,105.85,21.15,10"  # encodable in Windows-1258 as it is
+
+
+def _layer(path: Path, *, layers: tuple[str, ...] = ("a",), **kwargs: object) -> Path:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame(
+        {"cluster_id": ["A-01"], "name_vi": ["CCN Đông"]},
+        geometry=[box(105.85, 21.15, 105.852, 21.152)],
+        crs="EPSG:4326",
+    )
+    for name in layers:
+        frame.to_file(path, **({"layer": name} if path.suffix == ".gpkg" else {}), **kwargs)
+    return path
+
+
+def _not_utf8(tmp: Path) -> list[str]:
+    path = tmp / "cp.csv"
+    path.write_bytes(f"{_HEAD}\n{_ROW}\n".encode("cp1258"))
+    return ["check", "--partial", str(path)]
+
+
+def _header_on_row_3(tmp: Path) -> list[str]:
+    path = tmp / "title.csv"
+    path.write_text(f"Danh mục cụm công nghiệp,,,,,,\n,,,,,,\n{_HEAD}\n{_ROW}\n", encoding="utf-8")
+    return ["check", "--partial", str(path)]
+
+
+def _wrong_cpg(tmp: Path) -> list[str]:
+    path = _layer(tmp / "cpg.shp", encoding="cp1258")
+    path.with_suffix(".cpg").write_text("UTF-8")
+    return ["check", "--partial", str(path)]
+
+
+def _missing(tmp: Path) -> list[str]:
+    return ["check", "--partial", str(tmp / "không-có.gpkg")]
+
+
+def _two_layers(tmp: Path) -> list[str]:
+    return ["check", "--partial", str(_layer(tmp / "two.gpkg", layers=("a", "b")))]
+
+
+def _overwrite_input(tmp: Path) -> list[str]:
+    path = _layer(tmp / "one.gpkg")
+    return ["export", "--partial", str(path), "-o", str(path)]
+
+
+def _bad_manifest(tmp: Path) -> list[str]:
+    path = tmp / "plan.toml"
+    path.write_text("[figures\nx = 1\n", encoding="utf-8")
+    return ["check", "--manifest", str(path)]
+
+
+def _lost_datum_shift(tmp: Path) -> list[str]:
+    from pyproj import CRS
+
+    path = _layer(tmp / "vn2000.shp")
+    lost = "+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m"
+    import geopandas as gpd
+
+    gpd.read_file(path).to_crs("EPSG:5897").set_crs(lost, allow_override=True).to_file(path)
+    path.with_suffix(".prj").write_text(CRS.from_proj4(lost).to_wkt("WKT1_ESRI"))
+    return ["check", "--partial", str(path)]
+
+
+#: (what it is, how to make it, what is said in Vietnamese, what is said in English).
+CASES = [
+    ("not UTF-8", _not_utf8, "cp.csv: không phải UTF-8; đã đọc theo bảng mã một byte",
+     "cp.csv: not UTF-8; read as a single-byte code page"),
+    ("header on row 3", _header_on_row_3, "title.csv: tìm thấy dòng tiêu đề ở dòng 3",
+     "title.csv: header found on row 3"),
+    ("wrong .cpg", _wrong_cpg, "có lẽ tệp .cpg sai", "the .cpg is probably wrong"),
+    ("missing file", _missing, "không tìm thấy tệp", "file not found"),
+    ("two layers", _two_layers, "tệp có 2 lớp (a, b)", "the file has 2 layers (a, b)"),
+    ("overwrite input", _overwrite_input,
+     "one.gpkg: không ghi đè lên tệp đầu vào; hãy chọn đường dẫn đầu ra khác",
+     "one.gpkg: refusing to overwrite an input file; choose another output path"),
+    ("bad manifest", _bad_manifest, "plan.toml: không phải TOML hợp lệ: ", "plan.toml: not valid TOML: "),
+    ("lost datum shift", _lost_datum_shift,
+     "planning: cảnh báo: {path}: phép chiếu VN-2000 với hệ quy chiếu gốc",
+     "planning: warning: {path}: VN-2000 projection with datum"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("make", "vi", "en"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_notes_errors_and_warnings_of_files_are_vietnamese(tmp_path, make, vi, en):
+    argv = make(tmp_path)
+    path = argv[2]
+    _code, text = _cli("--lang", "vi", *argv)
+    assert vi.format(path=path) in text, text
+    assert english_left(text) == [], text
+    _code, text = _cli("--lang", "en", *argv)
+    assert en.format(path=path) in text, text
+
+
+@given(n=st.integers(1, 40), folder=st.text(min_size=1, max_size=12))
+def test_output_refusals_are_translated_when_shown(n, folder):
+    from planning.i18n import localize
+
+    said = message("refusing to write inside {what}; choose another output path",
+                   what=message("the input folder {folder}", folder=folder))  # fmt: skip
+    assert said == f"refusing to write inside the input folder {folder}; choose another output path"
+    assert localize(said, lang="vi") == (
+        f"không ghi vào bên trong thư mục đầu vào {folder}; hãy chọn đường dẫn đầu ra khác"
+    )
+    more = message("{cells} and {n} more", cells="A1, B2", n=n)
+    assert localize(more, lang="vi") == f"A1, B2 và {n} ô khác"
