@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from planning.errors import UsageError, require
 from planning.partitioned._merge import attribute_plan, build_report, finish_scanned, names_result
-from planning.partitioned._reading import Source, read_partitions
+from planning.partitioned._reading import Source, next_computed, read_partitions
 from planning.partitioned._scan import NAMES_RULE, Context, scan_tasks, summary
 from planning.partitioned._scheduling import Progress, staged, use_scheduler
 from planning.partitioned._strips import overlap_tasks, overlaps_result, strip_count
@@ -201,8 +201,8 @@ def _run(
         strips = strip_count(ddf.npartitions, client)
         stages.append(("testing overlaps", overlap_tasks(scans, strips)))
     results_of = staged(stages, client, say)
-    summaries = next(results_of)
     label = ctx.path or ""
+    summaries = next_computed(results_of, label)
     thin = attribute_plan(base, [s["thin"] for s in summaries], ctx.complete, label, name)
     results: dict[str, RuleResult] = {}
     for code in ctx.scans:
@@ -215,7 +215,7 @@ def _run(
                 results[r.code] = r.run(thin, ctx.options)
     if ctx.pairs:
         polygons = sum(int(s["polygons"]) for s in summaries)
-        results["TOP001"] = overlaps_result(next(results_of), polygons)
+        results["TOP001"] = overlaps_result(next_computed(results_of, label), polygons)
     return results, thin
 
 

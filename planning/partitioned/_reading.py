@@ -6,11 +6,13 @@ GeoDataFrame or a geopandas one; what cannot be read becomes one line naming the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from os import fspath
 from pathlib import Path
 from typing import Any
 
 from planning.errors import PlanDataError
+from planning.i18n import message
 
 Source = Any
 """A GeoParquet path (file or directory), a list of them, a dask-geopandas or a geopandas
@@ -54,3 +56,25 @@ def not_geoparquet(exc: BaseException) -> str:
         )
     reason = " ".join(text.replace("Original Message:", ";").split())
     return f"cannot read as GeoParquet: {reason[:300]}"
+
+
+def next_computed(results: Iterator[list[Any]], label: str) -> list[Any]:
+    """Return the next stage's results; a geometry GEOS cannot parse is one line naming the input.
+
+    dask-geopandas decodes the WKB of a partition when it is computed, not when the layer
+    is opened, so a damaged value shows here (a ``shapely.errors.GEOSException``, raised
+    again on this side by a ``distributed`` scheduler).
+    """
+    import shapely.errors
+
+    try:
+        return next(results)
+    except shapely.errors.ShapelyError as exc:
+        raise PlanDataError(
+            message(
+                "cannot read the file: a geometry is damaged ({reason}); write the file again "
+                "with a GeoParquet writer (geopandas, GDAL)",
+                reason=" ".join(str(exc).split())[:200],
+            ),
+            path=label,
+        ) from None

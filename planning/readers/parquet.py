@@ -45,6 +45,13 @@ def _arrow_errors() -> tuple[type[BaseException], ...]:
     return (pa.ArrowException, OSError, ValueError)
 
 
+def _geometry_errors() -> tuple[type[BaseException], ...]:
+    """Return what shapely raises for a WKB value it cannot parse (GEOSException, …)."""
+    import shapely.errors
+
+    return (shapely.errors.ShapelyError,)
+
+
 def _materialise(frame: Any) -> Any:
     """Turn Arrow-backed columns into Python objects (decoding every value now)."""
     geom_name = getattr(frame, "_geometry_column_name", None)
@@ -113,6 +120,14 @@ def _read_frame(ctx: ReadContext, geo: dict[str, Any] | None) -> tuple[Any, bool
         raise
     except _arrow_errors() as exc:
         raise ctx.error(message("cannot read the file: {reason}", reason=reason(exc))) from None
+    except _geometry_errors() as exc:  # a damaged WKB value (GEOS cannot parse it)
+        raise ctx.error(
+            message(
+                "cannot read the file: a geometry is damaged ({reason}); write the file again "
+                "with a GeoParquet writer (geopandas, GDAL)",
+                reason=reason(exc),
+            )
+        ) from None
 
 
 def read_parquet(
