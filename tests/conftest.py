@@ -43,3 +43,26 @@ def mirror() -> Path:
 def repo_root() -> Path:
     """The repository's root folder."""
     return ROOT
+
+
+@pytest.fixture
+def damaged_geoparquet(tmp_path: Path):
+    """Return a function that writes a layer as GeoParquet with its first WKB value damaged.
+
+    The damage is a WKB of an unknown geometry type (771), which GEOS refuses to parse.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(layer) -> Path:
+        good = tmp_path / "good.parquet"
+        layer.to_parquet(good)
+        table = pq.read_table(good)
+        i = table.schema.get_field_index("geometry")
+        values = table.column("geometry").to_pylist()
+        values[0] = bytes([1, 3, 3, 0, 0]) + bytes(20)
+        bad = tmp_path / "damaged.parquet"
+        pq.write_table(table.set_column(i, table.schema.field("geometry"), pa.array(values)), bad)
+        return bad
+
+    return write

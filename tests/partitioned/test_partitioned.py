@@ -348,24 +348,8 @@ def test_strips_find_every_overlap_once(boxes, cuts, strips):
     assert [f.detail["overlap_ha"] for f in got.findings] == [round(a / 1e4, 6) for a in areas]
 
 
-def _damaged_wkb(tmp_path: Path) -> Path:
-    """A GeoParquet file whose first geometry is WKB of an unknown type (GEOS cannot parse it)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    good = tmp_path / "good.parquet"
-    synthetic_clusters(4, seed=3).to_parquet(good)
-    table = pq.read_table(good)
-    i = table.schema.get_field_index("geometry")
-    values = table.column("geometry").to_pylist()
-    values[0] = bytes([1, 3, 3, 0, 0]) + bytes(20)
-    bad = tmp_path / "damaged.parquet"
-    pq.write_table(table.set_column(i, table.schema.field("geometry"), pa.array(values)), bad)
-    return bad
-
-
-def test_a_damaged_geometry_is_one_line_naming_the_file(tmp_path, capsys):
-    bad = _damaged_wkb(tmp_path)
+def test_a_damaged_geometry_is_one_line_naming_the_file(damaged_geoparquet, capsys):
+    bad = damaged_geoparquet(synthetic_clusters(4, seed=3))
     assert main(["check", "--dask", str(bad), "--format", "json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -829,19 +829,9 @@ def test_fuzz_geometries(
         assert shapely.is_valid(arr[polys]).all()
 
 
-def test_a_damaged_geoparquet_geometry_is_a_planning_error(tmp_path: Path) -> None:
+def test_a_damaged_geoparquet_geometry_is_a_planning_error(damaged_geoparquet) -> None:
     """WKB that GEOS cannot parse (found by the fuzz test): one error naming the file."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    good = tmp_path / "good.parquet"
-    _clusters().to_parquet(good)
-    table = pq.read_table(good)
-    i = table.schema.get_field_index("geometry")
-    values = table.column("geometry").to_pylist()
-    values[0] = bytes([1, 3, 3, 0, 0]) + bytes(20)
-    bad = tmp_path / "damaged.parquet"
-    pq.write_table(table.set_column(i, table.schema.field("geometry"), pa.array(values)), bad)
+    bad = damaged_geoparquet(_clusters())
     with pytest.raises(PlanDataError, match=r"damaged\.parquet: cannot read the file: a geometry "
                        r"is damaged \(ParseException"):  # fmt: skip
         read_layer(bad)
