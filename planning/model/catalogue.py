@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import PlanDataError
-from planning.i18n import Text, message
+from planning.i18n import N_, Text, message
 from planning.settings import WGS84, bundled_geodata_dir
 from planning.text.names import fold, nfc, split_admin_prefix
 
@@ -122,6 +122,41 @@ def cluster_key(name: str, commune: str = "", district: str = "") -> tuple[str, 
     return bare, unit(commune), unit(district)
 
 
+def read_geodata_table(path: Path, *, required: Iterable[str], cannot_read: str) -> pd.DataFrame:
+    """Read one of the project's UTF-8 CSV tables (``geodata/``): every cell NFC text, stripped.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    required
+        The columns it must have.
+    cannot_read
+        The message (marked with ``N_``) when the file cannot be read, with ``{reason}``.
+
+    Raises
+    ------
+    PlanDataError
+        Naming the file when it cannot be read, or the first missing column.
+    """
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise PlanDataError(message(cannot_read, reason=str(exc)), path=path) from None
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise PlanDataError(
+            message("missing column(s) {columns}", columns=", ".join(missing)),
+            path=path,
+            field=missing[0],
+        )
+    for col in df.columns:
+        df[col] = df[col].map(lambda s: nfc(str(s)).strip())
+    return df
+
+
 def read_facts(path: PathType | None = None) -> pd.DataFrame:
     """Read the fact table (``geodata/cluster_facts.csv`` by default).
 
@@ -144,21 +179,9 @@ def read_facts(path: PathType | None = None) -> pd.DataFrame:
     import pandas as pd
 
     p = Path(path) if path is not None else bundled_geodata_dir() / "cluster_facts.csv"
-    try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise PlanDataError(
-            message("cannot read the cluster facts: {reason}", reason=str(exc)), path=p
-        ) from None
-    missing = [c for c in FACT_COLUMNS if c not in df.columns]
-    if missing:
-        raise PlanDataError(
-            message("missing column(s) {columns}", columns=", ".join(missing)),
-            path=p,
-            field=missing[0],
-        )
-    for col in df.columns:
-        df[col] = df[col].map(lambda s: nfc(str(s)).strip())
+    df = read_geodata_table(
+        p, required=FACT_COLUMNS, cannot_read=N_("cannot read the cluster facts: {reason}")
+    )
     for i, rec in enumerate(df.to_dict("records"), start=1):
         _check_fact(rec, i, p)
     if df["fact_id"].duplicated().any():

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planning.errors import PlanDataError, reported_together
-from planning.i18n import message
+from planning.i18n import N_, message
 from planning.model.footprints import indicative_zones
 from planning.model.placement import place_unplaced
 from planning.settings import bundled_geodata_dir
 from planning.sources.fetch import Progress
-from planning.text.names import nfc
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -70,24 +69,12 @@ def read_catalogue(path: PathType | None = None) -> pd.DataFrame:
     PlanDataError
         Naming the file, row and field of the first bad value.
     """
-    import pandas as pd
+    from planning.model.catalogue import read_geodata_table
 
     p = Path(path) if path is not None else bundled_geodata_dir() / "clusters.csv"
-    try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise PlanDataError(
-            message("cannot read the catalogue: {reason}", reason=str(exc)), path=p
-        ) from None
-    missing = [c for c in _CATALOGUE_REQUIRED if c not in df.columns]
-    if missing:
-        raise PlanDataError(
-            message("missing column(s) {columns}", columns=", ".join(missing)),
-            path=p,
-            field=missing[0],
-        )
-    for col in df.columns:
-        df[col] = df[col].map(lambda s: nfc(str(s)).strip())
+    df = read_geodata_table(
+        p, required=_CATALOGUE_REQUIRED, cannot_read=N_("cannot read the catalogue: {reason}")
+    )
     areas: list[float] = []
     for i, (cid, text) in enumerate(zip(df["cluster_id"], df["declared_ha"], strict=True), start=1):
         if not cid:

@@ -41,7 +41,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from planning.errors import UsageError, require
-from planning.partitioned._merge import attribute_plan, build_report, finish_scanned, names_result
+from planning.partitioned._merge import attribute_plan, finish_scanned, names_result
 from planning.partitioned._reading import Source, next_computed, read_partitions
 from planning.partitioned._scan import NAMES_RULE, Context, scan_tasks, summary
 from planning.partitioned._scheduling import Progress, staged, use_scheduler
@@ -153,7 +153,9 @@ def check_partitioned(
     say = progress or (lambda stage, done, total: None)
     with use_scheduler(scheduler) as client:
         results, thin = _run(ddf, ctx, attrs, client, say, base=base, name=name)
-    return build_report(thin, [results[r.code] for r in wanted], opts)
+    from planning.report.core import plan_report
+
+    return plan_report(thin, [results[r.code] for r in wanted], opts, per_cluster=False)
 
 
 def _split_rules(opts: CheckOptions) -> tuple[list[Rule], tuple[str, ...], list[Rule]]:

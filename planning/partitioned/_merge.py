@@ -19,8 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from planning.model.plan import Plan
-    from planning.report.core import Report
-    from planning.rules import CheckOptions, Partial, RuleResult
+    from planning.rules import Partial, RuleResult
 
 
 def attribute_plan(
@@ -76,21 +75,3 @@ def names_result(thin: Plan, keys: list[np.ndarray]) -> RuleResult:
     r = REGISTRY[NAMES_RULE]
     folded = pd.Series(np.concatenate([np.zeros(0, dtype=object), *keys]), dtype=object)
     return r.result(name_duplicates(thin, folded, r))
-
-
-def build_report(thin: Plan, results: list[RuleResult], opts: CheckOptions) -> Report:
-    """Build the report as :func:`planning.check` does, from the plan without geometries."""
-    from planning.report.contents import category_tree_entries, figure_entries
-    from planning.report.core import Report
-    from planning.rules.coverage import coverage
-
-    return Report(
-        plan_name=thin.name,
-        results=results,
-        figures=figure_entries(thin),
-        category_tree=category_tree_entries(thin),
-        coverage=coverage(thin),
-        attributions=thin.attributions(),
-        notes=thin.notes(),
-        options=opts,
-    )

@@ -236,7 +236,6 @@ def check(
         Rule results, figures, category tree, coverage, caveats and sources.
     """
     from planning.errors import UsageError
-    from planning.rules.coverage import coverage
 
     opts = CheckOptions(select=tuple(select), ignore=tuple(ignore))
     if tolerance_pct is not None:
@@ -247,7 +246,35 @@ def check(
         opts = CheckOptions(
             tolerance_pct=float(tolerance_pct), select=opts.select, ignore=opts.ignore
         )
-    results = run_rules(plan, opts)
+    return plan_report(plan, run_rules(plan, opts), opts)
+
+
+def plan_report(
+    plan: Plan, results: list[RuleResult], options: CheckOptions, *, per_cluster: bool = True
+) -> Report:
+    """Assemble the report of ``plan`` from its rules' results.
+
+    :func:`check` and the partitioned check share it, so both write the same report.
+
+    Parameters
+    ----------
+    plan
+        The plan the rules ran on.
+    results
+        One result per rule run, in registry order.
+    options
+        The options the rules ran with.
+    per_cluster
+        Include the reader's notes and one entry per cluster; the partitioned check, whose
+        plan holds no geometries or rows, leaves them out.
+
+    Returns
+    -------
+    Report
+        Rule results, figures, category tree, coverage, caveats and sources.
+    """
+    from planning.rules.coverage import coverage
+
     return Report(
         plan_name=plan.name,
         results=results,
@@ -256,7 +283,7 @@ def check(
         coverage=coverage(plan),
         attributions=plan.attributions(),
         notes=plan.notes(),
-        options=opts,
-        reader_notes=list(plan.reader_notes),
-        clusters=cluster_entries(plan),
+        options=options,
+        reader_notes=list(plan.reader_notes) if per_cluster else [],
+        clusters=cluster_entries(plan) if per_cluster else [],
     )

@@ -146,24 +146,27 @@ def _loc002_outcome(part: Partial, options: CheckOptions, r: Rule) -> Outcome:
     )
 
 
-def declared_codes(plan: Plan) -> np.ndarray:
+def given_codes(plan: Plan) -> np.ndarray:
+    """Each cluster's ``district_code`` as given, stripped ("" when empty)."""
+    return plan.clusters["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def declared_codes(given: np.ndarray, by_name: np.ndarray) -> np.ndarray:
     """Each cluster's declared district code: its ``district_code``, or else the code of
     the district its ``district_vi`` names in the plan's district layer ("" when none).
 
     User files often give the district's name only (``Ba Vì``, ``huyện Ba Vì``, ``Ba Vi``);
-    the name is matched as :func:`district_names` does. A name that names no district gives
-    "" here: :func:`district_names` tells which those are.
+    ``by_name`` is what :func:`district_names` resolved those names to. A name that names no
+    district gives "" here: :func:`district_names` tells which those are.
+
+    Parameters
+    ----------
+    given, by_name
+        :func:`given_codes` and the first array of :func:`district_names`, shape (n,).
     """
     import numpy as np
 
-    cl = plan.clusters
-    codes = cl["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-    if "district_vi" not in cl.columns:
-        return codes
-    by_name, _ = district_names(plan)
-    empty = np.flatnonzero(codes == "")
-    codes[empty] = by_name[empty]
-    return codes
+    return np.where(given != "", given, by_name)
 
 
 def district_names(plan: Plan) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
@@ -292,8 +295,9 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
     codes = plan.districts["district_code"].to_numpy().astype(str)
     names = plan.districts["district_vi"].to_numpy()
     by_name, unknown_names = district_names(plan)
+    given = given_codes(plan)
     unknown = np.array([int(i) in unknown_names for i in rows], dtype=bool)
-    declared = declared_codes(plan)[rows].astype(str)
+    declared = declared_codes(given, by_name)[rows].astype(str)
     declared[unknown] = ""  # a code filled from the geometry is no declaration
     checked = (declared != "") & (where >= 0)
     found = np.full(len(where), "", dtype=object)
@@ -304,7 +308,6 @@ def outside_district(plan: Plan, options: CheckOptions, r: Rule) -> Partial:
         _unknown_district(r, str(cids[i]), cnames[i], str(dnames[i]), unknown_names[int(i)])
         for i in rows[unknown]
     ]
-    given = cl["district_code"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
     disagree = [i for i in rows if given[i] and by_name[i] and given[i] != by_name[i]]
     district_of = dict(zip(codes, names, strict=True))
     findings += [
