@@ -211,6 +211,17 @@ class Gazetteer:
                 raise ref.error(
                     message("unknown district code {code!r}", code=code), "district_code"
                 )
+            if district and self._district_by_name(district, ref=ref, matched=[]) != code:
+                raise ref.error(
+                    message(
+                        "district code {code} ({code_name}) and district {district!r} are two "
+                        "different districts; make the code and the name agree",
+                        code=code,
+                        code_name=self.display.get(code, code),
+                        district=district,
+                    ),
+                    "district_code",
+                )
             return code
         if not district:
             raise ref.error(

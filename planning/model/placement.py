@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
-from planning.errors import NameMatchWarning, PlanDataError, RowErrors
+from planning.errors import NameMatchWarning, PlanDataError, RowErrors, reported_together
 from planning.i18n import join_messages, message
 from planning.model.footprints import Progress, footprints_for_points
 from planning.model.gazetteer import Gazetteer, RowRef, district_index
@@ -55,8 +55,14 @@ def place_unplaced(
     indicative footprint of exactly that area.
     """
     out = clusters
+    faults: list[PlanDataError] = []  # rows that cannot be placed, reported with the others
     if "needs_placement" in out.columns and out["needs_placement"].fillna(False).astype(bool).any():
-        out = place_at_communes(out, communes(), districts=dist, path=path, units_2025=units_2025)
+        try:
+            out = place_at_communes(
+                out, communes(), districts=dist, path=path, units_2025=units_2025
+            )
+        except PlanDataError as exc:
+            faults.append(exc)
     placed = (
         out["needs_placement"].fillna(False).astype(bool).to_numpy()
         if "needs_placement" in out.columns
@@ -65,7 +71,8 @@ def place_unplaced(
     if "needs_placement" in out.columns:
         out = out.drop(columns="needs_placement")
     out = fill_district_codes(out, dist)
-    check_declared_communes(out, communes, dist, path=path, units_2025=units_2025, skip=placed)
+    with reported_together(faults):
+        check_declared_communes(out, communes, dist, path=path, units_2025=units_2025, skip=placed)
     return footprints_for_points(out, progress=progress)
 
 
@@ -118,13 +125,15 @@ def check_declared_communes(
         todo &= ~skip
     names = clusters["district_vi"].fillna("") if "district_vi" in clusters.columns else None
     index = district_index(dist)
-    rows = [
-        i
-        for i in np.flatnonzero(todo).tolist()
-        if names is None
-        or not names.iloc[i]
-        or _district_row(names.iloc[i], index, dist) is not None
-    ]
+    codes = dist["district_code"].astype(str).to_numpy()
+
+    def _named_district_agrees(i: int) -> bool:  # an unknown or other district: LOC002's
+        if names is None or not names.iloc[i]:
+            return True
+        pos = _district_row(names.iloc[i], index, dist)
+        return pos is not None and codes[pos] == str(clusters["district_code"].iloc[i])
+
+    rows = [i for i in np.flatnonzero(todo).tolist() if _named_district_agrees(i)]
     if not rows:
         return
     places = Gazetteer.of(communes(), dist)

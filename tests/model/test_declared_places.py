@@ -89,3 +89,48 @@ def test_unknown_district_placed_by_name_says_what_to_do(tmp_path):
         PlanDataError, match=r"unknown district 'Ma'; no district has a similar name: write"
     ):
         load_plan(path, complete=False)
+
+
+def test_rows_with_and_without_geometry_are_reported_in_one_run(tmp_path):
+    """An unknown commune on a row with a polygon and one on a row placed by name: both,
+    at once (the row placed by name used to stop the read before the other was looked at)."""
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "cluster_id,name_vi,commune_vi,district_vi,declared_ha,wkt\n"
+        f'G,CCN G,Xã Ma Quái,Thạch Thất,28,"{WKT}"\n'
+        "N,CCN N,Xã Không Có,Thạch Thất,5,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanDataError) as e:
+        load_plan(path, complete=False)
+    lines = e.value.lines()
+    assert "2 rows cannot be used" in lines[0]
+    assert "row 2 (cluster_id=G), field 'commune_vi'" in lines[1] and "Ma Quái" in lines[1]
+    assert "row 3 (cluster_id=N), field 'commune_vi'" in lines[2] and "Không Có" in lines[2]
+
+
+def test_code_and_name_of_two_districts_on_a_row_placed_by_name_is_a_row_fault(tmp_path):
+    path = tmp_path / "code.csv"
+    path.write_text(
+        "cluster_id,name_vi,commune_vi,district_vi,district_code,declared_ha\n"
+        "C,CCN C,Phùng Xá,Thạch Thất,VN10129,5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanDataError) as e:
+        load_plan(path, complete=False)
+    assert "field 'district_code': district code VN10129 (" in str(e.value)
+    assert "and district 'Thạch Thất' are two different districts" in str(e.value)
+
+
+def test_code_and_name_of_two_districts_on_a_row_with_geometry_is_loc002s(tmp_path):
+    """The commune belongs to the named district: the disagreement is reported, not the
+    commune (which the code's district does not have)."""
+    path = tmp_path / "code_geom.csv"
+    path.write_text(
+        "cluster_id,name_vi,commune_vi,district_vi,district_code,declared_ha,wkt\n"
+        f'C,CCN C,Phùng Xá,Thạch Thất,VN10129,28,"{WKT}"\n',
+        encoding="utf-8",
+    )
+    res = _loc002(load_plan(path, complete=False))
+    assert res.status == "fail"
+    assert any("gives district code VN10129" in f.message for f in res.findings)
